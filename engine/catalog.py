@@ -1,0 +1,75 @@
+"""The names a run configuration may use, with a line on each.
+
+Kept apart from the torch code so that the CLI's `--help`, `nntui presets` and the TUI's first
+screen can list choices without importing torch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a synthetic data set is: its task kind and how many inputs it has."""
+
+    name: str
+    kind: str  # "regression" | "binary" | "multiclass"
+    features: int
+    description: str
+    model_first: bool = False  # the tutorial builds the model before drawing this data
+
+
+DATASETS: dict[str, DatasetInfo] = {
+    info.name: info
+    for info in (
+        DatasetInfo("linear", "regression", 2, "y = 2*x1 + 3*x2 + 4 + noise*N(0,1) (the tutorial's linear regression)"),
+        DatasetInfo("random", "regression", 2, "x ~ N(0,1), y ~ N(0,1): the training-process section's random data",
+                    model_first=True),
+        DatasetInfo("sequential", "regression", 10, "10 random inputs with the first-network example's fixed 0/1 targets"),
+        DatasetInfo("circle", "binary", 2, "x ~ N(0,1), class 1 inside the unit circle (the tutorial's classifier)"),
+        DatasetInfo("xor", "binary", 2, "uniform points in [-1,1]^2, class 1 where x1*x2 > 0"),
+        DatasetInfo("moons", "binary", 2, "two interleaving half circles"),
+        DatasetInfo("spiral", "multiclass", 2, "interleaved spiral arms, one class per arm"),
+        DatasetInfo("blobs", "multiclass", 2, "Gaussian clusters, one class per cluster"),
+    )
+}
+
+# Losses and the kind of target each one expects.
+LOSSES: dict[str, str] = {
+    "mse": "MSELoss: mean squared error (regression)",
+    "l1": "L1Loss: mean absolute error (regression)",
+    "huber": "HuberLoss: squared near zero, absolute far out (regression)",
+    "bce": "BCELoss: binary cross entropy on probabilities (needs a Sigmoid output)",
+    "bce_logits": "BCEWithLogitsLoss: Sigmoid and binary cross entropy in one, on raw outputs",
+    "cross_entropy": "CrossEntropyLoss: softmax and negative log likelihood, on raw outputs",
+}
+REGRESSION_LOSSES = ("mse", "l1", "huber")
+
+OPTIMIZERS: dict[str, str] = {
+    "sgd": "SGD: stochastic gradient descent, optional momentum",
+    "adam": "Adam: adaptive moment estimation",
+    "rmsprop": "RMSprop: root-mean-square propagation",
+    "adamw": "AdamW: Adam with decoupled weight decay",
+}
+
+ACTIVATIONS: dict[str, str] = {
+    "relu": "ReLU",
+    "tanh": "Tanh",
+    "sigmoid": "Sigmoid",
+    "leaky_relu": "LeakyReLU",
+    "gelu": "GELU",
+}
+
+OUTPUT_ACTIVATIONS: dict[str, str] = {
+    "none": "raw outputs (logits for the *_logits and cross_entropy losses)",
+    "sigmoid": "Sigmoid: one probability per output unit",
+    "softmax": "Softmax: a probability distribution over the output units",
+}
+
+DEVICES: dict[str, str] = {
+    "auto": "cuda if present, then mps, then cpu",
+    "cpu": "the CPU",
+    "cuda": "an NVIDIA GPU",
+    "mps": "Apple's Metal GPU",
+}

@@ -1,0 +1,47 @@
+"""Reading and writing run configurations as TOML; the saved file is the fully resolved config."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import tomli_w
+
+from engine.atomic import write_text_atomic
+from engine.config import ConfigError, Problem, RunConfig, from_dict, to_dict
+
+
+def dumps(config: RunConfig) -> str:
+    """The whole configuration as TOML, every field written out."""
+    return tomli_w.dumps(to_dict(config))
+
+
+def loads(text: str, source: str = "<string>", base: RunConfig | None = None) -> RunConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError([Problem("config", f"{source}: not valid TOML: {err}")]) from None
+    return from_dict(data, source=source, base=base)
+
+
+def load_config(path: str | Path, base: RunConfig | None = None) -> RunConfig:
+    """Read a TOML file over `base` (the defaults when None); a missing, unreadable or invalid
+    file raises ConfigError naming it."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([Problem("config", f"{file}: no such file")]) from None
+    except IsADirectoryError:
+        raise ConfigError([Problem("config", f"{file}: is a directory, not a TOML file")]) from None
+    except OSError as err:
+        raise ConfigError([Problem("config", f"{file}: cannot read: {err.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError([Problem("config", f"{file}: not a text file (invalid UTF-8)")]) from None
+    return loads(text, source=str(file), base=base)
+
+
+def save_config(config: RunConfig, path: str | Path) -> None:
+    write_text_atomic(path, dumps(config))

@@ -1,0 +1,87 @@
+"""What the training loop tells its listeners. Plain values only (floats, tuples, nested lists),
+never tensors, so an event can cross a thread or be printed as JSON as it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.config import RunConfig
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    """The model is built and the data drawn; training is about to begin."""
+
+    config: RunConfig
+    task: str  # "regression" | "binary" | "multiclass"
+    device: str
+    summary: str  # print(model)
+    parameter_count: int
+    train_samples: int
+    test_samples: int
+    warnings: tuple[str, ...] = ()
+    # 2-D inputs only: (x, y, label) of each point, for drawing them over the boundary.
+    train_points: tuple[tuple[float, float, float], ...] = ()
+    test_points: tuple[tuple[float, float, float], ...] = ()
+    # The data set's true parameters where it has them (linear: weight and bias).
+    reference: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class EpochEnded:
+    """One epoch done. `test_loss` is None on epochs the test set was not evaluated."""
+
+    epoch: int
+    epochs: int
+    train_loss: float
+    test_loss: float | None
+    test_accuracy: float | None
+    samples_per_s: float
+    elapsed_s: float
+    lr: float
+    logged: bool  # a log-interval epoch (or the last one)
+
+
+@dataclass(frozen=True)
+class BoundaryGrid:
+    """Class probabilities on a regular grid over the inputs; rows go from top (high y) down."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    probabilities: list[list[list[float]]]  # [row][column][class]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the live views draw, taken at a bounded rate rather than every epoch."""
+
+    epoch: int
+    boundary: BoundaryGrid | None = None
+    parameters: dict[str, Any] | None = None  # state dict as nested lists, small models only
+    predictions: tuple[tuple[float, float], ...] = ()  # regression: (target, prediction) on the test set
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    """The run ended: completed, stopped by the caller, or diverged (non-finite loss)."""
+
+    status: str  # "completed" | "stopped" | "diverged"
+    epoch: int
+    train_loss: float | None
+    test_loss: float | None
+    test_accuracy: float | None
+    message: str = ""
+    parameters: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RunFailed:
+    """An exception ended the run; `error` is the message a person reads."""
+
+    error: str
+    epoch: int = 0
+    details: str = field(default="", repr=False)  # the traceback, for a log
+
+
+Event = RunStarted | EpochEnded | Snapshot | RunFinished | RunFailed

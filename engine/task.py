@@ -1,0 +1,70 @@
+"""What the outputs mean: the loss, target shapes, class probabilities and accuracy, decided once
+from the data set's kind, the loss and the output activation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from engine.catalog import DATASETS
+from engine.config import RunConfig
+
+LOSS_LAYERS = {
+    "mse": nn.MSELoss,
+    "l1": nn.L1Loss,
+    "huber": nn.HuberLoss,
+    "bce": nn.BCELoss,
+    "bce_logits": nn.BCEWithLogitsLoss,
+    "cross_entropy": nn.CrossEntropyLoss,
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    kind: str  # "regression" | "binary" | "multiclass"
+    loss: str
+    output_activation: str
+    classes: int  # 0 for regression
+
+    @property
+    def is_classification(self) -> bool:
+        return self.kind != "regression"
+
+    def output_units(self, configured: int) -> int:
+        if configured:
+            return configured
+        return self.classes if self.loss == "cross_entropy" else 1
+
+    def targets(self, labels: torch.Tensor) -> torch.Tensor:
+        """Labels as the loss wants them: class indices for cross entropy, else float columns."""
+        if self.loss == "cross_entropy":
+            return labels.reshape(-1).long()
+        return labels.float().reshape(len(labels), -1)
+
+    def probabilities(self, outputs: torch.Tensor) -> torch.Tensor:
+        """Class probabilities, one column per class (two for binary tasks)."""
+        if self.loss == "cross_entropy":
+            p = outputs if self.output_activation == "softmax" else torch.softmax(outputs, dim=1)
+            return p[:, : self.classes]
+        if self.loss == "bce_logits" and self.output_activation == "none":
+            p1 = torch.sigmoid(outputs[:, 0])
+        else:
+            p1 = outputs[:, 0].clamp(0.0, 1.0)
+        return torch.stack([1 - p1, p1], dim=1)
+
+    def correct(self, outputs: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """How many predictions match the labels, as a 0-d tensor (no host sync)."""
+        predicted = self.probabilities(outputs).argmax(dim=1)
+        return (predicted == labels.reshape(-1).long()).sum()
+
+
+def task_for(config: RunConfig) -> Task:
+    info = DATASETS[config.data.dataset]
+    classes = {"regression": 0, "binary": 2, "multiclass": config.data.classes}[info.kind]
+    return Task(info.kind, config.train.loss, config.model.output_activation, classes)
+
+
+def make_loss(task: Task) -> nn.Module:
+    return LOSS_LAYERS[task.loss]()

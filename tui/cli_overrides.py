@@ -1,0 +1,68 @@
+"""One CLI option per configuration field, made from the engine's field table so that the
+flags, the TOML file and the TUI form can never drift apart."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, Optional
+
+import typer
+
+from engine.config import FIELDS, SPECS, ConfigError, FieldSpec, Problem, RunConfig, parse_text, with_values
+
+
+def flag(spec: FieldSpec) -> str:
+    return "--" + spec.name.replace("_", "-")
+
+
+def option_for(path: str) -> str:
+    """The CLI option that sets a config field ("train.lr" -> "--lr")."""
+    spec = SPECS.get(path)
+    return flag(spec) if spec else path
+
+
+def _parameter(spec: FieldSpec) -> inspect.Parameter:
+    panel = {"model": "Model", "data": "Data", "train": "Training"}[spec.section]
+    if spec.kind is bool:
+        option = typer.Option(None, f"{flag(spec)}/--no-{flag(spec)[2:]}", help=spec.help, rich_help_panel=panel)
+        annotation: Any = Optional[bool]
+    else:
+        metavar = "|".join(spec.choices) if spec.choices else {int: "INT", float: "FLOAT", list: "SIZES"}[spec.kind]
+        option = typer.Option(None, flag(spec), help=f"{spec.help} ({spec.allowed()})", metavar=metavar,
+                              rich_help_panel=panel, show_default=False)
+        annotation = Optional[str]
+    return inspect.Parameter(spec.name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+
+
+def with_field_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add every config field as an option; the command receives them as `overrides`, a dict of
+    field path to the text given (bools as bools), holding only the options the user set."""
+    names = {spec.name: spec.path for spec in FIELDS}
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        overrides = {names[n]: kwargs.pop(n) for n in list(kwargs) if n in names and kwargs[n] is not None}
+        for name in names:
+            kwargs.pop(name, None)
+        return command(overrides=overrides, **kwargs)
+
+    own = [p for p in inspect.signature(command).parameters.values() if p.name != "overrides"]
+    wrapper.__signature__ = inspect.Signature(own + [_parameter(spec) for spec in FIELDS])  # type: ignore[attr-defined]
+    return wrapper
+
+
+def apply_overrides(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
+    """Parse each given option and put it into the config; errors name the option."""
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for path, raw in overrides.items():
+        spec = SPECS[path]
+        try:
+            values[path] = raw if isinstance(raw, bool) else parse_text(spec, raw)
+        except ConfigError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ConfigError(problems)
+    return with_values(config, values)

@@ -1,0 +1,226 @@
+"""`nntui run`: the engine's events turned into terminal lines or JSON, on the main thread.
+
+The engine thread only puts the events this face shows into a queue; the main thread prints
+them, draws the progress bar, and turns Ctrl+C into a clean stop."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import queue
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from engine.config import RunConfig
+from engine.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.session import TrainingSession
+from tui.render.boundary_text import boundary_lines, legend
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+@dataclass
+class HeadlessOptions:
+    json_lines: bool = False
+    plot: bool = False
+    ascii_only: bool = False
+    save: str | None = None
+    title: str = ""
+    progress: bool | None = None  # None: only when stdout is a terminal
+
+
+@dataclass
+class _Outcome:
+    started: RunStarted | None = None
+    snapshot: Snapshot | None = None
+    end: RunFinished | RunFailed | None = None
+    interrupted: bool = False
+    lines: list[str] = field(default_factory=list)
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def epoch_line(event: EpochEnded) -> str:
+    """The tutorial's own progress line, with test accuracy added for classifiers."""
+    line = f"Epoch [{event.epoch}/{event.epochs}], Loss: {event.train_loss:.4f}"
+    if event.test_accuracy is not None:
+        line += f", Test Accuracy: {event.test_accuracy:.2%}"
+    return line
+
+
+class _Printer:
+    def __init__(self, out: TextIO, options: HeadlessOptions):
+        self.out, self.options = out, options
+        self.progress = options.progress if options.progress is not None else out.isatty()
+        self.bar_shown = False
+
+    def line(self, text: str) -> None:
+        if self.options.ascii_only:
+            text = text.encode("ascii", "replace").decode("ascii")
+        self.clear_bar()
+        print(text, file=self.out, flush=True)
+
+    def json(self, payload: dict[str, Any]) -> None:
+        print(json.dumps(payload), file=self.out, flush=True)
+
+    def bar(self, done: int, total: int) -> None:
+        if not self.progress or self.options.json_lines:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        self.out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        self.out.flush()
+        self.bar_shown = True
+
+    def clear_bar(self) -> None:
+        if self.bar_shown:
+            self.out.write("\r\x1b[2K")
+            self.bar_shown = False
+
+
+def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO = sys.stdout,
+                 err: TextIO = sys.stderr) -> int:
+    """Train `config` to the end, printing as it goes; return the process exit code."""
+    events: queue.Queue = queue.Queue()
+
+    def listen(event: Any) -> None:
+        if isinstance(event, EpochEnded) and not event.logged:
+            return
+        events.put(event)
+
+    session = TrainingSession(config, listen, snapshot_interval_s=None, eval_interval_s=None,
+                              boundary_size=(60, 24))
+    printer = _Printer(out, options)
+    outcome = _Outcome()
+    session.start()
+    try:
+        _drain(session, events, printer, outcome, err)
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+        session.stop()
+        printer.clear_bar()
+        print("\nInterrupted: stopping at the end of this batch (Ctrl+C again to quit now)", file=err, flush=True)
+        try:
+            _drain(session, events, printer, outcome, err)
+        except KeyboardInterrupt:
+            os._exit(EXIT_INTERRUPTED)
+    return _conclude(session, outcome, printer, options, err)
+
+
+def _drain(session: TrainingSession, events: queue.Queue, printer: _Printer, outcome: _Outcome,
+           err: TextIO) -> None:
+    while outcome.end is None:
+        try:
+            event = events.get(timeout=0.1)
+        except queue.Empty:
+            printer.bar(len(session.history), session.config.train.epochs)
+            continue
+        _show(event, printer, outcome, err)
+
+
+def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None:
+    opts = printer.options
+    if isinstance(event, RunStarted):
+        outcome.started = event
+        for warning in event.warnings:
+            print(f"warning: {warning}", file=err, flush=True)
+        if not opts.json_lines:
+            title = f"{opts.title}: " if opts.title else ""
+            printer.line(f"{title}{event.task} on '{event.config.data.dataset}', {event.train_samples} train / "
+                         f"{event.test_samples} test samples, {event.parameter_count} parameters, "
+                         f"device {event.device}")
+            printer.line(event.summary)
+    elif isinstance(event, EpochEnded):
+        if opts.json_lines:
+            printer.json({"event": "epoch", "epoch": event.epoch, "train_loss": _finite(event.train_loss),
+                          "test_loss": _finite(event.test_loss), "test_accuracy": event.test_accuracy})
+        else:
+            printer.line(epoch_line(event))
+    elif isinstance(event, Snapshot):
+        outcome.snapshot = event
+    elif isinstance(event, (RunFinished, RunFailed)):
+        outcome.end = event
+
+
+def _conclude(session: TrainingSession, outcome: _Outcome, printer: _Printer, options: HeadlessOptions,
+              err: TextIO) -> int:
+    end = outcome.end
+    if options.save and session.trainer is not None:
+        written = _save(session, options.save, err)
+        if written and not options.json_lines:
+            printer.line(f"Saved {', '.join(written)} in {options.save}")
+    if isinstance(end, RunFailed):
+        if options.json_lines:
+            printer.json({"event": "failed", "epoch": end.epoch, "error": end.error})
+        print(f"nntui: run failed: {end.error}", file=err, flush=True)
+        return EXIT_FAILED
+    assert isinstance(end, RunFinished)
+    if options.json_lines:
+        printer.json({"event": "finished", "status": end.status, "epoch": end.epoch,
+                      "train_loss": _finite(end.train_loss), "test_loss": _finite(end.test_loss),
+                      "test_accuracy": end.test_accuracy, "parameters": end.parameters})
+    else:
+        for text in summary_lines(end, outcome.started, outcome.snapshot, options.ascii_only):
+            printer.line(text)
+        if options.plot and len(session.history):
+            from tui.render.loss_plot import loss_plot
+
+            printer.line(loss_plot(session.history, ascii_only=options.ascii_only))
+    if outcome.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if end.status in ("completed", "stopped") else EXIT_FAILED
+
+
+def _save(session: TrainingSession, directory: str, err: TextIO) -> list[str]:
+    try:
+        session.save(directory)
+    except OSError as error:
+        print(f"nntui: --save: cannot write to {directory}: {error.strerror or error}", file=err, flush=True)
+        return []
+    return ["config.toml", "metrics.csv", "model.pt"]
+
+
+def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapshot | None,
+                  ascii_only: bool = False) -> list[str]:
+    """The closing summary: status, final losses, and the learned parameters or the boundary."""
+    lines = [f"Run {end.status} after {end.epoch} epochs."]
+    if end.message:
+        lines.append(f"Diverged: {end.message}")
+    parts = []
+    if end.train_loss is not None:
+        parts.append(f"Train loss: {end.train_loss:.4f}")
+    if end.test_loss is not None:
+        parts.append(f"Test loss: {end.test_loss:.4f}")
+    if end.test_accuracy is not None:
+        parts.append(f"Test accuracy: {end.test_accuracy:.2%}")
+    if parts:
+        lines.append("  ".join(parts))
+    if started is not None and started.reference and end.parameters:
+        weights = [f"{w:.4f}" for w in _flatten(_find(end.parameters, "weight"))]
+        biases = [f"{b:.4f}" for b in _flatten(_find(end.parameters, "bias"))]
+        true_w = ", ".join(f"{w:g}" for w in started.reference["weight"])
+        lines.append(f"Predicted weight: [{', '.join(weights)}]  true: [{true_w}]")
+        lines.append(f"Predicted bias: [{', '.join(biases)}]  true: [{started.reference['bias']:g}]")
+    if snapshot is not None and snapshot.boundary is not None and started is not None:
+        grid = snapshot.boundary
+        classes = len(grid.probabilities[0][0])
+        lines.append("Decision boundary (x1 across, x2 up):")
+        lines.extend(boundary_lines(grid.probabilities, grid.x_range, grid.y_range, started.train_points,
+                                    ascii_only))
+        lines.append(legend(classes, ascii_only))
+    return lines
+
+
+def _find(parameters: dict[str, Any], suffix: str) -> Any:
+    return next((v for k, v in parameters.items() if k.endswith(suffix)), [])
+
+
+def _flatten(value: Any) -> list[float]:
+    if isinstance(value, list):
+        return [x for item in value for x in _flatten(item)]
+    return [value]

@@ -1,0 +1,54 @@
+"""The decision boundary as lines of characters, for the terminal summary of `nntui run`:
+each cell shows the predicted class as a region character, cells the model is unsure of stay
+blank so the boundary shows as a gap, and training points are drawn on top."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+REGIONS_UNICODE = "·░▒▓-=~^"
+REGIONS_ASCII = ".:-=~^'`"
+MARKERS_UNICODE = "●✕▲■◆★✚♦"
+MARKERS_ASCII = "ox+*#@%&"
+UNSURE = 0.6  # cells whose top class is below this probability are left blank
+
+
+def cell_of(x: float, y: float, x_range: tuple[float, float], y_range: tuple[float, float],
+            columns: int, rows: int) -> tuple[int, int] | None:
+    """The (row, column) a point falls in, rows counted from the top; None when outside."""
+    (x0, x1), (y0, y1) = x_range, y_range
+    col = int((x - x0) / (x1 - x0) * columns)
+    row = int((y1 - y) / (y1 - y0) * rows)
+    if 0 <= col < columns and 0 <= row < rows:
+        return row, col
+    return None
+
+
+def boundary_lines(probabilities: Sequence[Sequence[Sequence[float]]], x_range: tuple[float, float],
+                   y_range: tuple[float, float], points: Iterable[tuple[float, float, float]] = (),
+                   ascii_only: bool = False) -> list[str]:
+    """Rows of characters for a [row][column][class] probability grid."""
+    regions = REGIONS_ASCII if ascii_only else REGIONS_UNICODE
+    markers = MARKERS_ASCII if ascii_only else MARKERS_UNICODE
+    rows, columns = len(probabilities), len(probabilities[0]) if probabilities else 0
+    cells = []
+    for row in probabilities:
+        line = []
+        for probs in row:
+            best = max(range(len(probs)), key=probs.__getitem__)
+            line.append(regions[best % len(regions)] if probs[best] >= UNSURE else " ")
+        cells.append(line)
+    for x, y, label in points:
+        where = cell_of(x, y, x_range, y_range, columns, rows)
+        if where is not None:
+            cells[where[0]][where[1]] = markers[int(label) % len(markers)]
+    return ["".join(line) for line in cells]
+
+
+def legend(classes: int, ascii_only: bool = False) -> str:
+    """One line naming each class's region and point characters."""
+    regions = REGIONS_ASCII if ascii_only else REGIONS_UNICODE
+    markers = MARKERS_ASCII if ascii_only else MARKERS_UNICODE
+    parts = [f"class {c}: region '{regions[c % len(regions)]}' points '{markers[c % len(markers)]}'"
+             for c in range(classes)]
+    return "; ".join(parts) + "; blank: unsure"
