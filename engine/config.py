@@ -129,9 +129,11 @@ class Problem:
 
     path: str
     message: str
+    source: str = ""  # the file it came from, if any
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        where = f"{self.source}: " if self.source else ""
+        return f"{where}{self.path}: {self.message}"
 
 
 class ConfigError(ValueError):
@@ -254,37 +256,36 @@ def to_dict(config: RunConfig) -> dict[str, dict[str, Any]]:
 def from_dict(data: Any, source: str = "", base: RunConfig | None = None) -> RunConfig:
     """Build and check a RunConfig from nested tables; unknown keys get the nearest valid name.
     Fields the tables leave out come from `base` (the defaults when None)."""
-    prefix = f"{source}: " if source else ""
     if not isinstance(data, dict):
-        raise ConfigError([Problem("config", f"{prefix}must be a table of [model], [data] and [train]")])
+        raise ConfigError([Problem("config", "must be a table of [model], [data] and [train]", source)])
     problems: list[Problem] = []
     start = to_dict(base) if base is not None else {}
     sections: dict[str, Any] = {key: cls(**start.get(key, {})) for key, cls in SECTIONS.items()}
     for key, table in data.items():
         if key not in SECTIONS:
-            problems.append(Problem(key, prefix + _unknown(key, SECTIONS)))
+            problems.append(Problem(key, _unknown(key, SECTIONS), source))
             continue
         if not isinstance(table, dict):
-            problems.append(Problem(key, f"{prefix}must be a table, got {table!r}"))
+            problems.append(Problem(key, f"must be a table, got {table!r}", source))
             continue
         names = {f.name for f in dataclasses.fields(SECTIONS[key])}
         values = dict(start.get(key, {}))
         for name, value in table.items():
             path = f"{key}.{name}"
             if name not in names:
-                problems.append(Problem(path, prefix + _unknown(name, names)))
+                problems.append(Problem(path, _unknown(name, names), source))
                 continue
             try:
                 values[name] = check_value(SPECS[path], value)
             except ConfigError as err:
-                problems.extend(Problem(p.path, prefix + p.message) for p in err.problems)
+                problems.extend(Problem(p.path, p.message, source) for p in err.problems)
         sections[key] = SECTIONS[key](**values)
     if problems:
         raise ConfigError(problems)
     config = RunConfig(**sections)
     cross = cross_problems(config)
     if cross:
-        raise ConfigError([Problem(p.path, prefix + p.message) for p in cross])
+        raise ConfigError([Problem(p.path, p.message, source) for p in cross])
     return config
 
 

@@ -16,11 +16,11 @@ def dumps(config: RunConfig) -> str:
     return tomli_w.dumps(to_dict(config))
 
 
-def loads(text: str, source: str = "<string>", base: RunConfig | None = None) -> RunConfig:
+def loads(text: str, source: str = "", base: RunConfig | None = None) -> RunConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError([Problem("config", f"{source}: not valid TOML: {err}")]) from None
+        raise ConfigError([Problem("config", f"not valid TOML: {err}", source)]) from None
     return from_dict(data, source=source, base=base)
 
 
@@ -31,15 +31,15 @@ def load_config(path: str | Path, base: RunConfig | None = None) -> RunConfig:
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
-        raise ConfigError([Problem("config", f"{file}: no such file")]) from None
+        raise ConfigError([Problem("config", "no such file", str(file))]) from None
     except IsADirectoryError:
-        raise ConfigError([Problem("config", f"{file}: is a directory, not a TOML file")]) from None
+        raise ConfigError([Problem("config", "is a directory, not a TOML file", str(file))]) from None
     except OSError as err:
-        raise ConfigError([Problem("config", f"{file}: cannot read: {err.strerror}")]) from None
+        raise ConfigError([Problem("config", f"cannot read: {err.strerror}", str(file))]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ConfigError([Problem("config", f"{file}: not a text file (invalid UTF-8)")]) from None
+        raise ConfigError([Problem("config", "not a text file (invalid UTF-8)", str(file))]) from None
     return loads(text, source=str(file), base=base)
 
 

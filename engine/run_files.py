@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.atomic import write_atomic
-from engine.config_file import save_config
 from engine.config import RunConfig
+from engine.config_file import save_config
 from engine.metrics import MetricsHistory
 
 RUN_FILES = ("config.toml", "metrics.csv", "model.pt")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine.config import RunConfig, validate
-from engine.events import Event, EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.events import EpochEnded, Event, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.metrics import MetricsHistory
 
 Listener = Callable[[Event], None]

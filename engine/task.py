@@ -41,7 +41,7 @@ class Task:
         """Labels as the loss wants them: class indices for cross entropy, else float columns."""
         if self.loss == "cross_entropy":
             return labels.reshape(-1).long()
-        return labels.float().reshape(len(labels), -1)
+        return labels.float().reshape(len(labels), labels[0].numel() if len(labels) else 1)
 
     def probabilities(self, outputs: torch.Tensor) -> torch.Tensor:
         """Class probabilities, one column per class (two for binary tasks)."""

@@ -40,7 +40,7 @@ def fail(message: str) -> typer.Exit:
 
 def describe(err: ConfigError, from_options: set[str]) -> str:
     """Name the CLI option for fields the user gave as options, the config path otherwise."""
-    return "; ".join(f"{option_for(p.path) if p.path in from_options else p.path}: {p.message}"
+    return "; ".join(f"{option_for(p.path)}: {p.message}" if p.path in from_options and not p.source else str(p)
                      for p in err.problems)
 
 

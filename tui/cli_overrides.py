@@ -48,7 +48,7 @@ def with_field_options(command: Callable[..., Any]) -> Callable[..., Any]:
             kwargs.pop(name, None)
         return command(overrides=overrides, **kwargs)
 
-    own = [p for p in inspect.signature(command).parameters.values() if p.name != "overrides"]
+    own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name != "overrides"]
     wrapper.__signature__ = inspect.Signature(own + [_parameter(spec) for spec in FIELDS])  # type: ignore[attr-defined]
     return wrapper
 

@@ -10,7 +10,6 @@ import math
 import os
 import queue
 import sys
-import time
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -83,9 +82,11 @@ class _Printer:
             self.bar_shown = False
 
 
-def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO = sys.stdout,
-                 err: TextIO = sys.stderr) -> int:
+def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None = None,
+                 err: TextIO | None = None) -> int:
     """Train `config` to the end, printing as it goes; return the process exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     events: queue.Queue = queue.Queue()
 
     def listen(event: Any) -> None:

@@ -10,7 +10,7 @@ from engine.metrics import MetricsHistory
 def loss_plot(history: MetricsHistory, width: int = 78, height: int = 18, ascii_only: bool = False) -> str:
     import plotext as plt
 
-    plt.clear_figure()
+    plt.clear_figure()  # plotext 5.x API
     plt.plotsize(width, height)
     marker = "dot" if ascii_only else "braille"
     epochs = list(history.epochs)

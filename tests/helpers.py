@@ -1,0 +1,40 @@
+"""Test helpers: run a configuration to the end on the engine, collecting its events."""
+
+from __future__ import annotations
+
+from engine.config import RunConfig
+from engine.events import EpochEnded, RunFailed, RunFinished
+from engine.session import TrainingSession
+
+
+class Recorder:
+    """A listener that keeps every event."""
+
+    def __init__(self) -> None:
+        self.events: list = []
+
+    def __call__(self, event) -> None:
+        self.events.append(event)
+
+    def of(self, kind: type) -> list:
+        return [e for e in self.events if isinstance(e, kind)]
+
+    @property
+    def epochs(self) -> list[EpochEnded]:
+        return self.of(EpochEnded)
+
+    @property
+    def end(self) -> RunFinished | RunFailed:
+        return self.of((RunFinished, RunFailed))[-1]
+
+
+def train(config: RunConfig, **session_options) -> Recorder:
+    """Run `config` to the end on a TrainingSession and return what it reported."""
+    recorder = Recorder()
+    options = {"snapshot_interval_s": None, "eval_interval_s": None, **session_options}
+    session = TrainingSession(config, recorder, **options)
+    session.start()
+    assert session.join(120), "the run did not end"
+    return recorder
+
+

@@ -1,0 +1,28 @@
+"""The engine knows no screen: importing all of it loads no UI library."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import engine
+
+UI_LIBRARIES = ("textual", "typer", "rich", "plotext", "click")
+
+
+def test_engine_imports_no_ui_library() -> None:
+    """Every engine module imports without pulling in textual, typer, rich, plotext or click."""
+    modules = [f"engine.{m.name}" for m in pkgutil.iter_modules(engine.__path__)]
+    code = (f"import importlib, sys; [importlib.import_module(m) for m in {modules!r}]; "
+            f"print(sorted(m for m in {UI_LIBRARIES!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_config_and_presets_do_not_import_torch() -> None:
+    """Listing presets and checking a config stay fast: no torch."""
+    code = ("import sys, engine.presets, engine.config_file, engine.config; "
+            "print('torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
