@@ -90,6 +90,15 @@ class Trainer:
         n = self.train_samples
         size = self.config.data.batch_size or n
         X, Y = self.X, self.Y
+        if size >= n:  # full batch, the tutorial's case: nothing to slice or weigh
+            if should_stop():
+                return None
+            loss = loss_fn(model(X), Y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            self.epoch += 1
+            return loss.item()
         if size < n and self.config.data.shuffle:
             # One gather per epoch, then contiguous slices: far cheaper than a gather per batch.
             order = torch.randperm(n, generator=self.shuffle_generator).to(self.device)

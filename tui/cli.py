@@ -125,7 +125,8 @@ def presets_command() -> None:
     for p in PRESETS.values():
         c = p.config
         info = DATASETS[c.data.dataset]
-        sizes = [str(info.features), *map(str, c.model.hidden), "k" if c.train.loss == "cross_entropy" else "1"]
+        outputs = c.model.outputs or (c.data.classes if info.kind == "multiclass" else 1)
+        sizes = [str(info.features), *map(str, c.model.hidden), str(outputs)]
         rows.append((p.name, info.kind, f"{c.data.dataset} ({c.data.samples})", "-".join(sizes),
                      c.train.loss, str(c.train.epochs), p.description))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]

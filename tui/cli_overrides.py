@@ -30,7 +30,8 @@ def _parameter(spec: FieldSpec) -> inspect.Parameter:
         annotation: Any = Optional[bool]
     else:
         metavar = "|".join(spec.choices) if spec.choices else {int: "INT", float: "FLOAT", list: "SIZES"}[spec.kind]
-        option = typer.Option(None, flag(spec), help=f"{spec.help} ({spec.allowed()})", metavar=metavar,
+        text = spec.help if spec.choices else f"{spec.help} ({spec.allowed()})"  # choices show as the metavar
+        option = typer.Option(None, flag(spec), help=text, metavar=metavar,
                               rich_help_panel=panel, show_default=False)
         annotation = Optional[str]
     return inspect.Parameter(spec.name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
