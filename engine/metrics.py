@@ -50,6 +50,25 @@ class MetricsHistory:
     def save_csv(self, path: str | Path) -> None:
         write_text_atomic(path, self.to_csv())
 
+    @classmethod
+    def load_csv(cls, path: str | Path) -> MetricsHistory:
+        """Read a metrics.csv written by `save_csv`; a malformed file raises ValueError naming the line."""
+        history = cls()
+        lines = Path(path).read_text("utf-8").splitlines()
+        if not lines or lines[0] != "epoch,train_loss,test_loss,test_accuracy,lr":
+            raise ValueError(f"{path}: not an nntui metrics file (unexpected header)")
+        for number, line in enumerate(lines[1:], start=2):
+            cells = line.split(",")
+            try:
+                epoch, train, test, accuracy, lr = int(cells[0]), *(float(c) if c else NAN for c in cells[1:])
+            except (ValueError, TypeError, IndexError):
+                raise ValueError(f"{path}: line {number}: expected epoch,train_loss,test_loss,test_accuracy,lr") from None
+            history.epochs.append(epoch)
+            for column, value in ((history.train_loss, train), (history.test_loss, test),
+                                  (history.test_accuracy, accuracy), (history.lr, lr)):
+                column.append(value)
+        return history
+
 
 def _cell(value: float) -> str:
     if isinstance(value, int):

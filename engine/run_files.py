@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from engine.atomic import write_atomic
@@ -9,7 +10,7 @@ from engine.config import RunConfig
 from engine.config_file import save_config
 from engine.metrics import MetricsHistory
 
-RUN_FILES = ("config.toml", "metrics.csv", "model.pt")
+RUN_FILES = ("config.toml", "metrics.csv", "model.pt", "checkpoint.pt")
 
 
 def existing_run_files(directory: str | Path) -> list[Path]:
@@ -34,8 +35,12 @@ def check_writable(directory: str | Path) -> str | None:
 
 
 def save_run(directory: str | Path, config: RunConfig, history: MetricsHistory, trainer) -> list[Path]:
-    """Write the three files atomically; `trainer` may be None before the model is built."""
+    """Write the run's files, each atomically; `trainer` may be None before the model is built.
+    model.pt is the bare state dict (for `torch.load` and `load_state_dict`); checkpoint.pt adds
+    what `--resume` needs to continue exactly."""
     import torch
+
+    from engine.checkpoint import save_checkpoint
 
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
@@ -45,5 +50,41 @@ def save_run(directory: str | Path, config: RunConfig, history: MetricsHistory, 
     if trainer is not None:
         state = {k: v.detach().cpu() for k, v in trainer.model.state_dict().items()}
         write_atomic(folder / "model.pt", lambda handle: torch.save(state, handle))
-        written.append(folder / "model.pt")
+        save_checkpoint(trainer, folder / "checkpoint.pt")
+        written += [folder / "model.pt", folder / "checkpoint.pt"]
     return written
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """A run read back from its folder, ready to continue."""
+
+    config: RunConfig
+    history: MetricsHistory
+    checkpoint: dict
+
+
+def load_run(directory: str | Path) -> SavedRun:
+    """Read config.toml, metrics.csv and checkpoint.pt; raise ValueError naming the bad file."""
+    from engine.checkpoint import CHECKPOINT_FILE, load_checkpoint
+    from engine.config_file import load_config
+
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise ValueError(f"{folder}: no such run folder")
+    config = load_config(folder / "config.toml")
+    try:
+        history = MetricsHistory.load_csv(folder / "metrics.csv")
+    except FileNotFoundError:
+        raise ValueError(f"{folder / 'metrics.csv'}: missing") from None
+    checkpoint = load_checkpoint(folder / CHECKPOINT_FILE)
+    if len(history) > checkpoint["epoch"]:  # a save interrupted between files: trust the checkpoint
+        history = _truncated(history, checkpoint["epoch"])
+    return SavedRun(config, history, checkpoint)
+
+
+def _truncated(history: MetricsHistory, epochs: int) -> MetricsHistory:
+    kept = MetricsHistory()
+    for name in ("epochs", "train_loss", "test_loss", "test_accuracy", "lr"):
+        getattr(kept, name).extend(getattr(history, name)[:epochs])
+    return kept

@@ -31,15 +31,18 @@ class TrainingSession:
         snapshot_interval_s: float | None = 0.1,
         eval_interval_s: float | None = 0.05,
         boundary_size: tuple[int, int] = (60, 30),
+        resume=None,
     ):
         """`snapshot_interval_s` bounds how often live views (boundary, parameters) are computed;
-        None means only at the end. `eval_interval_s` likewise for the test set between log epochs."""
+        None means only at the end. `eval_interval_s` likewise for the test set between log epochs.
+        `resume` is an engine.run_files.SavedRun to continue from its checkpoint."""
         self.config = validate(config).copy()
+        self._resume = resume
         self.listeners: list[Listener] = [listener] if listener else []
         self.snapshot_interval_s = snapshot_interval_s
         self.eval_interval_s = eval_interval_s
         self.boundary_size = boundary_size
-        self.history = MetricsHistory()
+        self.history = resume.history if resume is not None else MetricsHistory()
         self.trainer = None  # engine.trainer.Trainer once built
         self.result: RunFinished | RunFailed | None = None
         self.state = "idle"
@@ -110,6 +113,7 @@ class TrainingSession:
             if config is not None:
                 self.config = validate(config).copy()
             self.history = MetricsHistory()
+            self._resume = None
             self.trainer = None
             self.result = None
             self._stop = threading.Event()
@@ -180,7 +184,12 @@ class TrainingSession:
             from engine.trainer import Trainer
 
             with self._model_lock:
-                trainer = self.trainer = Trainer(self.config)
+                trainer = Trainer(self.config)
+                if self._resume is not None:
+                    from engine.checkpoint import restore
+
+                    restore(trainer, self._resume.checkpoint, "checkpoint.pt")
+                self.trainer = trainer
             self._emit(self._started(trainer))
             self._emit(self._finish(self._loop(trainer), trainer))
         except Exception as err:  # the run fails; the caller's app keeps working

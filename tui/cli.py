@@ -93,15 +93,39 @@ def run_command(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="let --save replace an earlier run's files")] = False,
     plot: Annotated[bool, typer.Option("--plot", help="end with a loss chart")] = False,
     ascii_only: AsciiOption = False,
+    resume: Annotated[Optional[Path], typer.Option("--resume", help="continue a run saved with --save (and save "
+                                                   "back into it unless --save names another folder)",
+                                                   show_default=False)] = None,
 ) -> None:
     """Train without the UI, printing the tutorial's progress lines and a summary."""
-    run_config = resolve_config(preset, config, overrides)
+    saved = None
+    if resume is not None:
+        saved = _load_saved_run(resume, preset, config)
+        try:
+            run_config = apply_overrides(saved.config, overrides)
+        except ConfigError as err:
+            raise fail(describe(err, set(overrides))) from None
+        save = save or resume
+        overwrite = overwrite or save == resume
+    else:
+        run_config = resolve_config(preset, config, overrides)
     if save is not None:
         _check_save_target(save, overwrite)
     options = HeadlessOptions(json_lines=json_lines, plot=plot, ascii_only=ascii_only,
                               save=str(save) if save else None, title=preset or "")
-    code = run_headless(run_config, options)
+    code = run_headless(run_config, options, resume=saved)
     raise typer.Exit(code)
+
+
+def _load_saved_run(folder: Path, preset: str | None, config: Path | None):
+    from engine.run_files import load_run
+
+    if preset or config:
+        raise fail("--resume takes its configuration from the run folder; drop --preset/--config")
+    try:
+        return load_run(folder)
+    except ValueError as err:  # ConfigError and CheckpointError are ValueErrors with the file named
+        raise fail(f"--resume: {err}") from None
 
 
 def _check_save_target(save: Path, overwrite: bool) -> None:

@@ -83,7 +83,7 @@ class _Printer:
 
 
 def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None = None,
-                 err: TextIO | None = None) -> int:
+                 err: TextIO | None = None, resume: Any = None) -> int:
     """Train `config` to the end, printing as it goes; return the process exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -95,7 +95,7 @@ def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None
         events.put(event)
 
     session = TrainingSession(config, listen, snapshot_interval_s=None, eval_interval_s=None,
-                              boundary_size=(60, 24))
+                              boundary_size=(60, 24), resume=resume)
     printer = _Printer(out, options)
     outcome = _Outcome()
     session.start()
@@ -183,7 +183,7 @@ def _save(session: TrainingSession, directory: str, err: TextIO) -> list[str]:
     except OSError as error:
         print(f"nntui: --save: cannot write to {directory}: {error.strerror or error}", file=err, flush=True)
         return []
-    return ["config.toml", "metrics.csv", "model.pt"]
+    return ["config.toml", "metrics.csv", "model.pt", "checkpoint.pt"]
 
 
 def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapshot | None,
