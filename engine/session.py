@@ -164,6 +164,8 @@ class TrainingSession:
 
     def _await_turn(self) -> bool:
         """Block while paused with no step to take; False when asked to stop."""
+        if not (self._paused or self._pending_lr is not None or self._stop.is_set()):
+            return True  # the common case, read without the lock: nothing to wait for or apply
         with self._cond:
             while self._paused and self._step_credits == 0 and not self._stop.is_set():
                 self._waiting.set()
