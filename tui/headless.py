@@ -101,6 +101,11 @@ def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None
     session.start()
     try:
         _drain(session, events, printer, outcome, err)
+    except BrokenPipeError:  # `nntui run | head`: stop the engine before exiting, quietly
+        session.stop()
+        session.join(5)
+        sys.stdout = None  # type: ignore[assignment]  # nothing more can reach the closed pipe
+        return EXIT_OK
     except KeyboardInterrupt:
         outcome.interrupted = True
         session.stop()

@@ -1,0 +1,42 @@
+"""Fixtures for the trainer's tests: small runs, and helpers that wait on the engine."""
+
+from __future__ import annotations
+
+import asyncio
+
+from engine.config import with_values
+from engine.presets import preset_config
+from tui.app import NNTuiApp, make_app
+
+# Deterministic sessions: test evaluation and snapshots only on log epochs and at the end.
+STEADY = {"eval_interval_s": None, "snapshot_interval_s": None, "boundary_size": (40, 20)}
+
+
+def circle_app(epochs: int = 20, **session) -> NNTuiApp:
+    config = with_values(preset_config("circle"), {"train.epochs": epochs, "train.log_interval": 5})
+    return make_app(config, session_options={**STEADY, **session})
+
+
+async def settle(pilot, app: NNTuiApp, until: str = "finished", timeout: float = 30.0) -> None:
+    """Wait until the session reaches `until` (or is held between epochs), then let the UI drain."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while loop.time() < end:
+        if app.session.state == until and app.session.wait_until_held(0):
+            break
+        await asyncio.sleep(0.05)
+    assert app.session.state == until, f"session is {app.session.state}, wanted {until}"
+    await asyncio.sleep(0.2)
+    app.tick()
+    await pilot.pause()
+
+
+def run_async(test):
+    """Run an async test on a fresh event loop (the project does not use pytest-asyncio)."""
+    import functools
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return wrapper

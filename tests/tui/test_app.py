@@ -1,0 +1,210 @@
+"""Pilot tests of the trainer: keys, validation, presets, views, files and quitting."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import Input, Select, Tabs
+
+from engine.config import with_values
+from engine.config_file import save_config
+from engine.presets import preset_config
+from tests.tui.conftest import STEADY, circle_app, run_async, settle
+from tui.app import make_app
+from tui.screens.command import CommandDialog
+from tui.screens.confirm import ConfirmQuit
+from tui.screens.error import ErrorScreen
+from tui.screens.path_dialog import PathDialog
+from tui.widgets.config_form import ConfigForm
+from tui.widgets.loss_chart import LossChart
+from tui.widgets.output_view import OutputView
+
+SIZE = (100, 32)
+
+
+@run_async
+async def test_start_trains_and_loss_falls():
+    """Space starts training: epochs advance to the end and the train loss falls."""
+    app = circle_app(epochs=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await settle(pilot, app)
+        history = app.session.history
+        assert len(history) == 60
+        assert history.train_loss[-1] < history.train_loss[0]
+        assert app.bridge.figures.latest.epoch == 60
+        assert app.query_one(LossChart).seen == 60
+
+
+@run_async
+async def test_step_pause_and_reset():
+    """n trains exactly one epoch; a paused run holds its epoch; r resets to idle."""
+    app = circle_app(epochs=1000)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await settle(pilot, app, "paused")
+        assert len(app.session.history) == 1
+        await pilot.press("n")
+        await settle(pilot, app, "paused")
+        assert len(app.session.history) == 2
+        await asyncio.sleep(0.3)
+        assert len(app.session.history) == 2, "a paused run must hold its epoch"
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.session.state == "idle" and len(app.session.history) == 0
+        assert app.query_one(LossChart).previous is not None, "the old curve stays as the faint comparison"
+
+
+@run_async
+async def test_invalid_learning_rate_blocks_start():
+    """A bad learning rate is marked as typed and start is refused with the reason."""
+    app = circle_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#field-train-lr", Input).value = "0"
+        await pilot.pause()
+        error = app.query_one("#field-train-lr-error")
+        assert "must be > 0" in str(error.render())
+        assert app.query_one("#field-train-lr", Input).has_class("-invalid")
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.session.state == "idle"
+        assert any("Cannot start" in n.message and "train.lr" in n.message for n in app._notifications)
+
+
+@run_async
+async def test_preset_fills_every_field():
+    """Choosing a preset puts all of its values into the form."""
+    app = circle_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#preset", Select).value = "spiral"
+        await pilot.pause()
+        form = app.query_one(ConfigForm)
+        assert form.config() == preset_config("spiral")
+        assert app.query_one("#field-model-hidden", Input).value == "32,32"
+        assert app.query_one("#field-train-loss", Select).value == "cross_entropy"
+
+
+@run_async
+async def test_boundary_draws_for_circle():
+    """After a circle run the boundary view shows half-block cells with points."""
+    app = circle_app(epochs=10)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await settle(pilot, app)
+        view = app.query_one(OutputView)
+        assert view.snapshot is not None and view.snapshot.boundary is not None
+        app.query_one(Tabs).active = "output"
+        await pilot.pause()
+        screen = app.export_screenshot()
+        assert "class&#160;0" in screen and "▀" in screen and "●" in screen
+
+
+@run_async
+async def test_learning_rate_changes_during_run():
+    """Editing lr while paused reaches the engine at the next epoch and is marked on the chart."""
+    app = circle_app(epochs=1000)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await settle(pilot, app, "paused")
+        app.query_one("#field-train-lr", Input).value = "0.5"
+        await pilot.pause()
+        await pilot.press("n")
+        await settle(pilot, app, "paused")
+        assert app.session.history.lr[-1] == 0.5
+        assert app.bridge.figures.lr_changes == (2,)
+        assert app.query_one(LossChart).marks == (2,)
+
+
+@run_async
+async def test_fields_lock_while_running():
+    """While training only the learning rate is editable, and the form says so."""
+    app = circle_app(epochs=100_000)
+    async with app.run_test(size=SIZE) as pilot:
+        app.session.start()
+        app.tick()
+        await pilot.pause()
+        assert app.query_one("#field-model-hidden", Input).disabled
+        assert not app.query_one("#field-train-lr", Input).disabled
+        assert "locked" in str(app.query_one("#form-note").render())
+        app.session.stop()
+
+
+@run_async
+async def test_save_writes_three_files(tmp_path):
+    """ctrl+s asks for a folder and writes config.toml, metrics.csv and model.pt."""
+    app = circle_app(epochs=5)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await settle(pilot, app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        app.screen.query_one("#path", Input).value = str(tmp_path / "run")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {"config.toml", "metrics.csv", "model.pt"} <= {p.name for p in (tmp_path / "run").iterdir()}
+
+
+@run_async
+async def test_load_config_fills_form(tmp_path):
+    """ctrl+o reads a TOML file into the form; a broken file is reported in the dialog."""
+    path = tmp_path / "run.toml"
+    save_config(with_values(preset_config("xor"), {"train.epochs": 7}), path)
+    (tmp_path / "bad.toml").write_text("[train]\nlr = -1\n")
+    app = circle_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(tmp_path / "bad.toml")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "must be > 0" in str(app.screen.query_one("#path-problem").render())
+        app.screen.query_one("#path", Input).value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one(ConfigForm).config().train.epochs == 7
+
+
+@run_async
+async def test_copy_command_dialog():
+    """c shows the equivalent command line and writes it to the epoch log."""
+    app = circle_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandDialog)
+        assert app.screen.command == "nntui run --preset circle --epochs 20 --log-interval 5"
+
+
+@run_async
+async def test_quit_while_training_asks():
+    """q during a run asks first; n stays, y quits and stops the engine."""
+    app = circle_app(epochs=100_000)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await settle(pilot, app, "paused")
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmQuit)
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmQuit)
+        await pilot.press("q")
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.session.join(1.0)
+
+
+@run_async
+async def test_engine_failure_shows_error():
+    """A run that fails in the engine shows an error screen and the app stays usable."""
+    config = with_values(preset_config("circle"), {"train.device": "cuda"})
+    app = make_app(config, session_options=STEADY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ErrorScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.status == "failed" and not isinstance(app.screen, ErrorScreen)

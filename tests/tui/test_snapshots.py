@@ -1,0 +1,35 @@
+"""Snapshots of the main screen after a finished circle run, at 80x24 and 120x40."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.tui.conftest import circle_app
+from tui.bridge import EventBridge
+
+
+def finished_circle():
+    """A completed 20-epoch circle run with the timing figures pinned, so the picture is stable."""
+    app = circle_app(epochs=20)
+
+    async def run_before(pilot) -> None:
+        app.session.start()
+        assert app.session.join(30)
+        await asyncio.sleep(0.1)
+        figures = app.bridge.figures
+        figures.latest = EventBridge.pinned(figures.latest)
+        app.tick()
+        app.chart.redraw()
+        app.output.redraw()
+        await pilot.pause()
+
+    return app, run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_finished_circle_run(snap_compare, size):
+    """The main screen after a circle run: form, metrics, chart (and boundary when wide)."""
+    app, run_before = finished_circle()
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -1,0 +1,1 @@
+"""The trainer's dialogs: help, confirm-quit, save, load, copy-command and error."""

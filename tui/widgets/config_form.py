@@ -1,0 +1,161 @@
+"""The three form panels (Model, Data, Hyperparameters) built from the engine's field table,
+with a preset chooser on top. Every edit is parsed and checked as typed; a bad field is marked
+with the reason, and the form announces the whole configuration (or its problems) upward."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Static
+
+from engine.config import (
+    FIELDS,
+    ConfigError,
+    FieldSpec,
+    Problem,
+    RunConfig,
+    cross_problems,
+    format_value,
+    get_field,
+    parse_text,
+    with_values,
+)
+from engine.presets import PRESETS
+
+SECTION_TITLES = {"model": "Model", "data": "Data", "train": "Hyperparameters"}
+SHORT_LABELS = {"output_activation": "output act", "test_fraction": "test frac", "log_interval": "log every",
+                "weight_decay": "weight decay"}
+LIVE_FIELDS = {"train.lr"}  # editable while training; the engine takes it at the next epoch
+
+
+def editor_id(spec: FieldSpec) -> str:
+    return "field-" + spec.path.replace(".", "-")
+
+
+class ConfigForm(VerticalScroll):
+    """Holds the parsed value of every field; `config()` is the configuration they make."""
+
+    class Changed(Message):
+        """A field changed; `config` is None while any field is invalid."""
+
+        def __init__(self, path: str, config: RunConfig | None, problems: list[Problem]) -> None:
+            super().__init__()
+            self.path, self.config, self.problems = path, config, problems
+
+    def __init__(self, config: RunConfig, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.base = config.copy()
+        self.values: dict[str, Any] = {spec.path: get_field(config, spec.path) for spec in FIELDS}
+        self.field_errors: dict[str, str] = {}
+        self.problems: list[Problem] = []
+        self.locked = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="form-note")
+        with Horizontal(classes="field-row"):
+            yield Label("preset", classes="field-label")
+            yield Select([(name, name) for name in PRESETS], prompt="choose a preset", id="preset",
+                         compact=True, allow_blank=True)
+        for section, title in SECTION_TITLES.items():
+            yield Static(title, classes="form-section")
+            for spec in (s for s in FIELDS if s.section == section):
+                with Horizontal(classes="field-row"):
+                    yield Label(SHORT_LABELS.get(spec.name, spec.name), classes="field-label")
+                    yield self._editor(spec, self.values[spec.path])
+                yield Static("", id=editor_id(spec) + "-error", classes="field-error")
+
+    def _editor(self, spec: FieldSpec, value: Any) -> Input | Select:
+        if spec.choices or spec.kind is bool:
+            options = spec.choices if spec.choices else ("true", "false")
+            return Select([(o, o) for o in options], value=format_value(value), allow_blank=False, compact=True,
+                          id=editor_id(spec), tooltip=f"{spec.help} ({spec.allowed()})")
+        return Input(format_value(value), id=editor_id(spec), compact=True, select_on_focus=False,
+                     tooltip=f"{spec.help} ({spec.allowed()})")
+
+    # -- reading edits -----------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._edited(event.input.id, event.value)
+        event.stop()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.id == "preset":
+            if event.value in PRESETS:
+                self.fill(PRESETS[event.value].config)
+            return
+        if event.value is not Select.BLANK:
+            self._edited(event.select.id, str(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter hands the keys back to the app, so space and n work again."""
+        event.stop()
+        self.screen.set_focus(None)
+
+    def _edited(self, widget_id: str | None, text: str) -> None:
+        spec = next((s for s in FIELDS if editor_id(s) == widget_id), None)
+        if spec is None:
+            return
+        try:
+            value = parse_text(spec, text)
+        except ConfigError as err:
+            self.field_errors[spec.path] = err.problems[0].message
+        else:
+            self.field_errors.pop(spec.path, None)
+            self.values[spec.path] = value
+        self._check()
+        self.post_message(self.Changed(spec.path, self.config_or_none(), self.all_problems()))
+
+    def _check(self) -> None:
+        """Cross-field problems (loss vs data set, ...) join the per-field ones."""
+        self.problems = []
+        if not self.field_errors:
+            self.problems = cross_problems(with_values(self.base, self.values))
+        cross = {p.path: p.message for p in self.problems}
+        for spec in FIELDS:
+            message = self.field_errors.get(spec.path) or cross.get(spec.path, "")
+            error = self.query_one(f"#{editor_id(spec)}-error", Static)
+            error.update(f"{spec.help} {message}" if message else "")
+            error.set_class(bool(message), "-shown")
+            self.query_one(f"#{editor_id(spec)}").set_class(bool(message), "-invalid")
+
+    def all_problems(self) -> list[Problem]:
+        return [Problem(path, message) for path, message in self.field_errors.items()] + self.problems
+
+    def config_or_none(self) -> RunConfig | None:
+        return None if self.all_problems() else with_values(self.base, self.values)
+
+    def config(self) -> RunConfig:
+        """The configuration the form shows; raises ConfigError naming every bad field."""
+        problems = self.all_problems()
+        if problems:
+            raise ConfigError(problems)
+        return with_values(self.base, self.values)
+
+    # -- driven by the app -------------------------------------------------------------
+
+    def fill(self, config: RunConfig) -> None:
+        """Show every field of `config` (a preset or a loaded file)."""
+        self.field_errors.clear()
+        for spec in FIELDS:
+            value = get_field(config, spec.path)
+            self.values[spec.path] = value
+            editor = self.query_one(f"#{editor_id(spec)}")
+            if isinstance(editor, Select):
+                editor.value = format_value(value)
+            else:
+                editor.value = format_value(value)
+        self._check()
+
+    def set_locked(self, running: bool) -> None:
+        """While training, only the learning rate can change; say so."""
+        self.locked = running
+        self.query_one("#preset", Select).disabled = running
+        for spec in FIELDS:
+            self.query_one(f"#{editor_id(spec)}").disabled = running and spec.path not in LIVE_FIELDS
+
+    def note(self, text: str) -> None:
+        self.query_one("#form-note", Static).update(text)

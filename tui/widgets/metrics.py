@@ -1,0 +1,67 @@
+"""The metrics panel: state, epoch n/N with a bar, losses, accuracy, best test loss, speed,
+elapsed and ETA, in four lines that fit 80 columns."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.bridge import RunFigures
+
+STATE_STYLE = {"idle": "dim", "running": "bold green", "paused": "bold yellow", "finished": "bold cyan"}
+
+
+def clock(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def speed(samples_per_s: float) -> str:
+    for unit, scale in (("M", 1e6), ("k", 1e3)):
+        if samples_per_s >= scale:
+            return f"{samples_per_s / scale:.1f}{unit}"
+    return f"{samples_per_s:.0f}"
+
+
+def metrics_text(state: str, status: str, figures: RunFigures, epochs: int, ascii_only: bool = False,
+                 bar_width: int = 20) -> Text:
+    """The panel's content, a pure function of the run's figures."""
+    latest = figures.latest
+    epoch = latest.epoch if latest else 0
+    done = epoch / max(epochs, 1)
+    filled = round(bar_width * done)
+    full, empty = ("#", "-") if ascii_only else ("█", "░")
+    text = Text(no_wrap=True)
+    text.append(f"{status or state:<9}", STATE_STYLE.get(state, ""))
+    text.append(f" epoch {epoch}/{epochs} ")
+    text.append(full * filled, "green")
+    text.append(empty * (bar_width - filled), "dim")
+    text.append(f" {done:4.0%}\n")
+    text.append("train ", "dim")
+    text.append(f"{latest.train_loss:.4f}" if latest else "-")
+    text.append("  test ", "dim")
+    text.append(f"{figures.last_test[0]:.4f}" if figures.last_test else "-")
+    accuracy = figures.last_test[1] if figures.last_test else None
+    if accuracy is not None:
+        text.append("  acc ", "dim")
+        text.append(f"{accuracy:.2%}")
+    text.append("\nbest test ", "dim")
+    text.append(f"{figures.best_test[0]:.4f} @ {figures.best_test[1]}" if figures.best_test else "-")
+    text.append("  lr ", "dim")
+    text.append(f"{latest.lr:g}" if latest else "-")
+    text.append("\n")
+    if latest:
+        eta = latest.elapsed_s / max(epoch, 1) * (epochs - epoch)
+        text.append(f"{speed(latest.samples_per_s)} samples/s  elapsed {clock(latest.elapsed_s)}  ETA {clock(eta)}",
+                    "dim")
+    return text
+
+
+class MetricsPanel(Static):
+    """Shows `metrics_text`; the app calls `show` when the figures change."""
+
+    def show(self, state: str, status: str, figures: RunFigures, epochs: int, ascii_only: bool = False) -> None:
+        width = self.content_region.width or 60
+        fixed = 9 + len(f" epoch {epochs}/{epochs} ") + 6
+        self.update(metrics_text(state, status, figures, epochs, ascii_only, max(5, min(30, width - fixed))))

@@ -1,0 +1,79 @@
+"""What the model has learned, drawn as it learns: the decision boundary for 2-D classifiers,
+the fit for regression. The engine computes a grid the size this view asks for."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Static
+
+from engine.events import RunStarted, Snapshot
+from tui.render.boundary_cells import BoundaryStyle, boundary_cells, legend
+from tui.render.regression_text import parameter_table, prediction_plot
+
+WAITING = "What the model learns shows here once training starts (space, or n for one epoch)."
+
+
+class OutputView(Static):
+    """Keeps the run's points and the latest snapshot; `redraw` turns them into text."""
+
+    def __init__(self, ascii_only: bool = False, **kwargs) -> None:
+        super().__init__(WAITING, **kwargs)
+        self.ascii_only = ascii_only
+        self.started: RunStarted | None = None
+        self.snapshot: Snapshot | None = None
+        self.show_test = True
+        self.discrete = False
+        self.dirty = False
+
+    @property
+    def grid_size(self) -> tuple[int, int]:
+        """(columns, rows) of probabilities to ask the engine for: two rows per line."""
+        width, height = self.content_region.size
+        return max(width, 8), max(2 * (height - 1), 4)
+
+    def begin(self, started: RunStarted) -> None:
+        self.started, self.snapshot, self.dirty = started, None, True
+
+    def clear(self) -> None:
+        self.started, self.snapshot, self.dirty = None, None, False
+        self.update(WAITING)
+
+    def take(self, snapshot: Snapshot) -> None:
+        self.snapshot, self.dirty = snapshot, True
+
+    def toggle_test(self) -> None:
+        self.show_test = not self.show_test
+        self.redraw()
+
+    def toggle_discrete(self) -> None:
+        self.discrete = not self.discrete
+        self.redraw()
+
+    def style(self) -> BoundaryStyle:
+        return BoundaryStyle(color=not self.app.no_color, ascii_only=self.ascii_only, discrete=self.discrete,
+                             show_test=self.show_test)
+
+    def redraw(self) -> None:
+        self.dirty = False
+        started, snapshot = self.started, self.snapshot
+        if started is None or snapshot is None:
+            return
+        width, height = self.content_region.size
+        grid = snapshot.boundary
+        if grid is not None:
+            style = self.style()
+            cells = boundary_cells(grid.probabilities, grid.x_range, grid.y_range, started.train_points,
+                                   started.test_points, style)
+            classes = len(grid.probabilities[0][0]) if grid.probabilities else 2
+            self.update(Group(legend(classes, style), cells))
+        elif started.reference and snapshot.parameters:
+            title = Text(f"Epoch {snapshot.epoch}: learned vs true parameters\n", "bold")
+            self.update(Group(title, parameter_table(snapshot.parameters, started.reference)))
+        else:
+            title = Text(f"Epoch {snapshot.epoch}: test predictions (up) against targets (across)", "bold")
+            plot = prediction_plot(snapshot.predictions, width, height - 1, self.ascii_only, not self.app.no_color)
+            self.update(Group(title, plot))
+
+    def on_resize(self) -> None:
+        self.redraw()
