@@ -11,13 +11,26 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    """What a synthetic data set is: its task kind and how many inputs it has."""
+    """What a data set is: its task kind, how many inputs it has and where its samples come from."""
 
     name: str
-    kind: str  # "regression" | "binary" | "multiclass"
-    features: int
+    kind: str  # "regression" | "binary" | "multiclass" | "table" (decided by the file's target column)
+    features: int  # inputs per sample (pixels for images); 0 when only the data can tell
     description: str
     model_first: bool = False  # the tutorial builds the model before drawing this data
+    source: str = "synthetic"  # synthetic | table | torchvision | procedural | folder
+    classes: int = 0  # a fixed number of classes (image sets); 0: data.classes or the data decides
+
+    @property
+    def synthetic(self) -> bool:
+        return self.source == "synthetic"
+
+    @property
+    def images(self) -> bool:
+        return self.source in IMAGE_SOURCES
+
+
+IMAGE_SOURCES = ("torchvision", "procedural", "folder")
 
 
 DATASETS: dict[str, DatasetInfo] = {
@@ -32,7 +45,22 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("moons", "binary", 2, "two interleaving half circles"),
         DatasetInfo("spiral", "multiclass", 2, "interleaved spiral arms, one class per arm"),
         DatasetInfo("blobs", "multiclass", 2, "Gaussian clusters, one class per cluster"),
+        DatasetInfo("csv", "table", 0, "your CSV files (data.paths) with a target column (data.target)",
+                    source="table"),
+        DatasetInfo("shapes", "multiclass", 784, "28x28 drawings of circles, squares, triangles and crosses "
+                    "(offline)", source="procedural", classes=4),
+        DatasetInfo("mnist", "multiclass", 784, "handwritten digits 0-9 through torchvision (data.data_root)",
+                    source="torchvision", classes=10),
+        DatasetInfo("fashion-mnist", "multiclass", 784, "Zalando's clothing images through torchvision",
+                    source="torchvision", classes=10),
+        DatasetInfo("images", "multiclass", 0, "your ImageFolder tree (data.images): one sub-folder per class",
+                    source="folder"),
     )
+}
+
+MODEL_KINDS: dict[str, str] = {
+    "mlp": "fully connected layers (images are flattened)",
+    "cnn": "Conv2d-ReLU-MaxPool2d blocks, then the hidden linear layers (images only)",
 }
 
 # Losses and the kind of target each one expects.

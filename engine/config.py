@@ -19,6 +19,8 @@ class ModelConfig:
     activation: str = "relu"  # after every hidden layer
     output_activation: str = "none"  # none | sigmoid | softmax
     outputs: int = 0  # output units; 0 means from the data (classes for cross_entropy, else 1)
+    kind: str = "mlp"  # mlp | cnn (image data only: conv blocks, then the hidden layers)
+    channels: list[int] = field(default_factory=lambda: [8, 16])  # cnn: output channels of each conv block
 
 
 @dataclass
@@ -34,6 +36,22 @@ class DataConfig:
     shuffle: bool = True  # reshuffle the training set each epoch (minibatches only)
     drop_last: bool = False  # drop the last, incomplete batch
     seed: int = 42  # seeds torch before anything is drawn
+    # Tables (dataset = csv): files with the same columns, combined one after another.
+    paths: list[str] = field(default_factory=list)
+    target: str = ""  # the column to predict; empty means the last column
+    task: str = "auto"  # auto | regression | classification
+    categorical: str = "onehot"  # text feature columns: onehot (few values) | error
+    missing: str = "drop"  # rows with empty/NA/NaN/null cells: drop | error
+    # Images: torchvision sets (mnist, fashion-mnist), a folder tree (images) or shapes.
+    images: str = ""  # dataset = images: a folder with one sub-folder per class
+    data_root: str = ""  # where mnist/fashion-mnist live; empty means ~/.cache/nntui
+    download: bool = False  # let torchvision fetch mnist/fashion-mnist into data_root
+    num_workers: int = 0  # DataLoader worker processes for image data
+    resize: int = 0  # Resize images to this square size; 0 keeps their size (shapes/mnist: 28)
+    normalize: bool = True  # Normalize with the data set's mean and std
+    hflip: bool = False  # training only: RandomHorizontalFlip
+    rotation: float = 0.0  # training only: RandomRotation by up to this many degrees
+    resized_crop: bool = False  # training only: RandomResizedCrop back to the image size
 
 
 @dataclass
@@ -74,6 +92,16 @@ class FieldSpec:
     low: float | None = None
     high: float | None = None
     low_open: bool = False  # True: value must be > low rather than >= low
+    item: type = int  # list fields: int (layer/channel sizes) or str (file paths)
+
+    @property
+    def metavar(self) -> str:
+        """The placeholder a CLI option or a form shows for the value."""
+        if self.choices:
+            return "|".join(self.choices)
+        if self.kind is list:
+            return "FILES" if self.item is str else "SIZES"
+        return {int: "INT", float: "FLOAT", str: "TEXT", bool: "BOOL"}[self.kind]
 
     @property
     def path(self) -> str:
@@ -86,7 +114,11 @@ class FieldSpec:
         if self.kind is bool:
             return "true or false"
         if self.kind is list:
+            if self.item is str:
+                return "comma-separated file paths, or empty"
             return "comma-separated layer sizes from 1 to 4096, or empty"
+        if self.kind is str:
+            return "any text"
         low = "" if self.low is None else ("> " if self.low_open else ">= ") + _num(self.low)
         high = "" if self.high is None else "<= " + _num(self.high)
         return " and ".join(p for p in (low, high) if p) or "any number"
@@ -101,7 +133,9 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("model", "activation", str, "activation after each hidden layer", tuple(catalog.ACTIVATIONS)),
     FieldSpec("model", "output_activation", str, "activation on the output layer", tuple(catalog.OUTPUT_ACTIVATIONS)),
     FieldSpec("model", "outputs", int, "output units (0: from the data)", low=0, high=1000),
-    FieldSpec("data", "dataset", str, "synthetic data set", tuple(catalog.DATASETS)),
+    FieldSpec("model", "kind", str, "network: mlp, or cnn for images", tuple(catalog.MODEL_KINDS)),
+    FieldSpec("model", "channels", list, "cnn: channels of each conv block, e.g. 8,16"),
+    FieldSpec("data", "dataset", str, "data set: synthetic, csv or images", tuple(catalog.DATASETS)),
     FieldSpec("data", "samples", int, "training points", low=1, high=10_000_000),
     FieldSpec("data", "noise", float, "noise level of the data set", low=0, high=10),
     FieldSpec("data", "classes", int, "classes of blobs and spiral", low=2, high=10),
@@ -110,6 +144,20 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("data", "shuffle", bool, "reshuffle the training set every epoch"),
     FieldSpec("data", "drop_last", bool, "drop the last incomplete batch"),
     FieldSpec("data", "seed", int, "random seed", low=0, high=2**63 - 1),
+    FieldSpec("data", "paths", list, "csv: data files with the same columns", item=str),
+    FieldSpec("data", "target", str, "csv: the column to predict (empty: the last)"),
+    FieldSpec("data", "task", str, "csv: what the target is (auto: inferred)", ("auto", "regression", "classification")),
+    FieldSpec("data", "categorical", str, "csv: text feature columns", ("onehot", "error")),
+    FieldSpec("data", "missing", str, "csv: rows with missing cells", ("drop", "error")),
+    FieldSpec("data", "images", str, "images: folder with one sub-folder per class"),
+    FieldSpec("data", "data_root", str, "mnist/fashion-mnist folder (empty: ~/.cache/nntui)"),
+    FieldSpec("data", "download", bool, "let torchvision download mnist/fashion-mnist"),
+    FieldSpec("data", "num_workers", int, "DataLoader worker processes (images)", low=0, high=64),
+    FieldSpec("data", "resize", int, "resize images to this square size (0: keep)", low=0, high=1024),
+    FieldSpec("data", "normalize", bool, "normalize images with the data set's mean and std"),
+    FieldSpec("data", "hflip", bool, "augment: random horizontal flips (training only)"),
+    FieldSpec("data", "rotation", float, "augment: random rotation in degrees (training only)", low=0, high=180),
+    FieldSpec("data", "resized_crop", bool, "augment: random resized crops (training only)"),
     FieldSpec("train", "loss", str, "loss function", tuple(catalog.LOSSES)),
     FieldSpec("train", "optimizer", str, "optimizer", tuple(catalog.OPTIMIZERS)),
     FieldSpec("train", "lr", float, "learning rate", low=0, high=100, low_open=True),
@@ -155,6 +203,10 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
     def bad(message: str) -> ConfigError:
         return ConfigError([Problem(spec.path, message)])
 
+    if spec.kind is list and spec.item is str:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise bad(f"must be a list of file paths, got {value!r}")
+        return [v.strip() for v in value]
     if spec.kind is list:
         if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
             raise bad(f"must be a list of layer sizes, got {value!r}")
@@ -167,6 +219,10 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
         if not isinstance(value, bool):
             raise bad(f"must be true or false, got {value!r}")
         return value
+    if spec.kind is str and not spec.choices:
+        if not isinstance(value, str):
+            raise bad(f"must be text, got {value!r}")
+        return value.strip()
     if spec.kind is str:
         if not isinstance(value, str) or value not in spec.choices:
             raise bad(f"must be {spec.allowed()}, got {value!r}")
@@ -193,10 +249,12 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
 def parse_text(spec: FieldSpec, text: str) -> Any:
     """Turn what a person typed (a CLI flag, a form field) into a checked value."""
     raw = text.strip()
-    if spec.kind is list:
+    if spec.kind is list and spec.item is str:
+        value: Any = [p.strip() for p in raw.split(",") if p.strip()]
+    elif spec.kind is list:
         parts = [p.strip() for p in raw.replace(" ", ",").split(",") if p.strip()]
         try:
-            value: Any = [int(p) for p in parts]
+            value = [int(p) for p in parts]
         except ValueError:
             raise ConfigError([Problem(spec.path, f"must be {spec.allowed()}, got {text!r}")]) from None
     elif spec.kind is bool:
@@ -313,25 +371,47 @@ def validate(config: RunConfig) -> RunConfig:
 
 def cross_problems(config: RunConfig) -> list[Problem]:
     """Combinations of valid fields that cannot run."""
-    kind = catalog.DATASETS[config.data.dataset].kind if config.data.dataset in catalog.DATASETS else None
+    info = catalog.DATASETS.get(config.data.dataset)
+    kind = info.kind if info is not None else None
+    if kind == "table" and config.data.task != "auto":
+        kind = "regression" if config.data.task == "regression" else "classification"
     loss = config.train.loss
     problems = []
     if kind == "regression" and loss not in catalog.REGRESSION_LOSSES:
         problems.append(Problem("train.loss", f"{loss} needs class labels; data set '{config.data.dataset}' is "
                                 f"regression: use one of {', '.join(catalog.REGRESSION_LOSSES)}"))
+    if kind == "classification" and loss in catalog.REGRESSION_LOSSES:
+        problems.append(Problem("train.loss", f"{loss} needs a numeric target; data.task is classification: "
+                                "use cross_entropy (or bce_logits for two classes)"))
+    classes = (info.classes if info is not None and info.classes else config.data.classes)
     if kind == "multiclass" and loss != "cross_entropy":
-        problems.append(Problem("train.loss", f"data set '{config.data.dataset}' has {config.data.classes} classes: "
+        problems.append(Problem("train.loss", f"data set '{config.data.dataset}' has "
+                                f"{classes if info is None or info.source != 'folder' else 'several'} classes: "
                                 "use cross_entropy"))
-    n_classes = config.data.classes if kind == "multiclass" else 2
+    n_classes = classes if kind == "multiclass" and (info is None or info.source != "folder") else 2
     if loss == "cross_entropy" and 0 < config.model.outputs < n_classes:
         problems.append(Problem("model.outputs", f"cross_entropy needs one output per class: at least the "
                                 f"{n_classes} classes of '{config.data.dataset}', got {config.model.outputs}"))
     if loss != "cross_entropy" and config.model.outputs > 1:
         problems.append(Problem("model.outputs", f"{loss} compares one output with one target: use 1 "
                                 f"(or 0 for automatic), got {config.model.outputs}"))
-    if config.data.batch_size and config.data.drop_last and config.data.batch_size > config.data.samples:
+    sized = info is None or info.source != "table"  # a table trains on all its rows
+    if sized and config.data.batch_size and config.data.drop_last and config.data.batch_size > config.data.samples:
         problems.append(Problem("data.batch_size", f"with drop_last, a batch of {config.data.batch_size} from "
                                 f"{config.data.samples} samples leaves no batch"))
+    return problems + _source_problems(config, info)
+
+
+def _source_problems(config: RunConfig, info: catalog.DatasetInfo | None) -> list[Problem]:
+    """What the real-data sources need: files for csv, a folder for images, images for a CNN."""
+    problems = []
+    if info is not None and info.source == "table" and not config.data.paths:
+        problems.append(Problem("data.paths", "the csv data set needs at least one file (--data FILE)"))
+    if info is not None and info.source == "folder" and not config.data.images:
+        problems.append(Problem("data.images", "the images data set needs a folder (--images DIR)"))
+    if config.model.kind == "cnn" and (info is None or not info.images):
+        problems.append(Problem("model.kind", f"a cnn needs image data; '{config.data.dataset}' is not images: "
+                                "use mlp, or one of shapes, mnist, fashion-mnist, images"))
     return problems
 
 

@@ -64,6 +64,11 @@ PRESETS: dict[str, Preset] = {
                 ModelConfig(hidden=[8], activation="relu", output_activation="none"),
                 DataConfig(dataset="blobs", samples=400, noise=0.6, classes=4, batch_size=32, seed=42),
                 TrainConfig(loss="cross_entropy", optimizer="adam", lr=0.01, epochs=50, log_interval=5)),
+        _preset("shapes", "28x28 drawn shapes (offline images), small CNN through a DataLoader", False,
+                ModelConfig(hidden=[32], activation="relu", output_activation="none", kind="cnn",
+                            channels=[8, 16]),
+                DataConfig(dataset="shapes", samples=1200, batch_size=32, seed=42),
+                TrainConfig(loss="cross_entropy", optimizer="adam", lr=0.01, epochs=4, log_interval=1)),
     )
 }
 

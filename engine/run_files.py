@@ -10,7 +10,7 @@ from engine.config import RunConfig
 from engine.config_file import save_config
 from engine.metrics import MetricsHistory
 
-RUN_FILES = ("config.toml", "metrics.csv", "model.pt", "checkpoint.pt")
+RUN_FILES = ("config.toml", "metrics.csv", "model.pt", "checkpoint.pt", "preprocess.json")
 
 
 def existing_run_files(directory: str | Path) -> list[Path]:
@@ -52,6 +52,11 @@ def save_run(directory: str | Path, config: RunConfig, history: MetricsHistory, 
         write_atomic(folder / "model.pt", lambda handle: torch.save(state, handle))
         save_checkpoint(trainer, folder / "checkpoint.pt")
         written += [folder / "model.pt", folder / "checkpoint.pt"]
+        if getattr(trainer, "preprocess", None) is not None:  # what `nntui predict` needs to encode inputs
+            from engine.preprocess import PREPROCESS_FILE, save_preprocess
+
+            save_preprocess(trainer.preprocess, folder / PREPROCESS_FILE)
+            written.append(folder / PREPROCESS_FILE)
     return written
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from engine.catalog import DATASETS
+from engine.catalog import DATASETS, REGRESSION_LOSSES
 from engine.config import RunConfig
+from engine.preprocess import DataError, TableSchema
 
 LOSS_LAYERS = {
     "mse": nn.MSELoss,
@@ -68,3 +69,22 @@ def task_for(config: RunConfig) -> Task:
 
 def make_loss(task: Task) -> nn.Module:
     return LOSS_LAYERS[task.loss]()
+
+
+def table_task(config: RunConfig, schema: TableSchema) -> Task:
+    """The task of a CSV target, checked against the loss; a mismatch names both fixes."""
+    loss, out_act = config.train.loss, config.model.output_activation
+    name = f"target '{schema.target}'"
+    if schema.task == "regression":
+        if loss not in REGRESSION_LOSSES:
+            raise DataError(f"{name} holds numbers, so this is regression, and {loss} needs classes: use "
+                            f"--loss mse (or l1, huber), or --task classification")
+        return Task("regression", loss, out_act, 0)
+    classes = len(schema.labels)
+    shown = ", ".join(schema.labels[:8]) + (", ..." if classes > 8 else "")
+    if loss in REGRESSION_LOSSES:
+        raise DataError(f"{name} has {classes} classes ({shown}), and {loss} needs a number: use "
+                        "--loss cross_entropy, or --task regression")
+    if loss != "cross_entropy" and classes != 2:
+        raise DataError(f"{name} has {classes} classes ({shown}); {loss} handles two: use --loss cross_entropy")
+    return Task("multiclass" if loss == "cross_entropy" else "binary", loss, out_act, classes)

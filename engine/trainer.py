@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import torch
+from torch.utils.data import DataLoader
 
 from engine.catalog import DATASETS
 from engine.config import RunConfig, validate
@@ -15,26 +16,66 @@ from engine.device import resolve_device
 from engine.events import BoundaryGrid
 from engine.model import build_mlp, parameter_count
 from engine.optim import make_optimizer, set_learning_rate
-from engine.task import make_loss, task_for
+from engine.preprocess import Preprocess, synthetic_preprocess
+from engine.task import Task, make_loss, table_task, task_for
 
 # Models this small train fastest on one thread; more threads only contend with the UI thread.
 SMALL_WORK = 2_000_000  # parameters x rows per batch
 PARAMETER_LIST_LIMIT = 1000  # state dicts up to this many values are reported as lists
+EVAL_BATCH = 256  # test images per evaluation batch
 
 
 class Trainer:
-    """Everything a run holds. Construction draws the data and the initial weights."""
+    """Everything a run holds. Construction draws (or reads) the data and the initial weights.
+    Tensor data (synthetic sets, CSV tables) lives in X/Y and is sliced per batch; image sets
+    load sample by sample through DataLoaders."""
 
     def __init__(self, config: RunConfig):
         self.config = validate(config)
         data_cfg = config.data
-        self.task = task_for(config)
         self.device = resolve_device(config.train.device)
         info = DATASETS[data_cfg.dataset]
-        outputs = self.task.output_units(config.model.outputs)
+        self.shuffle_generator = torch.Generator().manual_seed(data_cfg.seed)
+        self.bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self.train_points: tuple[tuple[float, float, float], ...] = ()
+        self.test_points: tuple[tuple[float, float, float], ...] = ()
+        self.reference: dict[str, Any] | None = None
+        self.train_loader: DataLoader | None = None
+        self.test_loader: DataLoader | None = None
+        self.X = self.Y = self.X_test = self.Y_test = None
+        self.dropped_rows = 0  # CSV rows left out for missing cells
 
-        # The order of draws is the tutorial's: data then model, or model then data.
         torch.manual_seed(data_cfg.seed)
+        if info.synthetic:
+            X, labels, X_test, labels_test = self._draw_synthetic(config)
+        elif info.source == "table":
+            X, labels, X_test, labels_test = self._read_table(config)
+        else:
+            self._load_images(config)
+        if self.train_loader is None:
+            self.X, self.Y = X, self.task.targets(labels)
+            self.X_test, self.Y_test = X_test, self.task.targets(labels_test)
+
+        self.parameter_count = parameter_count(self.model)
+        batch_rows = data_cfg.batch_size or self.train_samples
+        if self.device.type == "cpu" and self.parameter_count * batch_rows < SMALL_WORK:
+            torch.set_num_threads(1)
+
+        self.model.to(self.device)
+        if self.train_loader is None:
+            self.X, self.Y = self.X.to(self.device), self.Y.to(self.device)
+            self.X_test, self.Y_test = self.X_test.to(self.device), self.Y_test.to(self.device)
+        self.loss_fn = make_loss(self.task)
+        self.optimizer = make_optimizer(self.model.parameters(), config.train)
+        self.lr = config.train.lr
+        self.epoch = 0
+
+    def _draw_synthetic(self, config: RunConfig) -> tuple[torch.Tensor, ...]:
+        """The tutorial's order of draws: data then model, or model then data."""
+        data_cfg = config.data
+        info = DATASETS[data_cfg.dataset]
+        self.task = task_for(config)
+        outputs = self.task.output_units(config.model.outputs)
         if info.model_first:
             self.model = build_mlp(config.model, info.features, outputs)
             X, labels = draw(data_cfg, data_cfg.samples)
@@ -44,47 +85,75 @@ class Trainer:
         # The test set comes after the tutorial's own draws, so it cannot change them.
         n_test = test_size(data_cfg)
         X_test, labels_test = draw(data_cfg, n_test) if n_test else (X[:0], labels[:0])
-
-        self.parameter_count = parameter_count(self.model)
-        batch_rows = data_cfg.batch_size or data_cfg.samples
-        if self.device.type == "cpu" and self.parameter_count * batch_rows < SMALL_WORK:
-            torch.set_num_threads(1)
-
         self.bounds = _padded_bounds(X) if info.features == 2 else None
         self.train_points = _points(X, labels) if info.features == 2 and self.task.is_classification else ()
         self.test_points = _points(X_test, labels_test) if self.train_points else ()
         self.reference = ({"weight": list(TRUE_WEIGHT), "bias": TRUE_BIAS}
                           if data_cfg.dataset == "linear" else None)
+        self.preprocess = synthetic_preprocess(info.features, self.task.kind, self.task.classes)
+        return X, labels, X_test, labels_test
 
-        self.model.to(self.device)
-        self.X = X.to(self.device)
-        self.Y = self.task.targets(labels).to(self.device)
-        self.X_test = X_test.to(self.device)
-        self.Y_test = self.task.targets(labels_test).to(self.device)
-        self.loss_fn = make_loss(self.task)
-        self.optimizer = make_optimizer(self.model.parameters(), config.train)
-        self.shuffle_generator = torch.Generator().manual_seed(data_cfg.seed)
-        self.lr = config.train.lr
-        self.epoch = 0
+    def _read_table(self, config: RunConfig) -> tuple[torch.Tensor, ...]:
+        """A CSV table: its target decides the task; then the MLP on its encoded features."""
+        from engine.csv_data import load_table
+
+        table = load_table(config.data)
+        self.task = table_task(config, table.schema)
+        self.model = build_mlp(config.model, table.schema.features, self.task.output_units(config.model.outputs))
+        self.dropped_rows = table.dropped
+        self.preprocess = Preprocess(table=table.schema)
+        return table.X, table.labels, table.X_test, table.labels_test
+
+    def _load_images(self, config: RunConfig) -> None:
+        """Image sets: DataLoaders over the two splits, and an MLP or CNN for their shape."""
+        from engine.cnn import build_image_model
+        from engine.images import load_images
+
+        data_cfg = config.data
+        images = load_images(data_cfg)
+        spec = images.spec
+        self.task = Task("multiclass", config.train.loss, config.model.output_activation, len(spec.labels))
+        self.model = build_image_model(config.model, spec.shape, self.task.output_units(config.model.outputs))
+        self.preprocess = Preprocess(image=spec)
+        size = data_cfg.batch_size or max(len(images.train), 1)  # type: ignore[arg-type]
+        self.train_loader = DataLoader(images.train, batch_size=size, shuffle=data_cfg.shuffle,
+                                       drop_last=data_cfg.drop_last, num_workers=data_cfg.num_workers,
+                                       generator=self.shuffle_generator)
+        self.test_loader = DataLoader(images.test, batch_size=EVAL_BATCH, num_workers=data_cfg.num_workers)
 
     @property
     def train_samples(self) -> int:
+        if self.train_loader is not None:
+            return len(self.train_loader.dataset)  # type: ignore[arg-type]
         return len(self.X)
 
     @property
     def test_samples(self) -> int:
+        if self.test_loader is not None:
+            return len(self.test_loader.dataset)  # type: ignore[arg-type]
         return len(self.X_test)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Class names in output order (empty for regression)."""
+        if self.preprocess.image is not None:
+            return self.preprocess.image.labels
+        return self.preprocess.table.labels if self.preprocess.table is not None else ()
 
     def set_lr(self, lr: float) -> None:
         self.lr = lr
         set_learning_rate(self.optimizer, lr)
 
     def batches_per_epoch(self) -> int:
+        if self.train_loader is not None:
+            return len(self.train_loader)
         n, size = self.train_samples, self.config.data.batch_size or self.train_samples
         return n // size if self.config.data.drop_last else -(-n // size)
 
     def train_epoch(self, should_stop: Callable[[], bool] = lambda: False) -> float | None:
         """Train one epoch; return its mean loss, or None when stopped part-way."""
+        if self.train_loader is not None:
+            return self._train_loader_epoch(should_stop)
         model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
         model.train()
         n = self.train_samples
@@ -119,11 +188,47 @@ class Trainer:
         self.epoch += 1
         return (total / seen).item()
 
+    def _train_loader_epoch(self, should_stop: Callable[[], bool]) -> float | None:
+        """One pass over the training DataLoader (shuffled with the run's own generator)."""
+        model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
+        model.train()
+        total = None
+        seen = 0
+        for xb, labels in self.train_loader:  # type: ignore[union-attr]
+            if should_stop():
+                return None
+            xb, yb = xb.to(self.device), self.task.targets(labels).to(self.device)
+            loss = loss_fn(model(xb), yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            weighted = loss.detach() * len(xb)
+            total = weighted if total is None else total + weighted
+            seen += len(xb)
+        if total is None:
+            raise ValueError(f"data.batch_size: with drop_last, a batch of {self.config.data.batch_size} from "
+                             f"{self.train_samples} images leaves no batch")
+        self.epoch += 1
+        return (total / seen).item()
+
+    @torch.no_grad()
+    def _evaluate_loader(self) -> tuple[float, float]:
+        self.model.eval()
+        loss_sum, correct = 0.0, 0
+        for xb, labels in self.test_loader:  # type: ignore[union-attr]
+            xb, yb = xb.to(self.device), self.task.targets(labels).to(self.device)
+            outputs = self.model(xb)
+            loss_sum += self.loss_fn(outputs, yb).item() * len(xb)
+            correct += int(self.task.correct(outputs, yb).item())
+        return loss_sum / self.test_samples, correct / self.test_samples
+
     @torch.no_grad()
     def evaluate(self) -> tuple[float | None, float | None]:
         """Loss and (for classification) accuracy on the test set; None where there is none."""
         if not self.test_samples:
             return None, None
+        if self.test_loader is not None:
+            return self._evaluate_loader()
         self.model.eval()
         outputs = self.model(self.X_test)
         loss = self.loss_fn(outputs, self.Y_test).item()
@@ -154,7 +259,7 @@ class Trainer:
     @torch.no_grad()
     def predictions(self, limit: int = 200) -> tuple[tuple[float, float], ...]:
         """(target, prediction) pairs on the test set, for regression views."""
-        if self.task.is_classification or not self.test_samples:
+        if self.task.is_classification or not self.test_samples or self.X_test is None:
             return ()
         self.model.eval()
         X, Y = self.X_test[:limit], self.Y_test[:limit]

@@ -83,11 +83,12 @@ def test_config_output_loads_back(tmp_path: Path) -> None:
 
 
 def test_save_writes_the_run_files(tmp_path: Path) -> None:
-    """--save DIR leaves config.toml, metrics.csv (one row per epoch), model.pt and checkpoint.pt."""
+    """--save DIR leaves config.toml, metrics.csv (one row per epoch), model.pt, checkpoint.pt and
+    preprocess.json (for `nntui predict`)."""
     result = invoke("run", "--preset", "circle", "--save", str(tmp_path / "run"))
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in (tmp_path / "run").iterdir())
-    assert files == ["checkpoint.pt", "config.toml", "metrics.csv", "model.pt"]
+    assert files == ["checkpoint.pt", "config.toml", "metrics.csv", "model.pt", "preprocess.json"]
     assert len((tmp_path / "run" / "metrics.csv").read_text().splitlines()) == 101
 
 

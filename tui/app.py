@@ -18,7 +18,7 @@ from engine.events import RunFailed, RunFinished, RunStarted, Snapshot
 from engine.session import TrainingSession
 from tui.bridge import EventBridge
 from tui.render.command_line import command_line
-from tui.save_load import load_dialog, report_save, save_dialog
+from tui.save_load import export_to_file, load_dialog, report_save, save_dialog
 from tui.screens.command import CommandDialog
 from tui.screens.confirm import ConfirmQuit
 from tui.screens.error import ErrorScreen
@@ -56,6 +56,7 @@ class NNTuiApp(App):
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+o", "load", "Load"),
         Binding("c", "command", "Cmd"),
+        Binding("e", "export", "Export"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "request_quit", "Quit"),
         Binding("l", "log_scale", "Log y"),
@@ -231,6 +232,9 @@ class NNTuiApp(App):
             self.notify("Pause or stop training before loading a config.", severity="warning")
             return
         load_dialog(self)
+
+    def action_export(self) -> None:
+        export_to_file(self)
 
     def action_command(self) -> None:
         config = self.form.config_or_none() or self.session.config

@@ -12,6 +12,7 @@ import typer
 
 from engine.config import ConfigError, RunConfig
 from engine.presets import PRESETS, preset_config
+from tui.cli_export import register as register_export
 from tui.cli_overrides import apply_overrides, option_for, with_field_options
 from tui.headless import EXIT_USAGE, HeadlessOptions, run_headless
 
@@ -30,6 +31,9 @@ PresetOption = Annotated[Optional[str], typer.Option("--preset", "-p", help=f"st
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="read a TOML run configuration",
                                                       show_default=False)]
 AsciiOption = Annotated[bool, typer.Option("--ascii", help="7-bit output only (boundary, charts, lines)")]
+DataOption = Annotated[Optional[list[Path]], typer.Option("--data", help="train on this CSV file (repeat for several "
+                                                          "files with the same columns); sets --dataset csv",
+                                                          metavar="FILE", show_default=False, rich_help_panel="Data")]
 
 
 def fail(message: str) -> typer.Exit:
@@ -45,18 +49,26 @@ def describe(err: ConfigError, from_options: set[str]) -> str:
 
 
 def resolve_config(preset: str | None, config: Path | None, overrides: dict[str, Any]) -> RunConfig:
-    """Preset, then file, then options: each later source overrides the earlier."""
+    """Preset, then file, then options: each later source overrides the earlier. Without a preset
+    or file, a real-data source (--data, --images, an image data set) picks a fitting start."""
     from engine.config_file import load_config
+    from engine.preprocess import DataError
+    from tui.cli_data import choose_table_loss, source_base
 
     try:
         base = preset_config(preset) if preset else None
         if config is not None:
             base = load_config(config, base=base)
         if base is None:
+            base = source_base(overrides)
+            if base is not None:
+                return choose_table_loss(apply_overrides(base, overrides), overrides)
             base = preset_config("circle")
         return apply_overrides(base, overrides)
     except ConfigError as err:
         raise fail(describe(err, set(overrides))) from None
+    except DataError as err:
+        raise fail(str(err)) from None
 
 
 @app.callback()
@@ -87,6 +99,7 @@ def run_command(
     overrides: dict[str, Any],
     preset: PresetOption = None,
     config: ConfigOption = None,
+    data: DataOption = None,
     json_lines: Annotated[bool, typer.Option("--json", help="one JSON object per logged epoch, then a summary")] = False,
     save: Annotated[Optional[Path], typer.Option("--save", help="write config.toml, metrics.csv and model.pt here",
                                                  show_default=False)] = None,
@@ -98,6 +111,9 @@ def run_command(
                                                    show_default=False)] = None,
 ) -> None:
     """Train without the UI, printing the tutorial's progress lines and a summary."""
+    from tui.cli_data import source_overrides
+
+    overrides = source_overrides(overrides, data)
     saved = None
     if resume is not None:
         saved = _load_saved_run(resume, preset, config)
@@ -160,11 +176,43 @@ def presets_command() -> None:
 
 @app.command("config")
 @with_field_options
-def config_command(overrides: dict[str, Any], preset: PresetOption = None, config: ConfigOption = None) -> None:
+def config_command(overrides: dict[str, Any], preset: PresetOption = None, config: ConfigOption = None,
+                   data: DataOption = None) -> None:
     """Print the resolved run configuration as TOML (save it and pass it back with --config)."""
     from engine.config_file import dumps
+    from tui.cli_data import source_overrides
 
+    overrides = source_overrides(overrides, data)
     typer.echo(dumps(resolve_config(preset, config, overrides)), nl=False)
+
+
+@app.command("predict")
+def predict_command(
+    run_dir: Annotated[Path, typer.Argument(help="a run folder written by `nntui run --save`", show_default=False)],
+    inputs: Annotated[list[str], typer.Argument(help="CSV files (one prediction per row) or image files",
+                                                show_default=False)],
+    json_lines: Annotated[bool, typer.Option("--json", help="one JSON object per prediction")] = False,
+) -> None:
+    """Apply a saved run's model to new CSV rows or images, with the run's own preprocessing."""
+    import json
+
+    from engine.predict import load_predictor
+    from engine.preprocess import DataError
+
+    try:
+        predictions = load_predictor(run_dir).predict(inputs)
+    except (DataError, ConfigError) as err:
+        raise fail(str(err)) from None
+    for found in predictions:
+        if json_lines:
+            typer.echo(json.dumps(found.as_dict()))
+        elif found.label is not None:
+            typer.echo(f"{found.source}: {found.label} ({found.probability:.1%})")
+        else:
+            typer.echo(f"{found.source}: {found.value:.6g}")
+
+
+register_export(app)
 
 
 def entry() -> None:

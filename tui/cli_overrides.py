@@ -29,7 +29,7 @@ def _parameter(spec: FieldSpec) -> inspect.Parameter:
         option = typer.Option(None, f"{flag(spec)}/--no-{flag(spec)[2:]}", help=spec.help, rich_help_panel=panel)
         annotation: Any = Optional[bool]
     else:
-        metavar = "|".join(spec.choices) if spec.choices else {int: "INT", float: "FLOAT", list: "SIZES"}[spec.kind]
+        metavar = spec.metavar
         text = spec.help if spec.choices else f"{spec.help} ({spec.allowed()})"  # choices show as the metavar
         option = typer.Option(None, flag(spec), help=text, metavar=metavar,
                               rich_help_panel=panel, show_default=False)
@@ -39,7 +39,7 @@ def _parameter(spec: FieldSpec) -> inspect.Parameter:
 
 def with_field_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add every config field as an option; the command receives them as `overrides`, a dict of
-    field path to the text given (bools as bools), holding only the options the user set."""
+    field path to the text given (bools as bools, lists as lists), holding only the options the user set."""
     names = {spec.name: spec.path for spec in FIELDS}
 
     @functools.wraps(command)
@@ -61,7 +61,7 @@ def apply_overrides(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
     for path, raw in overrides.items():
         spec = SPECS[path]
         try:
-            values[path] = raw if isinstance(raw, bool) else parse_text(spec, raw)
+            values[path] = raw if isinstance(raw, (bool, list)) else parse_text(spec, raw)
         except ConfigError as err:
             problems.extend(err.problems)
     if problems:

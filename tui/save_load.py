@@ -3,6 +3,7 @@ once a path is accepted. Saving runs on a thread worker, since it waits for the 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerState
@@ -73,3 +74,32 @@ def load_dialog(app: NNTuiApp) -> None:
             app.notify(f"Loaded {path}; it applies on reset (r) or the next start.", title="Config loaded")
 
     app.push_screen(PathDialog("Load a run configuration (TOML):", "run.toml", "Load", check), fill)
+
+
+def export_to_file(app: NNTuiApp, folder: Path | None = None) -> Path | None:
+    """`e`: write the setup as a plain PyTorch script in the working folder, never over a file."""
+    from engine.export import export_script
+
+    config = app.form.config_or_none() or app.session.config
+    try:
+        text = export_script(config)
+    except ConfigError as err:
+        app.notify(str(err), title="Cannot export", severity="error", timeout=8)
+        return None
+    base = folder or Path.cwd()
+    stem = f"train_{config.data.dataset}"
+    candidates = [base / f"{stem}.py"] + [base / f"{stem}_{n}.py" for n in range(2, 1000)]
+    for path in candidates:
+        try:
+            with open(path, "x", encoding="utf-8") as handle:  # "x": refuses an existing file
+                handle.write(text)
+        except FileExistsError:
+            continue
+        except OSError as err:
+            app.notify(f"{path}: {err.strerror}", title="Cannot export", severity="error", timeout=8)
+            return None
+        app.log_view.add([f"exported the run as {path} (python {path.name})"])
+        app.notify(f"Wrote {path}", title="Exported", timeout=6)
+        return path
+    app.notify(f"{base}: too many {stem}_N.py files already", title="Cannot export", severity="error")
+    return None

@@ -208,3 +208,16 @@ async def test_engine_failure_shows_error():
         await pilot.press("escape")
         await pilot.pause()
         assert app.status == "failed" and not isinstance(app.screen, ErrorScreen)
+
+
+@run_async
+async def test_e_exports_a_runnable_script(tmp_path, monkeypatch):
+    """`e` writes the setup as train_circle.py in the working folder, and a second press never overwrites it."""
+    monkeypatch.chdir(tmp_path)
+    app = circle_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.press("e")
+        await pilot.pause()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["train_circle.py", "train_circle_2.py"]
+    assert "import torch" in (tmp_path / "train_circle.py").read_text()

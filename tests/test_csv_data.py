@@ -1,0 +1,146 @@
+"""CSV tables: task inference, standardisation, one-hot encoding, missing cells, several files,
+and an error naming file, line and column for each way a table can be wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from torch.utils.data import ConcatDataset
+
+from engine.config import DataConfig
+from engine.csv_data import MAX_CATEGORIES, combine, load_table
+from engine.preprocess import DataError
+
+
+def write(path: Path, text: str) -> str:
+    path.write_text(text)
+    return str(path)
+
+
+def table_file(tmp_path: Path, name: str = "data.csv", rows: int = 40) -> str:
+    lines = ["size,colour,kind"]
+    lines += [f"{i},{'red' if i % 2 else 'blue'},{'big' if i >= rows // 2 else 'small'}" for i in range(rows)]
+    return write(tmp_path / name, "\n".join(lines) + "\n")
+
+
+def cfg(paths: list[str], **changes) -> DataConfig:
+    return DataConfig(**{"dataset": "csv", "paths": paths, "test_fraction": 0.25, **changes})
+
+
+def error_of(config: DataConfig) -> str:
+    with pytest.raises(DataError) as caught:
+        load_table(config)
+    return str(caught.value)
+
+
+def test_text_target_is_classification_with_sorted_labels(tmp_path: Path) -> None:
+    """A text target gives a classifier whose labels are the sorted distinct values."""
+    table = load_table(cfg([table_file(tmp_path)]))
+    assert table.schema.task == "classification"
+    assert table.schema.labels == ("big", "small")
+    assert table.labels.dtype == torch.long and len(table.labels) + len(table.labels_test) == 40
+
+
+def test_last_column_is_the_default_target(tmp_path: Path) -> None:
+    """Without data.target the last column is predicted."""
+    assert load_table(cfg([table_file(tmp_path)])).schema.target == "kind"
+
+
+def test_numeric_target_with_many_values_is_regression(tmp_path: Path) -> None:
+    """Numbers with many distinct values make a regression target, kept as floats."""
+    path = write(tmp_path / "r.csv", "x,y\n" + "".join(f"{i},{i * 0.5 + 0.1}\n" for i in range(50)))
+    table = load_table(cfg([path]))
+    assert table.schema.task == "regression" and table.labels.dtype == torch.float32
+
+
+def test_few_integers_make_classes_and_task_can_be_forced(tmp_path: Path) -> None:
+    """A target of few whole numbers is classification; data.task regression overrides it."""
+    path = write(tmp_path / "c.csv", "x,y\n" + "".join(f"{i},{i % 3}\n" for i in range(30)))
+    assert load_table(cfg([path])).schema.labels == ("0", "1", "2")
+    assert load_table(cfg([path], task="regression")).schema.task == "regression"
+
+
+def test_numeric_features_are_standardised_with_training_statistics(tmp_path: Path) -> None:
+    """The numeric column's mean and std come from the training rows, which end up mean 0, std 1."""
+    table = load_table(cfg([table_file(tmp_path)], target="kind"))
+    size = table.schema.columns[0]
+    assert size.name == "size" and size.kind == "numeric"
+    train_sizes = table.X[:, 0] * size.std + size.mean
+    assert train_sizes.mean().item() == pytest.approx(size.mean, abs=1e-4)
+    assert table.X[:, 0].mean().item() == pytest.approx(0, abs=1e-5)
+    assert table.X[:, 0].std(unbiased=False).item() == pytest.approx(1, abs=1e-4)
+    assert table.X_test[:, 0].mean().item() != pytest.approx(0, abs=1e-3)  # test rows are not re-centred
+
+
+def test_text_features_are_one_hot(tmp_path: Path) -> None:
+    """A text column with few values becomes one 0/1 column per value."""
+    table = load_table(cfg([table_file(tmp_path)]))
+    colour = table.schema.columns[1]
+    assert colour.categories == ("blue", "red") and table.X.shape[1] == 3
+    assert set(table.X[:, 1:].sum(dim=1).tolist()) == {1.0}
+
+
+def test_text_column_with_too_many_values_is_refused(tmp_path: Path) -> None:
+    """An id-like text column is refused with its name and distinct count."""
+    n = MAX_CATEGORIES + 5
+    path = write(tmp_path / "id.csv", "id,y\n" + "".join(f"user{i},{i % 2}\n" for i in range(n)))
+    message = error_of(cfg([path]))
+    assert "column 'id'" in message and f"{n} distinct" in message
+
+
+def test_categorical_error_refuses_text_features(tmp_path: Path) -> None:
+    """--categorical error refuses any text feature, naming line and column."""
+    message = error_of(cfg([table_file(tmp_path)], categorical="error"))
+    assert "line 2, column 'colour'" in message and "'blue'" in message
+
+
+def test_missing_cells_are_dropped_and_counted(tmp_path: Path) -> None:
+    """Rows with empty, NA, NaN or null cells are dropped by default, and counted."""
+    path = write(tmp_path / "m.csv", "x,y\n1,a\n,b\n3,NA\nNaN,a\nnull,b\n6,b\n7,a\n8,b\n")
+    table = load_table(cfg([path], test_fraction=0.0))
+    assert table.dropped == 4 and len(table.X) == 4
+
+
+def test_missing_error_names_the_first_line(tmp_path: Path) -> None:
+    """--missing error refuses the first incomplete row by line and column."""
+    path = write(tmp_path / "m.csv", "x,y\n1,a\n2,b\n3,NA\n")
+    assert "m.csv, line 4, column 'y': missing value" in error_of(cfg([path], missing="error"))
+
+
+@pytest.mark.parametrize(("text", "changes", "fragment"), [
+    ("", {}, "empty file"),
+    ("x,y\n", {}, "no data rows"),
+    ("x,y\n1,2\n3\n", {}, "line 3: 1 cells, but the header has 2"),
+    ("x,y\n1,2\n3,4\n", {"target": "price"}, "no column 'price' (columns: x, y)"),
+    ("x,y\n1,2\n3,oops\n", {"task": "regression"}, "line 3, column 'y': 'oops' is not a number"),
+    ("x,x\n1,2\n", {}, "column 'x' appears twice"),
+])
+def test_bad_tables_name_file_line_and_column(tmp_path: Path, text: str, changes: dict, fragment: str) -> None:
+    """Each broken table is refused with the file and the place."""
+    path = write(tmp_path / "bad.csv", text)
+    message = error_of(cfg([path], **changes))
+    assert message.startswith(path) and fragment in message
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    """A path that does not exist is named."""
+    assert "no such file" in error_of(cfg([str(tmp_path / "nope.csv")]))
+
+
+def test_two_files_are_one_concat_dataset(tmp_path: Path) -> None:
+    """Several files with the same columns are joined with ConcatDataset, rows of both used."""
+    a, b = table_file(tmp_path, "a.csv", 40), table_file(tmp_path, "b.csv", 20)
+    header, joined = combine([a, b])
+    assert isinstance(joined, ConcatDataset) and len(joined) == 60 and joined.cumulative_sizes == [40, 60]
+    assert joined[45].file == b and joined[45].line == 7
+    table = load_table(cfg([a, b]))
+    assert len(table.X) + len(table.X_test) == 60
+
+
+def test_files_with_different_columns_are_refused(tmp_path: Path) -> None:
+    """A second file with other columns is refused, naming it."""
+    a = table_file(tmp_path, "a.csv")
+    b = write(tmp_path / "b.csv", "size,kind\n1,big\n")
+    assert error_of(cfg([a, b])).startswith(f"{b}, line 1: columns size, kind differ")

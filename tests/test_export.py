@@ -1,0 +1,209 @@
+"""`nntui export` writes a plain PyTorch script that repeats nntui's run to the last digit.
+
+Each exported script runs with `python` in a separate process; what it prints is compared with
+what the engine reports for the same configuration, on the CPU. A CSV run (issue 4) is not
+covered yet: nntui cannot train on CSV files so far."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from engine.config import ConfigError, RunConfig, with_values
+from engine.events import RunStarted, Snapshot
+from engine.export import BOUNDARY_SIZE, export_script, unsupported
+from engine.presets import PRESETS, preset_config
+from tests.helpers import train
+from tui.cli_export import register
+from tui.headless import epoch_line
+from tui.render.boundary_text import boundary_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Presets whose full run takes more than a second or two are cut short; the rest run in full.
+SHORTER = {"linreg": 300, "xor": 30, "moons": 30, "spiral": 20, "blobs": 20}
+
+# Options no preset uses, so that every part of the script generator runs at least once.
+VARIANTS = {
+    "circle-ce-dropped-batches": ("circle", {
+        "train.loss": "cross_entropy", "model.outputs": 2, "data.batch_size": 16, "data.drop_last": True,
+        "data.noise": 0.1, "train.optimizer": "rmsprop", "train.momentum": 0.5, "train.weight_decay": 0.01,
+        "train.epochs": 15, "train.log_interval": 4}),
+    "spiral-full-batch-softmax": ("spiral", {
+        "data.batch_size": 0, "model.output_activation": "softmax", "model.outputs": 4, "train.optimizer": "adamw",
+        "train.device": "cpu", "train.epochs": 25, "train.log_interval": 5}),
+    "blobs-deep-unshuffled": ("blobs", {
+        "model.hidden": [8, 8, 8, 8], "model.activation": "leaky_relu", "data.shuffle": False,
+        "train.optimizer": "sgd", "train.momentum": 0.9, "train.lr": 0.05, "data.classes": 3, "train.epochs": 10,
+        "train.log_interval": 3}),
+    "linear-gelu-no-test-set": ("linreg", {
+        "model.hidden": [6, 3], "model.activation": "gelu", "train.loss": "huber", "data.noise": 0.0,
+        "data.test_fraction": 0.0, "train.epochs": 40}),
+    "moons-mse-varied-layers": ("moons", {
+        "train.loss": "mse", "model.hidden": [5, 7, 3, 9], "model.activation": "sigmoid", "train.epochs": 10,
+        "train.log_interval": 1}),
+    "random-minibatches-l1": ("simple-nn", {
+        "data.batch_size": 4, "train.loss": "l1", "data.samples": 30, "train.epochs": 20, "train.log_interval": 5}),
+}
+
+
+# Presets on data that export cannot write yet (images; issue 4): refused, see the last test.
+EXPORTABLE = [name for name in PRESETS if not unsupported(preset_config(name))]
+
+
+def configs() -> dict[str, RunConfig]:
+    """Every exportable preset (some cut short) and every variant, by test id."""
+    found = {name: with_values(preset_config(name), {"train.epochs": SHORTER[name]}) if name in SHORTER
+             else preset_config(name) for name in EXPORTABLE}
+    for name, (preset, values) in VARIANTS.items():
+        found[name] = with_values(preset_config(preset), values)
+    return found
+
+
+CONFIGS = configs()
+
+
+def start_script(source: str, tmp_path: Path) -> subprocess.Popen:
+    """Write `source` to train.py and start it with Python; its output is read with `printed`."""
+    path = tmp_path / "train.py"
+    path.write_text(source, encoding="utf-8")
+    return subprocess.Popen([sys.executable, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=tmp_path)
+
+
+def printed(process: subprocess.Popen) -> list[str]:
+    """The lines a started script printed, once it has ended well."""
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    return stdout.splitlines()
+
+
+def test_every_synthetic_preset_is_covered_and_one_runs_in_full() -> None:
+    """The cases include every preset on synthetic data, and at least one at its full length."""
+    assert {"linreg", "circle", "sequential", "simple-nn", "xor", "moons", "spiral", "blobs"} <= set(EXPORTABLE)
+    assert set(EXPORTABLE) <= set(CONFIGS)
+    assert any(CONFIGS[name] == preset_config(name) for name in EXPORTABLE)
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_exported_script_repeats_the_run(name: str, tmp_path: Path) -> None:
+    """The script prints nntui's log lines and final loss exactly, and its test results and boundary."""
+    config = CONFIGS[name]
+    script = start_script(export_script(config, name), tmp_path)  # runs while the engine trains
+    recorder = train(config, boundary_size=BOUNDARY_SIZE)
+    end = recorder.end
+    lines = printed(script)
+
+    assert [line for line in lines if line.startswith("Epoch [")] == [
+        epoch_line(e) for e in recorder.epochs if e.logged]
+    final = [float(m[1]) for line in lines if (m := re.fullmatch(r"Final train loss: (\S+)", line))]
+    assert final == [end.train_loss]
+    if end.test_accuracy is not None:
+        assert f"Test loss: {end.test_loss:.4f}, Test accuracy: {end.test_accuracy:.2%}" in lines
+    elif end.test_loss is not None:
+        assert f"Test loss: {end.test_loss:.4f}" in lines
+    else:
+        assert not any(line.startswith("Test loss") for line in lines)
+
+    grid = recorder.of(Snapshot)[-1].boundary
+    if grid is None:
+        assert "Decision boundary (x1 across, x2 up):" not in lines
+    else:
+        points = recorder.of(RunStarted)[0].train_points
+        expected = boundary_lines(grid.probabilities, grid.x_range, grid.y_range, points, ascii_only=True)
+        start = lines.index("Decision boundary (x1 across, x2 up):") + 1
+        assert lines[start:start + len(expected)] == expected
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_exported_script_is_clean_standalone_python(name: str, tmp_path: Path) -> None:
+    """The script compiles, passes ruff's checks and formatter, and imports only torch and math."""
+    source = export_script(CONFIGS[name], name)
+    path = tmp_path / "train.py"
+    path.write_text(source, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "py_compile", str(path)], check=True, capture_output=True)
+    checked = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--config",
+                              str(ROOT / "pyproject.toml"), str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+    formatted = subprocess.run([sys.executable, "-m", "ruff", "format", "--isolated", "--diff", str(path)],
+                               capture_output=True, text=True)
+    assert formatted.returncode == 0, formatted.stdout
+    modules = {alias.name.split(".")[0] for node in ast.walk(ast.parse(source))
+               if isinstance(node, ast.Import) for alias in node.names}
+    modules |= {node.module.split(".")[0] for node in ast.walk(ast.parse(source))
+                if isinstance(node, ast.ImportFrom) and node.module}
+    assert modules <= {"torch", "math"}
+
+
+def test_script_leaves_out_what_the_run_does_not_use() -> None:
+    """A full-batch regression script has no shuffling, accuracy, boundary or device code."""
+    source = export_script(with_values(preset_config("linreg"), {"train.device": "cpu"}))
+    for absent in ("randperm", "accuracy", "class_probabilities", "boundary", "device", "math"):
+        assert absent not in source, absent
+    assert "make_linear_data" in source and "nn.Linear(2, 1)" in source
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli() -> typer.Typer:
+    """An app holding the export command (and a callback, so that `export` is a subcommand)."""
+    app = typer.Typer()
+
+    @app.callback()
+    def main() -> None:
+        """nntui"""
+
+    register(app)
+    return app
+
+
+def test_export_prints_the_script_for_the_options(cli: typer.Typer) -> None:
+    """Without --output the script goes to stdout, built from the preset and the field options."""
+    result = CliRunner().invoke(cli, ["export", "--preset", "xor", "--epochs", "7", "--lr", "0.05"])
+    assert result.exit_code == 0, result.output
+    expected = export_script(with_values(preset_config("xor"), {"train.epochs": 7, "train.lr": 0.05}), "xor")
+    assert result.stdout == expected
+
+
+def test_export_writes_a_file_and_refuses_to_overwrite_it(cli: typer.Typer, tmp_path: Path) -> None:
+    """-o writes the file; a second export to it exits 2 with one line unless --overwrite is given."""
+    target = tmp_path / "train.py"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["export", "-p", "circle", "-o", str(target)]).exit_code == 0
+    assert target.read_text() == export_script(preset_config("circle"), "circle")
+
+    refused = runner.invoke(cli, ["export", "-p", "moons", "-o", str(target)])
+    assert refused.exit_code == 2
+    assert len(refused.stderr.strip().splitlines()) == 1 and "--overwrite" in refused.stderr
+    assert target.read_text() == export_script(preset_config("circle"), "circle")
+
+    assert runner.invoke(cli, ["export", "-p", "moons", "-o", str(target), "--overwrite"]).exit_code == 0
+    assert target.read_text() == export_script(preset_config("moons"), "moons")
+
+
+def test_export_rejects_a_bad_option_with_usage_exit(cli: typer.Typer) -> None:
+    """An invalid field value exits 2 naming the option, and prints no script."""
+    result = CliRunner().invoke(cli, ["export", "--preset", "circle", "--lr", "-1"])
+    assert result.exit_code == 2
+    assert "--lr" in result.stderr and "import torch" not in result.stdout
+
+
+def test_export_refuses_runs_it_cannot_write_yet(cli: typer.Typer) -> None:
+    """CSV and image data, and CNNs, are refused with exit 2 naming the option (issue 4 comes later)."""
+    with pytest.raises(ConfigError, match="data.dataset.*'csv'"):
+        export_script(with_values(preset_config("circle"), {"data.dataset": "csv", "data.paths": ["t.csv"]}))
+    for name in set(PRESETS) - set(EXPORTABLE):
+        with pytest.raises(ConfigError, match="only so far"):
+            export_script(preset_config(name))
+    result = CliRunner().invoke(cli, ["export", "--preset", "blobs", "--dataset", "shapes", "--kind", "cnn"])
+    assert result.exit_code == 2
+    assert "--dataset" in result.stderr and "--kind" in result.stderr and not result.stdout
