@@ -165,8 +165,10 @@ def presets_command() -> None:
     for p in PRESETS.values():
         c = p.config
         info = DATASETS[c.data.dataset]
-        outputs = c.model.outputs or (c.data.classes if info.kind == "multiclass" else 1)
-        sizes = [str(info.features), *map(str, c.model.hidden), str(outputs)]
+        classes = info.classes or c.data.classes
+        outputs = c.model.outputs or (classes if info.kind == "multiclass" else 1)
+        inputs = "cnn " + ",".join(map(str, c.model.channels)) if c.model.kind == "cnn" else str(info.features)
+        sizes = [inputs, *map(str, c.model.hidden), str(outputs)]
         rows.append((p.name, info.kind, f"{c.data.dataset} ({c.data.samples})", "-".join(sizes),
                      c.train.loss, str(c.train.epochs), p.description))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
