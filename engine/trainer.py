@@ -178,31 +178,31 @@ class Trainer:
             if should_stop():
                 return None
             xb, yb = X[seen : seen + size], Y[seen : seen + size]
-            loss = loss_fn(model(xb), yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            weighted = loss.detach() * len(xb)
+            weighted = self._train_step(xb, yb)
             total = weighted if total is None else total + weighted
             seen += len(xb)
         self.epoch += 1
         return (total / seen).item()
 
+    def _train_step(self, xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
+        """One optimizer step on a batch; returns the batch's loss times its size, on the device
+        (no host sync: the epoch's mean is read once, at its end)."""
+        loss = self.loss_fn(self.model(xb), yb)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return loss.detach() * len(xb)
+
     def _train_loader_epoch(self, should_stop: Callable[[], bool]) -> float | None:
         """One pass over the training DataLoader (shuffled with the run's own generator)."""
-        model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
-        model.train()
+        self.model.train()
         total = None
         seen = 0
         for xb, labels in self.train_loader:  # type: ignore[union-attr]
             if should_stop():
                 return None
             xb, yb = xb.to(self.device), self.task.targets(labels).to(self.device)
-            loss = loss_fn(model(xb), yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            weighted = loss.detach() * len(xb)
+            weighted = self._train_step(xb, yb)
             total = weighted if total is None else total + weighted
             seen += len(xb)
         if total is None:
