@@ -1,12 +1,12 @@
 """Models for pictures: the MLP behind a Flatten, or a small CNN (Conv2d, ReLU, MaxPool2d blocks,
-then the configured hidden linear layers). One builder, so `predict` rebuilds the trained shape."""
+then the configured MLP on the flattened features). One builder, so `predict` rebuilds the trained shape."""
 
 from __future__ import annotations
 
 from torch import nn
 
 from engine.config import ModelConfig
-from engine.model import ACTIVATION_LAYERS, build_mlp
+from engine.model import build_mlp
 from engine.preprocess import DataError
 
 
@@ -23,13 +23,4 @@ def build_image_model(cfg: ModelConfig, shape: tuple[int, int, int], outputs: in
         layers += [nn.Conv2d(channels, size, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
         channels, height, width = size, height // 2, width // 2
     layers.append(nn.Flatten())
-    width_in = channels * height * width
-    for size in cfg.hidden:
-        layers += [nn.Linear(width_in, size), ACTIVATION_LAYERS[cfg.activation]()]
-        width_in = size
-    layers.append(nn.Linear(width_in, outputs))
-    if cfg.output_activation == "sigmoid":
-        layers.append(nn.Sigmoid())
-    elif cfg.output_activation == "softmax":
-        layers.append(nn.Softmax(dim=1))
-    return nn.Sequential(*layers)
+    return nn.Sequential(*layers, *build_mlp(cfg, channels * height * width, outputs))

@@ -154,21 +154,17 @@ class Trainer:
         """Train one epoch; return its mean loss, or None when stopped part-way."""
         if self.train_loader is not None:
             return self._train_loader_epoch(should_stop)
-        model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
-        model.train()
+        self.model.train()
         n = self.train_samples
         size = self.config.data.batch_size or n
         X, Y = self.X, self.Y
         if size >= n:  # full batch, the tutorial's case: nothing to slice or weigh
             if should_stop():
                 return None
-            loss = loss_fn(model(X), Y)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+            loss = self._train_step(X, Y)
             self.epoch += 1
             return loss.item()
-        if size < n and self.config.data.shuffle:
+        if self.config.data.shuffle:
             # One gather per epoch, then contiguous slices: far cheaper than a gather per batch.
             order = torch.randperm(n, generator=self.shuffle_generator).to(self.device)
             X, Y = X[order], Y[order]
@@ -178,20 +174,20 @@ class Trainer:
             if should_stop():
                 return None
             xb, yb = X[seen : seen + size], Y[seen : seen + size]
-            weighted = self._train_step(xb, yb)
+            weighted = self._train_step(xb, yb) * len(xb)
             total = weighted if total is None else total + weighted
             seen += len(xb)
         self.epoch += 1
         return (total / seen).item()
 
     def _train_step(self, xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
-        """One optimizer step on a batch; returns the batch's loss times its size, on the device
-        (no host sync: the epoch's mean is read once, at its end)."""
+        """One optimizer step on a batch; returns its loss, detached and still on the device (no
+        host sync: the epoch's loss is read once, at its end)."""
         loss = self.loss_fn(self.model(xb), yb)
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
-        return loss.detach() * len(xb)
+        return loss.detach()
 
     def _train_loader_epoch(self, should_stop: Callable[[], bool]) -> float | None:
         """One pass over the training DataLoader (shuffled with the run's own generator)."""
@@ -202,7 +198,7 @@ class Trainer:
             if should_stop():
                 return None
             xb, yb = xb.to(self.device), self.task.targets(labels).to(self.device)
-            weighted = self._train_step(xb, yb)
+            weighted = self._train_step(xb, yb) * len(xb)
             total = weighted if total is None else total + weighted
             seen += len(xb)
         if total is None:
@@ -214,13 +210,13 @@ class Trainer:
     @torch.no_grad()
     def _evaluate_loader(self) -> tuple[float, float]:
         self.model.eval()
-        loss_sum, correct = 0.0, 0
+        loss_sum = correct = torch.zeros((), device=self.device)
         for xb, labels in self.test_loader:  # type: ignore[union-attr]
             xb, yb = xb.to(self.device), self.task.targets(labels).to(self.device)
             outputs = self.model(xb)
-            loss_sum += self.loss_fn(outputs, yb).item() * len(xb)
-            correct += int(self.task.correct(outputs, yb).item())
-        return loss_sum / self.test_samples, correct / self.test_samples
+            loss_sum = loss_sum + self.loss_fn(outputs, yb) * len(xb)  # summed on the device: one sync at the end
+            correct = correct + self.task.correct(outputs, yb)
+        return loss_sum.item() / self.test_samples, correct.item() / self.test_samples
 
     @torch.no_grad()
     def evaluate(self) -> tuple[float | None, float | None]:
