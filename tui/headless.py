@@ -17,6 +17,7 @@ from engine.config import RunConfig
 from engine.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.session import TrainingSession
 from tui.render.boundary_text import boundary_lines, legend
+from tui.render.regression_text import learned
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -207,8 +208,7 @@ def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapsh
     if parts:
         lines.append("  ".join(parts))
     if started is not None and started.reference and end.parameters:
-        weights = [f"{w:.4f}" for w in _flatten(_find(end.parameters, "weight"))]
-        biases = [f"{b:.4f}" for b in _flatten(_find(end.parameters, "bias"))]
+        weights, biases = ([f"{v:.4f}" for v in values] for values in learned(end.parameters))
         true_w = ", ".join(f"{w:g}" for w in started.reference["weight"])
         lines.append(f"Predicted weight: [{', '.join(weights)}]  true: [{true_w}]")
         lines.append(f"Predicted bias: [{', '.join(biases)}]  true: [{started.reference['bias']:g}]")
@@ -220,13 +220,3 @@ def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapsh
                                     ascii_only))
         lines.append(legend(classes, ascii_only))
     return lines
-
-
-def _find(parameters: dict[str, Any], suffix: str) -> Any:
-    return next((v for k, v in parameters.items() if k.endswith(suffix)), [])
-
-
-def _flatten(value: Any) -> list[float]:
-    if isinstance(value, list):
-        return [x for item in value for x in _flatten(item)]
-    return [value]

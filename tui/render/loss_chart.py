@@ -50,7 +50,14 @@ def loss_chart(curves: Sequence[Curve], width: int, height: int, *, log_y: bool 
     if log_y:
         plt.yscale("log")
     plt.xlabel("epoch")
-    ansi = plt.build()  # once only: plotext re-applies the log scale on every build
+    return built_text(color=color, ascii_only=ascii_only)  # built once: plotext re-applies the log scale per build
+
+
+def built_text(color: bool = True, ascii_only: bool = False) -> Text:
+    """plotext's current figure, built, as rich Text: without colour or box characters on request."""
+    import plotext as plt
+
+    ansi = plt.build()
     if not color:
         ansi = plt.uncolorize(ansi)
     if ascii_only:

@@ -1,24 +1,20 @@
-"""The loss curve of a finished headless run, drawn by plotext as text."""
+"""The loss curve of a finished headless run (`nntui run --plot`): the trainer's own chart,
+decimated to its width, as plain text. Train is drawn with one marker and test with another,
+since the terminal summary has no colours."""
 
 from __future__ import annotations
 
-import math
-
 from engine.metrics import MetricsHistory
+from tui.render.decimate import decimate
+from tui.render.loss_chart import Curve, loss_chart
 
 
 def loss_plot(history: MetricsHistory, width: int = 78, height: int = 18, ascii_only: bool = False) -> str:
-    import plotext as plt
-
-    plt.clear_figure()  # plotext 5.x API
-    plt.plotsize(width, height)
-    marker = "dot" if ascii_only else "braille"
-    epochs = list(history.epochs)
-    plt.plot(epochs, list(history.train_loss), label="train", marker=marker)
-    tested = [(e, v) for e, v in zip(epochs, history.test_loss) if not math.isnan(v)]
-    if tested:
-        plt.plot([e for e, _ in tested], [v for _, v in tested], label="test", marker=marker)
-    plt.title("loss")
-    plt.xlabel("epoch")
-    plt.theme("clear")
-    return plt.build()
+    epochs = history.epochs
+    curves = [Curve("train", *decimate(epochs, history.train_loss, width), color="default",
+                    marker="braille", ascii_marker="*"),
+              Curve("test", *decimate(epochs, history.test_loss, width), color="default",
+                    marker="dot", ascii_marker="+")]
+    train, test = (("*", "+") if ascii_only else ("⠿", "•"))
+    chart = loss_chart(curves, width, height, ascii_only=ascii_only, color=False).plain
+    return f"Loss per epoch (train {train}, test {test}):\n{chart}"

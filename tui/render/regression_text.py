@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
-from tui.render.loss_chart import ASCII_BOX, MIN_HEIGHT, MIN_WIDTH
+from tui.render.loss_chart import MIN_HEIGHT, MIN_WIDTH, built_text
 
 
 def flatten(value: Any) -> list[float]:
@@ -17,19 +17,25 @@ def flatten(value: Any) -> list[float]:
     return [value]
 
 
-def parameter_table(parameters: dict[str, Any], reference: dict[str, Any]) -> Text:
-    """Learned weight and bias beside the true ones, with the difference."""
+def learned(parameters: dict[str, Any]) -> tuple[list[float], list[float]]:
+    """The first layer's weights and biases, flattened: a linear model's whole story."""
     weights = flatten(next((v for k, v in parameters.items() if k.endswith("weight")), []))
     biases = flatten(next((v for k, v in parameters.items() if k.endswith("bias")), []))
+    return weights, biases
+
+
+def parameter_table(parameters: dict[str, Any], reference: dict[str, Any]) -> Text:
+    """Learned weight and bias beside the true ones, with the difference."""
+    weights, biases = learned(parameters)
     true_w = list(reference.get("weight", []))
     rows = [(f"weight[{i}]", w, true_w[i] if i < len(true_w) else None) for i, w in enumerate(weights)]
     rows += [("bias", b, reference.get("bias")) for b in biases]
     text = Text()
     text.append(f"{'':10} {'learned':>10} {'true':>10} {'error':>10}\n", "bold")
-    for name, learned, true in rows:
-        error = "" if true is None else f"{learned - true:+10.4f}"
+    for name, value, true in rows:
+        error = "" if true is None else f"{value - true:+10.4f}"
         true_text = "" if true is None else f"{true:10.4f}"
-        text.append(f"{name:10} {learned:10.4f} {true_text:>10} {error:>10}\n")
+        text.append(f"{name:10} {value:10.4f} {true_text:>10} {error:>10}\n")
     return text
 
 
@@ -49,11 +55,4 @@ def prediction_plot(pairs: Sequence[tuple[float, float]], width: int, height: in
     plt.plot([low, high], [low, high], color=240, marker="." if ascii_only else "braille")
     plt.scatter(targets, predictions, color="cyan", marker="o" if ascii_only else "dot")
     plt.xlabel("target")
-    ansi = plt.build()
-    if not color:
-        ansi = plt.uncolorize(ansi)
-    if ascii_only:
-        ansi = ansi.translate(ASCII_BOX)
-    text = Text.from_ansi(ansi, no_wrap=True)
-    text.rstrip()
-    return text
+    return built_text(color=color, ascii_only=ascii_only)
