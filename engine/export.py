@@ -317,14 +317,7 @@ class _Script:
             "for epoch in range(epochs):",
             "    model.train()  # training mode",
             "",
-            "    # Forward pass",
-            "    outputs = model(X)",
-            "    loss = criterion(outputs, y)",
-            "",
-            "    # Backward pass and update",
-            "    optimizer.zero_grad()",
-            "    loss.backward()",
-            "    optimizer.step()",
+            *_step_lines("X", "y", "    "),
             "",
             self._log("loss.item()", "    "),
         ])
@@ -358,14 +351,7 @@ class _Script:
         lines += [f"        inputs = X{shuffled}[start : start + batch_size]",
                   f"        targets = y{shuffled}[start : start + batch_size]",
                   "",
-                  "        # Forward pass",
-                  "        outputs = model(inputs)",
-                  "        loss = criterion(outputs, targets)",
-                  "",
-                  "        # Backward pass and update",
-                  "        optimizer.zero_grad()",
-                  "        loss.backward()",
-                  "        optimizer.step()",
+                  *_step_lines("inputs", "targets", "        "),
                   "",
                   "        # Sum the loss as a tensor: .item() every batch would wait for the device",
                   "        epoch_loss += loss.detach() * len(inputs)",
@@ -508,3 +494,17 @@ def _starts_with_definition(block: str) -> bool:
 def _ends_with_definition(block: str) -> bool:
     top = [line for line in _code_lines(block) if not line[0].isspace()]
     return bool(top) and top[-1].startswith(("def ", "class "))
+
+
+def _step_lines(inputs: str, targets: str, indent: str) -> list[str]:
+    """The training step, as the engine's Trainer._train_step takes it."""
+    return [indent + line if line else "" for line in (
+        "# Forward pass",
+        f"outputs = model({inputs})",
+        f"loss = criterion(outputs, {targets})",
+        "",
+        "# Backward pass and update",
+        "optimizer.zero_grad()",
+        "loss.backward()",
+        "optimizer.step()",
+    )]
