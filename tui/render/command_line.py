@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import shlex
 
-from engine.config import FIELDS, RunConfig, format_value, get_field
+from engine.config import FIELDS, SPECS, RunConfig, format_value, get_field
 from engine.presets import PRESETS
+from tui.cli_overrides import flag
 
 
 def differing_fields(config: RunConfig, base: RunConfig) -> list[str]:
@@ -19,11 +20,10 @@ def command_line(config: RunConfig) -> str:
     name = min(PRESETS, key=lambda n: len(differing_fields(config, PRESETS[n].config)))
     words = ["nntui", "run", "--preset", name]
     for path in differing_fields(config, PRESETS[name].config):
-        spec = next(s for s in FIELDS if s.path == path)
-        flag = spec.name.replace("_", "-")
+        spec = SPECS[path]
         value = get_field(config, path)
         if spec.kind is bool:
-            words.append(f"--{flag}" if value else f"--no-{flag}")
+            words.append(flag(spec) if value else "--no-" + flag(spec)[2:])
         else:
-            words += [f"--{flag}", format_value(value)]
+            words += [flag(spec), format_value(value)]
     return shlex.join(words)

@@ -143,11 +143,7 @@ class ConfigForm(VerticalScroll):
         for spec in FIELDS:
             value = get_field(config, spec.path)
             self.values[spec.path] = value
-            editor = self.query_one(f"#{editor_id(spec)}")
-            if isinstance(editor, Select):
-                editor.value = format_value(value)
-            else:
-                editor.value = format_value(value)
+            self.query_one(f"#{editor_id(spec)}").value = format_value(value)  # Select or Input
         self._check()
 
     def set_locked(self, running: bool) -> None:
