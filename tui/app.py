@@ -4,7 +4,11 @@ into an EventBridge that a timer drains at a bounded rate."""
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from datetime import datetime
+from typing import NoReturn
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -296,7 +300,7 @@ def default_save_folder(config: RunConfig) -> str:
     return f"runs/{config.data.dataset}-{datetime.now():%Y%m%d-%H%M%S}"
 
 
-def run_app(config: RunConfig, ascii_only: bool = False) -> None:
+def run_app(config: RunConfig, ascii_only: bool = False) -> NoReturn:
     """Run the trainer until the user quits; the engine thread is stopped on the way out."""
     app = make_app(config, ascii_only=ascii_only)
     try:
@@ -304,3 +308,16 @@ def run_app(config: RunConfig, ascii_only: bool = False) -> None:
     finally:
         app.session.stop()
         app.session.join(0.5)
+    _leave_now(app.return_code or 0)
+
+
+def _leave_now(code: int) -> NoReturn:
+    """Exit without the interpreter's teardown: unloading torch took about a second after the
+    screen was already restored, and quitting must take less. Threads a normal exit waits for
+    (a save in progress) are still waited for."""
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
