@@ -221,3 +221,19 @@ async def test_e_exports_a_runnable_script(tmp_path, monkeypatch):
         await pilot.pause()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["train_circle.py", "train_circle_2.py"]
     assert "import torch" in (tmp_path / "train_circle.py").read_text()
+
+
+@run_async
+async def test_preset_chooser_shows_the_starting_preset():
+    """A trainer opened with a preset names it in the chooser rather than 'choose a preset'."""
+    app = make_app(preset_config("circle"), session_options=STEADY)
+    async with app.run_test(size=SIZE):
+        assert app.query_one("#preset", Select).value == "circle"
+
+
+@run_async
+async def test_preset_chooser_is_blank_for_a_changed_setup():
+    """A setup that differs from every preset leaves the chooser on its prompt."""
+    app = circle_app(epochs=7)
+    async with app.run_test(size=SIZE):
+        assert app.query_one("#preset", Select).value is Select.NULL

@@ -58,7 +58,7 @@ class ConfigForm(VerticalScroll):
         with Horizontal(classes="field-row"):
             yield Label("preset", classes="field-label")
             yield Select([(name, name) for name in PRESETS], prompt="choose a preset", id="preset",
-                         compact=True, allow_blank=True)
+                         compact=True, allow_blank=True, value=preset_named(self.base) or Select.NULL)
         for section, title in SECTION_TITLES.items():
             yield Static(title, classes="form-section")
             for spec in (s for s in FIELDS if s.section == section):
@@ -87,7 +87,7 @@ class ConfigForm(VerticalScroll):
             if event.value in PRESETS:
                 self.fill(PRESETS[event.value].config)
             return
-        if event.value is not Select.BLANK:
+        if event.value is not Select.NULL:
             self._edited(event.select.id, str(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -155,3 +155,8 @@ class ConfigForm(VerticalScroll):
 
     def note(self, text: str) -> None:
         self.query_one("#form-note", Static).update(text)
+
+
+def preset_named(config: RunConfig) -> str | None:
+    """The preset a configuration is, unchanged, so the chooser can show it; None otherwise."""
+    return next((name for name, preset in PRESETS.items() if preset.config == config), None)
