@@ -237,3 +237,25 @@ async def test_preset_chooser_is_blank_for_a_changed_setup():
     app = circle_app(epochs=7)
     async with app.run_test(size=SIZE):
         assert app.query_one("#preset", Select).value is Select.NULL
+
+
+@run_async
+async def test_a_combination_that_cannot_run_is_marked_not_crashed_on():
+    """Choosing regression data under a classification loss marks the loss field and refuses start."""
+    app = circle_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.query_one(ConfigForm)
+        app.query_one("#" + _editor("data.dataset"), Select).value = "linear"
+        await pilot.pause()
+        assert form.config_or_none() is None
+        assert any(p.path == "train.loss" for p in form.all_problems())
+        assert app.query_one("#" + _editor("train.loss")).has_class("-invalid")
+        await pilot.press("space")
+        assert app.session.state == "idle"
+
+
+def _editor(path: str) -> str:
+    from engine.config import SPECS
+    from tui.widgets.config_form import editor_id
+
+    return editor_id(SPECS[path])

@@ -17,7 +17,6 @@ from engine.config import (
     FieldSpec,
     Problem,
     RunConfig,
-    cross_problems,
     format_value,
     get_field,
     parse_text,
@@ -113,7 +112,10 @@ class ConfigForm(VerticalScroll):
         """Cross-field problems (loss vs data set, ...) join the per-field ones."""
         self.problems = []
         if not self.field_errors:
-            self.problems = cross_problems(with_values(self.base, self.values))
+            try:  # every field is valid alone: what is left to refuse is a combination
+                with_values(self.base, self.values)
+            except ConfigError as err:
+                self.problems = err.problems
         cross = {p.path: p.message for p in self.problems}
         for spec in FIELDS:
             message = self.field_errors.get(spec.path) or cross.get(spec.path, "")
