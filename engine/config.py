@@ -93,6 +93,12 @@ class FieldSpec:
     high: float | None = None
     low_open: bool = False  # True: value must be > low rather than >= low
     item: type = int  # list fields: int (layer/channel sizes) or str (file paths)
+    sources: tuple[str, ...] = ()  # the data sources that read this field (catalog.DatasetInfo.source); () = all
+
+    def applies_to(self, dataset: str) -> bool:
+        """Whether this field matters for a data set (forms hide the rest)."""
+        info = catalog.DATASETS.get(dataset)
+        return not self.sources or info is None or info.source in self.sources
 
     @property
     def metavar(self) -> str:
@@ -128,13 +134,15 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+IMAGE_SOURCES = ("torchvision", "procedural", "folder")
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("model", "hidden", list, "hidden layer sizes, e.g. 16,16 (empty: linear model)"),
     FieldSpec("model", "activation", str, "activation after each hidden layer", tuple(catalog.ACTIVATIONS)),
     FieldSpec("model", "output_activation", str, "activation on the output layer", tuple(catalog.OUTPUT_ACTIVATIONS)),
     FieldSpec("model", "outputs", int, "output units (0: from the data)", low=0, high=1000),
-    FieldSpec("model", "kind", str, "network: mlp, or cnn for images", tuple(catalog.MODEL_KINDS)),
-    FieldSpec("model", "channels", list, "cnn: channels of each conv block, e.g. 8,16"),
+    FieldSpec("model", "kind", str, "network: mlp, or cnn for images", tuple(catalog.MODEL_KINDS),
+              sources=IMAGE_SOURCES),
+    FieldSpec("model", "channels", list, "cnn: channels of each conv block, e.g. 8,16", sources=IMAGE_SOURCES),
     FieldSpec("data", "dataset", str, "data set: synthetic, csv or images", tuple(catalog.DATASETS)),
     FieldSpec("data", "samples", int, "training points", low=1, high=10_000_000),
     FieldSpec("data", "noise", float, "noise level of the data set", low=0, high=10),
@@ -144,20 +152,26 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("data", "shuffle", bool, "reshuffle the training set every epoch"),
     FieldSpec("data", "drop_last", bool, "drop the last incomplete batch"),
     FieldSpec("data", "seed", int, "random seed", low=0, high=2**63 - 1),
-    FieldSpec("data", "paths", list, "csv: data files with the same columns", item=str),
-    FieldSpec("data", "target", str, "csv: the column to predict (empty: the last)"),
-    FieldSpec("data", "task", str, "csv: what the target is (auto: inferred)", ("auto", "regression", "classification")),
-    FieldSpec("data", "categorical", str, "csv: text feature columns", ("onehot", "error")),
-    FieldSpec("data", "missing", str, "csv: rows with missing cells", ("drop", "error")),
-    FieldSpec("data", "images", str, "images: folder with one sub-folder per class"),
-    FieldSpec("data", "data_root", str, "mnist/fashion-mnist folder (empty: ~/.cache/nntui)"),
-    FieldSpec("data", "download", bool, "let torchvision download mnist/fashion-mnist"),
-    FieldSpec("data", "num_workers", int, "DataLoader worker processes (images)", low=0, high=64),
-    FieldSpec("data", "resize", int, "resize images to this square size (0: keep)", low=0, high=1024),
-    FieldSpec("data", "normalize", bool, "normalize images with the data set's mean and std"),
-    FieldSpec("data", "hflip", bool, "augment: random horizontal flips (training only)"),
-    FieldSpec("data", "rotation", float, "augment: random rotation in degrees (training only)", low=0, high=180),
-    FieldSpec("data", "resized_crop", bool, "augment: random resized crops (training only)"),
+    FieldSpec("data", "paths", list, "csv: data files with the same columns", item=str, sources=("table",)),
+    FieldSpec("data", "target", str, "csv: the column to predict (empty: the last)", sources=("table",)),
+    FieldSpec("data", "task", str, "csv: what the target is (auto: inferred)", ("auto", "regression", "classification"),
+              sources=("table",)),
+    FieldSpec("data", "categorical", str, "csv: text feature columns", ("onehot", "error"), sources=("table",)),
+    FieldSpec("data", "missing", str, "csv: rows with missing cells", ("drop", "error"), sources=("table",)),
+    FieldSpec("data", "images", str, "images: folder with one sub-folder per class", sources=("folder",)),
+    FieldSpec("data", "data_root", str, "mnist/fashion-mnist folder (empty: ~/.cache/nntui)",
+              sources=("torchvision",)),
+    FieldSpec("data", "download", bool, "let torchvision download mnist/fashion-mnist", sources=("torchvision",)),
+    FieldSpec("data", "num_workers", int, "DataLoader worker processes (images)", low=0, high=64,
+              sources=IMAGE_SOURCES),
+    FieldSpec("data", "resize", int, "resize images to this square size (0: keep)", low=0, high=1024,
+              sources=IMAGE_SOURCES),
+    FieldSpec("data", "normalize", bool, "normalize images with the data set's mean and std", sources=IMAGE_SOURCES),
+    FieldSpec("data", "hflip", bool, "augment: random horizontal flips (training only)", sources=IMAGE_SOURCES),
+    FieldSpec("data", "rotation", float, "augment: random rotation in degrees (training only)", low=0, high=180,
+              sources=IMAGE_SOURCES),
+    FieldSpec("data", "resized_crop", bool, "augment: random resized crops (training only)",
+              sources=IMAGE_SOURCES),
     FieldSpec("train", "loss", str, "loss function", tuple(catalog.LOSSES)),
     FieldSpec("train", "optimizer", str, "optimizer", tuple(catalog.OPTIMIZERS)),
     FieldSpec("train", "lr", float, "learning rate", low=0, high=100, low_open=True),

@@ -144,3 +144,10 @@ def test_any_assignment_either_validates_or_names_its_field(data) -> None:
     else:
         validate(config)
         assert loads(dumps(config)) == config
+
+
+def test_real_data_fields_apply_only_to_their_sources() -> None:
+    """CSV fields belong to csv, image fields to image sets, the rest to every data set."""
+    assert SPECS["data.paths"].applies_to("csv") and not SPECS["data.paths"].applies_to("circle")
+    assert SPECS["data.resize"].applies_to("shapes") and not SPECS["data.resize"].applies_to("csv")
+    assert SPECS["train.lr"].applies_to("mnist") and SPECS["data.seed"].applies_to("circle")

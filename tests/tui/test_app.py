@@ -259,3 +259,21 @@ def _editor(path: str) -> str:
     from tui.widgets.config_form import editor_id
 
     return editor_id(SPECS[path])
+
+
+@run_async
+async def test_form_shows_only_the_fields_the_data_set_reads():
+    """A synthetic set hides the CSV and image fields; choosing csv shows its own and not the image ones."""
+    app = circle_app()
+    async with app.run_test(size=SIZE) as pilot:
+        def shown(name: str) -> bool:
+            return app.query_one(f"#{name}-row").display
+
+        form = app.query_one(ConfigForm)
+        assert not shown(_editor("data.paths")) and not shown(_editor("data.resize"))
+        assert shown(_editor("data.noise"))
+        app.query_one(f"#{_editor('data.dataset')}", Select).value = "csv"
+        await pilot.pause()
+        assert form.values["data.dataset"] == "csv"
+        assert shown(_editor("data.paths")) and shown(_editor("data.target"))
+        assert not shown(_editor("data.resize"))

@@ -61,7 +61,7 @@ class ConfigForm(VerticalScroll):
         for section, title in SECTION_TITLES.items():
             yield Static(title, classes="form-section")
             for spec in (s for s in FIELDS if s.section == section):
-                with Horizontal(classes="field-row"):
+                with Horizontal(classes="field-row", id=editor_id(spec) + "-row"):
                     yield Label(SHORT_LABELS.get(spec.name, spec.name), classes="field-label")
                     yield self._editor(spec, self.values[spec.path])
                 yield Static("", id=editor_id(spec) + "-error", classes="field-error")
@@ -105,6 +105,8 @@ class ConfigForm(VerticalScroll):
         else:
             self.field_errors.pop(spec.path, None)
             self.values[spec.path] = value
+            if spec.path == "data.dataset":
+                self._show_relevant()
         self._check()
         self.post_message(self.Changed(spec.path, self.config_or_none(), self.all_problems()))
 
@@ -146,7 +148,17 @@ class ConfigForm(VerticalScroll):
             value = get_field(config, spec.path)
             self.values[spec.path] = value
             self.query_one(f"#{editor_id(spec)}").value = format_value(value)  # Select or Input
+        self._show_relevant()
         self._check()
+
+    def on_mount(self) -> None:
+        self._show_relevant()
+
+    def _show_relevant(self) -> None:
+        """Only the fields the chosen data set reads: no CSV or image options for a synthetic set."""
+        dataset = self.values["data.dataset"]
+        for spec in FIELDS:
+            self.query_one(f"#{editor_id(spec)}-row").display = spec.applies_to(dataset)
 
     def set_locked(self, running: bool) -> None:
         """While training, only the learning rate can change; say so."""
