@@ -141,12 +141,12 @@ class TrainingSession:
         """Wait until the loop is between epochs waiting for a turn, or has ended."""
         return self._waiting.wait(timeout)
 
-    def save(self, directory: str | Path) -> None:
-        """Write config.toml, metrics.csv and model.pt, between epochs."""
+    def save(self, directory: str | Path) -> list[Path]:
+        """Write the run's files (engine.run_files.save_run) between epochs; return their paths."""
         from engine.run_files import save_run
 
         with self._model_lock:
-            save_run(directory, self.config, self.history, self.trainer)
+            return save_run(directory, self.config, self.history, self.trainer)
 
     # -- the thread ---------------------------------------------------------------------
 

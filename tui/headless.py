@@ -185,11 +185,10 @@ def _conclude(session: TrainingSession, outcome: _Outcome, printer: _Printer, op
 
 def _save(session: TrainingSession, directory: str, err: TextIO) -> list[str]:
     try:
-        session.save(directory)
+        return [path.name for path in session.save(directory)]
     except OSError as error:
         print(f"nntui: --save: cannot write to {directory}: {error.strerror or error}", file=err, flush=True)
         return []
-    return ["config.toml", "metrics.csv", "model.pt", "checkpoint.pt"]
 
 
 def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapshot | None,
