@@ -179,6 +179,7 @@ def boundary_frame() -> Row:
     points = trainer.train_points
 
     def frame() -> float:
+        trainer.train_epoch()  # a new picture each time, as during training (not timed)
         began = time.perf_counter()
         grid = trainer.boundary(80, 80)  # two grid rows per text line: 80 x 40 cells
         boundary_cells(grid.probabilities, grid.x_range, grid.y_range, points)

@@ -45,11 +45,13 @@ class EpochEnded:
 
 @dataclass(frozen=True)
 class BoundaryGrid:
-    """Class probabilities on a regular grid over the inputs; rows go from top (high y) down."""
+    """Class probabilities on a regular grid over the inputs; rows go from top (high y) down.
+    One plane per class: 160 lists of floats for an 80x80 binary grid, not 6,400 tiny lists
+    (turning a tensor into the latter took 5 ms, the former 0.1 ms)."""
 
     x_range: tuple[float, float]
     y_range: tuple[float, float]
-    probabilities: list[list[list[float]]]  # [row][column][class]
+    probabilities: list[list[list[float]]]  # [class][row][column]
 
 
 @dataclass(frozen=True)

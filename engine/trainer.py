@@ -243,7 +243,7 @@ class Trainer:
         yy, xx = torch.meshgrid(ys, xs, indexing="ij")
         grid = torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1).to(self.device)
         self.model.eval()
-        probs = self.task.probabilities(self.model(grid)).reshape(rows, columns, -1)
+        probs = self.task.probabilities(self.model(grid)).reshape(rows, columns, -1).permute(2, 0, 1)
         return BoundaryGrid((x0, x1), (y0, y1), probs.cpu().tolist())
 
     def parameters_as_lists(self) -> dict[str, Any] | None:

@@ -142,11 +142,11 @@ def test_engine_error_ends_as_failed() -> None:
 
 
 def test_snapshots_carry_the_boundary_grid(quick_circle: RunConfig) -> None:
-    """2-D classifiers report a probability grid of the requested size."""
+    """2-D classifiers report one probability plane per class, of the requested size."""
     recorder = train(quick_circle, snapshot_interval_s=0.0, boundary_size=(12, 7))
-    grid = recorder.of(Snapshot)[-1].boundary
-    assert len(grid.probabilities) == 7 and len(grid.probabilities[0]) == 12
-    assert all(abs(sum(cell) - 1) < 1e-5 for row in grid.probabilities for cell in row)
+    planes = recorder.of(Snapshot)[-1].boundary.probabilities
+    assert len(planes) == 2 and len(planes[0]) == 7 and len(planes[0][0]) == 12
+    assert all(abs(p0 + p1 - 1) < 1e-5 for r0, r1 in zip(*planes) for p0, p1 in zip(r0, r1))
 
 
 def test_minibatches_with_drop_last_see_whole_batches_only() -> None:

@@ -213,7 +213,7 @@ def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapsh
         lines.append(f"Predicted bias: [{', '.join(biases)}]  true: [{started.reference['bias']:g}]")
     if snapshot is not None and snapshot.boundary is not None and started is not None:
         grid = snapshot.boundary
-        classes = len(grid.probabilities[0][0])
+        classes = len(grid.probabilities)
         lines.append("Decision boundary (x1 across, x2 up):")
         lines.extend(boundary_lines(grid.probabilities, grid.x_range, grid.y_range, started.train_points,
                                     ascii_only))

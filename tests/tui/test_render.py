@@ -9,7 +9,7 @@ from rich.text import Text
 
 from engine.config import with_values
 from engine.presets import PRESETS, preset_config
-from tui.render.boundary_cells import BoundaryStyle, boundary_cells, confidence
+from tui.render.boundary_cells import BoundaryStyle, boundary_cells, certainty
 from tui.render.command_line import command_line
 from tui.render.decimate import MinMaxDecimator, decimate
 from tui.render.loss_chart import Curve, loss_chart
@@ -65,7 +65,9 @@ def test_command_line_names_preset_and_changes():
 
 
 def _grid(rows: int = 8, columns: int = 10):
-    return [[[1.0, 0.0] if c < columns // 2 else [0.0, 1.0] for c in range(columns)] for _ in range(rows)]
+    """Two class planes: class 0 certain on the left half, class 1 on the right."""
+    left = [[1.0 if c < columns // 2 else 0.0 for c in range(columns)] for _ in range(rows)]
+    return [left, [[1.0 - p for p in row] for row in left]]
 
 
 def test_boundary_half_blocks_in_colour():
@@ -84,9 +86,14 @@ def test_boundary_ascii_without_colour():
     assert not any(span.style for span in text.spans if str(span.style))
 
 
-def test_confidence_is_zero_when_unsure():
-    """A uniform prediction has no confidence; a certain one has full."""
-    assert confidence([0.5, 0.5])[1] == 0 and confidence([0.0, 0.0, 1.0]) == (2, 1.0)
+def test_certainty_is_zero_when_unsure():
+    """A uniform prediction has no certainty; a certain one has full, for its class."""
+    import numpy as np
+
+    best, sure = certainty(np.array([[[0.5, 0.0]], [[0.5, 0.0]], [[0.0, 1.0]]]))
+    assert sure.tolist() == [[0.25, 1.0]] and best.tolist()[0][1] == 2
+    _, even = certainty(np.array([[[0.5]], [[0.5]]]))
+    assert even.tolist() == [[0.0]]
 
 
 def test_loss_chart_ascii():

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rich.color import Color
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 
 from tui.render.boundary_text import MARKERS_ASCII, MARKERS_UNICODE, REGIONS_ASCII, REGIONS_UNICODE, UNSURE, cell_of
 
@@ -21,6 +22,9 @@ from tui.render.boundary_text import MARKERS_ASCII, MARKERS_UNICODE, REGIONS_ASC
 CLASS_RGB = ((245, 147, 34), (8, 119, 189), (80, 180, 80), (200, 80, 200), (230, 210, 60), (60, 200, 200),
              (230, 80, 80), (150, 150, 150), (170, 110, 60), (120, 120, 240))
 BACKGROUND_RGB = (24, 24, 24)
+SHADES = 15  # confidence steps above the faintest shade
+_CLASS_RGB = np.array(CLASS_RGB, dtype=np.float64)
+_BACKGROUND = np.array(BACKGROUND_RGB, dtype=np.float64)
 TRAIN_MARKER, TEST_MARKER = "●", "✕"
 
 
@@ -34,34 +38,44 @@ class BoundaryStyle:
     show_test: bool = True
 
 
-def confidence(probs: Sequence[float]) -> tuple[int, float]:
-    """The top class and how sure the model is of it, from 0 (uniform) to 1 (certain)."""
-    best = max(range(len(probs)), key=probs.__getitem__)
-    k = max(len(probs), 2)
-    return best, max(0.0, min(1.0, (probs[best] - 1 / k) / (1 - 1 / k)))
+def certainty(planes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell of [class][row][column] planes: the top class, and how sure the model is of it,
+    from 0 (uniform) to 1 (certain)."""
+    k = max(planes.shape[0], 2)
+    return planes.argmax(axis=0), np.clip((planes.max(axis=0) - 1 / k) / (1 - 1 / k), 0.0, 1.0)
 
 
-def cell_rgb(probs: Sequence[float], discrete: bool) -> tuple[int, int, int]:
-    """The class colour, faded toward the background as the model grows unsure."""
-    best, sure = confidence(probs)
-    weight = 0.8 if discrete else 0.15 + 0.75 * sure
-    rgb = CLASS_RGB[best % len(CLASS_RGB)]
-    return tuple(round(b + (c - b) * weight) for c, b in zip(rgb, BACKGROUND_RGB))  # type: ignore[return-value]
+def shade_codes(planes: np.ndarray, discrete: bool) -> np.ndarray:
+    """Per cell, its class colour faded toward the background as the model grows unsure,
+    packed as 0xRRGGBB."""
+    best, sure = certainty(planes)
+    # Sixteen shades per class: more than a 256-colour terminal shows, and few enough that
+    # neighbouring cells share styles (one span) and frames reuse them (one cache).
+    weight = np.full(sure.shape, 0.8) if discrete else 0.15 + 0.75 * np.round(sure * SHADES) / SHADES
+    rgb = _CLASS_RGB[best % len(CLASS_RGB)]
+    shaded = np.rint(_BACKGROUND + (rgb - _BACKGROUND) * weight[..., None]).astype(np.int64)
+    return (shaded[..., 0] << 16) | (shaded[..., 1] << 8) | shaded[..., 2]
 
 
 def boundary_cells(probabilities: Sequence[Sequence[Sequence[float]]], x_range: tuple[float, float],
                    y_range: tuple[float, float], train_points: Sequence[tuple[float, float, float]] = (),
                    test_points: Sequence[tuple[float, float, float]] = (),
                    style: BoundaryStyle = BoundaryStyle()) -> Text:
-    """A [row][column][class] grid (rows from the top, two grid rows per line) as Text."""
-    rows, columns = len(probabilities), len(probabilities[0]) if probabilities else 0
-    lines = rows // 2
+    """A [class][row][column] grid (rows from the top, two grid rows per line) as Text.
+
+    Colours are worked out for all cells at once, and the Text is one string with a span per
+    run of equal style: an 80x40 frame costs about a millisecond, not the 25 ms of a styled
+    append per cell."""
+    planes = np.asarray(probabilities, dtype=np.float64)
+    if planes.ndim != 3:
+        return Text()
+    lines, columns = planes.shape[1] // 2, planes.shape[2]
     if not lines or not columns:
         return Text()
     if style.color and not style.ascii_only:
-        cells = _half_blocks(probabilities, lines, columns, style.discrete)
+        chars, styles = _half_blocks(planes, lines, style.discrete)
     else:
-        cells = _characters(probabilities, lines, columns, style)
+        chars, styles = _characters(planes, lines, style)
     marked = [(p, False) for p in train_points] + ([(p, True) for p in test_points] if style.show_test else [])
     for (x, y, label), is_test in marked:
         where = cell_of(x, y, x_range, y_range, columns, lines)
@@ -69,50 +83,67 @@ def boundary_cells(probabilities: Sequence[Sequence[Sequence[float]]], x_range: 
             continue
         row, col = where
         if style.color and not style.ascii_only:
-            char = TEST_MARKER if is_test else TRAIN_MARKER
             rgb = CLASS_RGB[int(label) % len(CLASS_RGB)]
-            under = cells[row][col][1].bgcolor or cells[row][col][1].color
-            cells[row][col] = (char, Style(color=Color.from_rgb(*_bright(rgb)), bgcolor=under, bold=True))
+            under = styles[row][col].bgcolor or styles[row][col].color
+            chars[row][col] = TEST_MARKER if is_test else TRAIN_MARKER
+            styles[row][col] = Style(color=Color.from_rgb(*_bright(rgb)), bgcolor=under, bold=True)
         else:
-            cells[row][col] = (_marker_plain(int(label), is_test, style.ascii_only), Style(bold=True))
-    text = Text(no_wrap=True, end="")
-    for i, line in enumerate(cells):
-        for char, cell_style in line:
-            text.append(char, cell_style)
-        if i < lines - 1:
-            text.append("\n")
-    return text
+            chars[row][col] = _marker_plain(int(label), is_test, style.ascii_only)
+            styles[row][col] = Style(bold=True)
+    return _assemble(chars, styles)
 
 
-def _half_blocks(probabilities, lines: int, columns: int, discrete: bool) -> list[list[tuple[str, Style]]]:
-    cache: dict[tuple, Style] = {}
-    out = []
-    for line in range(lines):
-        top, bottom = probabilities[2 * line], probabilities[2 * line + 1]
+def _assemble(chars: list[list[str]], styles: list[list[Style]]) -> Text:
+    """One string of the lines, with a span for each run of cells sharing a style object."""
+    spans: list[Span] = []
+    offset = 0
+    for line_styles in styles:
+        start = 0
+        for col in range(1, len(line_styles) + 1):
+            if col == len(line_styles) or line_styles[col] is not line_styles[start]:
+                spans.append(Span(offset + start, offset + col, line_styles[start]))
+                start = col
+        offset += len(line_styles) + 1  # the newline
+    return Text("\n".join("".join(line) for line in chars), spans=spans, no_wrap=True, end="")
+
+
+def _half_blocks(planes: np.ndarray, lines: int, discrete: bool) -> tuple[list[list[str]], list[list[Style]]]:
+    codes = shade_codes(planes[:, : 2 * lines], discrete)
+    keys = ((codes[0::2] << 24) | codes[1::2]).tolist()  # upper row's colour, then the lower's
+    cache = _PAIR_STYLES
+    if len(cache) > 50_000:  # bounded: 16 shades x 10 classes, squared, is 25,600 pairs
+        cache.clear()
+    styles = []
+    for line in keys:
         row = []
-        for col in range(columns):
-            key = (cell_rgb(top[col], discrete), cell_rgb(bottom[col], discrete))
+        for key in line:
             cell_style = cache.get(key)
             if cell_style is None:
-                cell_style = cache[key] = Style(color=Color.from_rgb(*key[0]), bgcolor=Color.from_rgb(*key[1]))
-            row.append(("▀", cell_style))
-        out.append(row)
-    return out
+                cell_style = cache[key] = Style(color=_colour(key >> 24), bgcolor=_colour(key & 0xFFFFFF))
+            row.append(cell_style)
+        styles.append(row)
+    columns = planes.shape[2]
+    return [["▀"] * columns for _ in range(lines)], styles
 
 
-def _characters(probabilities, lines: int, columns: int, style: BoundaryStyle) -> list[list[tuple[str, Style]]]:
+_PAIR_STYLES: dict[int, Style] = {}  # (upper colour << 24 | lower colour) -> its half-block style, across frames
+
+
+def _colour(code: int) -> Color:
+    return Color.from_rgb(code >> 16, (code >> 8) & 0xFF, code & 0xFF)
+
+
+def _characters(planes: np.ndarray, lines: int, style: BoundaryStyle) -> tuple[list[list[str]], list[list[Style]]]:
     regions = REGIONS_ASCII if style.ascii_only else REGIONS_UNICODE
-    out = []
-    for line in range(lines):
-        row = []
-        for probs in probabilities[2 * line]:
-            best, sure = confidence(probs)
-            shown = style.discrete or probs[best] >= UNSURE
-            char = regions[best % len(regions)] if shown else " "
-            cell_style = Style(color=Color.from_rgb(*CLASS_RGB[best % len(CLASS_RGB)])) if style.color else Style()
-            row.append((char, cell_style))
-        out.append(row)
-    return out
+    top_rows = planes[:, 0 : 2 * lines : 2]
+    best = top_rows.argmax(axis=0)
+    shown = np.full(best.shape, True) if style.discrete else top_rows.max(axis=0) >= UNSURE
+    class_styles = [Style(color=Color.from_rgb(*rgb)) if style.color else Style() for rgb in CLASS_RGB]
+    chars, styles = [], []
+    for best_row, shown_row in zip(best.tolist(), shown.tolist()):
+        chars.append([regions[b % len(regions)] if on else " " for b, on in zip(best_row, shown_row)])
+        styles.append([class_styles[b % len(CLASS_RGB)] for b in best_row])
+    return chars, styles
 
 
 def _bright(rgb: tuple[int, int, int]) -> tuple[int, int, int]:

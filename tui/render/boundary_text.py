@@ -27,14 +27,15 @@ def cell_of(x: float, y: float, x_range: tuple[float, float], y_range: tuple[flo
 def boundary_lines(probabilities: Sequence[Sequence[Sequence[float]]], x_range: tuple[float, float],
                    y_range: tuple[float, float], points: Iterable[tuple[float, float, float]] = (),
                    ascii_only: bool = False) -> list[str]:
-    """Rows of characters for a [row][column][class] probability grid."""
+    """Rows of characters for a [class][row][column] probability grid."""
     regions = REGIONS_ASCII if ascii_only else REGIONS_UNICODE
     markers = MARKERS_ASCII if ascii_only else MARKERS_UNICODE
-    rows, columns = len(probabilities), len(probabilities[0]) if probabilities else 0
+    rows = len(probabilities[0]) if probabilities else 0
+    columns = len(probabilities[0][0]) if rows else 0
     cells = []
-    for row in probabilities:
+    for r in range(rows):
         line = []
-        for probs in row:
+        for probs in zip(*(plane[r] for plane in probabilities)):  # one cell's class probabilities
             best = max(range(len(probs)), key=probs.__getitem__)
             line.append(regions[best % len(regions)] if probs[best] >= UNSURE else " ")
         cells.append(line)

@@ -65,7 +65,7 @@ class OutputView(Static):
             style = self.style()
             cells = boundary_cells(grid.probabilities, grid.x_range, grid.y_range, started.train_points,
                                    started.test_points, style)
-            classes = len(grid.probabilities[0][0]) if grid.probabilities else 2
+            classes = len(grid.probabilities) or 2
             self.update(Group(legend(classes, style), cells))
         elif started.reference and snapshot.parameters:
             title = Text(f"Epoch {snapshot.epoch}: learned vs true parameters\n", "bold")
