@@ -26,6 +26,9 @@ class RunStarted:
     test_points: tuple[tuple[float, float, float], ...] = ()
     # The data set's true parameters where it has them (linear: weight and bias).
     reference: dict[str, Any] | None = None
+    target: str = ""  # a table's target column
+    labels: tuple[str, ...] = ()  # class names in output order, where the data names them
+    dropped_rows: int = 0  # table rows left out for missing cells
 
 
 @dataclass(slots=True)  # not frozen: a frozen init costs microseconds, and this one runs every epoch

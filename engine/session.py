@@ -244,7 +244,9 @@ class TrainingSession:
             summary=str(trainer.model), parameter_count=trainer.parameter_count,
             train_samples=trainer.train_samples, test_samples=trainer.test_samples,
             warnings=tuple(warnings(self.config)), train_points=trainer.train_points,
-            test_points=trainer.test_points, reference=trainer.reference)
+            test_points=trainer.test_points, reference=trainer.reference,
+            target=trainer.preprocess.table.target if trainer.preprocess.table is not None else "",
+            labels=tuple(trainer.labels), dropped_rows=trainer.dropped_rows)
 
     def _snapshot(self, trainer) -> Snapshot:
         columns, rows = self.boundary_size

@@ -154,3 +154,14 @@ def test_help_and_presets_do_not_import_torch() -> None:
             "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_csv_run_names_its_target_classes_and_dropped_rows(tmp_path: Path) -> None:
+    """A CSV run's first lines name the target column, the class labels and the rows dropped for missing cells."""
+    table = tmp_path / "t.csv"
+    table.write_text("a,b,y\n1,2,x\n3,,y\n5,6,x\n7,8,y\n1,1,x\n2,2,y\n3,3,x\n,4,y\n9,9,x\n")
+    result = invoke("run", "--data", str(table), "--epochs", "2")
+    assert result.exit_code == 0, result.output
+    assert "on 'csv' (target 'y')" in result.output
+    assert "classes: 0 = x, 1 = y" in result.output
+    assert "dropped 2 rows with missing cells" in result.output

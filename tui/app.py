@@ -22,6 +22,7 @@ from engine.events import RunFailed, RunFinished, RunStarted, Snapshot
 from engine.session import TrainingSession
 from tui.bridge import EventBridge
 from tui.render.command_line import command_line
+from tui.render.run_text import start_lines
 from tui.save_load import export_to_file, load_dialog, report_save, save_dialog
 from tui.screens.command import CommandDialog
 from tui.screens.confirm import ConfirmQuit
@@ -144,9 +145,7 @@ class NNTuiApp(App):
         if isinstance(event, RunStarted):
             self.output.begin(event)
             self.summary.built(event)
-            log.add([f"{event.task} on '{event.config.data.dataset}': {event.train_samples} train / "
-                     f"{event.test_samples} test samples, {event.parameter_count} parameters, {event.device}",
-                     *(f"warning: {w}" for w in event.warnings)])
+            log.add([*start_lines(event), *(f"warning: {w}" for w in event.warnings)])
         elif isinstance(event, Snapshot):
             self.output.take(event)
         elif isinstance(event, RunFinished):

@@ -18,6 +18,7 @@ from engine.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapsh
 from engine.session import TrainingSession
 from tui.render.boundary_text import boundary_lines, legend
 from tui.render.regression_text import learned
+from tui.render.run_text import start_lines
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -138,9 +139,10 @@ def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None
             print(f"warning: {warning}", file=err, flush=True)
         if not opts.json_lines:
             title = f"{opts.title}: " if opts.title else ""
-            printer.line(f"{title}{event.task} on '{event.config.data.dataset}', {event.train_samples} train / "
-                         f"{event.test_samples} test samples, {event.parameter_count} parameters, "
-                         f"device {event.device}")
+            first, *more = start_lines(event)
+            printer.line(title + first)
+            for line in more:
+                printer.line(line)
             printer.line(event.summary)
     elif isinstance(event, EpochEnded):
         if opts.json_lines:

@@ -1,0 +1,17 @@
+"""What a run says about itself when it starts, the same words in `nntui run` and the trainer's log."""
+
+from __future__ import annotations
+
+from engine.events import RunStarted
+
+
+def start_lines(event: RunStarted) -> list[str]:
+    """The task, data and model sizes, then what reading the data did (class names, dropped rows)."""
+    data = f"'{event.config.data.dataset}'" + (f" (target '{event.target}')" if event.target else "")
+    lines = [f"{event.task} on {data}, {event.train_samples} train / {event.test_samples} test samples, "
+             f"{event.parameter_count} parameters, device {event.device}"]
+    if event.labels:
+        lines.append("classes: " + ", ".join(f"{i} = {name}" for i, name in enumerate(event.labels)))
+    if event.dropped_rows:
+        lines.append(f"dropped {event.dropped_rows} rows with missing cells (data.missing = drop)")
+    return lines
