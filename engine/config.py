@@ -63,6 +63,7 @@ class TrainConfig:
     lr: float = 0.01
     momentum: float = 0.0  # SGD and RMSprop
     weight_decay: float = 0.0
+    clip_grad: float = 0.0  # clip the gradient norm to this before each step; 0 is off
     epochs: int = 100
     log_interval: int = 10  # print a line every this many epochs
     device: str = "auto"
@@ -177,6 +178,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("train", "lr", float, "learning rate", low=0, high=100, low_open=True),
     FieldSpec("train", "momentum", float, "momentum (SGD, RMSprop)", low=0, high=1, low_open=False),
     FieldSpec("train", "weight_decay", float, "L2 weight decay", low=0, high=1),
+    FieldSpec("train", "clip_grad", float, "clip the gradient norm to this (0: off)", low=0, high=1_000_000),
     FieldSpec("train", "epochs", int, "epochs to train", low=1, high=100_000_000),
     FieldSpec("train", "log_interval", int, "epochs between logged lines", low=1, high=100_000_000),
     FieldSpec("train", "device", str, "where tensors live", tuple(catalog.DEVICES)),

@@ -317,7 +317,7 @@ class _Script:
             "for epoch in range(epochs):",
             "    model.train()  # training mode",
             "",
-            *_step_lines("X", "y", "    "),
+            *_step_lines("X", "y", "    ", self.config.train.clip_grad),
             "",
             self._log("loss.item()", "    "),
         ])
@@ -351,7 +351,7 @@ class _Script:
         lines += [f"        inputs = X{shuffled}[start : start + batch_size]",
                   f"        targets = y{shuffled}[start : start + batch_size]",
                   "",
-                  *_step_lines("inputs", "targets", "        "),
+                  *_step_lines("inputs", "targets", "        ", self.config.train.clip_grad),
                   "",
                   "        # Sum the loss as a tensor: .item() every batch would wait for the device",
                   "        epoch_loss += loss.detach() * len(inputs)",
@@ -496,8 +496,12 @@ def _ends_with_definition(block: str) -> bool:
     return bool(top) and top[-1].startswith(("def ", "class "))
 
 
-def _step_lines(inputs: str, targets: str, indent: str) -> list[str]:
+def _step_lines(inputs: str, targets: str, indent: str, clip: float = 0.0) -> list[str]:
     """The training step, as the engine's Trainer._train_step takes it."""
+    clipping = (
+        f"# Clip the gradient norm to {clip:g}; a non-finite norm is an error, not NaN gradients",
+        f"torch.nn.utils.clip_grad_norm_(model.parameters(), {clip!r}, error_if_nonfinite=True)",
+    ) if clip else ()
     return [indent + line if line else "" for line in (
         "# Forward pass",
         f"outputs = model({inputs})",
@@ -506,5 +510,6 @@ def _step_lines(inputs: str, targets: str, indent: str) -> list[str]:
         "# Backward pass and update",
         "optimizer.zero_grad()",
         "loss.backward()",
+        *clipping,
         "optimizer.step()",
     )]

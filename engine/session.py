@@ -12,12 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine.config import RunConfig, validate
+from engine.divergence import DIVERGED_HINT, GRADIENT_HINT, WEIGHTS_HINT, NonFiniteGradient
 from engine.events import EpochEnded, Event, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.metrics import MetricsHistory
 
 Listener = Callable[[Event], None]
 
-DIVERGED_HINT = "the loss became {value} at epoch {epoch}: lower the learning rate (train.lr, now {lr:g})"
 
 
 class TrainingSession:
@@ -212,7 +212,10 @@ class TrainingSession:
                 return "stopped", ""
             with self._model_lock:
                 began = time.perf_counter()
-                loss = trainer.train_epoch(stop.is_set)
+                try:
+                    loss = trainer.train_epoch(stop.is_set)
+                except NonFiniteGradient as err:
+                    return "diverged", GRADIENT_HINT.format(epoch=err.epoch, lr=trainer.lr)
                 if loss is None:
                     return "stopped", ""
                 now = time.perf_counter()
@@ -230,6 +233,8 @@ class TrainingSession:
                 self._emit(event)
                 if not finite:
                     return "diverged", DIVERGED_HINT.format(value=loss, epoch=epoch, lr=trainer.lr)
+                if evaluate and not trainer.parameters_finite():  # checked with the test set, not every epoch
+                    return "diverged", WEIGHTS_HINT.format(epoch=epoch, lr=trainer.lr)
                 if self.snapshot_interval_s is not None and (
                         self._paused or now - last_snapshot >= self.snapshot_interval_s):
                     self._emit(self._snapshot(trainer))

@@ -13,6 +13,7 @@ from engine.catalog import DATASETS
 from engine.config import RunConfig, validate
 from engine.datasets import TRUE_BIAS, TRUE_WEIGHT, draw, test_size
 from engine.device import resolve_device
+from engine.divergence import NonFiniteGradient
 from engine.events import BoundaryGrid
 from engine.model import build_mlp, parameter_count
 from engine.optim import make_optimizer, set_learning_rate
@@ -186,8 +187,19 @@ class Trainer:
         loss = self.loss_fn(self.model(xb), yb)
         self.optimizer.zero_grad()
         loss.backward()
+        if self.config.train.clip_grad:
+            try:  # without error_if_nonfinite, an infinite norm would silently make every gradient NaN
+                torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.train.clip_grad,
+                                               error_if_nonfinite=True)
+            except RuntimeError:
+                raise NonFiniteGradient(self.epoch + 1) from None
         self.optimizer.step()
         return loss.detach()
+
+    def parameters_finite(self) -> bool:
+        """Whether every weight is still finite (one host sync: called at check points, not per epoch)."""
+        with torch.no_grad():
+            return bool(torch.stack([torch.isfinite(p).all() for p in self.model.parameters()]).all().item())
 
     def _train_loader_epoch(self, should_stop: Callable[[], bool]) -> float | None:
         """One pass over the training DataLoader (shuffled with the run's own generator)."""

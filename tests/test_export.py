@@ -49,6 +49,7 @@ VARIANTS = {
     "moons-mse-varied-layers": ("moons", {
         "train.loss": "mse", "model.hidden": [5, 7, 3, 9], "model.activation": "sigmoid", "train.epochs": 10,
         "train.log_interval": 1}),
+    "xor-clipped-gradients": ("xor", {"train.clip_grad": 0.5, "train.epochs": 8, "train.log_interval": 2}),
     "random-minibatches-l1": ("simple-nn", {
         "data.batch_size": 4, "train.loss": "l1", "data.samples": 30, "train.epochs": 20, "train.log_interval": 5}),
 }

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+import torch
+
 from engine.config import RunConfig, with_values
 from engine.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.presets import preset_config
@@ -172,3 +174,68 @@ def test_epoch_events_carry_plain_values(quick_circle: RunConfig) -> None:
     for event in train(quick_circle).of(EpochEnded):
         for value in (event.train_loss, event.test_loss, event.test_accuracy, event.samples_per_s):
             assert value is None or type(value) is float
+
+
+class ScriptedLoss(torch.nn.Module):
+    """A loss that reports a scripted value per call, as Lightning's divergence tests do; one call
+    may also make every gradient infinite while the loss stays finite."""
+
+    def __init__(self, values, infinite_gradient_at=None):
+        super().__init__()
+        self.values, self.calls, self.infinite_gradient_at = list(values), 0, infinite_gradient_at
+
+    def forward(self, outputs, targets):
+        value = self.values[min(self.calls, len(self.values) - 1)]
+        self.calls += 1
+        if self.calls == self.infinite_gradient_at:
+            outputs = InfiniteGradient.apply(outputs)
+        return (outputs - targets).pow(2).mean() * 0 + value + outputs.sum() * 1e-3
+
+
+class InfiniteGradient(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * float("inf")
+
+
+def scripted(monkeypatch, loss: ScriptedLoss, **changes) -> RunConfig:
+    """A full-batch linreg run without a test set whose loss is `loss`."""
+    import engine.trainer
+
+    monkeypatch.setattr(engine.trainer, "make_loss", lambda task: loss)
+    return with_values(preset_config("linreg"), {"data.test_fraction": 0.0, "train.epochs": 10,
+                                                 "train.log_interval": 1, **changes})
+
+
+def test_scripted_nan_loss_stops_at_that_epoch(monkeypatch) -> None:
+    """A NaN in the loss sequence ends the run as diverged at exactly that epoch."""
+    end = train(scripted(monkeypatch, ScriptedLoss([1.0, 0.9, 0.8, float("nan"), 0.5]))).end
+    assert end.status == "diverged" and end.epoch == 4 and "the loss became nan at epoch 4" in end.message
+
+
+def test_infinite_gradient_with_finite_loss_is_caught_at_the_next_check(monkeypatch) -> None:
+    """Weights made non-finite by a gradient are reported as diverged, naming the cause."""
+    end = train(scripted(monkeypatch, ScriptedLoss([1.0], infinite_gradient_at=3))).end
+    assert end.status == "diverged" and end.epoch == 3
+    assert "weights became non-finite by epoch 3" in end.message and "clip" in end.message
+
+
+def test_clipping_refuses_a_non_finite_gradient_norm(monkeypatch) -> None:
+    """With clip_grad set, an infinite gradient norm stops the run in that epoch instead of NaN-ing the weights."""
+    end = train(scripted(monkeypatch, ScriptedLoss([1.0], infinite_gradient_at=2), **{"train.clip_grad": 1.0})).end
+    assert end.status == "diverged" and end.epoch == 1
+    assert "gradient norm became non-finite in epoch 2" in end.message
+
+
+def test_clipping_bounds_the_gradient_norm() -> None:
+    """After a clipped step no gradient norm exceeds clip_grad."""
+    from engine.trainer import Trainer
+
+    trainer = Trainer(with_values(preset_config("linreg"), {"train.clip_grad": 0.01, "train.lr": 0.5}))
+    trainer.train_epoch()
+    norm = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in trainer.model.parameters()]))
+    assert norm <= 0.01 + 1e-6
