@@ -66,14 +66,14 @@ class OutputView(Static):
             cells = boundary_cells(grid.probabilities, grid.x_range, grid.y_range, started.train_points,
                                    started.test_points, style)
             classes = len(grid.probabilities) or 2
-            self.update(Group(legend(classes, style), cells))
+            self.update(Group(legend(classes, style), cells), layout=False)
         elif started.reference and snapshot.parameters:
             title = Text(f"Epoch {snapshot.epoch}: learned vs true parameters\n", "bold")
-            self.update(Group(title, parameter_table(snapshot.parameters, started.reference)))
+            self.update(Group(title, parameter_table(snapshot.parameters, started.reference)), layout=False)
         else:
             title = Text(f"Epoch {snapshot.epoch}: test predictions (up) against targets (across)", "bold")
             plot = prediction_plot(snapshot.predictions, width, height - 1, self.ascii_only, not self.app.no_color)
-            self.update(Group(title, plot))
+            self.update(Group(title, plot), layout=False)
 
     def on_resize(self) -> None:
         self.redraw()
