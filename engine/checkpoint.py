@@ -12,13 +12,14 @@ from typing import Any
 import torch
 
 from engine.atomic import write_atomic
+from engine.errors import InputError
 
 FORMAT = "nntui-checkpoint"
 VERSION = 1
 CHECKPOINT_FILE = "checkpoint.pt"
 
 
-class CheckpointError(ValueError):
+class CheckpointError(InputError):
     """A checkpoint that cannot be used; the message names the file."""
 
 
@@ -66,9 +67,17 @@ def restore(trainer, state: dict[str, Any], source: str | Path) -> None:
         trainer.model.load_state_dict(state["model"])
         trainer.optimizer.load_state_dict(state["optimizer"])
     except (RuntimeError, ValueError, KeyError) as err:
-        first = str(err).splitlines()[0]
-        raise CheckpointError(f"{source}: does not fit this run's model or optimizer ({first})") from None
+        raise CheckpointError(f"{source}: does not fit this run's model or optimizer ({_first_reason(err)}); "
+                              "resume with the model settings it was saved with") from None
     trainer.epoch = int(state["epoch"])
     trainer.set_lr(float(state["lr"]))
     torch.set_rng_state(state["torch_rng"])
     trainer.shuffle_generator.set_state(state["shuffle_rng"])
+
+
+def _first_reason(err: Exception) -> str:
+    """torch's load_state_dict message opens with "Error(s) in loading state_dict for ...:" and
+    lists one tab-indented line per tensor; the first of those says what differs."""
+    lines = [line.strip().rstrip(".") for line in str(err).splitlines() if line.strip()]
+    details = lines[1:] if lines and lines[0].startswith("Error(s)") else lines
+    return details[0] if details else type(err).__name__

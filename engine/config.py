@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import catalog
+from engine.errors import InputError
 
 
 @dataclass
@@ -200,7 +201,7 @@ class Problem:
         return f"{where}{self.path}: {self.message}"
 
 
-class ConfigError(ValueError):
+class ConfigError(InputError):
     """A configuration that cannot run; `problems` names every offending field."""
 
     def __init__(self, problems: list[Problem]):

@@ -9,6 +9,7 @@ with missing cells are dropped (or refused). Every error names the file, line an
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,12 +78,20 @@ def read_csv(path: str | Path) -> tuple[tuple[str, ...], list[Row]]:
         raise DataError(f"{name}: not a UTF-8 text file") from None
     except csv.Error as err:
         raise DataError(f"{name}: not readable as CSV ({err})") from None
-    duplicated = sorted({c for c in header if header.count(c) > 1})
+    duplicated = sorted(column for column, seen in Counter(header).items() if seen > 1)
     if duplicated:
         raise DataError(f"{name}, line 1: column {', '.join(repr(c) for c in duplicated)} appears twice")
     if not rows:
         raise DataError(f"{name}: no data rows under the header")
     return header, rows
+
+
+def _header_difference(found: tuple[str, ...], expected: tuple[str, ...]) -> str:
+    """The first place two headers part, rather than both headers: a wide file has thousands."""
+    for index, (a, b) in enumerate(zip(found, expected), start=1):
+        if a != b:
+            return f"column {index} is {a!r}, not {b!r}"
+    return f"{len(found)} columns, not {len(expected)}"
 
 
 def combine(paths: list[str]) -> tuple[tuple[str, ...], ConcatDataset]:
@@ -93,8 +102,8 @@ def combine(paths: list[str]) -> tuple[tuple[str, ...], ConcatDataset]:
     header = parts[0].header
     for part in parts[1:]:
         if part.header != header:
-            raise DataError(f"{part.path}, line 1: columns {', '.join(part.header)} differ from "
-                            f"{parts[0].path}'s {', '.join(header)}")
+            raise DataError(f"{part.path}, line 1: {_header_difference(part.header, header)} "
+                            f"(every file needs {parts[0].path}'s columns, in its order)")
     return header, ConcatDataset(parts)
 
 

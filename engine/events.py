@@ -24,7 +24,7 @@ class RunStarted:
     # 2-D inputs only: (x, y, label) of each point, for drawing them over the boundary.
     train_points: tuple[tuple[float, float, float], ...] = ()
     test_points: tuple[tuple[float, float, float], ...] = ()
-    # The data set's true parameters where it has them (linear: weight and bias).
+    # The data set's true parameters where a linear model can be compared with them (weight, bias).
     reference: dict[str, Any] | None = None
     target: str = ""  # a table's target column
     labels: tuple[str, ...] = ()  # class names in output order, where the data names them
@@ -87,6 +87,7 @@ class RunFailed:
     error: str
     epoch: int = 0
     details: str = field(default="", repr=False)  # the traceback, for a log
+    bad_input: bool = False  # the user's input was refused (a data file, a checkpoint), not the run
 
 
 Event = RunStarted | EpochEnded | Snapshot | RunFinished | RunFailed

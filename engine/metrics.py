@@ -8,6 +8,7 @@ from array import array
 from pathlib import Path
 
 from engine.atomic import write_text_atomic
+from engine.errors import InputError
 from engine.events import EpochEnded
 
 NAN = float("nan")
@@ -52,17 +53,20 @@ class MetricsHistory:
 
     @classmethod
     def load_csv(cls, path: str | Path) -> MetricsHistory:
-        """Read a metrics.csv written by `save_csv`; a malformed file raises ValueError naming the line."""
+        """Read a metrics.csv written by `save_csv`; a malformed file raises InputError naming the line."""
         history = cls()
-        lines = Path(path).read_text("utf-8").splitlines()
+        try:
+            lines = Path(path).read_text("utf-8").splitlines()
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not a UTF-8 text file") from None
         if not lines or lines[0] != "epoch,train_loss,test_loss,test_accuracy,lr":
-            raise ValueError(f"{path}: not an nntui metrics file (unexpected header)")
+            raise InputError(f"{path}: not an nntui metrics file (unexpected header)")
         for number, line in enumerate(lines[1:], start=2):
             cells = line.split(",")
             try:
                 epoch, train, test, accuracy, lr = int(cells[0]), *(float(c) if c else NAN for c in cells[1:])
             except (ValueError, TypeError, IndexError):
-                raise ValueError(f"{path}: line {number}: expected epoch,train_loss,test_loss,test_accuracy,lr") from None
+                raise InputError(f"{path}: line {number}: expected epoch,train_loss,test_loss,test_accuracy,lr") from None
             history.epochs.append(epoch)
             for column, value in ((history.train_loss, train), (history.test_loss, test),
                                   (history.test_accuracy, accuracy), (history.lr, lr)):

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.errors import InputError
+
 if TYPE_CHECKING:
     import torch
 
@@ -16,7 +18,7 @@ PREPROCESS_FILE = "preprocess.json"
 MISSING = frozenset({"", "na", "nan", "null", "n/a", "none"})
 
 
-class DataError(ValueError):
+class DataError(InputError):
     """Data that cannot be used; the message names the file, line and column where it can."""
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.atomic import write_atomic
 from engine.config import RunConfig
 from engine.config_file import save_config
+from engine.errors import InputError
 from engine.metrics import MetricsHistory
 
 RUN_FILES = ("config.toml", "metrics.csv", "model.pt", "checkpoint.pt", "preprocess.json")
@@ -20,17 +22,21 @@ def existing_run_files(directory: str | Path) -> list[Path]:
 
 
 def check_writable(directory: str | Path) -> str | None:
-    """Why a run cannot be saved into `directory`, or None when it can."""
+    """Why a run cannot be saved into `directory`, or None when it can. The nearest existing folder
+    is probed with a real temporary file: permission bits say nothing to root, or on /proc."""
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         return f"{folder} exists and is not a directory"
-    probe = folder
+    probe = folder.absolute()
     while not probe.exists():
         probe = probe.parent
-    import os
-
-    if not os.access(probe, os.W_OK):
-        return f"{probe} is not writable"
+    if not probe.is_dir():
+        return f"{probe} is not a directory"
+    try:
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as err:
+        return f"{probe} is not writable ({err.strerror or err})"
     return None
 
 
@@ -67,25 +73,27 @@ class SavedRun:
     config: RunConfig
     history: MetricsHistory
     checkpoint: dict
+    source: str = "checkpoint.pt"  # the checkpoint's path, for messages
 
 
 def load_run(directory: str | Path) -> SavedRun:
-    """Read config.toml, metrics.csv and checkpoint.pt; raise ValueError naming the bad file."""
+    """Read config.toml, metrics.csv and checkpoint.pt; raise InputError naming the bad file."""
     from engine.checkpoint import CHECKPOINT_FILE, load_checkpoint
     from engine.config_file import load_config
 
     folder = Path(directory)
     if not folder.is_dir():
-        raise ValueError(f"{folder}: no such run folder")
+        raise InputError(f"{folder}: no such run folder")
     config = load_config(folder / "config.toml")
     try:
         history = MetricsHistory.load_csv(folder / "metrics.csv")
     except FileNotFoundError:
-        raise ValueError(f"{folder / 'metrics.csv'}: missing") from None
-    checkpoint = load_checkpoint(folder / CHECKPOINT_FILE)
+        raise InputError(f"{folder / 'metrics.csv'}: missing") from None
+    source = folder / CHECKPOINT_FILE
+    checkpoint = load_checkpoint(source)
     if len(history) > checkpoint["epoch"]:  # a save interrupted between files: trust the checkpoint
         history = _truncated(history, checkpoint["epoch"])
-    return SavedRun(config, history, checkpoint)
+    return SavedRun(config, history, checkpoint, str(source))
 
 
 def _truncated(history: MetricsHistory, epochs: int) -> MetricsHistory:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from engine.config import RunConfig, validate
 from engine.divergence import DIVERGED_HINT, GRADIENT_HINT, WEIGHTS_HINT, NonFiniteGradient
+from engine.errors import InputError
 from engine.events import EpochEnded, Event, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.metrics import MetricsHistory
 
@@ -190,13 +191,13 @@ class TrainingSession:
                 if self._resume is not None:
                     from engine.checkpoint import restore
 
-                    restore(trainer, self._resume.checkpoint, "checkpoint.pt")
+                    restore(trainer, self._resume.checkpoint, self._resume.source)
                 self.trainer = trainer
             self._emit(self._started(trainer))
             self._emit(self._finish(self._loop(trainer), trainer))
         except Exception as err:  # the run fails; the caller's app keeps working
             epoch = self.trainer.epoch if self.trainer is not None else 0
-            self.result = RunFailed(_describe(err), epoch, traceback.format_exc())
+            self.result = RunFailed(_describe(err), epoch, traceback.format_exc(), isinstance(err, InputError))
             self.state = "finished"
             self._emit(self.result)
         finally:

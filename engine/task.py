@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from engine.catalog import DATASETS, REGRESSION_LOSSES
-from engine.config import RunConfig
+from engine.config import ConfigError, Problem, RunConfig
 from engine.preprocess import DataError, TableSchema
 
 LOSS_LAYERS = {
@@ -34,6 +34,11 @@ class Task:
         return self.kind != "regression"
 
     def output_units(self, configured: int) -> int:
+        """The model's output width. A width too small for the classes found in a data file is
+        refused here, where the classes are first known (the config check cannot see them)."""
+        if self.loss == "cross_entropy" and 0 < configured < self.classes:
+            raise ConfigError([Problem("model.outputs", f"cross_entropy needs one output per class: at least "
+                                                        f"the {self.classes} classes in the data, got {configured}")])
         if configured:
             return configured
         return self.classes if self.loss == "cross_entropy" else 1

@@ -89,8 +89,9 @@ class Trainer:
         self.bounds = _padded_bounds(X) if info.features == 2 else None
         self.train_points = _points(X, labels) if info.features == 2 and self.task.is_classification else ()
         self.test_points = _points(X_test, labels_test) if self.train_points else ()
+        linear_model = not self.config.model.hidden  # only one layer's weights compare with the truth
         self.reference = ({"weight": list(TRUE_WEIGHT), "bias": TRUE_BIAS}
-                          if data_cfg.dataset == "linear" else None)
+                          if data_cfg.dataset == "linear" and linear_model else None)
         self.preprocess = synthetic_preprocess(info.features, self.task.kind, self.task.classes)
         return X, labels, X_test, labels_test
 

@@ -38,3 +38,15 @@ def train(config: RunConfig, **session_options) -> Recorder:
     return recorder
 
 
+ONE_LINE_PREFIX = {1: "nntui: run failed: ", 2: "nntui: error: "}
+
+
+def assert_one_line_exit(result, code: int, *words: str) -> None:
+    """A CLI result that ended with `code` and exactly one line on stderr, holding `words`, and no
+    traceback: exit 2 for refused input, 1 for a run that failed."""
+    assert "Traceback" not in result.output, result.output
+    assert result.exit_code == code, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(ONE_LINE_PREFIX[code]), result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]

@@ -80,11 +80,15 @@ def test_resume_from_a_bad_folder_exits_2(tmp_path: Path) -> None:
 
 
 def test_resume_with_a_model_that_does_not_fit_exits_2(tmp_path: Path) -> None:
-    """A checkpoint from another architecture is refused, not crashed on."""
+    """A checkpoint from another architecture is refused as bad input, naming the tensor that differs,
+    and the saved run is left as it was."""
     run = tmp_path / "run"
     runner.invoke(app, ["run", "--preset", "circle", "--epochs", "3", "--save", str(run)])
+    before = {p.name: p.read_bytes() for p in run.iterdir()}
     result = runner.invoke(app, ["run", "--resume", str(run), "--hidden", "8"])
-    assert result.exit_code == 1 and "does not fit" in result.output
+    assert result.exit_code == 2, result.output
+    assert "checkpoint.pt: does not fit" in result.stderr and "size mismatch for 0.weight" in result.stderr
+    assert {p.name: p.read_bytes() for p in run.iterdir()} == before
 
 
 def test_interrupted_save_leaves_the_previous_file_intact(tmp_path: Path) -> None:

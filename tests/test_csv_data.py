@@ -140,7 +140,7 @@ def test_two_files_are_one_concat_dataset(tmp_path: Path) -> None:
 
 
 def test_files_with_different_columns_are_refused(tmp_path: Path) -> None:
-    """A second file with other columns is refused, naming it."""
+    """A second file with other columns is refused, naming it and the first column that differs."""
     a = table_file(tmp_path, "a.csv")
     b = write(tmp_path / "b.csv", "size,kind\n1,big\n")
-    assert error_of(cfg([a, b])).startswith(f"{b}, line 1: columns size, kind differ")
+    assert error_of(cfg([a, b])).startswith(f"{b}, line 1: column 2 is 'kind', not 'colour'")

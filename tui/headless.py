@@ -166,6 +166,9 @@ def _conclude(session: TrainingSession, outcome: _Outcome, printer: _Printer, op
     if isinstance(end, RunFailed):
         if options.json_lines:
             printer.json({"event": "failed", "epoch": end.epoch, "error": end.error})
+        if end.bad_input:  # found only once the data or checkpoint was read: still the user's input
+            print(f"nntui: error: {end.error}", file=err, flush=True)
+            return EXIT_USAGE
         print(f"nntui: run failed: {end.error}", file=err, flush=True)
         return EXIT_FAILED
     assert isinstance(end, RunFinished)
