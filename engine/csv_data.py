@@ -17,6 +17,7 @@ import torch
 from torch.utils.data import ConcatDataset, Dataset
 
 from engine.config import DataConfig
+from engine.csv_header import header_difference, header_line, missing_column, reading
 from engine.preprocess import Column, DataError, TableSchema, encode_rows, is_missing
 
 MAX_CATEGORIES = 20  # a text feature with more distinct values is an id or free text, not a category
@@ -53,45 +54,23 @@ class CsvRows(Dataset):
 def read_csv(path: str | Path) -> tuple[tuple[str, ...], list[Row]]:
     """The header and the data rows of one file; ragged rows and empty files are refused."""
     name = str(path)
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            while header is not None and not any(cell.strip() for cell in header):
-                header = next(reader, None)
-            if header is None:
-                raise DataError(f"{name}: empty file (expected a header line of column names)")
-            header = tuple(cell.strip() for cell in header)
-            rows = []
-            for cells in reader:
-                if not any(cell.strip() for cell in cells):
-                    continue  # blank lines separate nothing in a table
-                if len(cells) != len(header):
-                    raise DataError(f"{name}, line {reader.line_num}: {len(cells)} cells, but the header has "
-                                    f"{len(header)} columns")
-                rows.append(Row(name, reader.line_num, tuple(cells)))
-    except FileNotFoundError:
-        raise DataError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{name}: is a directory, not a CSV file") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{name}: not a UTF-8 text file") from None
-    except csv.Error as err:
-        raise DataError(f"{name}: not readable as CSV ({err})") from None
+    with reading(name), open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = header_line(reader, name)
+        rows = []
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines separate nothing in a table
+            if len(cells) != len(header):
+                raise DataError(f"{name}, line {reader.line_num}: {len(cells)} cells, but the header has "
+                                f"{len(header)} columns")
+            rows.append(Row(name, reader.line_num, tuple(cells)))
     duplicated = sorted(column for column, seen in Counter(header).items() if seen > 1)
     if duplicated:
         raise DataError(f"{name}, line 1: column {', '.join(repr(c) for c in duplicated)} appears twice")
     if not rows:
         raise DataError(f"{name}: no data rows under the header")
     return header, rows
-
-
-def _header_difference(found: tuple[str, ...], expected: tuple[str, ...]) -> str:
-    """The first place two headers part, rather than both headers: a wide file has thousands."""
-    for index, (a, b) in enumerate(zip(found, expected), start=1):
-        if a != b:
-            return f"column {index} is {a!r}, not {b!r}"
-    return f"{len(found)} columns, not {len(expected)}"
 
 
 def combine(paths: list[str]) -> tuple[tuple[str, ...], ConcatDataset]:
@@ -102,7 +81,7 @@ def combine(paths: list[str]) -> tuple[tuple[str, ...], ConcatDataset]:
     header = parts[0].header
     for part in parts[1:]:
         if part.header != header:
-            raise DataError(f"{part.path}, line 1: {_header_difference(part.header, header)} "
+            raise DataError(f"{part.path}, line 1: {header_difference(part.header, header)} "
                             f"(every file needs {parts[0].path}'s columns, in its order)")
     return header, ConcatDataset(parts)
 
@@ -123,9 +102,10 @@ def load_table(cfg: DataConfig) -> Table:
     """Read, clean, split and encode the configured files."""
     header, dataset = combine(cfg.paths)
     first = cfg.paths[0]
+    problem = missing_column(first, cfg.target, header)
+    if problem:
+        raise DataError(problem)
     target = cfg.target or header[-1]
-    if target not in header:
-        raise DataError(f"{first}, line 1: no column '{target}' (columns: {', '.join(header)})")
     rows = [dataset[i] for i in range(len(dataset))]
     rows, dropped = _complete_rows(rows, header, cfg.missing)
     if not rows:
@@ -155,9 +135,10 @@ def load_table(cfg: DataConfig) -> Table:
 def target_task(cfg: DataConfig) -> str:
     """Only the task the target column makes ("regression" | "classification"), for choosing a loss."""
     header, dataset = combine(cfg.paths)
+    problem = missing_column(cfg.paths[0], cfg.target, header)
+    if problem:
+        raise DataError(problem)
     target = cfg.target or header[-1]
-    if target not in header:
-        raise DataError(f"{cfg.paths[0]}, line 1: no column '{target}' (columns: {', '.join(header)})")
     rows, _ = _complete_rows([dataset[i] for i in range(len(dataset))], header, cfg.missing)
     if not rows:
         raise DataError(f"{cfg.paths[0]}: every row has a missing cell")

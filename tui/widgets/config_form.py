@@ -9,10 +9,12 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.suggester import Suggester, SuggestFromList
 from textual.widgets import Input, Label, Select, Static
 
 from engine.config import (
     FIELDS,
+    SPECS,
     ConfigError,
     FieldSpec,
     Problem,
@@ -22,12 +24,24 @@ from engine.config import (
     parse_text,
     with_values,
 )
+from engine.csv_header import header_difference, missing_column, read_header
+from engine.preprocess import DataError
 from engine.presets import PRESETS
+from tui.widgets.path_suggester import PathSuggester
 
 SECTION_TITLES = {"model": "Model", "data": "Data", "train": "Hyperparameters"}
 SHORT_LABELS = {"output_activation": "output act", "test_fraction": "test frac", "log_interval": "log every",
                 "weight_decay": "weight decay"}
 LIVE_FIELDS = {"train.lr"}  # editable while training; the engine takes it at the next epoch
+
+
+def path_suggester(spec: FieldSpec) -> Suggester | None:
+    """File and folder fields complete names from the disk as they are typed."""
+    if spec.path == "data.paths":
+        return PathSuggester(".csv", several=True)
+    if spec.path in ("data.images", "data.data_root"):
+        return PathSuggester()
+    return None
 
 
 def editor_id(spec: FieldSpec) -> str:
@@ -49,6 +63,8 @@ class ConfigForm(VerticalScroll):
         self.base = config.copy()
         self.values: dict[str, Any] = {spec.path: get_field(config, spec.path) for spec in FIELDS}
         self.field_errors: dict[str, str] = {}
+        self.file_errors: dict[str, str] = {}  # what reading the CSV header found (data.paths, data.target)
+        self.header: tuple[str, ...] = ()  # the CSV files' columns, once read
         self.problems: list[Problem] = []
         self.locked = False
 
@@ -72,7 +88,7 @@ class ConfigForm(VerticalScroll):
             return Select([(o, o) for o in options], value=format_value(value), allow_blank=False, compact=True,
                           id=editor_id(spec), tooltip=f"{spec.help} ({spec.allowed()})")
         return Input(format_value(value), id=editor_id(spec), compact=True, select_on_focus=False,
-                     tooltip=f"{spec.help} ({spec.allowed()})")
+                     tooltip=f"{spec.help} ({spec.allowed()})", suggester=path_suggester(spec))
 
     # -- reading edits -----------------------------------------------------------------
 
@@ -107,8 +123,49 @@ class ConfigForm(VerticalScroll):
             self.values[spec.path] = value
             if spec.path == "data.dataset":
                 self._show_relevant()
+            if spec.path in ("data.dataset", "data.paths", "data.target"):
+                self._check_files()
+        self._announce(spec.path)
+
+    def _announce(self, path: str) -> None:
         self._check()
-        self.post_message(self.Changed(spec.path, self.config_or_none(), self.all_problems()))
+        self.post_message(self.Changed(path, self.config_or_none(), self.all_problems()))
+
+    # -- the CSV files behind the Data panel -------------------------------------------
+
+    def _check_files(self) -> None:
+        """Read the CSV headers off the event loop; the answer marks a bad path or target and
+        offers the columns as the target's completions."""
+        if self.values["data.dataset"] != "csv" or not self.values["data.paths"]:
+            self.file_errors.clear()
+            return
+        paths = list(self.values["data.paths"])
+        self.run_worker(lambda: self._read_headers(paths), thread=True, group="headers", exclusive=True)
+
+    def _read_headers(self, paths: list[str]) -> None:
+        try:
+            found: tuple[str, ...] | str = read_header(paths[0])
+            for path in paths[1:]:
+                header = read_header(path)
+                if header != found:
+                    raise DataError(f"{path}, line 1: {header_difference(header, found)} (as in {paths[0]})")
+        except DataError as err:
+            found = str(err)
+        self.app.call_from_thread(self._headers_read, paths, found)
+
+    def _headers_read(self, paths: list[str], found: tuple[str, ...] | str) -> None:
+        if paths != self.values["data.paths"] or self.values["data.dataset"] != "csv":
+            return  # the user has moved on; a newer read is under way
+        self.file_errors.clear()
+        if isinstance(found, str):
+            self.file_errors["data.paths"] = found
+        else:
+            self.header = found
+            self.query_one(f"#{editor_id(SPECS['data.target'])}", Input).suggester = SuggestFromList(found)
+            problem = missing_column(paths[0], self.values["data.target"], found)
+            if problem:
+                self.file_errors["data.target"] = problem
+        self._announce("data.paths")
 
     def _check(self) -> None:
         """Cross-field problems (loss vs data set, ...) join the per-field ones."""
@@ -120,14 +177,15 @@ class ConfigForm(VerticalScroll):
                 self.problems = err.problems
         cross = {p.path: p.message for p in self.problems}
         for spec in FIELDS:
-            message = self.field_errors.get(spec.path) or cross.get(spec.path, "")
+            message = self.field_errors.get(spec.path) or self.file_errors.get(spec.path) or cross.get(spec.path, "")
             error = self.query_one(f"#{editor_id(spec)}-error", Static)
             error.update(f"{spec.help} {message}" if message else "")
             error.set_class(bool(message), "-shown")
             self.query_one(f"#{editor_id(spec)}").set_class(bool(message), "-invalid")
 
     def all_problems(self) -> list[Problem]:
-        return [Problem(path, message) for path, message in self.field_errors.items()] + self.problems
+        found = {**self.file_errors, **self.field_errors}
+        return [Problem(path, message) for path, message in found.items()] + self.problems
 
     def config_or_none(self) -> RunConfig | None:
         return None if self.all_problems() else with_values(self.base, self.values)
@@ -149,10 +207,12 @@ class ConfigForm(VerticalScroll):
             self.values[spec.path] = value
             self.query_one(f"#{editor_id(spec)}").value = format_value(value)  # Select or Input
         self._show_relevant()
+        self._check_files()
         self._check()
 
     def on_mount(self) -> None:
         self._show_relevant()
+        self._check_files()
 
     def _show_relevant(self) -> None:
         """Only the fields the chosen data set reads: no CSV or image options for a synthetic set."""

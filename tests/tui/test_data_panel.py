@@ -1,0 +1,91 @@
+"""The Data panel as a source picker: CSV paths and folders complete from the disk, the file's
+header is read off the event loop, and a missing file or target column is marked on its field."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from engine.config import with_values
+from engine.presets import preset_config
+from tests.tui.conftest import STEADY, run_async
+from tui.app import make_app
+from tui.widgets.config_form import ConfigForm
+from tui.widgets.path_suggester import PathSuggester
+
+
+def table(folder: Path) -> Path:
+    path = folder / "plants.csv"
+    path.write_text("height,width,species\n1,2,fern\n3,4,moss\n5,6,fern\n7,8,moss\n")
+    return path
+
+
+def csv_app(paths: list[str], target: str):
+    config = with_values(preset_config("circle"), {"data.dataset": "csv", "data.paths": paths,
+                                                    "data.target": target, "train.loss": "cross_entropy"})
+    return make_app(config, session_options=STEADY)
+
+
+async def header_read(pilot, app) -> ConfigForm:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app.query_one(ConfigForm)
+
+
+def error_text(form: ConfigForm, path: str) -> str:
+    return str(form.query_one(f"#field-{path.replace('.', '-')}-error", Static).render())
+
+
+def test_a_csv_name_is_completed_from_its_folder(tmp_path: Path) -> None:
+    table(tmp_path)
+    (tmp_path / "notes.txt").write_text("")
+    suggester = PathSuggester(".csv", several=True)
+    assert asyncio.run(suggester.get_suggestion(f"{tmp_path}/pl")) == f"{tmp_path}/plants.csv"
+    assert asyncio.run(suggester.get_suggestion(f"{tmp_path}/no")) is None  # only .csv files and folders
+
+
+def test_the_second_of_several_paths_is_completed_after_the_comma(tmp_path: Path) -> None:
+    table(tmp_path)
+    suggester = PathSuggester(".csv", several=True)
+    assert asyncio.run(suggester.get_suggestion(f"a.csv, {tmp_path}/p")) == f"a.csv, {tmp_path}/plants.csv"
+
+
+def test_folder_fields_are_offered_folders_only(tmp_path: Path) -> None:
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos.csv").write_text("")
+    assert asyncio.run(PathSuggester().get_suggestion(f"{tmp_path}/ph")) == f"{tmp_path}/photos/"
+
+
+@run_async
+async def test_an_unknown_target_is_marked_with_the_columns_and_start_refused(tmp_path: Path):
+    app = csv_app([str(table(tmp_path))], "colour")
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await header_read(pilot, app)
+        assert "no column 'colour' (columns: height, width, species)" in error_text(form, "data.target")
+        assert form.query_one("#field-data-target", Input).has_class("-invalid")
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.session.state == "idle"
+
+
+@run_async
+async def test_typing_a_column_clears_the_mark_and_columns_are_suggested(tmp_path: Path):
+    app = csv_app([str(table(tmp_path))], "colour")
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await header_read(pilot, app)
+        target = form.query_one("#field-data-target", Input)
+        assert await target.suggester.get_suggestion("spe") == "species"
+        target.value = "species"
+        await header_read(pilot, app)
+        assert error_text(form, "data.target") == "" and form.config_or_none() is not None
+
+
+@run_async
+async def test_a_missing_csv_file_is_marked_on_the_paths_field(tmp_path: Path):
+    app = csv_app([str(tmp_path / "gone.csv")], "")
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await header_read(pilot, app)
+        assert "gone.csv: no such file" in error_text(form, "data.paths")
+        assert form.config_or_none() is None
