@@ -58,6 +58,19 @@ class BoundaryGrid:
 
 
 @dataclass(frozen=True)
+class ImageReport:
+    """Image classifiers: the test set's confusion matrix at its last evaluation, and a few fixed
+    test images with the model's current guess for each. Pixels are grey levels from 0 (black) to 1,
+    at most 28x28, so a view can draw them without knowing the data set's normalisation."""
+
+    epoch: int  # the epoch whose test evaluation counted `confusion`
+    confusion: list[list[int]]  # [true class][predicted class] counts over the whole test set
+    pixels: list[list[list[float]]]  # [image][row][column]
+    truth: tuple[int, ...]  # each image's class
+    predicted: tuple[int, ...]  # the model's class for each image, at the snapshot's epoch
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What the live views draw, taken at a bounded rate rather than every epoch."""
 
@@ -65,6 +78,7 @@ class Snapshot:
     boundary: BoundaryGrid | None = None
     parameters: dict[str, Any] | None = None  # state dict as nested lists, small models only
     predictions: tuple[tuple[float, float], ...] = ()  # regression: (target, prediction) on the test set
+    images: ImageReport | None = None  # image classifiers only
 
 
 @dataclass(frozen=True)

@@ -257,7 +257,7 @@ class TrainingSession:
     def _snapshot(self, trainer) -> Snapshot:
         columns, rows = self.boundary_size
         return Snapshot(trainer.epoch, trainer.boundary(columns, rows), trainer.parameters_as_lists(),
-                        trainer.predictions())
+                        trainer.predictions(), trainer.image_report())
 
     def _finish(self, outcome: tuple[str, str], trainer) -> RunFinished:
         status, message = outcome

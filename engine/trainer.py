@@ -14,7 +14,7 @@ from engine.config import RunConfig, validate
 from engine.datasets import TRUE_BIAS, TRUE_WEIGHT, draw, test_size
 from engine.device import resolve_device
 from engine.divergence import NonFiniteGradient
-from engine.events import BoundaryGrid
+from engine.events import BoundaryGrid, ImageReport
 from engine.model import build_mlp, parameter_count
 from engine.optim import make_optimizer, set_learning_rate
 from engine.preprocess import Preprocess, synthetic_preprocess
@@ -45,6 +45,9 @@ class Trainer:
         self.test_loader: DataLoader | None = None
         self.X = self.Y = self.X_test = self.Y_test = None
         self.dropped_rows = 0  # CSV rows left out for missing cells
+        # Image sets: (epoch, [true][predicted] counts on the device) at the last test evaluation.
+        self.confusion: tuple[int, torch.Tensor] | None = None
+        self._samples = None  # engine.image_samples.ImageSamples, picked at the first report
 
         torch.manual_seed(data_cfg.seed)
         if info.synthetic:
@@ -222,14 +225,21 @@ class Trainer:
 
     @torch.no_grad()
     def _evaluate_loader(self) -> tuple[float, float]:
+        """Loss and accuracy over the test loader; the confusion matrix comes with it, and the
+        accuracy is its diagonal."""
+        from engine.image_samples import count_confusion
+
         self.model.eval()
-        loss_sum = correct = torch.zeros((), device=self.device)
+        loss_sum = torch.zeros((), device=self.device)
+        classes = self.task.classes
+        confusion = torch.zeros((classes, classes), dtype=torch.long, device=self.device)
         for xb, labels in self.test_loader:  # type: ignore[union-attr]
-            xb, yb = xb.to(self.device), self.task.targets(labels).to(self.device)
+            xb, labels = xb.to(self.device), labels.to(self.device)
             outputs = self.model(xb)
-            loss_sum = loss_sum + self.loss_fn(outputs, yb) * len(xb)  # summed on the device: one sync at the end
-            correct = correct + self.task.correct(outputs, yb)
-        return loss_sum.item() / self.test_samples, correct.item() / self.test_samples
+            loss_sum = loss_sum + self.loss_fn(outputs, self.task.targets(labels)) * len(xb)  # one sync at the end
+            confusion += count_confusion(labels, self.task.probabilities(outputs).argmax(dim=1), classes)
+        self.confusion = (self.epoch, confusion)
+        return loss_sum.item() / self.test_samples, confusion.diagonal().sum().item() / self.test_samples
 
     @torch.no_grad()
     def evaluate(self) -> tuple[float | None, float | None]:
@@ -258,6 +268,19 @@ class Trainer:
         self.model.eval()
         probs = self.task.probabilities(self.model(grid)).reshape(rows, columns, -1).permute(2, 0, 1)
         return BoundaryGrid((x0, x1), (y0, y1), probs.cpu().tolist())
+
+    @torch.no_grad()
+    def image_report(self) -> ImageReport | None:
+        """Image classifiers, once the test set has been evaluated: its confusion matrix and a few
+        fixed test images with the model's guesses."""
+        if self.test_loader is None or self.confusion is None or not self.test_samples:
+            return None
+        if self._samples is None:
+            from engine.image_samples import ImageSamples
+
+            self._samples = ImageSamples(self.test_loader.dataset, self.preprocess.image, self.device)
+        self.model.eval()
+        return self._samples.report(self.model, self.task, *self.confusion)
 
     def parameters_as_lists(self) -> dict[str, Any] | None:
         """The state dict as nested lists when it is small enough to print."""

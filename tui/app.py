@@ -16,7 +16,6 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Footer, Tab, Tabs
 from textual.worker import Worker
 
-from engine.catalog import DATASETS
 from engine.config import ConfigError, RunConfig
 from engine.events import RunFailed, RunFinished, RunStarted, Snapshot
 from engine.session import TrainingSession
@@ -283,8 +282,7 @@ class NNTuiApp(App):
         views.set_classes(f"-show-{event.tab.id}")
 
     def _label_output(self, config: RunConfig) -> None:
-        kind = DATASETS[config.data.dataset].kind
-        self.screen_stack[0].query_one("#output", Tab).label = "Fit" if kind == "regression" else "Boundary"
+        self.screen_stack[0].query_one("#output", Tab).label = OutputView.title(config)
 
     def on_unmount(self) -> None:
         self.session.stop()

@@ -17,6 +17,7 @@ from engine.config import RunConfig
 from engine.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.session import TrainingSession
 from tui.render.boundary_text import boundary_lines, legend
+from tui.render.image_report import confusion_table, report_title
 from tui.render.regression_text import learned
 from tui.render.run_text import start_lines
 
@@ -223,4 +224,9 @@ def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapsh
         lines.extend(boundary_lines(grid.probabilities, grid.x_range, grid.y_range, started.train_points,
                                     ascii_only))
         lines.append(legend(classes, ascii_only))
+    if snapshot is not None and snapshot.images is not None and started is not None:
+        report = snapshot.images
+        lines.append(f"{report_title(report)}; confusion matrix (rows: true class, columns: guess):")
+        table = confusion_table(report.confusion, started.labels, 10_000, color=False, ascii_only=ascii_only)
+        lines.extend(table.plain.splitlines() if table is not None else [])
     return lines

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.widgets import Tabs
+
 from engine.config import with_values
 from engine.presets import preset_config
 from tui.app import NNTuiApp, make_app
+from tui.widgets.output_view import OutputView
 
 # Deterministic sessions: test evaluation and snapshots only on log epochs and at the end.
 STEADY = {"eval_interval_s": None, "snapshot_interval_s": None, "boundary_size": (40, 20)}
@@ -29,6 +32,15 @@ async def settle(pilot, app: NNTuiApp, until: str = "finished", timeout: float =
     await asyncio.sleep(0.2)
     app.tick()
     await pilot.pause()
+
+
+async def train_and_show_output(pilot, app: NNTuiApp) -> OutputView:
+    """Train to the end, then bring the output view (boundary, fit or images) to the front."""
+    await pilot.press("space")
+    await settle(pilot, app)
+    app.query_one(Tabs).active = "output"
+    await pilot.pause()
+    return app.query_one(OutputView)
 
 
 def run_async(test):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import Input, Select, Tabs
+from textual.widgets import Input, Select, Tab
 
 from engine.config import with_values
 from engine.config_file import save_config
 from engine.presets import preset_config
-from tests.tui.conftest import STEADY, circle_app, run_async, settle
+from tests.tui.conftest import STEADY, circle_app, run_async, settle, train_and_show_output
 from tui.app import make_app
 from tui.screens.command import CommandDialog
 from tui.screens.confirm import ConfirmQuit
@@ -17,7 +17,6 @@ from tui.screens.error import ErrorScreen
 from tui.screens.path_dialog import PathDialog
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.loss_chart import LossChart
-from tui.widgets.output_view import OutputView
 
 SIZE = (100, 32)
 
@@ -89,12 +88,8 @@ async def test_boundary_draws_for_circle():
     """After a circle run the boundary view shows half-block cells with points."""
     app = circle_app(epochs=10)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space")
-        await settle(pilot, app)
-        view = app.query_one(OutputView)
+        view = await train_and_show_output(pilot, app)
         assert view.snapshot is not None and view.snapshot.boundary is not None
-        app.query_one(Tabs).active = "output"
-        await pilot.pause()
         screen = app.export_screenshot()
         assert "class&#160;0" in screen and "▀" in screen and "●" in screen
 
@@ -277,3 +272,25 @@ async def test_form_shows_only_the_fields_the_data_set_reads():
         assert form.values["data.dataset"] == "csv"
         assert shown(_editor("data.paths")) and shown(_editor("data.target"))
         assert not shown(_editor("data.resize"))
+
+
+@run_async
+async def test_images_view_shows_confusion_matrix_and_test_pictures():
+    """A shapes run names the view Images and draws the confusion matrix and labelled half-block pictures;
+    before the run the Model panel plans the CNN's conv blocks."""
+    config = with_values(preset_config("shapes"), {"data.samples": 400, "train.epochs": 2, "train.device": "cpu"})
+    app = make_app(config, session_options=STEADY)
+    async with app.run_test(size=SIZE) as pilot:
+        assert str(app.query_one("#output", Tab).label) == "Images"
+        assert "conv 8 -> 16" in str(app.query_one("#summary-text").render())
+        view = await train_and_show_output(pilot, app)
+        assert view.snapshot is not None and view.snapshot.images is not None
+        lines = view.render().plain.splitlines()
+        assert lines[0].startswith("Test set at epoch 2:")
+        assert any(line.startswith("true\\guess") for line in lines)
+        assert any(line.startswith("0 circle") and line.endswith("%") for line in lines)
+        assert any(line.startswith("▀") for line in lines)
+        assert any("circle" in line and "square" in line for line in lines)
+        assert sum(line.count("✓") + line.count("✗") for line in lines) >= 4
+        screen = app.export_screenshot()
+        assert "true\\guess" in screen and "▀" in screen

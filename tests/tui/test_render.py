@@ -1,17 +1,22 @@
-"""Pure rendering: decimation, the command line, the boundary cells and the loss chart."""
+"""Pure rendering: decimation, the command line, the boundary cells, the loss chart, and the
+confusion matrix and test pictures of image classifiers."""
 
 from __future__ import annotations
 
 import math
 import time
 
+import numpy as np
 from rich.text import Text
 
 from engine.config import with_values
+from engine.events import ImageReport
 from engine.presets import PRESETS, preset_config
 from tui.render.boundary_cells import BoundaryStyle, boundary_cells, certainty
 from tui.render.command_line import command_line
 from tui.render.decimate import MinMaxDecimator, decimate
+from tui.render.image_cells import downscale, image_strip, picture_cells
+from tui.render.image_report import accuracy_list, class_accuracy, confusion_table, report_text
 from tui.render.loss_chart import Curve, loss_chart
 
 
@@ -101,3 +106,106 @@ def test_loss_chart_ascii():
     curve = Curve("train", list(range(1, 51)), [1 / x for x in range(1, 51)], color="cyan")
     text = loss_chart([curve], 60, 15, ascii_only=True, color=False, marks=[20])
     assert isinstance(text, Text) and text.plain.isascii() and "*" in text.plain
+
+
+# -- image classifiers: confusion matrix and test pictures ------------------------------
+
+SHAPE_NAMES = ("circle", "square", "triangle", "cross")
+
+
+def _report(confusion=None, images: int = 4, side: int = 28) -> ImageReport:
+    """A report with a white top half over a black bottom half in every picture."""
+    confusion = confusion or [[9, 1, 0, 0], [0, 10, 0, 0], [2, 0, 8, 0], [0, 0, 0, 0]]
+    picture = [[1.0] * side] * (side // 2) + [[0.0] * side] * (side - side // 2)
+    truth = tuple(i % 4 for i in range(images))
+    predicted = tuple((t + 1) % 4 if i == 1 else t for i, t in enumerate(truth))
+    return ImageReport(3, confusion, [picture] * images, truth, predicted)
+
+
+def _lines(text: Text) -> list[str]:
+    return text.plain.split("\n")
+
+
+def test_confusion_table_counts_and_class_accuracy():
+    """Rows are true classes with their names, columns the guesses by index, then each class's accuracy."""
+    table = confusion_table(_report().confusion, SHAPE_NAMES, 60)
+    lines = _lines(table)
+    assert lines[0].split() == ["true\\guess", "0", "1", "2", "3", "acc"]
+    assert lines[1].split() == ["0", "circle", "9", "1", "0", "0", "90%"]
+    assert lines[3].split() == ["2", "triangle", "2", "0", "8", "0", "80%"]
+    assert lines[4].split()[-1] == "-", "a class with no test images has no accuracy"
+    assert class_accuracy([[3, 1], [0, 0]]) == [0.75, None]
+
+
+def test_confusion_table_shades_when_counts_do_not_fit():
+    """A narrow view gets two-character shaded cells; one too narrow for those gets None."""
+    confusion = [[900 if i == j else 3 for j in range(10)] for i in range(10)]
+    names = [f"{i} - digit" for i in range(10)]
+    wide = confusion_table(confusion, names, 200)
+    assert "900" in wide.plain and "0 - digit" in wide.plain and "0 0 - digit" not in wide.plain
+    narrow = confusion_table(confusion, names, 40)
+    assert narrow is not None and "900" not in narrow.plain and "█" in narrow.plain
+    assert max(len(line) for line in _lines(narrow)) <= 40
+    assert confusion_table(confusion, names, 20) is None
+    assert all(ord(c) < 128 for c in confusion_table(confusion, names, 40, ascii_only=True).plain)
+
+
+def test_accuracy_list_fits_the_width():
+    """The short form puts as many `name acc` entries on a line as fit."""
+    text = accuracy_list(_report().confusion, SHAPE_NAMES, 34)
+    assert all(len(line) <= 34 for line in _lines(text))
+    assert "1 square 100%" in text.plain and "2 triangle 80%" in text.plain
+
+
+def test_picture_is_two_pixel_rows_per_line():
+    """A 28x28 picture is 14 lines of 28 half blocks: foreground the upper row's grey, background the lower's."""
+    chars, styles = picture_cells(np.array([[1.0] * 28, [0.0] * 28] * 14))
+    assert len(chars) == 14 and {len(line) for line in chars} == {28} and chars[0][0] == "▀"
+    assert styles[0][0].color.triplet == (255, 255, 255) and styles[0][0].bgcolor.triplet == (0, 0, 0)
+    ramp, _ = picture_cells(np.array([[1.0, 0.0], [1.0, 0.0]]), color=False, ascii_only=True)
+    assert ramp == [["@", " "]]
+
+
+def test_downscale_averages_blocks():
+    """Shrinking by a factor averages each block; a ragged edge is padded with black."""
+    assert downscale(np.ones((4, 4)), 2).tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    assert downscale(np.ones((3, 3)), 2).tolist() == [[1.0, 0.5], [0.5, 0.25]]
+
+
+def test_image_strip_labels_each_picture():
+    """Each picture sits above its true class and the guess, marked right or wrong."""
+    report = _report()
+    strip = image_strip(report.pixels, report.truth, report.predicted, SHAPE_NAMES, 120, 16)
+    lines = _lines(strip)
+    assert len(lines) == 16 and lines[0].startswith("▀" * 28 + " ")
+    assert lines[14].split() == ["circle", "square", "triangle", "cross"]
+    assert "✓ circle" in lines[15] and "✗ triangle" in lines[15]
+    ascii_strip = image_strip(report.pixels, report.truth, report.predicted, SHAPE_NAMES, 120, 16, False, True)
+    assert all(ord(c) < 128 for c in ascii_strip.plain) and "+ circle" in ascii_strip.plain
+
+
+def test_image_strip_shrinks_pictures_to_fit():
+    """Pictures shrink by whole factors until the lines and at least four of them fit; nothing fits, nothing drawn."""
+    report = _report(images=8)
+    strip = image_strip(report.pixels, report.truth, report.predicted, SHAPE_NAMES, 47, 9)
+    lines = _lines(strip)
+    assert len(lines) <= 9 and max(len(line) for line in lines) <= 47
+    assert lines[0].count("▀") >= 4 * 7, "four pictures, shrunk"
+    two_rows = image_strip(report.pixels, report.truth, report.predicted, SHAPE_NAMES, 60, 30)
+    assert len(_lines(two_rows)) == 2 * (7 + 2) + 1, "room for a second row of pictures"
+    assert image_strip(report.pixels, report.truth, report.predicted, SHAPE_NAMES, 47, 2).plain == ""
+
+
+def test_report_text_fits_the_view():
+    """Title, matrix and pictures stay inside the view; a short view trades the matrix for the accuracies."""
+    report = _report(images=8)
+    for width, height in [(47, 17), (61, 29), (87, 33), (30, 6)]:
+        lines = _lines(report_text(report, SHAPE_NAMES, width, height))
+        assert len(lines) <= height and max(len(line) for line in lines) <= width, (width, height)
+    full = report_text(report, SHAPE_NAMES, 47, 17).plain
+    assert full.startswith("Test set at epoch 3: 90.0% right of 30") and "true\\guess" in full and "▀" in full
+    mnist = ImageReport(2, [[90 if i == j else 1 for j in range(10)] for i in range(10)], report.pixels,
+                        report.truth, report.predicted)
+    names = [f"{i} - digit" for i in range(10)]
+    short = report_text(mnist, names, 47, 17).plain
+    assert "true\\guess" not in short and "9 - digit 91%" in short and "▀" in short

@@ -90,10 +90,10 @@ def boundary_cells(probabilities: Sequence[Sequence[Sequence[float]]], x_range: 
         else:
             chars[row][col] = _marker_plain(int(label), is_test, style.ascii_only)
             styles[row][col] = Style(bold=True)
-    return _assemble(chars, styles)
+    return assemble(chars, styles)
 
 
-def _assemble(chars: list[list[str]], styles: list[list[Style]]) -> Text:
+def assemble(chars: list[list[str]], styles: list[list[Style]]) -> Text:
     """One string of the lines, with a span for each run of cells sharing a style object."""
     spans: list[Span] = []
     offset = 0

@@ -1,5 +1,6 @@
-"""The model summary: before a run, the planned layer sizes and parameter count worked out
-from the configuration (no torch needed); once built, `print(model)` and the real counts."""
+"""The model summary: before a run, the planned layers and parameter count worked out from the
+configuration (no torch and no file reads: the first screen stays fast and the event loop never
+waits on a disk); once built, `print(model)` and the real counts."""
 
 from __future__ import annotations
 
@@ -11,26 +12,101 @@ from engine.catalog import DATASETS
 from engine.config import RunConfig
 from engine.events import RunStarted
 
+NATIVE_SIDE = 28  # shapes, MNIST and Fashion-MNIST pictures, and folder pictures without data.resize
+KERNEL = 3  # engine.cnn: 3x3 convolutions, each block halving the picture with a 2x2 max-pool
 
-def planned_layers(config: RunConfig) -> list[int]:
-    """Input, hidden and output sizes as the engine will build them."""
+
+def image_shape(config: RunConfig) -> tuple[int, int, int]:
+    """(channels, height, width) of the pictures the model takes: folders are read as RGB."""
+    side = config.data.resize or NATIVE_SIDE
+    return (3 if DATASETS[config.data.dataset].source == "folder" else 1, side, side)
+
+
+def conv_shapes(config: RunConfig) -> list[tuple[int, int, int]] | None:
+    """The picture's shape after each conv block of a CNN; None when the blocks would pool it
+    below one pixel (the engine refuses that setup)."""
+    channels, height, width = image_shape(config)
+    shapes = []
+    for size in config.model.channels:
+        if height < 2 or width < 2:
+            return None
+        channels, height, width = size, height // 2, width // 2
+        shapes.append((channels, height, width))
+    return shapes
+
+
+def planned_outputs(config: RunConfig) -> int | None:
+    """Output units; None where only the data can tell (the classes of a CSV target or of a folder)."""
     info = DATASETS[config.data.dataset]
-    outputs = config.model.outputs
-    if not outputs:
-        classes = config.data.classes if info.kind == "multiclass" else 2
-        outputs = classes if config.train.loss == "cross_entropy" else 1
-    return [info.features, *config.model.hidden, outputs]
+    if config.model.outputs:
+        return config.model.outputs
+    if config.train.loss != "cross_entropy":
+        return 1
+    if info.kind == "binary":
+        return 2
+    return info.classes or (config.data.classes if info.synthetic else None)
+
+
+def planned_layers(config: RunConfig) -> list[int | None]:
+    """Sizes of the fully connected layers as the engine will build them, from the input (a
+    picture's flattened size, after any conv blocks) to the output; None where only the data can tell."""
+    info = DATASETS[config.data.dataset]
+    inputs: int | None = info.features or None
+    if info.images:
+        shapes = conv_shapes(config) if config.model.kind == "cnn" else []
+        channels, height, width = shapes[-1] if shapes else image_shape(config)
+        inputs = None if shapes is None else channels * height * width
+    return [inputs, *config.model.hidden, planned_outputs(config)]
+
+
+def planned_count(config: RunConfig) -> int | None:
+    """Weights and biases of the planned model; None until the data's sizes are known."""
+    sizes = planned_layers(config)
+    if None in sizes:
+        return None
+    count = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))  # type: ignore[operator]
+    if DATASETS[config.data.dataset].images and config.model.kind == "cnn":
+        before = image_shape(config)[0]
+        for size in config.model.channels:
+            count += (before * KERNEL * KERNEL + 1) * size
+            before = size
+    return count
 
 
 def planned_summary(config: RunConfig) -> Text:
-    sizes = planned_layers(config)
-    count = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    info = DATASETS[config.data.dataset]
     text = Text()
     text.append("Planned model ", "bold")
     text.append("(built when training starts)\n", "dim")
-    text.append(" -> ".join(map(str, sizes)))
+    if info.images:
+        channels, height, width = image_shape(config)
+        text.append(f"input {channels}x{height}x{width} pictures")
+        if config.model.kind == "cnn":
+            shapes = conv_shapes(config)
+            if shapes is None:
+                text.append(f"\n{len(config.model.channels)} conv blocks pool {height}x{width} pictures below one "
+                            "pixel: use fewer blocks or a larger resize", "red")
+                return text
+            blocks = " -> ".join(str(size) for size in config.model.channels)
+            c, h, w = shapes[-1] if shapes else (channels, height, width)
+            text.append(f"\nconv {blocks} ({KERNEL}x{KERNEL}, ReLU, max-pool 2): {c}x{h}x{w}\n")
+        else:
+            text.append(", flattened\n")
+    sizes = planned_layers(config)
+    text.append(" -> ".join("?" if size is None else str(size) for size in sizes))
     text.append(f"  {config.model.activation} hidden, {config.model.output_activation} output\n")
-    text.append(f"{count} parameters; {DATASETS[config.data.dataset].kind} task on '{config.data.dataset}'")
+    if sizes[0] is None:
+        text.append("? inputs: the feature columns of the CSV files (text columns one-hot), known once they "
+                    "are read\n", "dim")
+    if sizes[-1] is None:
+        source = "class folder" if info.source == "folder" else "class of the target column"
+        text.append(f"? outputs: one per {source}, known once the data is read\n", "dim")
+    count = planned_count(config)
+    counted = f"{count} parameters" if count is not None else "parameters counted once the data is read"
+    if info.kind == "table":
+        text.append(f"{counted}; the target column decides the task")
+    else:
+        text.append(f"{counted}; {info.kind} task on '{config.data.dataset}'")
     return text
 
 

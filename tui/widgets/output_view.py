@@ -1,5 +1,6 @@
 """What the model has learned, drawn as it learns: the decision boundary for 2-D classifiers,
-the fit for regression. The engine computes a grid the size this view asks for."""
+the fit for regression, the confusion matrix and a row of test images for image classifiers.
+The engine computes a grid the size this view asks for."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
+from engine.catalog import DATASETS
+from engine.config import RunConfig
 from engine.events import RunStarted, Snapshot
 from tui.render.boundary_cells import BoundaryStyle, boundary_cells, legend
+from tui.render.image_report import report_text
 from tui.render.regression_text import parameter_table, prediction_plot
 
 WAITING = "What the model learns shows here once training starts (space, or n for one epoch)."
@@ -31,6 +35,12 @@ class OutputView(Static):
         """(columns, rows) of probabilities to ask the engine for: two rows per line."""
         width, height = self.content_region.size
         return max(width, 8), max(2 * (height - 1), 4)
+
+    @staticmethod
+    def title(config: RunConfig) -> str:
+        """The view's tab label for a configuration's data."""
+        info = DATASETS[config.data.dataset]
+        return "Images" if info.images else "Fit" if info.kind == "regression" else "Boundary"
 
     def begin(self, started: RunStarted) -> None:
         self.started, self.snapshot, self.dirty = started, None, True
@@ -61,7 +71,10 @@ class OutputView(Static):
             return
         width, height = self.content_region.size
         grid = snapshot.boundary
-        if grid is not None:
+        if snapshot.images is not None:
+            self.update(report_text(snapshot.images, started.labels, width, height, not self.app.no_color,
+                                    self.ascii_only), layout=False)
+        elif grid is not None:
             style = self.style()
             cells = boundary_cells(grid.probabilities, grid.x_range, grid.y_range, started.train_points,
                                    started.test_points, style)
