@@ -1,6 +1,7 @@
 """The synthetic data sets as source code, for `engine.export`: each function draws from torch's
 global generator with the very calls, in the very order, of `engine.datasets`, so that an
-exported script sees nntui's numbers. Only the noise level and class count are filled in."""
+exported script sees nntui's numbers. Only the noise level and class count are filled in; the
+training set is drawn before or after the model as in the tutorial, the test set last."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 
 from engine.config import DataConfig
 from engine.datasets import SEQUENTIAL_TARGETS, TRUE_BIAS, TRUE_WEIGHT
+from engine.export_plan import ScriptPlan
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,27 @@ class DataSource:
     function: str  # the name the script calls, e.g. "make_circle"
     code: str  # module-level source: constants, then `def function(n):`
     needs_math: bool = False
+
+
+def synthetic_blocks(plan: ScriptPlan, source: DataSource) -> tuple[list[str], list[str]]:
+    """The data section's blocks that go before the model, and those after it."""
+    samples = plan.config.data.samples
+    training = (f"# Generate the training data: {samples} samples\n"
+                f"X, y = {source.function}({samples})"
+                + _class_indices(plan, "y") + plan.to_device("X", "y"))
+    test = ("# Hold out a test set, drawn last so that the training data and weights stay the same\n"
+            f"X_test, y_test = {source.function}({plan.n_test})"
+            + _class_indices(plan, "y_test") + plan.to_device("X_test", "y_test")) if plan.n_test else ""
+    if plan.model_first:
+        return [source.code.rstrip("\n")], [training, test]
+    return [source.code.rstrip("\n"), training], [test]
+
+
+def _class_indices(plan: ScriptPlan, name: str) -> str:
+    """CrossEntropyLoss wants class indices where the binary sets give float columns."""
+    if plan.config.train.loss != "cross_entropy" or plan.kind != "binary":
+        return ""
+    return f"\n{name} = {name}.squeeze(1).long()  # CrossEntropyLoss wants class indices"
 
 
 def _jitter(name: str, noise: float) -> str:

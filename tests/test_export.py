@@ -1,12 +1,15 @@
 """`nntui export` writes a plain PyTorch script that repeats nntui's run to the last digit.
 
 Each exported script runs with `python` in a separate process; what it prints is compared with
-what the engine reports for the same configuration, on the CPU. A CSV run (issue 4) is not
-covered yet: nntui cannot train on CSV files so far."""
+what the engine reports for the same configuration, on the CPU: every synthetic preset, variants
+that use the options no preset does, CSV runs on tables the tests write (classification and
+regression, one file and two), and runs that diverge, which the script stops where nntui does."""
 
 from __future__ import annotations
 
 import ast
+import math
+import random
 import re
 import subprocess
 import sys
@@ -18,9 +21,11 @@ from typer.testing import CliRunner
 
 from engine.config import ConfigError, RunConfig, with_values
 from engine.events import RunStarted, Snapshot
-from engine.export import BOUNDARY_SIZE, export_script, unsupported
+from engine.export import export_script, unsupported
+from engine.export_boundary import BOUNDARY_SIZE
 from engine.presets import PRESETS, preset_config
 from tests.helpers import train
+from tui.cli_data import TABLE_START
 from tui.cli_export import register
 from tui.headless import epoch_line
 from tui.render.boundary_text import boundary_lines
@@ -96,7 +101,11 @@ def test_every_synthetic_preset_is_covered_and_one_runs_in_full() -> None:
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_exported_script_repeats_the_run(name: str, tmp_path: Path) -> None:
     """The script prints nntui's log lines and final loss exactly, and its test results and boundary."""
-    config = CONFIGS[name]
+    assert_script_repeats(CONFIGS[name], name, tmp_path)
+
+
+def assert_script_repeats(config: RunConfig, name: str, tmp_path: Path) -> None:
+    """Run the exported script and the engine side by side and compare what they report."""
     script = start_script(export_script(config, name), tmp_path)  # runs while the engine trains
     recorder = train(config, boundary_size=BOUNDARY_SIZE)
     end = recorder.end
@@ -126,7 +135,11 @@ def test_exported_script_repeats_the_run(name: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_exported_script_is_clean_standalone_python(name: str, tmp_path: Path) -> None:
     """The script compiles, passes ruff's checks and formatter, and imports only torch and math."""
-    source = export_script(CONFIGS[name], name)
+    assert_clean_standalone(export_script(CONFIGS[name], name), tmp_path, {"torch", "math"})
+
+
+def assert_clean_standalone(source: str, tmp_path: Path, allowed: set[str]) -> None:
+    """`source` compiles, passes ruff's checks and formatter, and imports only the `allowed` modules."""
     path = tmp_path / "train.py"
     path.write_text(source, encoding="utf-8")
     subprocess.run([sys.executable, "-m", "py_compile", str(path)], check=True, capture_output=True)
@@ -140,15 +153,127 @@ def test_exported_script_is_clean_standalone_python(name: str, tmp_path: Path) -
                if isinstance(node, ast.Import) for alias in node.names}
     modules |= {node.module.split(".")[0] for node in ast.walk(ast.parse(source))
                 if isinstance(node, ast.ImportFrom) and node.module}
-    assert modules <= {"torch", "math"}
+    assert modules <= allowed
 
 
 def test_script_leaves_out_what_the_run_does_not_use() -> None:
     """A full-batch regression script has no shuffling, accuracy, boundary or device code."""
     source = export_script(with_values(preset_config("linreg"), {"train.device": "cpu"}))
-    for absent in ("randperm", "accuracy", "class_probabilities", "boundary", "device", "math"):
+    for absent in ("randperm", "accuracy", "class_probabilities", "boundary", "device", "csv"):
         assert absent not in source, absent
     assert "make_linear_data" in source and "nn.Linear(2, 1)" in source
+
+
+# -- CSV runs -----------------------------------------------------------------------------------
+
+# Runs on the tables of `write_tables`: options on top of the start that `nntui run --data` takes.
+CSV_RUNS = {
+    "csv-text-classes-minibatches": (["classes.csv"], {"train.epochs": 12, "train.log_interval": 4}),
+    "csv-binary-target-in-the-middle": (["classes.csv"], {
+        "data.target": "heavy", "train.loss": "bce_logits", "data.batch_size": 0, "train.optimizer": "sgd",
+        "train.lr": 0.5, "model.hidden": [8], "data.test_fraction": 0.3, "train.epochs": 30}),
+    "csv-regression-two-files": (["houses_a.csv", "houses_b.csv"], {
+        "data.target": "price", "train.loss": "mse", "data.batch_size": 16, "data.drop_last": True,
+        "train.epochs": 15, "train.log_interval": 5}),
+    "csv-number-classes-no-test-set": (["houses_a.csv", "houses_b.csv"], {
+        "data.target": "grade", "model.hidden": [], "data.test_fraction": 0.0, "data.shuffle": False,
+        "train.device": "cpu", "train.epochs": 10, "train.log_interval": 1}),
+}
+
+
+def write_tables(folder: Path) -> None:
+    """Small tables with what the engine's reader handles: spaces around names and cells, blank
+    lines, missing cells, text features and targets, whole-number classes, and two files."""
+    draw = random.Random(7)
+    lines = [" size , colour,heavy,weight ,kind"]
+    for i in range(150):
+        size, colour, weight = draw.uniform(0, 10), draw.choice(["red", " blue", "green "]), draw.gauss(60, 12)
+        score = size + 3 * (colour == "red") + draw.gauss(0, 1)
+        kind = ("small", "medium", "large")[max(0, min(2, int(score / 4)))]
+        heavy = "yes" if weight + draw.gauss(0, 5) > 60 else "no"
+        lines.append(f"{size:.3f},{colour},{heavy},{'NA' if i % 23 == 4 else f'{weight:.2f}'},{kind}")
+        if i % 50 == 9:
+            lines.append("")
+    (folder / "classes.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = []
+    for i in range(120):
+        area, city, rooms = draw.uniform(30, 150), draw.choice(["Berlin", "Paris", "Rome"]), draw.randint(1, 5)
+        price = 2.5 * area + 40 * rooms + 100 * (city == "Paris") + draw.gauss(0, 20)
+        grade = (1, 2, 10)[min(2, int(price / 200))]  # numbered classes, sorted as numbers: 1, 2, 10
+        rows.append(f"{area:.1f},{city},{'' if i == 30 else rooms},{grade},{price:.2f}")
+    header = "area,city,rooms,grade,price\n"
+    (folder / "houses_a.csv").write_text(header + "\n".join(rows[:70]) + "\n", encoding="utf-8")
+    (folder / "houses_b.csv").write_text(header + "\n".join(rows[70:]) + "\n", encoding="utf-8")
+
+
+def csv_config(name: str) -> RunConfig:
+    """A CSV run of CSV_RUNS, from the configuration `nntui run --data` starts with."""
+    paths, values = CSV_RUNS[name]
+    loss = "mse" if values.get("train.loss") == "mse" else "cross_entropy"
+    return with_values(preset_config("circle"), {**TABLE_START, "train.loss": loss, "data.dataset": "csv",
+                                                 "data.paths": paths, **values})
+
+
+@pytest.mark.parametrize("name", list(CSV_RUNS))
+def test_exported_csv_script_repeats_the_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script exported from a CSV run reads the files itself and prints nntui's losses exactly."""
+    monkeypatch.chdir(tmp_path)  # the engine and the script read the same relative paths
+    write_tables(tmp_path)
+    assert_script_repeats(csv_config(name), name, tmp_path)
+
+
+@pytest.mark.parametrize("name", list(CSV_RUNS))
+def test_exported_csv_script_is_clean_standalone_python(name: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CSV script compiles, passes ruff, and imports only torch, math and csv."""
+    monkeypatch.chdir(tmp_path)
+    write_tables(tmp_path)
+    assert_clean_standalone(export_script(csv_config(name)), tmp_path, {"torch", "math", "csv"})
+
+
+# -- divergence ---------------------------------------------------------------------------------
+
+DIVERGING = {
+    "linreg-lr-50": ("linreg", {"train.lr": 50.0}),
+    "simple-nn-minibatches-lr-30": ("simple-nn", {"train.lr": 30.0}),
+}
+
+
+@pytest.mark.parametrize("name", list(DIVERGING))
+def test_diverging_script_stops_where_nntui_does(name: str, tmp_path: Path) -> None:
+    """When the loss stops being finite, the script prints the same lines and stops at nntui's epoch."""
+    preset, values = DIVERGING[name]
+    config = with_values(preset_config(preset), values)
+    script = start_script(export_script(config, name), tmp_path)
+    recorder = train(config)
+    stdout, stderr = script.communicate(timeout=120)
+
+    assert recorder.end.status == "diverged" and script.returncode == 1
+    last = recorder.epochs[-1]
+    assert recorder.end.epoch == last.epoch and not math.isfinite(last.train_loss)
+    assert stderr.splitlines()[-1] == f"Diverged at epoch {last.epoch}: the loss became {last.train_loss}"
+    assert f"the loss became {last.train_loss} at epoch {last.epoch}" in recorder.end.message
+    assert [line for line in stdout.splitlines() if line.startswith("Epoch [")] == [
+        epoch_line(e) for e in recorder.epochs if e.logged]
+    assert "Final train loss" not in stdout
+
+
+def test_script_stops_on_a_gradient_clipping_cannot_rescue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A non-finite gradient norm under --clip-grad ends the script in the epoch nntui names."""
+    monkeypatch.chdir(tmp_path)
+    draw = random.Random(0)  # targets near 1e19: a finite loss, but its gradient norm overflows
+    rows = "".join(f"{draw.gauss(0, 1):.3f},{draw.uniform(1.2e19, 1.5e19):.6g}\n" for _ in range(50))
+    (tmp_path / "huge.csv").write_text("x,y\n" + rows, encoding="utf-8")
+    config = with_values(preset_config("circle"), {
+        **TABLE_START, "data.dataset": "csv", "data.paths": ["huge.csv"], "train.loss": "mse", "model.hidden": [],
+        "train.optimizer": "sgd", "train.clip_grad": 1.0})
+    script = start_script(export_script(config), tmp_path)
+    end = train(config).end
+    _, stderr = script.communicate(timeout=120)
+
+    assert end.status == "diverged" and "gradient norm became non-finite in epoch 1" in end.message
+    assert script.returncode == 1
+    assert stderr.splitlines()[-1] == "Diverged in epoch 1: the gradient norm is not finite"
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -199,12 +324,24 @@ def test_export_rejects_a_bad_option_with_usage_exit(cli: typer.Typer) -> None:
 
 
 def test_export_refuses_runs_it_cannot_write_yet(cli: typer.Typer) -> None:
-    """CSV and image data, and CNNs, are refused with exit 2 naming the option (issue 4 comes later)."""
-    with pytest.raises(ConfigError, match="data.dataset.*'csv'"):
-        export_script(with_values(preset_config("circle"), {"data.dataset": "csv", "data.paths": ["t.csv"]}))
+    """Image data and CNNs are refused with exit 2 naming the option."""
     for name in set(PRESETS) - set(EXPORTABLE):
         with pytest.raises(ConfigError, match="only so far"):
             export_script(preset_config(name))
     result = CliRunner().invoke(cli, ["export", "--preset", "blobs", "--dataset", "shapes", "--kind", "cnn"])
     assert result.exit_code == 2
     assert "--dataset" in result.stderr and "--kind" in result.stderr and not result.stdout
+
+
+def test_export_command_writes_a_csv_run(cli: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`export --data FILE --target COL` writes the CSV run that `run` would train, loss chosen alike."""
+    monkeypatch.chdir(tmp_path)
+    write_tables(tmp_path)
+    result = CliRunner().invoke(cli, ["export", "--data", "classes.csv", "--target", "weight", "--epochs", "5"])
+    assert result.exit_code == 0, result.output
+    assert 'rows = read_rows("classes.csv")' in result.stdout and 'TARGET = "weight"' in result.stdout
+    assert "nn.MSELoss()" in result.stdout  # a numeric target: regression, as `nntui run` decides
+
+    missing = CliRunner().invoke(cli, ["export", "--data", "nowhere.csv"])
+    assert missing.exit_code == 2
+    assert "nowhere.csv: no such file" in missing.stderr and not missing.stdout

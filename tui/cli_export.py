@@ -13,7 +13,7 @@ from tui.cli_overrides import with_field_options
 
 def register(app: typer.Typer) -> None:
     """Add the `export` command to `app` (tui.cli's app, once its shared options are defined)."""
-    from tui.cli import ConfigOption, PresetOption
+    from tui.cli import ConfigOption, DataOption, PresetOption
 
     @app.command("export")
     @with_field_options
@@ -21,18 +21,24 @@ def register(app: typer.Typer) -> None:
         overrides: dict[str, Any],
         preset: PresetOption = None,
         config: ConfigOption = None,
+        data: DataOption = None,
         output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the script here (default: stdout)",
                                                        show_default=False)] = None,
         overwrite: Annotated[bool, typer.Option("--overwrite", help="let --output replace an existing file")] = False,
     ) -> None:
         """Write the run as a standalone PyTorch script that prints the same losses as `nntui run`."""
         from engine.config import ConfigError
+        from engine.preprocess import DataError
         from tui.cli import describe, fail, resolve_config
+        from tui.cli_data import source_overrides
 
+        overrides = source_overrides(overrides, data)
         try:
             script = _script(resolve_config(preset, config, overrides), preset or "")
         except ConfigError as err:
             raise fail(describe(err, set(overrides))) from None
+        except DataError as err:  # the CSV files as a run would refuse them, naming file, line and column
+            raise fail(str(err)) from None
         if output is None:
             typer.echo(script, nl=False)
             return

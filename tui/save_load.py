@@ -10,6 +10,7 @@ from textual.worker import Worker, WorkerState
 
 from engine.config import ConfigError
 from engine.config_file import load_config
+from engine.preprocess import DataError
 from engine.run_files import check_writable, existing_run_files
 from tui.screens.path_dialog import PathDialog
 
@@ -83,7 +84,7 @@ def export_to_file(app: NNTuiApp, folder: Path | None = None) -> Path | None:
     config = app.form.config_or_none() or app.session.config
     try:
         text = export_script(config)
-    except ConfigError as err:
+    except (ConfigError, DataError) as err:
         app.notify(str(err), title="Cannot export", severity="error", timeout=8)
         return None
     base = folder or Path.cwd()
