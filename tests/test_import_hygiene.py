@@ -26,3 +26,11 @@ def test_config_and_presets_do_not_import_torch() -> None:
             "print('torch' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_the_cli_and_the_trainer_start_without_torch_or_numpy() -> None:
+    """`nntui --help` and the trainer's first screen import neither: torch loads in the engine
+    thread, numpy with the first drawing of a boundary or an image."""
+    code = "import sys, tui.cli, tui.app; print(sorted(m for m in ('torch', 'numpy') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

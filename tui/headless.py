@@ -17,7 +17,6 @@ from engine.config import RunConfig
 from engine.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.session import TrainingSession
 from tui.render.boundary_text import boundary_lines, legend
-from tui.render.image_report import confusion_table, report_title
 from tui.render.regression_text import learned
 from tui.render.run_text import start_lines
 
@@ -225,6 +224,8 @@ def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapsh
                                     ascii_only))
         lines.append(legend(classes, ascii_only))
     if snapshot is not None and snapshot.images is not None and started is not None:
+        from tui.render.image_report import confusion_table, report_title  # numpy: only when needed
+
         report = snapshot.images
         lines.append(f"{report_title(report)}; confusion matrix (rows: true class, columns: guess):")
         table = confusion_table(report.confusion, started.labels, 10_000, color=False, ascii_only=ascii_only)

@@ -99,8 +99,8 @@ class ConfigForm(VerticalScroll):
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         if event.select.id == "preset":
-            if event.value in PRESETS:
-                self.fill(PRESETS[event.value].config)
+            if event.value in PRESETS and PRESETS[event.value].config != self.config_or_none():
+                self.fill(PRESETS[event.value].config)  # not on mount, where the form shows it already
             return
         if event.value is not Select.NULL:
             self._edited(event.select.id, str(event.value))
@@ -119,6 +119,8 @@ class ConfigForm(VerticalScroll):
         except ConfigError as err:
             self.field_errors[spec.path] = err.problems[0].message
         else:
+            if spec.path not in self.field_errors and value == self.values[spec.path]:
+                return  # the echo of fill(), or an edit back to the same value: nothing to check
             self.field_errors.pop(spec.path, None)
             self.values[spec.path] = value
             if spec.path == "data.dataset":

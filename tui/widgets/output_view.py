@@ -4,6 +4,8 @@ The engine computes a grid the size this view asks for."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
@@ -11,8 +13,9 @@ from textual.widgets import Static
 from engine.catalog import DATASETS
 from engine.config import RunConfig
 from engine.events import RunStarted, Snapshot
-from tui.render.boundary_cells import BoundaryStyle, boundary_cells, legend
-from tui.render.image_report import report_text
+
+if TYPE_CHECKING:
+    from tui.render.boundary_cells import BoundaryStyle
 from tui.render.regression_text import parameter_table, prediction_plot
 
 WAITING = "What the model learns shows here once training starts (space, or n for one epoch)."
@@ -61,10 +64,16 @@ class OutputView(Static):
         self.redraw()
 
     def style(self) -> BoundaryStyle:
+        from tui.render.boundary_cells import BoundaryStyle
+
         return BoundaryStyle(color=not self.app.no_color, ascii_only=self.ascii_only, discrete=self.discrete,
                              show_test=self.show_test)
 
     def redraw(self) -> None:
+        # numpy comes with these renderers: imported at the first drawing, not before the first screen
+        from tui.render.boundary_cells import boundary_cells, legend
+        from tui.render.image_report import report_text
+
         self.dirty = False
         started, snapshot = self.started, self.snapshot
         if started is None or snapshot is None:
