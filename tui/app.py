@@ -22,7 +22,7 @@ from engine.session import TrainingSession
 from tui.bridge import EventBridge
 from tui.render.command_line import command_line
 from tui.render.run_text import start_lines
-from tui.save_load import export_to_file, load_dialog, report_save, save_dialog
+from tui.save_load import export_to_file, load_dialog, report_worker, save_dialog
 from tui.screens.command import CommandDialog
 from tui.screens.confirm import ConfirmQuit
 from tui.screens.error import ErrorScreen
@@ -227,7 +227,7 @@ class NNTuiApp(App):
         save_dialog(self)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        report_save(self, event.worker)
+        report_worker(self, event.worker)
 
     def action_load(self) -> None:
         if self.session.state == "running":

@@ -1,5 +1,6 @@
-"""Saving a run and loading a config from the trainer: the dialogs' checks and what happens
-once a path is accepted. Saving runs on a thread worker, since it waits for the epoch to end."""
+"""Saving a run, loading a config and exporting a script from the trainer: the dialogs' checks
+and what happens once a path is accepted. Saving and exporting run on thread workers: a save
+waits for the epoch to end, and the exporter imports torch and may read CSV files."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerState
 
-from engine.config import ConfigError
+from engine.config import ConfigError, RunConfig
 from engine.config_file import load_config
-from engine.preprocess import DataError
 from engine.run_files import check_writable, existing_run_files
 from tui.screens.path_dialog import PathDialog
 
@@ -46,14 +46,20 @@ def save_dialog(app: NNTuiApp) -> None:
     app.push_screen(PathDialog(title, default_save_folder(app.session.config), "Save", check), save)
 
 
-def report_save(app: NNTuiApp, worker: Worker) -> None:
-    """Say whether a save worked; a failure is a notice, not a crash."""
-    if worker.group != "save":
-        return
-    if worker.state == WorkerState.SUCCESS:
+def report_worker(app: NNTuiApp, worker: Worker) -> None:
+    """Say whether a save or an export worked; a failure is a notice, not a crash."""
+    if worker.group == "save" and worker.state == WorkerState.SUCCESS:
         app.notify(f"Saved config.toml, metrics.csv and model.pt in {worker.name}", title="Saved")
-    elif worker.state == WorkerState.ERROR:
+    elif worker.group == "save" and worker.state == WorkerState.ERROR:
         app.notify(f"Cannot save to {worker.name}: {worker.error}", title="Save failed", severity="error")
+    elif worker.group == "export" and worker.state == WorkerState.SUCCESS:
+        path = worker.result
+        app.log_view.add([f"exported the run as {path} (python {path.name})"])
+        app.notify(f"Wrote {path}", title="Exported", timeout=6)
+    elif worker.group == "export" and worker.state == WorkerState.ERROR:
+        error = worker.error
+        message = f"{error.filename}: {error.strerror}" if isinstance(error, OSError) and error.strerror else error
+        app.notify(str(message), title="Cannot export", severity="error", timeout=8)
 
 
 def load_dialog(app: NNTuiApp) -> None:
@@ -77,30 +83,25 @@ def load_dialog(app: NNTuiApp) -> None:
     app.push_screen(PathDialog("Load a run configuration (TOML):", "run.toml", "Load", check), fill)
 
 
-def export_to_file(app: NNTuiApp, folder: Path | None = None) -> Path | None:
-    """`e`: write the setup as a plain PyTorch script in the working folder, never over a file."""
+def export_to_file(app: NNTuiApp, folder: Path | None = None) -> None:
+    """`e`: write the setup as a plain PyTorch script in the working folder, never over a file.
+    In a thread: the script generator imports torch, and a CSV run's export reads the files."""
+    config = app.form.config_or_none() or app.session.config
+    base = folder or Path.cwd()
+    app.run_worker(lambda: write_new_script(config, base), thread=True, exit_on_error=False, group="export")
+
+
+def write_new_script(config: RunConfig, base: Path) -> Path:
+    """Write `config`'s script as train_<dataset>.py in `base`, or _2, _3, ... beside earlier ones."""
     from engine.export import export_script
 
-    config = app.form.config_or_none() or app.session.config
-    try:
-        text = export_script(config)
-    except (ConfigError, DataError) as err:
-        app.notify(str(err), title="Cannot export", severity="error", timeout=8)
-        return None
-    base = folder or Path.cwd()
+    text = export_script(config)
     stem = f"train_{config.data.dataset}"
-    candidates = [base / f"{stem}.py"] + [base / f"{stem}_{n}.py" for n in range(2, 1000)]
-    for path in candidates:
+    for path in [base / f"{stem}.py"] + [base / f"{stem}_{n}.py" for n in range(2, 1000)]:
         try:
             with open(path, "x", encoding="utf-8") as handle:  # "x": refuses an existing file
                 handle.write(text)
         except FileExistsError:
             continue
-        except OSError as err:
-            app.notify(f"{path}: {err.strerror}", title="Cannot export", severity="error", timeout=8)
-            return None
-        app.log_view.add([f"exported the run as {path} (python {path.name})"])
-        app.notify(f"Wrote {path}", title="Exported", timeout=6)
         return path
-    app.notify(f"{base}: too many {stem}_N.py files already", title="Cannot export", severity="error")
-    return None
+    raise FileExistsError(f"{base}: too many {stem}_N.py files already")

@@ -213,6 +213,7 @@ async def test_e_exports_a_runnable_script(tmp_path, monkeypatch):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
         await pilot.press("e")
+        await app.workers.wait_for_complete()
         await pilot.pause()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["train_circle.py", "train_circle_2.py"]
     assert "import torch" in (tmp_path / "train_circle.py").read_text()

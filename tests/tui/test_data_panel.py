@@ -89,3 +89,17 @@ async def test_a_missing_csv_file_is_marked_on_the_paths_field(tmp_path: Path):
         form = await header_read(pilot, app)
         assert "gone.csv: no such file" in error_text(form, "data.paths")
         assert form.config_or_none() is None
+
+
+@run_async
+async def test_exporting_a_run_whose_file_is_gone_says_why(tmp_path: Path, monkeypatch):
+    """`e` reads the CSV file in a worker thread; a file that is not there is a notice, not a crash."""
+    monkeypatch.chdir(tmp_path)
+    app = csv_app([str(tmp_path / "gone.csv")], "")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        notices = [n for n in app._notifications if n.title == "Cannot export"]
+        assert notices and "gone.csv: no such file" in notices[0].message
+        assert app.is_running and list(tmp_path.iterdir()) == []
