@@ -6,7 +6,7 @@ import asyncio
 
 from textual.widgets import Input, Select, Tab
 
-from engine.config import with_values
+from engine.config import FIELDS, with_values
 from engine.config_file import save_config
 from engine.presets import preset_config
 from tests.tui.conftest import STEADY, circle_app, run_async, settle, train_and_show_output
@@ -262,8 +262,9 @@ async def test_form_shows_only_the_fields_the_data_set_reads():
     """A synthetic set hides the CSV and image fields; choosing csv shows its own and not the image ones."""
     app = circle_app()
     async with app.run_test(size=SIZE) as pilot:
-        def shown(name: str) -> bool:
-            return app.query_one(f"#{name}-row").display
+        def shown(name: str) -> bool:  # a field that never mattered has no row yet
+            rows = app.query(f"#{name}-row")
+            return bool(rows) and rows.first().display
 
         form = app.query_one(ConfigForm)
         assert not shown(_editor("data.paths")) and not shown(_editor("data.resize"))
@@ -273,6 +274,8 @@ async def test_form_shows_only_the_fields_the_data_set_reads():
         assert form.values["data.dataset"] == "csv"
         assert shown(_editor("data.paths")) and shown(_editor("data.target"))
         assert not shown(_editor("data.resize"))
+        in_order = [row.id for row in form.query(".field-row") if row.id and row.display]
+        assert in_order == [f"{_editor(s.path)}-row" for s in FIELDS if s.applies_to("csv")]
 
 
 @run_async
