@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from datetime import datetime
 from typing import NoReturn
 
@@ -35,7 +36,8 @@ from tui.widgets.model_summary import ModelSummary
 from tui.widgets.output_view import OutputView
 
 TICK_HZ = 10  # metrics and log: 15 Hz cost the engine about 10 % more throughput than 10 Hz (2 cores)
-SLOW_EVERY = 4  # chart and boundary at TICK_HZ / SLOW_EVERY (2.5 Hz) while training; each redraw is ~10 ms of GIL
+SLOW_PERIOD = 0.4  # chart and boundary at most at 2.5 Hz while training; each redraw is 5-30 ms of GIL
+REDRAW_SHARE = 0.04  # and less often where a redraw is dear (a large chart), so the engine keeps 96 %
 NOTES = {
     "idle": "Edit the fields, then press space to train.",
     "running": "Training: fields are locked except lr (next epoch). Pause (space) to edit the rest.",
@@ -78,7 +80,7 @@ class NNTuiApp(App):
         self.status = ""  # how the last run ended
         self._shown: tuple = ()
         self._state = ""
-        self._frame = 0
+        self._next_slow = 0.0  # perf_counter time of the next chart and boundary redraw
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -130,14 +132,19 @@ class NNTuiApp(App):
             form = self.form
             form.set_locked(state == "running")
             form.note(NOTES[state])
-        self._frame += 1
-        if self._frame % SLOW_EVERY == 0 or state != "running":
-            chart, output = self.chart, self.output
-            if chart.follow(self.session.history, figures.lr_changes):
-                chart.redraw()
-            if output.dirty:
-                output.redraw()
-            self.session.boundary_size = output.grid_size
+        now = time.perf_counter()
+        if state != "running" or now >= self._next_slow:
+            self._redraw_views(figures.lr_changes)
+            self._next_slow = now + max(SLOW_PERIOD, (time.perf_counter() - now) / REDRAW_SHARE)
+
+    def _redraw_views(self, lr_changes: tuple[int, ...]) -> None:
+        """The chart and the boundary, where shown: a hidden tab is drawn when it is opened."""
+        chart, output = self.chart, self.output
+        if chart.follow(self.session.history, lr_changes) and chart.display:
+            chart.redraw()
+        if output.dirty and output.display:
+            output.redraw()
+        self.session.boundary_size = output.grid_size
 
     def handle(self, event) -> None:
         log = self.log_view
@@ -280,6 +287,13 @@ class NNTuiApp(App):
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         views = self.screen_stack[0].query_one("#views")
         views.set_classes(f"-show-{event.tab.id}")
+        self.call_after_refresh(self._redraw_shown)
+
+    def _redraw_shown(self) -> None:
+        if self.chart.display:
+            self.chart.redraw()
+        if self.output.display:
+            self.output.redraw()
 
     def _label_output(self, config: RunConfig) -> None:
         self.screen_stack[0].query_one("#output", Tab).label = OutputView.title(config)

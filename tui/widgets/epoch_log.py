@@ -1,18 +1,81 @@
-"""The epoch log: the tutorial's progress lines, run events and copied command lines."""
+"""The epoch log: the tutorial's progress lines, run events and copied command lines.
+
+At hundreds of logged epochs a second, a RichLog rendered every line as it came and grew its
+virtual size, so each drain re-laid the whole screen out: a tenth of the UI thread's time. This
+log keeps plain strings, never changes its size, and renders only the lines in view; the arrow
+keys, page keys and the mouse wheel scroll back, End returns to the newest line."""
 
 from __future__ import annotations
 
-from textual.widgets import RichLog
+from collections import deque
+
+from rich.segment import Segment
+from textual.binding import Binding
+from textual.strip import Strip
+from textual.widget import Widget
 
 MAX_LINES = 2000
+WHEEL_LINES = 3
 
 
-class EpochLog(RichLog):
-    """A bounded log; `add` takes many lines at once, as drained from the engine."""
+class EpochLog(Widget, can_focus=True):
+    """The last MAX_LINES lines; `add` takes many at once, as drained from the engine."""
+
+    COMPONENT_CLASSES = {"epoch-log--note"}
+    DEFAULT_CSS = """
+    EpochLog > .epoch-log--note { color: $text-muted; text-style: italic; }
+    """
+
+    BINDINGS = [
+        Binding("up", "scroll_back(1)", "Older", show=False),
+        Binding("down", "scroll_back(-1)", "Newer", show=False),
+        Binding("pageup", "page(1)", "Page up", show=False),
+        Binding("pagedown", "page(-1)", "Page down", show=False),
+        Binding("home", "scroll_back(1_000_000)", "Oldest", show=False),
+        Binding("end", "scroll_back(-1_000_000)", "Newest", show=False),
+    ]
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(max_lines=MAX_LINES, wrap=False, markup=False, **kwargs)
+        super().__init__(**kwargs)
+        self.lines: deque[str] = deque(maxlen=MAX_LINES)
+        self.back = 0  # lines scrolled back from the newest; 0 follows new lines
 
     def add(self, lines: list[str]) -> None:
-        for line in lines[-MAX_LINES:]:
-            self.write(line)
+        self.lines.extend(lines)
+        if self.back:  # a reader looking back keeps seeing the same lines
+            self._set_back(self.back + len(lines))
+        self.refresh()
+
+    def visible(self) -> list[str]:
+        """The lines in view, oldest first; when scrolled back the last row says so."""
+        height = self.size.height
+        end = len(self.lines) - self.back
+        shown = [self.lines[i] for i in range(max(0, end - height), end)]
+        if self.back and shown:
+            shown[-1] = f"-- {self.back} newer lines below (End) --"
+        return shown
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        shown = self.visible()
+        text = shown[y] if y < len(shown) else ""
+        style = self.rich_style
+        if self.back and y == len(shown) - 1:
+            style += self.get_component_rich_style("epoch-log--note", partial=True)
+        return Strip([Segment(text[:width].ljust(width), style)], width)
+
+    def _set_back(self, back: int) -> None:
+        self.back = max(0, min(back, len(self.lines) - self.size.height))
+        self.refresh()
+
+    def action_scroll_back(self, lines: int) -> None:
+        self._set_back(self.back + lines)
+
+    def action_page(self, pages: int) -> None:
+        self._set_back(self.back + pages * max(self.size.height - 1, 1))
+
+    def on_mouse_scroll_up(self) -> None:
+        self._set_back(self.back + WHEEL_LINES)
+
+    def on_mouse_scroll_down(self) -> None:
+        self._set_back(self.back - WHEEL_LINES)

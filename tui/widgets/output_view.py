@@ -70,14 +70,14 @@ class OutputView(Static):
                              show_test=self.show_test)
 
     def redraw(self) -> None:
-        # numpy comes with these renderers: imported at the first drawing, not before the first screen
-        from tui.render.boundary_cells import boundary_cells, legend
-        from tui.render.image_report import report_text
-
         self.dirty = False
         started, snapshot = self.started, self.snapshot
         if started is None or snapshot is None:
             return
+        # numpy comes with these renderers: imported at the first drawing, not before the first screen
+        from tui.render.boundary_cells import boundary_cells, legend
+        from tui.render.image_report import report_text
+
         width, height = self.content_region.size
         grid = snapshot.boundary
         if snapshot.images is not None:

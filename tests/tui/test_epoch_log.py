@@ -1,0 +1,64 @@
+"""The epoch log shows the newest lines, scrolls back on request, and holds still while new lines
+arrive under a reader; it never changes size, so new lines cost no layout of the screen."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from textual.app import App, ComposeResult
+
+from tests.tui.conftest import run_async
+from tui.widgets.epoch_log import MAX_LINES, EpochLog
+
+
+class LogApp(App):
+    CSS = "EpochLog { height: 10; }"
+
+    def compose(self) -> ComposeResult:
+        yield EpochLog()
+
+
+def numbered(start: int, stop: int) -> list[str]:
+    return [f"line {i}" for i in range(start, stop)]
+
+
+@asynccontextmanager
+async def log_holding(lines: list[str]):
+    """A focused 10-line log that has been given `lines`, and the pilot driving it."""
+    app = LogApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        log = app.query_one(EpochLog)
+        log.add(lines)
+        log.focus()
+        await pilot.pause()
+        yield pilot, log
+
+
+@run_async
+async def test_the_newest_lines_fill_the_view():
+    async with log_holding(numbered(0, 100)) as (_, log):
+        assert log.visible() == numbered(90, 100)
+
+
+@run_async
+async def test_scrolling_back_holds_the_view_while_lines_arrive():
+    async with log_holding(numbered(0, 100)) as (pilot, log):
+        for _ in range(5):
+            await pilot.press("up")
+        assert log.visible()[:9] == numbered(85, 94)
+        assert log.visible()[-1] == "-- 5 newer lines below (End) --"
+        log.add(numbered(100, 103))
+        assert log.visible()[:9] == numbered(85, 94)
+        await pilot.press("end")
+        assert log.visible() == numbered(93, 103)
+
+
+@run_async
+async def test_the_log_keeps_its_size_and_its_last_lines_only():
+    async with log_holding(numbered(0, 5)) as (pilot, log):
+        size = log.size
+        log.add(numbered(5, MAX_LINES + 50))
+        await pilot.pause()
+        assert log.size == size and len(log.lines) == MAX_LINES and log.lines[0] == "line 50"
+        await pilot.press("home")
+        assert log.visible()[0] == "line 50"
