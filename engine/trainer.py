@@ -128,7 +128,11 @@ class Trainer:
         self.train_loader = DataLoader(images.train, batch_size=size, shuffle=data_cfg.shuffle,
                                        drop_last=data_cfg.drop_last, num_workers=data_cfg.num_workers,
                                        generator=self.shuffle_generator)
-        self.test_loader = DataLoader(images.test, batch_size=EVAL_BATCH, num_workers=data_cfg.num_workers)
+        # Its own generator: each pass draws a worker seed from the loader's generator, and from the
+        # global one (the augmentation's) without it, so an evaluation would shift later batches and
+        # a resumed run would part from an uninterrupted one.
+        self.test_loader = DataLoader(images.test, batch_size=EVAL_BATCH, num_workers=data_cfg.num_workers,
+                                      generator=torch.Generator())
 
     @property
     def train_samples(self) -> int:

@@ -45,6 +45,19 @@ def test_resumed_run_ends_with_the_uninterrupted_parameters(preset: str, stop_at
     assert len((Path(run) / "metrics.csv").read_text().splitlines()) == total + 1
 
 
+def test_an_augmented_image_run_resumes_exactly(tmp_path: Path) -> None:
+    """Shuffled, randomly rotated and flipped image batches continue where they stopped: the
+    checkpoint carries the RNG states the DataLoader and the transforms draw from."""
+    common = ["--preset", "shapes", "--samples", "200", "--rotation", "15", "--hflip", "--device", "cpu"]
+    stopped, whole = tmp_path / "stopped", tmp_path / "whole"
+    assert runner.invoke(app, ["run", *common, "--epochs", "1", "--save", str(stopped)]).exit_code == 0
+    assert runner.invoke(app, ["run", "--resume", str(stopped), "--epochs", "3"]).exit_code == 0
+    assert runner.invoke(app, ["run", *common, "--epochs", "3", "--save", str(whole)]).exit_code == 0
+    resumed = torch.load(stopped / "model.pt", weights_only=True)
+    uninterrupted = torch.load(whole / "model.pt", weights_only=True)
+    assert all(torch.equal(resumed[name], uninterrupted[name]) for name in uninterrupted)
+
+
 def test_checkpoint_loads_with_weights_only(tmp_path: Path) -> None:
     """The checkpoint holds only state dicts and plain values."""
     runner.invoke(app, ["run", "--preset", "sequential", "--save", str(tmp_path / "r")])

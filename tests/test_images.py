@@ -114,6 +114,18 @@ def test_cnn_learns_shapes_to_90_percent() -> None:
     assert accuracy >= 0.9
 
 
+def test_worker_processes_load_the_batches_one_process_would() -> None:
+    """num_workers only moves loading into processes: without augmentation, the same batches in the
+    same shuffled order, so the same losses to the last digit."""
+    losses = {}
+    for workers in (0, 2):
+        config = shapes_config()
+        config.data.samples, config.data.num_workers = 160, workers
+        trainer = Trainer(config)
+        losses[workers] = [trainer.train_epoch() for _ in range(2)]
+    assert losses[2] == losses[0]
+
+
 def test_mlp_flattens_images_and_loader_respects_drop_last() -> None:
     """The MLP takes flattened pictures; drop_last drops the incomplete batch."""
     config = shapes_config(kind="mlp")
