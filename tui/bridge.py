@@ -9,7 +9,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from engine.events import EpochEnded, Event
-from tui.headless import epoch_line
+from tui.render.run_text import epoch_line
 
 LOG_LINES_KEPT = 1000
 

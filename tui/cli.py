@@ -14,7 +14,7 @@ from engine.config import ConfigError, RunConfig
 from engine.presets import PRESETS, preset_config
 from tui.cli_export import register as register_export
 from tui.cli_overrides import apply_overrides, option_for, with_field_options
-from tui.headless import EXIT_USAGE, HeadlessOptions, run_headless
+from tui.exit_codes import EXIT_USAGE
 
 app = typer.Typer(
     name="nntui",
@@ -112,6 +112,7 @@ def run_command(
 ) -> None:
     """Train without the UI, printing the tutorial's progress lines and a summary."""
     from tui.cli_data import source_overrides
+    from tui.headless import HeadlessOptions, run_headless
 
     overrides = source_overrides(overrides, data)
     saved = None

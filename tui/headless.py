@@ -16,11 +16,10 @@ from typing import Any, TextIO
 from engine.config import RunConfig
 from engine.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.session import TrainingSession
+from tui.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from tui.render.boundary_text import boundary_lines, legend
 from tui.render.regression_text import learned
-from tui.render.run_text import start_lines
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+from tui.render.run_text import epoch_line, start_lines
 
 
 @dataclass
@@ -44,14 +43,6 @@ class _Outcome:
 
 def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
-
-
-def epoch_line(event: EpochEnded) -> str:
-    """The tutorial's own progress line, with test accuracy added for classifiers."""
-    line = f"Epoch [{event.epoch}/{event.epochs}], Loss: {event.train_loss:.4f}"
-    if event.test_accuracy is not None:
-        line += f", Test Accuracy: {event.test_accuracy:.2%}"
-    return line
 
 
 class _Printer:

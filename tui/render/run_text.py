@@ -1,8 +1,9 @@
-"""What a run says about itself when it starts, the same words in `nntui run` and the trainer's log."""
+"""What a run says about itself, the same words in `nntui run` and the trainer's log: its start,
+and the tutorial's line for each logged epoch."""
 
 from __future__ import annotations
 
-from engine.events import RunStarted
+from engine.events import EpochEnded, RunStarted
 
 
 def start_lines(event: RunStarted) -> list[str]:
@@ -13,5 +14,14 @@ def start_lines(event: RunStarted) -> list[str]:
     if event.labels:
         lines.append("classes: " + ", ".join(f"{i} = {name}" for i, name in enumerate(event.labels)))
     if event.dropped_rows:
-        lines.append(f"dropped {event.dropped_rows} rows with missing cells (data.missing = drop)")
+        rows = "row" if event.dropped_rows == 1 else "rows"
+        lines.append(f"dropped {event.dropped_rows} {rows} with missing cells (data.missing = drop)")
     return lines
+
+
+def epoch_line(event: EpochEnded) -> str:
+    """The tutorial's own progress line, with test accuracy added for classifiers."""
+    line = f"Epoch [{event.epoch}/{event.epochs}], Loss: {event.train_loss:.4f}"
+    if event.test_accuracy is not None:
+        line += f", Test Accuracy: {event.test_accuracy:.2%}"
+    return line
