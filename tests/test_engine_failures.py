@@ -3,6 +3,9 @@ model cannot take) end the run as `failed` with the message: `nntui run` exits 1
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from tests.helpers import assert_one_line_exit
 from tui.cli import app
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def assert_failed(result, *words: str) -> None:
@@ -67,3 +71,20 @@ def test_a_failed_run_saves_what_it_had_when_asked(save: bool, monkeypatch, tmp_
     result = runner.invoke(app, args)
     assert result.exit_code == 1 and "the data went away" in result.stderr
     assert (folder / "checkpoint.pt").is_file() == save
+
+
+@pytest.mark.parametrize(("args", "code", "words"), [
+    (["--data", "three.csv", "--loss", "bce"], 2, "bce"),  # refused once the engine thread read the data
+    (["--preset", "linreg", "--lr", "50", "--epochs", "30"], 1, "Diverged"),
+    (["--preset", "circle", "--epochs", "5"], 0, "Run completed"),
+])
+def test_a_real_process_exits_with_the_engine_thread_s_verdict(args: list[str], code: int, words: str,
+                                                                tmp_path: Path) -> None:
+    """In a real process, not CliRunner: the process once exited under the engine thread while it
+    was still unwinding, and aborted (134, "terminate called") instead of giving the run's code.
+    That was a race (most runs under load, few on an idle machine); this checks the codes end to end."""
+    (tmp_path / "three.csv").write_text("x,y\n1,a\n2,b\n3,c\n4,a\n5,b\n")
+    done = subprocess.run([sys.executable, "-m", "tui.cli", "run", *args], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == code, done.stderr
+    assert "terminate called" not in done.stderr and words in done.stdout + done.stderr

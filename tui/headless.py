@@ -108,6 +108,9 @@ def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None
             _drain(session, events, printer, outcome, err)
         except KeyboardInterrupt:
             os._exit(EXIT_INTERRUPTED)
+    # The engine thread sends its last event before it has unwound: exiting under it while it is
+    # still in torch's C++ code aborts the process ("terminate called", exit 134).
+    session.join(5)
     return _conclude(session, outcome, printer, options, err)
 
 
