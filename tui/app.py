@@ -38,6 +38,7 @@ from tui.widgets.output_view import OutputView
 TICK_HZ = 10  # metrics and log: 15 Hz cost the engine about 10 % more throughput than 10 Hz (2 cores)
 SLOW_PERIOD = 0.4  # chart and boundary at most at 2.5 Hz while training; each redraw is 5-30 ms of GIL
 REDRAW_SHARE = 0.04  # and less often where a redraw is dear (a large chart), so the engine keeps 96 %
+MAX_REDRAW_PERIOD = 1.5  # but at least this often: a first draw (imports) or a slow one must not freeze them
 NOTES = {
     "idle": "Edit the fields, then press space to train.",
     "running": "Training: fields are locked except lr (next epoch). Pause (space) to edit the rest.",
@@ -135,7 +136,8 @@ class NNTuiApp(App):
         now = time.perf_counter()
         if state != "running" or now >= self._next_slow:
             self._redraw_views(figures.lr_changes)
-            self._next_slow = now + max(SLOW_PERIOD, (time.perf_counter() - now) / REDRAW_SHARE)
+            cost = time.perf_counter() - now
+            self._next_slow = now + min(max(SLOW_PERIOD, cost / REDRAW_SHARE), MAX_REDRAW_PERIOD)
 
     def _redraw_views(self, lr_changes: tuple[int, ...]) -> None:
         """The chart and the boundary, where shown: a hidden tab is drawn when it is opened."""

@@ -17,6 +17,7 @@ from tui.screens.error import ErrorScreen
 from tui.screens.path_dialog import PathDialog
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.loss_chart import LossChart
+from tui.widgets.output_view import OutputView
 
 SIZE = (100, 32)
 
@@ -298,3 +299,22 @@ async def test_images_view_shows_confusion_matrix_and_test_pictures():
         assert sum(line.count("✓") + line.count("✗") for line in lines) >= 4
         screen = app.export_screenshot()
         assert "true\\guess" in screen and "▀" in screen
+
+
+@run_async
+async def test_a_dear_redraw_waits_longer_but_never_freezes_the_views(monkeypatch):
+    """A redraw that took 0.2 s is followed by a longer pause (the 4 % budget), capped so the
+    chart still moves; the boundary is sized for its tab even while another tab is shown."""
+    import time
+
+    from tui.app import MAX_REDRAW_PERIOD, SLOW_PERIOD
+
+    app = circle_app()
+    async with app.run_test(size=SIZE):
+        monkeypatch.setattr(app, "_redraw_views", lambda marks: time.sleep(0.2))
+        began = time.perf_counter()
+        app.tick()
+        waits = app._next_slow - began  # 0.2 s / 4 % would be 5 s
+        assert SLOW_PERIOD < waits and abs(waits - MAX_REDRAW_PERIOD) < 0.05
+        output = app.query_one(OutputView)
+        assert not output.display and output.grid_size[0] > 40

@@ -35,8 +35,10 @@ class OutputView(Static):
 
     @property
     def grid_size(self) -> tuple[int, int]:
-        """(columns, rows) of probabilities to ask the engine for: two rows per line."""
-        width, height = self.content_region.size
+        """(columns, rows) of probabilities to ask the engine for: two rows per line. A view in a
+        hidden tab has no size of its own; it would get its tab's place, the views' area."""
+        width, height = (self.content_region if self.display or self.parent is None else
+                         self.parent.content_region).size
         return max(width, 8), max(2 * (height - 1), 4)
 
     @staticmethod
