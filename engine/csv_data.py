@@ -17,7 +17,7 @@ import torch
 from torch.utils.data import ConcatDataset, Dataset
 
 from engine.config import DataConfig
-from engine.csv_header import header_difference, header_line, missing_column, reading
+from engine.csv_header import header_difference, header_line, missing_column, open_table, reading
 from engine.preprocess import Column, DataError, TableSchema, encode_rows, is_missing
 
 MAX_CATEGORIES = 20  # a text feature with more distinct values is an id or free text, not a category
@@ -54,7 +54,7 @@ class CsvRows(Dataset):
 def read_csv(path: str | Path) -> tuple[tuple[str, ...], list[Row]]:
     """The header and the data rows of one file; ragged rows and empty files are refused."""
     name = str(path)
-    with reading(name), open(path, newline="", encoding="utf-8-sig") as handle:
+    with reading(name), open_table(path) as handle:
         reader = csv.reader(handle)
         header = header_line(reader, name)
         rows = []

@@ -7,6 +7,7 @@ import csv
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from engine.preprocess import DataError
 
@@ -60,8 +61,16 @@ def reading(name: str) -> Iterator[None]:
         raise DataError(f"{name}: cannot be read ({err.strerror or err})") from None
 
 
+def open_table(path: str | Path) -> TextIO:
+    """The file opened for csv.reader; a pipe or a device is refused, not waited on forever."""
+    file = Path(path)
+    if file.exists() and not file.is_file() and not file.is_dir():
+        raise DataError(f"{path}: not a regular file (a pipe or a device cannot be read as a table)")
+    return open(file, newline="", encoding="utf-8-sig")
+
+
 def read_header(path: str | Path) -> tuple[str, ...]:
     """The column names of one CSV file; DataError names the file and what is wrong."""
     name = str(path)
-    with reading(name), open(path, newline="", encoding="utf-8-sig") as handle:
+    with reading(name), open_table(path) as handle:
         return header_line(csv.reader(handle), name)

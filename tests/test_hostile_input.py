@@ -166,9 +166,15 @@ def test_files_with_different_headers_name_the_first_difference(tmp_path: Path) 
     assert_refused(invoke("run", "--data", first, "--data", second, "--target", "y"), "b.csv", "column 2 is 'z'")
 
 
+def _fifo(folder: Path) -> Path:
+    os.mkfifo(folder / "pipe.csv")
+    return folder / "pipe.csv"
+
+
 @pytest.mark.parametrize(("make", "words"), [
     (lambda tmp: tmp / "absent.csv", "no such file"),
     (lambda tmp: tmp, "is a directory"),
+    (_fifo, "not a regular file"),  # reading it would wait forever
 ])
 def test_a_data_path_that_is_not_a_file_is_refused(make, words: str, tmp_path: Path) -> None:
     assert_refused(invoke("run", "--data", make(tmp_path), "--target", "y"), words)

@@ -103,3 +103,16 @@ async def test_exporting_a_run_whose_file_is_gone_says_why(tmp_path: Path, monke
         notices = [n for n in app._notifications if n.title == "Cannot export"]
         assert notices and "gone.csv: no such file" in notices[0].message
         assert app.is_running and list(tmp_path.iterdir()) == []
+
+
+@run_async
+async def test_a_pipe_for_a_csv_file_is_refused_not_waited_on(tmp_path: Path):
+    """A FIFO would block the header read (and quitting) forever; it is named and refused."""
+    import os
+
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    app = csv_app([str(pipe)], "")
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await header_read(pilot, app)
+        assert "pipe.csv: not a regular file" in error_text(form, "data.paths")

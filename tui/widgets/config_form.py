@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.suggester import Suggester, SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from engine.config import (
     FIELDS,
@@ -64,7 +65,7 @@ class ConfigForm(VerticalScroll):
         self.values: dict[str, Any] = {spec.path: get_field(config, spec.path) for spec in FIELDS}
         self.field_errors: dict[str, str] = {}
         self.file_errors: dict[str, str] = {}  # what reading the CSV header found (data.paths, data.target)
-        self.header: tuple[str, ...] = ()  # the CSV files' columns, once read
+        self.header: tuple[list[str], tuple[str, ...]] | None = None  # (paths, their columns), once read
         self.problems: list[Problem] = []
         self.locked = False
         # Rows are mounted when their field first matters, error lines when they first have something
@@ -136,8 +137,10 @@ class ConfigForm(VerticalScroll):
             self.values[spec.path] = value
             if spec.path == "data.dataset":
                 self._show_relevant()
-            if spec.path in ("data.dataset", "data.paths", "data.target"):
+            if spec.path in ("data.dataset", "data.paths"):
                 self._check_files()
+            elif spec.path == "data.target":
+                self._check_target()
         self._announce(spec.path)
 
     def _announce(self, path: str) -> None:
@@ -153,9 +156,12 @@ class ConfigForm(VerticalScroll):
             self.file_errors.clear()
             return
         paths = list(self.values["data.paths"])
-        self.run_worker(lambda: self._read_headers(paths), thread=True, group="headers", exclusive=True)
+        self.run_worker(lambda: self._read_headers(paths), thread=True, group="headers", exclusive=True,
+                        exit_on_error=False)
 
-    def _read_headers(self, paths: list[str]) -> None:
+    @staticmethod
+    def _read_headers(paths: list[str]) -> tuple[list[str], tuple[str, ...] | str]:
+        """In a worker thread: the files' columns, or what is wrong with them."""
         try:
             found: tuple[str, ...] | str = read_header(paths[0])
             for path in paths[1:]:
@@ -164,23 +170,35 @@ class ConfigForm(VerticalScroll):
                     raise DataError(f"{path}, line 1: {header_difference(header, found)} (as in {paths[0]})")
         except DataError as err:
             found = str(err)
-        self.app.call_from_thread(self._headers_read, paths, found)
+        return paths, found
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "headers" and event.state == WorkerState.SUCCESS:
+            self._headers_read(*event.worker.result)
 
     def _headers_read(self, paths: list[str], found: tuple[str, ...] | str) -> None:
         if paths != self.values["data.paths"] or self.values["data.dataset"] != "csv":
             return  # the user has moved on; a newer read is under way
         self.file_errors.clear()
         if isinstance(found, str):
+            self.header = None
             self.file_errors["data.paths"] = found
         else:
-            self.header = found
+            self.header = (paths, found)
             target = self.editors.get("data.target")
             if isinstance(target, Input):
                 target.suggester = SuggestFromList(found)
-            problem = missing_column(paths[0], self.values["data.target"], found)
+            self._check_target()
+        self._announce("data.paths")
+
+    def _check_target(self) -> None:
+        """The target against the columns already read: no disk read per keystroke."""
+        self.file_errors.pop("data.target", None)
+        if self.header is not None and self.header[0] == self.values["data.paths"]:
+            paths, columns = self.header
+            problem = missing_column(paths[0], self.values["data.target"], columns)
             if problem:
                 self.file_errors["data.target"] = problem
-        self._announce("data.paths")
 
     def _check(self) -> None:
         """Cross-field problems (loss vs data set, ...) join the per-field ones."""
