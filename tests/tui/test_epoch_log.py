@@ -62,3 +62,12 @@ async def test_the_log_keeps_its_size_and_its_last_lines_only():
         assert log.size == size and len(log.lines) == MAX_LINES and log.lines[0] == "line 50"
         await pilot.press("home")
         assert log.visible()[0] == "line 50"
+
+
+@run_async
+async def test_a_line_wider_than_the_log_wraps_instead_of_being_cut():
+    """At 80 columns the log is narrow: 'Test Accuracy: 100.00%' must not read as '10'."""
+    line = "Epoch [100/100], Loss: 0.0001, Test Accuracy: 100.00%"
+    async with log_holding(["first", line]) as (_, log):
+        rows = log.visible()
+        assert rows[0] == "first" and "".join(rows[1:]) == line and all(len(r) <= 40 for r in rows)

@@ -2,8 +2,8 @@
 
 At hundreds of logged epochs a second, a RichLog rendered every line as it came and grew its
 virtual size, so each drain re-laid the whole screen out: a tenth of the UI thread's time. This
-log keeps plain strings, never changes its size, and renders only the lines in view; the arrow
-keys, page keys and the mouse wheel scroll back, End returns to the newest line."""
+log keeps plain strings, never changes its size, and renders only the lines in view, wrapped to
+its width; the arrow keys, page keys and the mouse wheel scroll back, End returns to the newest."""
 
 from __future__ import annotations
 
@@ -39,21 +39,34 @@ class EpochLog(Widget, can_focus=True):
         super().__init__(**kwargs)
         self.lines: deque[str] = deque(maxlen=MAX_LINES)
         self.back = 0  # lines scrolled back from the newest; 0 follows new lines
+        self.added = 0  # lines ever added: with back and the size, what the rows in view depend on
+        self._rows: tuple[tuple[int, int, int, int], list[str]] | None = None
 
     def add(self, lines: list[str]) -> None:
         self.lines.extend(lines)
+        self.added += len(lines)
         if self.back:  # a reader looking back keeps seeing the same lines
             self._set_back(self.back + len(lines))
         self.refresh()
 
     def visible(self) -> list[str]:
-        """The lines in view, oldest first; when scrolled back the last row says so."""
-        height = self.size.height
-        end = len(self.lines) - self.back
-        shown = [self.lines[i] for i in range(max(0, end - height), end)]
-        if self.back and shown:
-            shown[-1] = f"-- {self.back} newer lines below (End) --"
-        return shown
+        """The rows in view, oldest first: lines wrapped to the width, newest (or the one scrolled
+        back to) at the bottom; when scrolled back, the last row says so. Kept until a change."""
+        width, height = max(self.size.width, 1), self.size.height
+        key = (self.added, self.back, width, height)
+        if self._rows is not None and self._rows[0] == key:
+            return self._rows[1]
+        rows: list[str] = []
+        index = len(self.lines) - self.back - 1
+        while index >= 0 and len(rows) < height:
+            line = self.lines[index]
+            rows[:0] = [line[i : i + width] for i in range(0, max(len(line), 1), width)]
+            index -= 1
+        rows = rows[-height:] if height else []
+        if self.back and rows:
+            rows[-1] = f"-- {self.back} newer lines below (End) --"[:width]
+        self._rows = (key, rows)
+        return rows
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
