@@ -9,6 +9,7 @@ with missing cells are dropped (or refused). Every error names the file, line an
 from __future__ import annotations
 
 import csv
+import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,6 +176,9 @@ def _target_task(rows: list[Row], t: int, name: str, forced: str) -> tuple[str, 
             raise DataError(f"{rows[bad].where}, column '{name}': {cells[bad]!r} is not a number, and "
                             "data.task regression needs a numeric target")
         return "regression", ()
+    infinite = next((i for i, n in enumerate(numbers) if n is not None and not math.isfinite(n)), None)
+    if infinite is not None:
+        raise DataError(f"{rows[infinite].where}, column '{name}': {cells[infinite]!r} is not a finite number")
     distinct = set(cells)
     whole = numeric and all(float(n).is_integer() for n in numbers)  # type: ignore[arg-type]
     if forced == "auto" and numeric and not (whole and len(distinct) <= MAX_INTEGER_CLASSES):

@@ -5,6 +5,7 @@ preprocess.json so that `nntui predict` encodes new rows and images exactly as t
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,6 +103,8 @@ def encode_row(schema: TableSchema, row: dict[str, str], where: str) -> list[flo
                 number = float(cell)
             except ValueError:
                 raise DataError(f"{where}, column '{column.name}': {cell!r} is not a number") from None
+            if not math.isfinite(number):  # 'inf', '1e999': the run would only diverge on it
+                raise DataError(f"{where}, column '{column.name}': {cell!r} is not a finite number")
             values.append((number - column.mean) / column.std)
         else:
             if cell not in column.categories:

@@ -132,6 +132,9 @@ CSV_FILES = {
     "duplicate-column": (b"a,a,y\n1,2,0\n3,4,1\n", "'a' appears twice"),
     "giant-field": (b"a,b,y\n1," + b"9" * 200_000 + b",0\n", "not readable as CSV"),
     "one-class": (b"a,b,y\n1,2,x\n3,4,x\n", "one value"),
+    "infinite-feature": (b"a,b,y\n1e999,2,0\n3,4,1\n5,6,0\n", "line 2, column 'a': '1e999' is not a finite"),
+    "infinite-target": (b"a,b,y\n1,2,0.5\n3,4,-inf\n" + b"".join(b"%d,1,%d.5\n" % (i, i) for i in range(30)),
+                        "line 3, column 'y': '-inf' is not a finite"),
     "id-column": (b"name,b,y\n" + b"".join(b"n%d,%d,%d\n" % (i, i, i % 2) for i in range(200)), "'name'"),
 }
 
