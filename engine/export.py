@@ -5,8 +5,9 @@ that it prints nntui's very losses, yet reads like the tutorial's code: the data
 
 This module puts the script together and writes its head (docstring, imports, seed) and its loss
 and optimizer; each other part has a module of its own: export_data (synthetic sets),
-export_table (CSV files), export_model, export_loop, export_results and export_boundary. The
-facts they share are an export_plan.ScriptPlan, and export_text lays their lines out."""
+export_table (CSV files), export_images (image sets, their transforms and DataLoaders; with
+export_shapes), export_model, export_loop, export_results and export_boundary. The facts they
+share are an export_plan.ScriptPlan, and export_text lays their lines out."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ import textwrap
 from pathlib import Path
 
 from engine.catalog import DATASETS
-from engine.config import ConfigError, Problem, RunConfig, validate, warnings
+from engine.config import RunConfig, validate, warnings
 from engine.export_boundary import decision_boundary
 from engine.export_data import data_source, synthetic_blocks
+from engine.export_images import augmented, image_blocks, image_imports, image_words
 from engine.export_loop import training_loop
 from engine.export_model import model_blocks
-from engine.export_plan import synthetic_plan, table_plan
+from engine.export_plan import image_plan, synthetic_plan, table_plan
 from engine.export_results import evaluation, summary
 from engine.export_table import table_blocks, table_imports
 from engine.export_text import WIDTH, call, fit, join
@@ -42,26 +44,11 @@ OPTIMIZERS = {
 
 def export_script(config: RunConfig, title: str = "") -> str:
     """The source of a script that repeats `config`'s run in plain PyTorch; `title` (a preset's
-    name, say) is mentioned in its docstring. Runs it cannot write yet raise ConfigError; CSV
-    files the engine could not train on raise engine.preprocess.DataError, as a run would."""
+    name, say) is mentioned in its docstring. Invalid runs raise ConfigError; data the engine could
+    not train on (a CSV file, an image folder, a missing MNIST) raises engine.preprocess.DataError,
+    as a run would."""
     validate(config)
-    problems = unsupported(config)
-    if problems:
-        raise ConfigError(problems)
     return _Script(config, title).render()
-
-
-def unsupported(config: RunConfig) -> list[Problem]:
-    """What keeps a valid run from being exported: so far, image data and CNNs."""
-    problems = []
-    info = DATASETS.get(config.data.dataset)
-    if info is not None and info.images:
-        names = ", ".join(name for name, i in DATASETS.items() if not i.images)
-        problems.append(Problem("data.dataset", f"export writes the synthetic and CSV data sets only so far "
-                                f"({names}), not the images of '{config.data.dataset}'"))
-    if config.model.kind != "mlp":
-        problems.append(Problem("model.kind", f"export writes MLPs only so far, not '{config.model.kind}'"))
-    return problems
 
 
 class _Script:
@@ -69,8 +56,16 @@ class _Script:
 
     def __init__(self, config: RunConfig, title: str):
         self.config, self.title = config, title
-        self.table = DATASETS[config.data.dataset].source == "table"
-        if self.table:
+        info = DATASETS[config.data.dataset]
+        self.table, self.images = info.source == "table", info.images
+        if self.images:
+            from engine.images import load_images
+
+            images = load_images(config.data)
+            self.plan = image_plan(config, images.spec, len(images.train), len(images.test))
+            self.before_model, self.after_model = image_blocks(self.plan), []
+            self.modules, self.library_imports = image_imports(self.plan)
+        elif self.table:
             from engine.csv_data import load_table
             from engine.task import table_task
 
@@ -78,13 +73,13 @@ class _Script:
             task = table_task(config, table.schema)
             self.plan = table_plan(config, table.schema, task, len(table.X), len(table.X_test))
             self.before_model, self.after_model = table_blocks(self.plan, table.schema), []
-            self.modules, self.torch_imports = table_imports(self.plan)
+            self.modules, self.library_imports = table_imports(self.plan)
             self.target = table.schema.target
         else:
             self.plan = synthetic_plan(config)
             source = data_source(config.data)
             self.before_model, self.after_model = synthetic_blocks(self.plan, source)
-            self.modules, self.torch_imports = [], []
+            self.modules, self.library_imports = [], []
 
     def render(self) -> str:
         plan = self.plan
@@ -100,7 +95,12 @@ class _Script:
         task = {"regression": "regression", "binary": "binary classification",
                 "multiclass": f"{plan.classes}-class classification"}[plan.kind]
         origin = f'nntui\'s "{self.title}" run' if self.title else "an nntui run"
-        if self.table:
+        if self.images:
+            subject = f"{image_words(plan)} ({task})"
+            drawn = "draws" if self.config.data.dataset == "shapes" else "takes"
+            does = f"{drawn} the same pictures, initial weights and batches"
+            needs = "torch and torchvision"
+        elif self.table:
             subject = f"{_file_names(self.config.data.paths)} ({task} of '{self.target}')"
             does = "reads, splits and encodes the same rows, draws the same initial weights"
             needs = "torch and Python's csv module"
@@ -111,20 +111,24 @@ class _Script:
         about = (f"Plain PyTorch, exported from {origin}: on the CPU it {does} and prints the same losses, "
                  f"epoch for epoch, stopping where nntui would if training diverges. It needs nothing but {needs}.")
         model = f"a {net} network" if self.config.model.hidden else "a linear model"
+        if plan.conv_shapes:
+            model = "a CNN"
         return "\n".join([f'"""Train {model} on {subject}.', "", *textwrap.wrap(about, WIDTH), '"""'])
 
     def imports(self) -> str:
+        """The standard modules, then torch and the other libraries, sorted as isort sorts them."""
         modules = sorted(["math", *self.modules])
-        lines = [*(f"import {m}" for m in modules), "", "import torch", "import torch.nn as nn"]
+        libraries = ["import torch", "import torch.nn as nn", "import torch.optim as optim", *self.library_imports]
         if self.plan.functional:
-            lines.append("import torch.nn.functional as F")
-        lines.append("import torch.optim as optim")
-        lines += self.torch_imports
-        return "\n".join(lines)
+            libraries.append("import torch.nn.functional as F")
+        libraries.sort(key=lambda line: (line.startswith("from "), line.split()[1].lower()))
+        return "\n".join([*(f"import {m}" for m in modules), "", *libraries])
 
     def seed(self) -> str:
         train = self.config.train
-        same = "initial weights" if self.table else "data and initial weights"
+        same = "initial weights" if self.table or self.images else "data and initial weights"
+        if self.images and augmented(self.config.data):
+            same += " and augmentation"
         lines = [f"# Seed the random number generator: the same {same} on every run",
                  f"torch.manual_seed({self.config.data.seed})"]
         if self.plan.uses_device:

@@ -1,7 +1,8 @@
-"""The exported script's training loop: Trainer.train_epoch's steps and batches, with the progress
-lines of the tutorial and the session's divergence checks (engine.session), in the engine's order
-and with no more waits for the device than the engine has: one `.item()` per epoch, and a check
-of the weights only where a line is printed."""
+"""The exported script's training loop: Trainer.train_epoch's steps and batches (sliced from the
+tensors, or drawn from a DataLoader for images), with the progress lines of the tutorial and the
+session's divergence checks (engine.session), in the engine's order and with no more waits for
+the device than the engine has: one `.item()` per epoch, and a check of the weights only where a
+line is printed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from engine.export_text import call
 
 def training_loop(plan: ScriptPlan) -> str:
     """`weights_are_finite`, then the loop over the epochs."""
-    loop = _minibatch_loop(plan) if plan.minibatch else _full_batch_loop(plan)
+    if plan.image is not None:
+        loop = _loader_loop(plan)
+    else:
+        loop = _minibatch_loop(plan) if plan.minibatch else _full_batch_loop(plan)
     return _WEIGHTS_ARE_FINITE + "\n\n\n" + loop
 
 
@@ -77,6 +81,28 @@ def _minibatch_loop(plan: ScriptPlan) -> str:
     return "\n".join(lines)
 
 
+def _loader_loop(plan: ScriptPlan) -> str:
+    """Trainer._train_loader_epoch: every batch the DataLoader gives, its loss weighed by its size."""
+    lines = ["# Train: every epoch is one pass over the DataLoader's batches",
+             f"epochs = {plan.config.train.epochs}",
+             "for epoch in range(epochs):",
+             "    model.train()  # training mode",
+             "    epoch_loss, seen = 0.0, 0",
+             "    for inputs, targets in train_loader:"]
+    if plan.uses_device:  # (a blank line straight after the `for` would not survive a formatter)
+        lines += ["        inputs, targets = inputs.to(device), targets.to(device)", ""]
+    lines += [*_step_lines("inputs", "targets", "        ", plan.config.train.clip_grad),
+              "",
+              "        # Sum the loss as a tensor: .item() every batch would wait for the device",
+              "        epoch_loss += loss.detach() * len(inputs)",
+              "        seen += len(inputs)",
+              "    # The epoch's loss: the mean over the pictures it trained on",
+              "    train_loss = (epoch_loss / seen).item()",
+              "",
+              *_log_and_check(plan)]
+    return "\n".join(lines)
+
+
 def _step_lines(inputs: str, targets: str, indent: str, clip: float = 0.0) -> list[str]:
     """The training step, as the engine's Trainer._train_step takes it."""
     lines = ["# Forward pass", f"outputs = model({inputs})", f"loss = criterion(outputs, {targets})", "",
@@ -110,7 +136,7 @@ def _log_and_check(plan: ScriptPlan) -> list[str]:
     period = f"every {every} epochs" if every > 1 else "every epoch"
     epoch_loss = 'f"Epoch [{epoch + 1}/{epochs}], Loss: {train_loss:.4f}'
     if classifier:
-        body = ["_, test_accuracy = evaluate(X_test, y_test)", "print(",
+        body = [f"_, test_accuracy = evaluate({plan.test_data})", "print(",
                 f'    {epoch_loss}, "', '    f"Test Accuracy: {test_accuracy:.2%}"', ")"]
     else:
         body = [f'print({epoch_loss}")']

@@ -1,13 +1,15 @@
-"""The exported script's model: the MLP that engine.model builds, written as an `nn.Module` class
-the way the tutorial writes it (named layers `fc1`, `fc2`, ... and a `forward`), creating its
-layers in the engine's order so that the seed gives the very same initial weights."""
+"""The exported script's model: the MLP that engine.model builds (behind engine.cnn's conv blocks,
+or flattening the pictures, for image runs), written as an `nn.Module` class the way the tutorial
+writes it (named layers `conv1`, `fc1`, `fc2`, ... and a `forward`), creating its layers in the
+engine's order so that the seed gives the very same initial weights."""
 
 from __future__ import annotations
 
 from engine.export_plan import ScriptPlan
-from engine.export_text import list_literal, units
+from engine.export_text import call, list_literal, units
 
-NAMED_LAYERS_UP_TO = 3  # hidden layers written as fc1, fc2, ...; deeper networks use a ModuleList
+NAMED_LAYERS_UP_TO = 3  # layers written as fc1, fc2, ... (conv1, ...); deeper networks use a ModuleList
+ORDER_COMMENT = "        # Layers are created in order: the seed then gives the same initial weights"
 
 ACTIVATIONS = {  # activation name -> (call on x, its name in comments)
     "relu": ("torch.relu({})", "ReLU"),
@@ -30,27 +32,29 @@ def network(plan: ScriptPlan) -> str:
     cfg = plan.config.model
     sizes = plan.sizes
     ins, *hidden, outs = sizes
-    call, act_name = ACTIVATIONS[cfg.activation]
-    shape = " -> ".join([f"{ins} inputs", *_hidden_words(hidden, act_name),
+    activation, act_name = ACTIVATIONS[cfg.activation]
+    shape = " -> ".join([*_input_words(plan), *_hidden_words(hidden, act_name),
                          units(outs, "output") + _output_note(plan)])
     head = [f"# The network: {shape}", "class Net(nn.Module):", "    def __init__(self):",
             "        super().__init__()"]
+    convolutions, pictures = _conv_blocks(plan)
     if not hidden:
-        init = [f"        self.linear = nn.Linear({ins}, {outs})  # {units(ins, 'input')} -> {units(outs, 'output')}"]
+        ins_words = _features(plan) if plan.image else units(ins, "input")
+        init = [f"        self.linear = nn.Linear({ins}, {outs})  # {ins_words} -> {units(outs, 'output')}"]
         body = [_output_line(plan, "self.linear(x)")]
     elif len(hidden) <= NAMED_LAYERS_UP_TO:
-        init = ["        # Layers are created in order: the seed then gives the same initial weights"]
+        init = [ORDER_COMMENT]
         widths = list(zip(sizes, sizes[1:]))
         for i, (a, b) in enumerate(widths, start=1):
             if i == len(widths):
                 what = _output_layer_note(plan)
             else:
-                what = f"{a} input features -> {b} hidden units" if i == 1 else f"{a} -> {b} hidden units"
+                what = f"{_features(plan)} -> {b} hidden units" if i == 1 else f"{a} -> {b} hidden units"
             init.append(f"        self.fc{i} = nn.Linear({a}, {b})  # {what}")
         body = []
         for i in range(1, len(widths)):
             note = f"  # {act_name} activation" if i == 1 else ""
-            body.append(f"        x = {call.format(f'self.fc{i}(x)')}{note}")
+            body.append(f"        x = {activation.format(f'self.fc{i}(x)')}{note}")
         body.append(_output_line(plan, f"self.fc{len(widths)}(x)"))
     else:
         same = len(set(hidden)) == 1
@@ -61,11 +65,69 @@ def network(plan: ScriptPlan) -> str:
                 "        pairs = zip(sizes[:-1], sizes[1:], strict=True)  # (inputs, outputs) of each",
                 "        self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in pairs)",
                 f"        self.out = nn.Linear({hidden[-1]}, {outs})  # {_output_layer_note(plan)}"]
-        body = ["        for layer in self.hidden:", f"            x = {call.format('layer(x)')}",
+        body = ["        for layer in self.hidden:", f"            x = {activation.format('layer(x)')}",
                 _output_line(plan, "self.out(x)")]
+    if convolutions:  # the comment on creating the layers in order stays first
+        lead = init.pop(0) if init[0] == ORDER_COMMENT else ORDER_COMMENT
+        init = [lead, *convolutions, *init]
     last = body.pop()
     body += [last.replace("x = ", "return ", 1)] if last.startswith("        x = self.") else [last, "        return x"]
-    return "\n".join([*head, *init, "", "    def forward(self, x):", *body])
+    return "\n".join([*head, *init, "", "    def forward(self, x):", *pictures, *body])
+
+
+def _conv_blocks(plan: ScriptPlan) -> tuple[list[str], list[str]]:
+    """An image model's lines before its linear layers: in __init__, a CNN's convolutions and
+    pooling; in forward, the conv blocks, then the pictures flattened into rows."""
+    if plan.image is None:
+        return [], []
+    shapes = plan.conv_shapes
+    if not shapes:
+        size = _size(plan.image.shape)
+        return [], [f"        x = torch.flatten(x, 1)  # each {size} picture -> a row of {plan.features} values"]
+    init = ["        # Conv blocks: a 3x3 convolution (padding 1 keeps the size), ReLU, then 2x2 max "
+            "pooling, which halves the size"]
+    channels = [c for c, _, _ in shapes]
+    if len(shapes) - 1 <= NAMED_LAYERS_UP_TO:
+        for i, ((a, h, w), b) in enumerate(zip(shapes, channels[1:]), start=1):
+            init.append(f"        self.conv{i} = nn.Conv2d({a}, {b}, kernel_size=3, padding=1)"
+                        f"  # {a}x{h}x{w} -> {b}x{h}x{w}")
+        forward = [f"        x = self.pool(torch.relu(self.conv{i}(x)))  # -> {_size(shape)}"
+                   for i, shape in enumerate(shapes[1:], start=1)]
+    else:
+        init += [list_literal(channels, "channels = ", " " * 8),
+                 "        pairs = zip(channels[:-1], channels[1:], strict=True)  # (in, out) of each block",
+                 call("self.convs = ", "nn.ModuleList",
+                      ["nn.Conv2d(a, b, kernel_size=3, padding=1) for a, b in pairs"], " " * 8)]
+        forward = ["        for conv in self.convs:", "            x = self.pool(torch.relu(conv(x)))"]
+    init.append("        self.pool = nn.MaxPool2d(2)  # has no weights: one serves every block")
+    flat = f"        x = torch.flatten(x, 1)  # {_size(shapes[-1])} feature maps -> a row of {plan.features}"
+    return init, [*forward, flat]
+
+
+def _size(shape: tuple[int, int, int]) -> str:
+    return "x".join(map(str, shape))
+
+
+def _input_words(plan: ScriptPlan) -> list[str]:
+    """The model's input in its comment: "2 inputs", "1x28x28 pictures, 784 values each", or a
+    CNN's pictures and conv blocks."""
+    if plan.image is None:
+        return [f"{plan.features} inputs"]
+    pictures = f"{_size(plan.image.shape)} pictures"
+    shapes = plan.conv_shapes
+    if not shapes:
+        return [f"{pictures} ({plan.features} values each)"]
+    channels = [str(c) for c, _, _ in shapes[1:]]
+    blocks = f"conv blocks of {', '.join(channels)} channels" if len(channels) > 1 else \
+        f"a conv block of {channels[0]} channels"
+    return [pictures, blocks, f"{_size(shapes[-1])} = {plan.features} features"]
+
+
+def _features(plan: ScriptPlan) -> str:
+    """What the first linear layer takes, in its comment."""
+    if plan.conv_shapes:
+        return f"{plan.features} features"
+    return f"{plan.features} {'pixel values' if plan.image else 'input features'}"
 
 
 def _output_layer_note(plan: ScriptPlan) -> str:

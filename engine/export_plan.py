@@ -1,7 +1,7 @@
 """What a run decides about its exported script, worked out once from the configuration (and, for
-a CSV run, from the table the engine reads): what the outputs mean, the layer sizes, how many rows
-train and test, batching, threads and device. The writers of the script's parts read these facts
-instead of each deriving them again."""
+a CSV or image run, from the data the engine reads): what the outputs mean, the layer sizes, how
+many samples train and test, batching, threads and device. The writers of the script's parts read
+these facts instead of each deriving them again."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from engine.catalog import DATASETS
 from engine.config import RunConfig
 from engine.datasets import test_size
-from engine.preprocess import TableSchema
+from engine.preprocess import ImageSpec, TableSchema
 from engine.task import Task, task_for
 from engine.trainer import SMALL_WORK
 
@@ -22,10 +22,11 @@ class ScriptPlan:
     config: RunConfig
     kind: str  # "regression" | "binary" | "multiclass", as engine.task.Task has it
     classes: int  # 0 for regression
-    features: int  # inputs per sample
+    features: int  # inputs per sample to the linear layers (a CNN's: the flattened feature maps)
     n_train: int  # training samples
     n_test: int  # test samples; 0: no test set
     boundary: bool  # a 2-D classifier on synthetic data: the script prints its decision boundary
+    image: ImageSpec | None = None  # image runs: the pictures as the model takes them, served by DataLoaders
 
     @property
     def outputs(self) -> int:
@@ -35,6 +36,30 @@ class ScriptPlan:
     def sizes(self) -> list[int]:
         """Inputs, hidden layer widths, outputs."""
         return [self.features, *self.config.model.hidden, self.outputs]
+
+    @property
+    def conv_shapes(self) -> list[tuple[int, int, int]]:
+        """A CNN's (channels, height, width): its input, then the output of each conv block (a 3x3
+        convolution keeps the size, the 2x2 max pooling halves it); [] for other models."""
+        if self.image is None or self.config.model.kind != "cnn":
+            return []
+        shapes = [self.image.shape]
+        for channels in self.config.model.channels:
+            _, height, width = shapes[-1]
+            shapes.append((channels, height // 2, width // 2))
+        return shapes
+
+    @property
+    def parameters(self) -> int:
+        """Weights and biases, as engine.model.parameter_count counts them."""
+        linear = sum((a + 1) * b for a, b in zip(self.sizes, self.sizes[1:]))
+        channels = [shape[0] for shape in self.conv_shapes]
+        return linear + sum((a * 3 * 3 + 1) * b for a, b in zip(channels, channels[1:]))
+
+    @property
+    def test_data(self) -> str:
+        """What `evaluate` is called on for the test set."""
+        return "test_loader" if self.image is not None else "X_test, y_test"
 
     @property
     def model_first(self) -> bool:
@@ -53,8 +78,7 @@ class ScriptPlan:
     @property
     def one_thread(self) -> bool:
         """The engine trains small networks on one CPU thread (threads change the sums' order)."""
-        parameters = sum((a + 1) * b for a, b in zip(self.sizes, self.sizes[1:]))
-        return parameters * (self.config.data.batch_size or self.n_train) < SMALL_WORK
+        return self.parameters * (self.config.data.batch_size or self.n_train) < SMALL_WORK
 
     @property
     def functional(self) -> bool:
@@ -79,3 +103,16 @@ def synthetic_plan(config: RunConfig) -> ScriptPlan:
 def table_plan(config: RunConfig, schema: TableSchema, task: Task, n_train: int, n_test: int) -> ScriptPlan:
     """The plan of a CSV run, once the engine has read the table (nntui draws no boundary for tables)."""
     return ScriptPlan(config, task.kind, task.classes, schema.features, n_train, n_test, boundary=False)
+
+
+def image_plan(config: RunConfig, spec: ImageSpec, n_train: int, n_test: int) -> ScriptPlan:
+    """The plan of an image run, once the engine has loaded its data set (always multi-class)."""
+    import torch
+
+    from engine.cnn import build_image_model
+
+    task = Task("multiclass", config.train.loss, config.model.output_activation, len(spec.labels))
+    with torch.device("meta"):  # the engine's own checks of the model, without drawing a weight
+        model = build_image_model(config.model, spec.shape, task.output_units(config.model.outputs))
+    features = next(layer.in_features for layer in model if isinstance(layer, torch.nn.Linear))
+    return ScriptPlan(config, task.kind, task.classes, features, n_train, n_test, boundary=False, image=spec)

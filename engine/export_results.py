@@ -1,6 +1,7 @@
 """What the exported script reports about its model: class probabilities and the test evaluation
-(as engine.task and Trainer.evaluate compute them), and the closing summary whose final training
-loss is the number the tests compare with nntui's."""
+(as engine.task and Trainer.evaluate compute them, over the test tensors or, for images, the test
+DataLoader), and the closing summary whose final training loss is the number the tests compare
+with nntui's."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ def evaluation(plan: ScriptPlan) -> str:
     what = "one column per class" if plan.kind == "multiclass" else "P(class 0) and P(class 1)"
     blocks = ["def class_probabilities(outputs):\n"
               f'    """The model\'s outputs as class probabilities: {what}."""\n' + _probabilities(plan)]
-    if plan.n_test:
+    if plan.n_test and plan.image is not None:
+        blocks.append(_EVALUATE_LOADER.format(to_device="            inputs, labels = inputs.to(device), "
+                                              "labels.to(device)\n" if plan.uses_device else ""))
+    elif plan.n_test:
         blocks.append("def evaluate(X, y):\n"
                       '    """Loss and accuracy of the model on (X, y), without training it."""\n'
                       "    model.eval()  # evaluation mode\n"
@@ -34,6 +38,22 @@ def evaluation(plan: ScriptPlan) -> str:
                       f"        accuracy = (predicted == {labels}).sum().item() / len(y)\n"
                       "    return loss, accuracy")
     return "\n\n\n".join(blocks)
+
+
+_EVALUATE_LOADER = '''\
+def evaluate(loader):
+    """Loss and accuracy of the model over a DataLoader's batches, without training it."""
+    model.eval()  # evaluation mode
+    loss_sum, correct = 0.0, 0
+    with torch.no_grad():  # no gradients needed
+        for inputs, labels in loader:
+{to_device}            outputs = model(inputs)
+            # Each batch's mean loss, weighed by its size; summed on the device, read once
+            loss_sum += criterion(outputs, labels) * len(inputs)
+            predicted = class_probabilities(outputs).argmax(dim=1)
+            correct += (predicted == labels).sum()
+    n = len(loader.dataset)
+    return loss_sum.item() / n, correct.item() / n'''
 
 
 def _probabilities(plan: ScriptPlan) -> str:
@@ -61,7 +81,7 @@ def summary(plan: ScriptPlan) -> str:
         lines += ["", "# Evaluate on the test set", "test_loss = evaluate(X_test, y_test)",
                   'print(f"Test loss: {test_loss:.4f}")']
     elif plan.n_test:
-        lines += ["", "# Evaluate on the test set", "test_loss, test_accuracy = evaluate(X_test, y_test)",
+        lines += ["", "# Evaluate on the test set", f"test_loss, test_accuracy = evaluate({plan.test_data})",
                   'print(f"Test loss: {test_loss:.4f}, Test accuracy: {test_accuracy:.2%}")']
     if plan.config.data.dataset == "linear" and not plan.config.model.hidden:
         lines += ["", "# The learned parameters, next to the true ones",

@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 from torch.utils.data import Dataset
 
 SHAPE_SIZE = 28
+PIXEL_NOISE = 20.0  # the standard deviation of the noise added to every pixel (0 to 255)
 
 
 class ShapesDataset(Dataset):
@@ -20,7 +21,7 @@ class ShapesDataset(Dataset):
     classes = ("circle", "square", "triangle", "cross")
 
     def __init__(self, n: int, seed: int, transform: Callable[[Image.Image], Any] | None = None,
-                 noise: float = 20.0):
+                 noise: float = PIXEL_NOISE):
         rng = np.random.default_rng(seed)
         self.transform = transform
         self.targets = [i % len(self.classes) for i in range(n)]

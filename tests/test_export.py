@@ -1,9 +1,11 @@
 """`nntui export` writes a plain PyTorch script that repeats nntui's run to the last digit.
 
 Each exported script runs with `python` in a separate process; what it prints is compared with
-what the engine reports for the same configuration, on the CPU: every synthetic preset, variants
-that use the options no preset does, CSV runs on tables the tests write (classification and
-regression, one file and two), and runs that diverge, which the script stops where nntui does."""
+what the engine reports for the same configuration, on the CPU: every preset (the image one cut
+short), variants that use the options no preset does (augmentation, an MLP on pictures, a deep
+CNN, worker processes), CSV runs on tables the tests write (classification and regression, one
+file and two), image runs on an ImageFolder of PNGs and on MNIST and Fashion-MNIST files the
+tests write, and runs that diverge, which the script stops where nntui does."""
 
 from __future__ import annotations
 
@@ -19,12 +21,16 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from engine.config import ConfigError, RunConfig, with_values
+from engine.catalog import DATASETS
+from engine.config import RunConfig, with_values
 from engine.events import RunStarted, Snapshot
-from engine.export import export_script, unsupported
+from engine.export import export_script
 from engine.export_boundary import BOUNDARY_SIZE
+from engine.preprocess import DataError
 from engine.presets import PRESETS, preset_config
+from engine.trainer import SMALL_WORK
 from tests.helpers import train
+from tests.test_images import make_folder, write_idx
 from tui.cli_data import TABLE_START
 from tui.cli_export import register
 from tui.headless import epoch_line
@@ -33,7 +39,9 @@ from tui.render.boundary_text import boundary_lines
 ROOT = Path(__file__).resolve().parent.parent
 
 # Presets whose full run takes more than a second or two are cut short; the rest run in full.
-SHORTER = {"linreg": 300, "xor": 30, "moons": 30, "spiral": 20, "blobs": 20}
+SHORTER = {"linreg": {"train.epochs": 300}, "xor": {"train.epochs": 30}, "moons": {"train.epochs": 30},
+           "spiral": {"train.epochs": 20}, "blobs": {"train.epochs": 20},
+           "shapes": {"data.samples": 160, "train.epochs": 2}}
 
 # Options no preset uses, so that every part of the script generator runs at least once.
 VARIANTS = {
@@ -57,17 +65,21 @@ VARIANTS = {
     "xor-clipped-gradients": ("xor", {"train.clip_grad": 0.5, "train.epochs": 8, "train.log_interval": 2}),
     "random-minibatches-l1": ("simple-nn", {
         "data.batch_size": 4, "train.loss": "l1", "data.samples": 30, "train.epochs": 20, "train.log_interval": 5}),
+    "shapes-augmented-mlp": ("shapes", {
+        "model.kind": "mlp", "model.hidden": [16], "data.hflip": True, "data.rotation": 20.0, "data.samples": 120,
+        "data.batch_size": 16, "data.drop_last": True, "train.optimizer": "sgd", "train.momentum": 0.9,
+        "train.epochs": 3}),
+    "shapes-deep-cnn-cropped-workers": ("shapes", {
+        "model.channels": [4, 4, 4, 4], "model.hidden": [], "data.resize": 32, "data.resized_crop": True,
+        "data.normalize": False, "data.num_workers": 2, "data.shuffle": False, "data.batch_size": 0,
+        "data.samples": 64, "data.test_fraction": 0.0, "train.device": "cpu", "train.clip_grad": 1.0,
+        "train.epochs": 2}),
 }
 
 
-# Presets on data that export cannot write yet (images; issue 4): refused, see the last test.
-EXPORTABLE = [name for name in PRESETS if not unsupported(preset_config(name))]
-
-
 def configs() -> dict[str, RunConfig]:
-    """Every exportable preset (some cut short) and every variant, by test id."""
-    found = {name: with_values(preset_config(name), {"train.epochs": SHORTER[name]}) if name in SHORTER
-             else preset_config(name) for name in EXPORTABLE}
+    """Every preset (some cut short) and every variant, by test id."""
+    found = {name: with_values(preset_config(name), SHORTER.get(name, {})) for name in PRESETS}
     for name, (preset, values) in VARIANTS.items():
         found[name] = with_values(preset_config(preset), values)
     return found
@@ -91,11 +103,10 @@ def printed(process: subprocess.Popen) -> list[str]:
     return stdout.splitlines()
 
 
-def test_every_synthetic_preset_is_covered_and_one_runs_in_full() -> None:
-    """The cases include every preset on synthetic data, and at least one at its full length."""
-    assert {"linreg", "circle", "sequential", "simple-nn", "xor", "moons", "spiral", "blobs"} <= set(EXPORTABLE)
-    assert set(EXPORTABLE) <= set(CONFIGS)
-    assert any(CONFIGS[name] == preset_config(name) for name in EXPORTABLE)
+def test_every_preset_is_covered_and_one_runs_in_full() -> None:
+    """The cases include every preset, images too, and at least one at its full length."""
+    assert "shapes" in PRESETS and set(PRESETS) <= set(CONFIGS)
+    assert any(CONFIGS[name] == preset_config(name) for name in PRESETS)
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))
@@ -106,11 +117,15 @@ def test_exported_script_repeats_the_run(name: str, tmp_path: Path) -> None:
 
 def assert_script_repeats(config: RunConfig, name: str, tmp_path: Path) -> None:
     """Run the exported script and the engine side by side and compare what they report."""
-    script = start_script(export_script(config, name), tmp_path)  # runs while the engine trains
+    source = export_script(config, name)
+    script = start_script(source, tmp_path)  # runs while the engine trains
     recorder = train(config, boundary_size=BOUNDARY_SIZE)
     end = recorder.end
     lines = printed(script)
 
+    started = recorder.of(RunStarted)[0]  # the engine's threads: one for small work, as the script has it
+    one_thread = started.parameter_count * (config.data.batch_size or started.train_samples) < SMALL_WORK
+    assert ("torch.set_num_threads(1)" in source) == one_thread
     assert [line for line in lines if line.startswith("Epoch [")] == [
         epoch_line(e) for e in recorder.epochs if e.logged]
     final = [float(m[1]) for line in lines if (m := re.fullmatch(r"Final train loss: (\S+)", line))]
@@ -134,8 +149,12 @@ def assert_script_repeats(config: RunConfig, name: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_exported_script_is_clean_standalone_python(name: str, tmp_path: Path) -> None:
-    """The script compiles, passes ruff's checks and formatter, and imports only torch and math."""
-    assert_clean_standalone(export_script(CONFIGS[name], name), tmp_path, {"torch", "math"})
+    """The script compiles, passes ruff's checks and formatter, and imports only torch and math
+    (image runs: torchvision too, and numpy and Pillow to draw the shapes)."""
+    config = CONFIGS[name]
+    allowed = {"torch", "math", "torchvision", "numpy", "PIL"} if DATASETS[config.data.dataset].images else \
+        {"torch", "math"}
+    assert_clean_standalone(export_script(config, name), tmp_path, allowed)
 
 
 def assert_clean_standalone(source: str, tmp_path: Path, allowed: set[str]) -> None:
@@ -231,6 +250,52 @@ def test_exported_csv_script_is_clean_standalone_python(name: str, tmp_path: Pat
     assert_clean_standalone(export_script(csv_config(name)), tmp_path, {"torch", "math", "csv"})
 
 
+# -- image files -------------------------------------------------------------------------------
+
+# Runs on the pictures of `write_pictures` in the working folder, which is also the home folder:
+# options on top of the shapes preset, as `nntui run --images` starts.
+IMAGE_FILE_RUNS = {
+    "images-folder-augmented": {
+        "data.dataset": "images", "data.images": "pics", "data.test_fraction": 0.25, "data.batch_size": 4,
+        "data.hflip": True, "data.resized_crop": True, "model.channels": [4], "model.hidden": [8],
+        "train.epochs": 3},
+    "mnist-first-samples-from-home": {
+        "data.dataset": "mnist", "data.data_root": "~", "data.samples": 16, "data.batch_size": 8,
+        "model.channels": [4], "model.hidden": [8], "train.optimizer": "rmsprop", "train.epochs": 3},
+    "fashion-mnist-mlp-no-test-set": {
+        "data.dataset": "fashion-mnist", "data.data_root": ".", "data.test_fraction": 0.0, "data.samples": 20,
+        "model.kind": "mlp", "model.hidden": [8, 8], "data.batch_size": 5, "data.rotation": 10.0,
+        "train.epochs": 2},
+}
+
+
+@pytest.fixture
+def pictures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working and home folder holding an ImageFolder tree of PNGs (two classes) and tiny MNIST
+    and Fashion-MNIST files as torchvision reads them (fewer than the MNIST run asks for)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))  # the engine and the script expand ~ to it
+    make_folder(tmp_path / "pics", per_class=8)
+    for name in ("MNIST", "FashionMNIST"):
+        write_idx(tmp_path / name / "raw", "train", [i % 10 for i in range(14)])
+        write_idx(tmp_path / name / "raw", "t10k", [i % 10 for i in range(6)])
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", list(IMAGE_FILE_RUNS))
+def test_exported_image_file_script_repeats_the_run(name: str, pictures: Path) -> None:
+    """A script exported from an ImageFolder or MNIST run reads the pictures through torchvision,
+    from the folders as given, and prints nntui's losses exactly."""
+    assert_script_repeats(with_values(preset_config("shapes"), IMAGE_FILE_RUNS[name]), name, pictures)
+
+
+@pytest.mark.parametrize("name", list(IMAGE_FILE_RUNS))
+def test_exported_image_file_script_is_clean_standalone_python(name: str, pictures: Path) -> None:
+    """An image file script compiles, passes ruff, and imports only torch, torchvision, math and os."""
+    source = export_script(with_values(preset_config("shapes"), IMAGE_FILE_RUNS[name]))
+    assert_clean_standalone(source, pictures, {"torch", "torchvision", "math", "os"})
+
+
 # -- divergence ---------------------------------------------------------------------------------
 
 DIVERGING = {
@@ -323,14 +388,26 @@ def test_export_rejects_a_bad_option_with_usage_exit(cli: typer.Typer) -> None:
     assert "--lr" in result.stderr and "import torch" not in result.stdout
 
 
-def test_export_refuses_runs_it_cannot_write_yet(cli: typer.Typer) -> None:
-    """Image data and CNNs are refused with exit 2 naming the option."""
-    for name in set(PRESETS) - set(EXPORTABLE):
-        with pytest.raises(ConfigError, match="only so far"):
-            export_script(preset_config(name))
-    result = CliRunner().invoke(cli, ["export", "--preset", "blobs", "--dataset", "shapes", "--kind", "cnn"])
-    assert result.exit_code == 2
-    assert "--dataset" in result.stderr and "--kind" in result.stderr and not result.stdout
+def test_export_command_writes_an_image_run(cli: typer.Typer, tmp_path: Path) -> None:
+    """`export --images DIR` writes the ImageFolder run that `run` would train (the shapes preset's
+    CNN); a folder that is not there exits 2 naming it, as a run would."""
+    make_folder(tmp_path / "pics")
+    result = CliRunner().invoke(cli, ["export", "--images", str(tmp_path / "pics"), "--epochs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "datasets.ImageFolder(folder" in result.stdout and "nn.Conv2d(3, 8" in result.stdout
+    assert result.stdout == export_script(with_values(preset_config("shapes"), {
+        "data.dataset": "images", "data.images": str(tmp_path / "pics"), "train.epochs": 2}))
+
+    missing = CliRunner().invoke(cli, ["export", "--images", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2
+    assert "nowhere: no such folder" in missing.stderr and not missing.stdout
+
+
+def test_export_refuses_an_image_run_the_engine_would_refuse() -> None:
+    """What a run refuses, export refuses alike: conv blocks that halve the pictures below a pixel."""
+    config = with_values(preset_config("shapes"), {"model.channels": [4] * 5})
+    with pytest.raises(DataError, match="5 conv blocks halve 28x28 images below one pixel"):
+        export_script(config)
 
 
 def test_export_command_writes_a_csv_run(cli: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
             script = _script(resolve_config(preset, config, overrides), preset or "")
         except ConfigError as err:
             raise fail(describe(err, set(overrides))) from None
-        except DataError as err:  # the CSV files as a run would refuse them, naming file, line and column
+        except DataError as err:  # the data (CSV files, image folders) as a run would refuse it
             raise fail(str(err)) from None
         if output is None:
             typer.echo(script, nl=False)
