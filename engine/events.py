@@ -60,8 +60,9 @@ class BoundaryGrid:
 @dataclass(frozen=True)
 class ImageReport:
     """Image classifiers: the test set's confusion matrix at its last evaluation, and a few fixed
-    test images with the model's current guess for each. Pixels are grey levels from 0 (black) to 1,
-    at most 28x28, so a view can draw them without knowing the data set's normalisation."""
+    test images with the model's current guess for each (no images for a table's classes). Pixels
+    are grey levels from 0 (black) to 1, at most 28x28, so a view can draw them without knowing the
+    data set's normalisation."""
 
     epoch: int  # the epoch whose test evaluation counted `confusion`
     confusion: list[list[int]]  # [true class][predicted class] counts over the whole test set

@@ -116,3 +116,24 @@ async def test_a_pipe_for_a_csv_file_is_refused_not_waited_on(tmp_path: Path):
     async with app.run_test(size=(100, 40)) as pilot:
         form = await header_read(pilot, app)
         assert "pipe.csv: not a regular file" in error_text(form, "data.paths")
+
+
+@run_async
+async def test_a_csv_classifier_shows_its_confusion_matrix(tmp_path: Path):
+    """A table's classes have no 2-D boundary to draw: the Results view shows the test rows'
+    confusion matrix (once a 'no predictions yet' regression plot)."""
+    from tests.tui.conftest import settle
+    from tui.render.image_report import report_text
+    from tui.widgets.output_view import OutputView
+
+    path = tmp_path / "many.csv"
+    path.write_text("a,b,c,kind\n" + "".join(f"{i % 7},{i % 5},{i % 3},{'xy'[i % 2]}\n" for i in range(60)))
+    app = csv_app([str(path)], "kind")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("space")
+        await settle(pilot, app)
+        output = app.query_one(OutputView)
+        assert str(app.query_one("#output").label) == "Results"
+        report = output.snapshot.images
+        assert report is not None and sum(map(sum, report.confusion)) == output.started.test_samples
+        assert "true\\guess" in report_text(report, output.started.labels, 60, 20).plain

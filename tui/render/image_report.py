@@ -98,6 +98,9 @@ def report_text(report: ImageReport, labels: Sequence[str], width: int, height: 
     table = confusion_table(report.confusion, labels, width, color, ascii_only)
     short = accuracy_list(report.confusion, labels, width)
     parts = [title]
+    if not report.pixels:  # a table's classes: nothing to picture
+        fits = table is not None and len(table.plain.splitlines()) < height
+        return Text("\n", end="").join([title, table if fits else short])
     for body in ([table] if table is not None else []) + [short]:
         used = 1 + len(body.plain.splitlines()) + 1
         if used + MIN_STRIP <= height:

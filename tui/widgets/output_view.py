@@ -45,6 +45,8 @@ class OutputView(Static):
     def title(config: RunConfig) -> str:
         """The view's tab label for a configuration's data."""
         info = DATASETS[config.data.dataset]
+        if info.kind == "table":  # a fit or a confusion matrix: the target column decides
+            return "Results"
         return "Images" if info.images else "Fit" if info.kind == "regression" else "Boundary"
 
     def begin(self, started: RunStarted) -> None:
