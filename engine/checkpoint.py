@@ -5,6 +5,7 @@ reads them. A bad file is refused with a message naming it and what is wrong."""
 from __future__ import annotations
 
 import pickle
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,12 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     if not file.is_file():
         raise CheckpointError(f"{file}: no checkpoint here (expected a file written by --save)")
     try:
-        state = torch.load(file, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # torch warns about a foreign pickle's protocol before refusing it
+            warnings.simplefilter("ignore")
+            state = torch.load(file, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, zipfile.BadZipFile, EOFError, RuntimeError, OSError, ValueError) as err:
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        # torch's first line; its advice to load with weights_only=False would run the file's code
+        reason = str(err).splitlines()[0].split(". ")[0] if str(err) else type(err).__name__
         raise CheckpointError(f"{file}: not a readable checkpoint (corrupt, truncated or foreign: {reason})") from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CheckpointError(f"{file}: not an nntui checkpoint")

@@ -230,7 +230,6 @@ CHECKPOINTS = {
 }
 
 
-@pytest.mark.filterwarnings("ignore:Detected pickle protocol")  # torch's note on the malicious pickle
 @pytest.mark.parametrize("name", CHECKPOINTS)
 def test_a_bad_checkpoint_is_refused_and_the_run_folder_kept(name: str, saved_run: Path, tmp_path: Path) -> None:
     folder = tmp_path / "run"

@@ -101,7 +101,8 @@ def run_command(
     config: ConfigOption = None,
     data: DataOption = None,
     json_lines: Annotated[bool, typer.Option("--json", help="one JSON object per logged epoch, then a summary")] = False,
-    save: Annotated[Optional[Path], typer.Option("--save", help="write config.toml, metrics.csv and model.pt here",
+    save: Annotated[Optional[Path], typer.Option("--save", help="write the run here (config.toml, metrics.csv, model.pt, "
+                                                 "checkpoint.pt, preprocess.json)",
                                                  show_default=False)] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="let --save replace an earlier run's files")] = False,
     plot: Annotated[bool, typer.Option("--plot", help="end with a loss chart")] = False,

@@ -193,7 +193,7 @@ def _save(session: TrainingSession, directory: str, err: TextIO) -> list[str]:
 def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapshot | None,
                   ascii_only: bool = False) -> list[str]:
     """The closing summary: status, final losses, and the learned parameters or the boundary."""
-    lines = [f"Run {end.status} after {end.epoch} epochs."]
+    lines = [f"Run {end.status} after {end.epoch} epoch{'' if end.epoch == 1 else 's'}."]
     if end.message:
         lines.append(f"Diverged: {end.message}")
     parts = []

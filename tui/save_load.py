@@ -42,14 +42,14 @@ def save_dialog(app: NNTuiApp) -> None:
             app.run_worker(lambda: app.session.save(path), thread=True, exit_on_error=False, group="save",
                            name=path)
 
-    title = "Save config.toml, metrics.csv and model.pt into this folder:"
+    title = "Save the run (config, metrics, model, checkpoint, preprocessing) into this folder:"
     app.push_screen(PathDialog(title, default_save_folder(app.session.config), "Save", check), save)
 
 
 def report_worker(app: NNTuiApp, worker: Worker) -> None:
     """Say whether a save or an export worked; a failure is a notice, not a crash."""
     if worker.group == "save" and worker.state == WorkerState.SUCCESS:
-        app.notify(f"Saved config.toml, metrics.csv and model.pt in {worker.name}", title="Saved")
+        app.notify(f"Saved {', '.join(path.name for path in worker.result)} in {worker.name}", title="Saved")
     elif worker.group == "save" and worker.state == WorkerState.ERROR:
         app.notify(f"Cannot save to {worker.name}: {worker.error}", title="Save failed", severity="error")
     elif worker.group == "export" and worker.state == WorkerState.SUCCESS:
