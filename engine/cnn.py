@@ -6,6 +6,7 @@ from __future__ import annotations
 from torch import nn
 
 from engine.config import ModelConfig
+from engine.layer_sizes import KERNEL, conv_shapes
 from engine.model import build_mlp
 from engine.preprocess import DataError
 
@@ -15,12 +16,13 @@ def build_image_model(cfg: ModelConfig, shape: tuple[int, int, int], outputs: in
     channels, height, width = shape
     if cfg.kind != "cnn":
         return nn.Sequential(nn.Flatten(), *build_mlp(cfg, channels * height * width, outputs))
+    shapes = conv_shapes(shape, cfg.channels)
+    if shapes is None:
+        raise DataError(f"model.channels: {len(cfg.channels)} conv blocks halve {shape[1]}x{shape[2]} "
+                        "images below one pixel; use fewer blocks or a larger data.resize")
     layers: list[nn.Module] = []
-    for size in cfg.channels:
-        if height < 2 or width < 2:
-            raise DataError(f"model.channels: {len(cfg.channels)} conv blocks halve {shape[1]}x{shape[2]} "
-                            "images below one pixel; use fewer blocks or a larger data.resize")
-        layers += [nn.Conv2d(channels, size, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
-        channels, height, width = size, height // 2, width // 2
+    for before, (size, _, _) in zip([shape, *shapes], shapes):
+        layers += [nn.Conv2d(before[0], size, kernel_size=KERNEL, padding=KERNEL // 2), nn.ReLU(), nn.MaxPool2d(2)]
+    channels, height, width = shapes[-1] if shapes else shape
     layers.append(nn.Flatten())
     return nn.Sequential(*layers, *build_mlp(cfg, channels * height * width, outputs))

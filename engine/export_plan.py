@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from engine.catalog import DATASETS
 from engine.config import RunConfig
 from engine.datasets import test_size
+from engine.layer_sizes import conv_shapes, output_units, parameter_count
 from engine.preprocess import ImageSpec, TableSchema
 from engine.task import Task, task_for
 from engine.trainer import SMALL_WORK
@@ -30,7 +31,7 @@ class ScriptPlan:
 
     @property
     def outputs(self) -> int:
-        return self.config.model.outputs or (self.classes if self.config.train.loss == "cross_entropy" else 1)
+        return output_units(self.config.model.outputs, self.config.train.loss, self.classes)
 
     @property
     def sizes(self) -> list[int]:
@@ -43,18 +44,14 @@ class ScriptPlan:
         convolution keeps the size, the 2x2 max pooling halves it); [] for other models."""
         if self.image is None or self.config.model.kind != "cnn":
             return []
-        shapes = [self.image.shape]
-        for channels in self.config.model.channels:
-            _, height, width = shapes[-1]
-            shapes.append((channels, height // 2, width // 2))
-        return shapes
+        return [self.image.shape, *(conv_shapes(self.image.shape, self.config.model.channels) or [])]
 
     @property
     def parameters(self) -> int:
         """Weights and biases, as engine.model.parameter_count counts them."""
-        linear = sum((a + 1) * b for a, b in zip(self.sizes, self.sizes[1:]))
-        channels = [shape[0] for shape in self.conv_shapes]
-        return linear + sum((a * 3 * 3 + 1) * b for a, b in zip(channels, channels[1:]))
+        if not self.conv_shapes:
+            return parameter_count(self.sizes)
+        return parameter_count(self.sizes, self.conv_shapes[0][0], self.config.model.channels)
 
     @property
     def test_data(self) -> str:

@@ -10,6 +10,7 @@ from torch import nn
 
 from engine.catalog import DATASETS, REGRESSION_LOSSES
 from engine.config import ConfigError, Problem, RunConfig
+from engine.layer_sizes import output_units
 from engine.preprocess import DataError, TableSchema
 
 LOSS_LAYERS = {
@@ -39,9 +40,7 @@ class Task:
         if self.loss == "cross_entropy" and 0 < configured < self.classes:
             raise ConfigError([Problem("model.outputs", f"cross_entropy needs one output per class: at least "
                                                         f"the {self.classes} classes in the data, got {configured}")])
-        if configured:
-            return configured
-        return self.classes if self.loss == "cross_entropy" else 1
+        return output_units(configured, self.loss, self.classes)
 
     def targets(self, labels: torch.Tensor) -> torch.Tensor:
         """Labels as the loss wants them: class indices for cross entropy, else float columns."""

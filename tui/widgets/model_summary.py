@@ -11,9 +11,9 @@ from textual.widgets import Static
 from engine.catalog import DATASETS
 from engine.config import RunConfig
 from engine.events import RunStarted
+from engine.layer_sizes import KERNEL, conv_shapes, output_units, parameter_count
 
 NATIVE_SIDE = 28  # shapes, MNIST and Fashion-MNIST pictures, and folder pictures without data.resize
-KERNEL = 3  # engine.cnn: 3x3 convolutions, each block halving the picture with a 2x2 max-pool
 
 
 def image_shape(config: RunConfig) -> tuple[int, int, int]:
@@ -22,29 +22,19 @@ def image_shape(config: RunConfig) -> tuple[int, int, int]:
     return (3 if DATASETS[config.data.dataset].source == "folder" else 1, side, side)
 
 
-def conv_shapes(config: RunConfig) -> list[tuple[int, int, int]] | None:
+def planned_conv_shapes(config: RunConfig) -> list[tuple[int, int, int]] | None:
     """The picture's shape after each conv block of a CNN; None when the blocks would pool it
     below one pixel (the engine refuses that setup)."""
-    channels, height, width = image_shape(config)
-    shapes = []
-    for size in config.model.channels:
-        if height < 2 or width < 2:
-            return None
-        channels, height, width = size, height // 2, width // 2
-        shapes.append((channels, height, width))
-    return shapes
+    return conv_shapes(image_shape(config), config.model.channels)
 
 
 def planned_outputs(config: RunConfig) -> int | None:
     """Output units; None where only the data can tell (the classes of a CSV target or of a folder)."""
     info = DATASETS[config.data.dataset]
-    if config.model.outputs:
-        return config.model.outputs
-    if config.train.loss != "cross_entropy":
-        return 1
-    if info.kind == "binary":
-        return 2
-    return info.classes or (config.data.classes if info.synthetic else None)
+    classes = 2 if info.kind == "binary" else info.classes or (config.data.classes if info.synthetic else 0)
+    if not classes and not config.model.outputs and config.train.loss == "cross_entropy":
+        return None
+    return output_units(config.model.outputs, config.train.loss, classes)
 
 
 def planned_layers(config: RunConfig) -> list[int | None]:
@@ -53,7 +43,7 @@ def planned_layers(config: RunConfig) -> list[int | None]:
     info = DATASETS[config.data.dataset]
     inputs: int | None = info.features or None
     if info.images:
-        shapes = conv_shapes(config) if config.model.kind == "cnn" else []
+        shapes = planned_conv_shapes(config) if config.model.kind == "cnn" else []
         channels, height, width = shapes[-1] if shapes else image_shape(config)
         inputs = None if shapes is None else channels * height * width
     return [inputs, *config.model.hidden, planned_outputs(config)]
@@ -64,13 +54,9 @@ def planned_count(config: RunConfig) -> int | None:
     sizes = planned_layers(config)
     if None in sizes:
         return None
-    count = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))  # type: ignore[operator]
     if DATASETS[config.data.dataset].images and config.model.kind == "cnn":
-        before = image_shape(config)[0]
-        for size in config.model.channels:
-            count += (before * KERNEL * KERNEL + 1) * size
-            before = size
-    return count
+        return parameter_count(sizes, image_shape(config)[0], config.model.channels)  # type: ignore[arg-type]
+    return parameter_count(sizes)  # type: ignore[arg-type]
 
 
 def planned_summary(config: RunConfig) -> Text:
@@ -82,7 +68,7 @@ def planned_summary(config: RunConfig) -> Text:
         channels, height, width = image_shape(config)
         text.append(f"input {channels}x{height}x{width} pictures")
         if config.model.kind == "cnn":
-            shapes = conv_shapes(config)
+            shapes = planned_conv_shapes(config)
             if shapes is None:
                 text.append(f"\n{len(config.model.channels)} conv blocks pool {height}x{width} pictures below one "
                             "pixel: use fewer blocks or a larger resize", "red")
