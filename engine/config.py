@@ -95,12 +95,15 @@ class FieldSpec:
     high: float | None = None
     low_open: bool = False  # True: value must be > low rather than >= low
     item: type = int  # list fields: int (layer/channel sizes) or str (file paths)
-    sources: tuple[str, ...] = ()  # the data sources that read this field (catalog.DatasetInfo.source); () = all
+    # The data sources that read this field (catalog.DatasetInfo.source, or "source:kind" for one
+    # kind of them); () = all.
+    sources: tuple[str, ...] = ()
 
     def applies_to(self, dataset: str) -> bool:
         """Whether this field matters for a data set (forms hide the rest)."""
         info = catalog.DATASETS.get(dataset)
-        return not self.sources or info is None or info.source in self.sources
+        return (not self.sources or info is None or info.source in self.sources
+                or f"{info.source}:{info.kind}" in self.sources)
 
     @property
     def metavar(self) -> str:
@@ -146,9 +149,11 @@ FIELDS: tuple[FieldSpec, ...] = (
               sources=IMAGE_SOURCES),
     FieldSpec("model", "channels", list, "cnn: channels of each conv block, e.g. 8,16", sources=IMAGE_SOURCES),
     FieldSpec("data", "dataset", str, "data set: synthetic, csv or images", tuple(catalog.DATASETS)),
-    FieldSpec("data", "samples", int, "training points", low=1, high=10_000_000),
+    FieldSpec("data", "samples", int, "training points", low=1, high=10_000_000,
+              sources=("synthetic", "torchvision", "procedural")),
     FieldSpec("data", "noise", float, "noise level of the data set", low=0, high=10, sources=("synthetic",)),
-    FieldSpec("data", "classes", int, "classes of blobs and spiral", low=2, high=10, sources=("synthetic",)),
+    FieldSpec("data", "classes", int, "classes of blobs and spiral", low=2, high=10,
+              sources=("synthetic:multiclass",)),
     FieldSpec("data", "test_fraction", float, "share of all points held out for testing", low=0, high=0.9),
     FieldSpec("data", "batch_size", int, "minibatch size (0: full batch)", low=0, high=10_000_000),
     FieldSpec("data", "shuffle", bool, "reshuffle the training set every epoch"),

@@ -145,7 +145,12 @@ class ConfigForm(VerticalScroll):
 
     def _announce(self, path: str) -> None:
         self._check()
-        self.post_message(self.Changed(path, self.config_or_none(), self.all_problems()))
+        config = self.config_or_none()
+        chooser = self.query_one("#preset", Select)
+        named = preset_named(config) if config is not None else None
+        if chooser.value != (named or Select.NULL):  # a changed setup is no longer the preset it names
+            chooser.value = named or Select.NULL
+        self.post_message(self.Changed(path, config, self.all_problems()))
 
     # -- the CSV files behind the Data panel -------------------------------------------
 
