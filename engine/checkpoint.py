@@ -4,9 +4,7 @@ reads them. A bad file is refused with a message naming it and what is wrong."""
 
 from __future__ import annotations
 
-import pickle
 import warnings
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +49,9 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
         with warnings.catch_warnings():  # torch warns about a foreign pickle's protocol before refusing it
             warnings.simplefilter("ignore")
             state = torch.load(file, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, zipfile.BadZipFile, EOFError, RuntimeError, OSError, ValueError) as err:
-        # torch's first line; its advice to load with weights_only=False would run the file's code
+    except Exception as err:  # arbitrary bytes make torch.load raise nearly anything
+        # (UnpicklingError, BadZipFile, EOFError, IndexError, KeyError, UnicodeDecodeError, ...);
+        # torch's first line, without its advice to load with weights_only=False (that runs the file's code)
         reason = str(err).splitlines()[0].split(". ")[0] if str(err) else type(err).__name__
         raise CheckpointError(f"{file}: not a readable checkpoint (corrupt, truncated or foreign: {reason})") from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:

@@ -79,6 +79,18 @@ def test_corrupt_checkpoint_is_refused_naming_the_file(content: bytes, reason: s
     assert str(path) in str(caught.value)
 
 
+def test_any_bytes_are_refused_as_a_checkpoint_never_raised_through(tmp_path: Path) -> None:
+    """torch.load on random bytes raises IndexError, KeyError, UnicodeDecodeError and more besides
+    the unpickling errors (a flaky hostile-input test found it): all are a refused checkpoint."""
+    import random
+
+    path = tmp_path / "checkpoint.pt"
+    for seed in range(300):
+        path.write_bytes(random.Random(seed).randbytes(256))
+        with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+            load_checkpoint(path)
+
+
 def test_foreign_torch_file_is_refused(tmp_path: Path) -> None:
     """A valid torch file that is not an nntui checkpoint is refused as such."""
     torch.save({"weight": torch.zeros(2)}, tmp_path / "checkpoint.pt")

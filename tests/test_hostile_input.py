@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import random
 import sys
 import tomllib
 from pathlib import Path
@@ -223,7 +224,7 @@ def _malicious(path: Path) -> None:
 CHECKPOINTS = {
     "empty": (lambda path: path.write_bytes(b""), "not a readable checkpoint"),
     "truncated": (lambda path: path.write_bytes(path.read_bytes()[:200]), "not a readable checkpoint"),
-    "random": (lambda path: path.write_bytes(os.urandom(4096)), "not a readable checkpoint"),
+    "random": (lambda path: path.write_bytes(random.Random(7).randbytes(4096)), "not a readable checkpoint"),
     "foreign": (_foreign, "not an nntui checkpoint"),
     "malicious-pickle": (_malicious, "not a readable checkpoint"),
     "directory": (lambda path: (path.unlink(), path.mkdir()), "no checkpoint here"),
