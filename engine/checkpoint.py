@@ -40,20 +40,26 @@ def save_checkpoint(trainer, path: str | Path) -> None:
     write_atomic(path, lambda handle: torch.save(state, handle))
 
 
+def read_weights_only(file: Path, what: str) -> Any:
+    """torch.load(weights_only=True) of a file that may hold anything; CheckpointError if it
+    cannot be read, naming the file and what it should have been."""
+    try:
+        with warnings.catch_warnings():  # torch warns about a foreign pickle's protocol before refusing it
+            warnings.simplefilter("ignore")
+            return torch.load(file, map_location="cpu", weights_only=True)
+    except Exception as err:  # arbitrary bytes make torch.load raise nearly anything
+        # (UnpicklingError, BadZipFile, EOFError, IndexError, KeyError, UnicodeDecodeError, ...);
+        # torch's first line, without its advice to load with weights_only=False (that runs the file's code)
+        reason = str(err).splitlines()[0].split(". ")[0] if str(err) else type(err).__name__
+        raise CheckpointError(f"{file}: not a readable {what} (corrupt, truncated or foreign: {reason})") from None
+
+
 def load_checkpoint(path: str | Path) -> dict[str, Any]:
     """Read and check a checkpoint file; raise CheckpointError saying what is wrong."""
     file = Path(path)
     if not file.is_file():
         raise CheckpointError(f"{file}: no checkpoint here (expected a file written by --save)")
-    try:
-        with warnings.catch_warnings():  # torch warns about a foreign pickle's protocol before refusing it
-            warnings.simplefilter("ignore")
-            state = torch.load(file, map_location="cpu", weights_only=True)
-    except Exception as err:  # arbitrary bytes make torch.load raise nearly anything
-        # (UnpicklingError, BadZipFile, EOFError, IndexError, KeyError, UnicodeDecodeError, ...);
-        # torch's first line, without its advice to load with weights_only=False (that runs the file's code)
-        reason = str(err).splitlines()[0].split(". ")[0] if str(err) else type(err).__name__
-        raise CheckpointError(f"{file}: not a readable checkpoint (corrupt, truncated or foreign: {reason})") from None
+    state = read_weights_only(file, "checkpoint")
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CheckpointError(f"{file}: not an nntui checkpoint")
     if state.get("version") != VERSION:

@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from engine.checkpoint import read_weights_only
 from engine.config import RunConfig
 from engine.preprocess import PREPROCESS_FILE, DataError, Preprocess, encode_rows, load_preprocess
 from engine.task import Task
@@ -121,12 +122,13 @@ def load_predictor(directory: str | Path) -> Predictor:
         model: nn.Module = build_image_model(config.model, preprocess.image.shape, outputs)
     else:
         model = build_mlp(config.model, preprocess.table.features, outputs)  # type: ignore[union-attr]
+    weights = folder / "model.pt"
+    if not weights.is_file():
+        raise DataError(f"{weights}: missing")
+    state = read_weights_only(weights, "model state dict")
     try:
-        state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
         model.load_state_dict(state)
-    except FileNotFoundError:
-        raise DataError(f"{folder / 'model.pt'}: missing") from None
-    except (RuntimeError, ValueError, OSError) as err:
+    except (RuntimeError, ValueError, TypeError, AttributeError) as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise DataError(f"{folder / 'model.pt'}: does not fit the saved configuration ({first})") from None
     return Predictor(config, preprocess, model)

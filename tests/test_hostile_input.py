@@ -300,6 +300,17 @@ def test_a_folder_that_does_not_exist_is_refused(args: tuple[str, ...], tmp_path
     assert_refused(invoke(*(a.format(tmp=tmp_path) for a in args)), "no-")
 
 
+def test_predict_refuses_a_damaged_model_file(saved_run: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "run"
+    folder.mkdir()
+    for part in saved_run.iterdir():
+        (folder / part.name).write_bytes(part.read_bytes())
+    (folder / "model.pt").write_bytes(random.Random(3).randbytes(512))
+    data = tmp_path / "points.csv"
+    data.write_text("x1,x2\n0.1,0.2\n")
+    assert_refused(invoke("predict", folder, data), "model.pt: not a readable model state dict")
+
+
 def test_predict_refuses_an_input_file_that_is_not_an_image(saved_run: Path, tmp_path: Path) -> None:
     fake = tmp_path / "photo.png"
     fake.write_bytes(b"not a png at all")

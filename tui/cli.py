@@ -200,12 +200,12 @@ def predict_command(
     """Apply a saved run's model to new CSV rows or images, with the run's own preprocessing."""
     import json
 
+    from engine.errors import InputError
     from engine.predict import load_predictor
-    from engine.preprocess import DataError
 
     try:
         predictions = load_predictor(run_dir).predict(inputs)
-    except (DataError, ConfigError) as err:
+    except InputError as err:  # a bad run folder, model file or input file
         raise fail(str(err)) from None
     for found in predictions:
         if json_lines:
