@@ -38,3 +38,15 @@ async def test_the_preset_chooser_clears_when_the_setup_leaves_the_preset():
         app.query_one(ConfigForm).editors["train.lr"].value = "0.5"
         await pilot.pause()
         assert chooser.value is Select.NULL
+
+
+@run_async
+async def test_choosing_a_preset_replans_the_model_and_names_the_view():
+    """A filled form is announced once: the Model panel plans the preset's network (a CNN for
+    shapes) and the output tab is named for its data."""
+    app = make_app(preset_config("circle"), session_options=STEADY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one("#preset", Select).value = "shapes"
+        await pilot.pause()
+        assert "conv 8 -> 16" in str(app.query_one("#summary-text").render())
+        assert str(app.query_one("#output").label) == "Images"

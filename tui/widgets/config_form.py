@@ -253,7 +253,7 @@ class ConfigForm(VerticalScroll):
                 self.editors[spec.path].value = format_value(value)  # Select or Input
         self._show_relevant()
         self._check_files()
-        self._check()
+        self._announce("preset")  # once for the whole form: the editors' echoes change nothing
 
     def on_mount(self) -> None:
         self._show_relevant()
