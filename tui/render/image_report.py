@@ -98,10 +98,10 @@ def report_text(report: ImageReport, labels: Sequence[str], width: int, height: 
     table = confusion_table(report.confusion, labels, width, color, ascii_only)
     short = accuracy_list(report.confusion, labels, width)
     parts = [title]
-    if not report.pixels:  # a table's classes: nothing to picture
-        fits = table is not None and len(table.plain.splitlines()) < height
-        return Text("\n", end="").join([title, table if fits else short])
-    for body in ([table] if table is not None else []) + [short]:
+    # Above the pictures, the matrix where it leaves room, else the accuracies; a table's classes
+    # come without pictures.
+    bodies = ([table] if table is not None else []) + [short] if report.pixels else []
+    for body in bodies:
         used = 1 + len(body.plain.splitlines()) + 1
         if used + MIN_STRIP <= height:
             strip = image_strip(report.pixels, report.truth, report.predicted, labels, width, height - used - 1,
@@ -110,6 +110,6 @@ def report_text(report: ImageReport, labels: Sequence[str], width: int, height: 
             caption.truncate(width, overflow="ellipsis")
             parts += [body, Text(), caption, strip]
             break
-    else:  # too short for pictures: the matrix if it fits, else the accuracies
+    else:  # no pictures, or too short for them: the matrix if it fits, else the accuracies
         parts.append(table if table is not None and len(table.plain.splitlines()) < height else short)
     return Text("\n", end="").join(parts)
