@@ -16,6 +16,7 @@ from engine.datasets import TRUE_BIAS, TRUE_WEIGHT, draw, test_size
 from engine.device import resolve_device
 from engine.divergence import NonFiniteGradient
 from engine.events import BoundaryGrid, ImageReport
+from engine.mlp_step import MlpStep, mlp_step_for
 from engine.model import build_mlp, parameter_count
 from engine.optim import make_optimizer, set_learning_rate
 from engine.preprocess import Preprocess, synthetic_preprocess
@@ -77,6 +78,10 @@ class Trainer:
         self.optimizer = make_optimizer(self.model.parameters(), config.train)
         self.lr = config.train.lr
         self.epoch = 0
+        # Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result.
+        clip = self._clip_gradients if config.train.clip_grad else None
+        self._fast_step: MlpStep | None = (mlp_step_for(self.model, self.loss_fn, self.optimizer, clip)
+                                           if self.train_loader is None else None)
 
     def _draw_synthetic(self, config: RunConfig) -> tuple[torch.Tensor, ...]:
         """The tutorial's order of draws: data then model, or model then data."""
@@ -160,8 +165,8 @@ class Trainer:
     def batches_per_epoch(self) -> int:
         if self.train_loader is not None:
             return len(self.train_loader)
-        n, size = self.train_samples, self.config.data.batch_size or self.train_samples
-        return n // size if self.config.data.drop_last else -(-n // size)
+        n = self.train_samples
+        return len(batch_sizes(n, self.config.data.batch_size or n, self.config.data.drop_last))
 
     def train_epoch(self, should_stop: Callable[[], bool] = lambda: False) -> float | None:
         """Train one epoch; return its mean loss, or None when stopped part-way."""
@@ -178,36 +183,41 @@ class Trainer:
             loss = self._train_step(X, Y)
             self.epoch += 1
             return loss.item()
-        if self.config.data.shuffle:
-            # One gather per epoch, then contiguous slices: far cheaper than a gather per batch.
-            order = torch.randperm(n, generator=self.shuffle_generator).to(self.device)
-            X, Y = X[order], Y[order]
-        total = None
-        seen = 0
-        for _ in range(self.batches_per_epoch()):
-            if should_stop():
-                return None
-            xb, yb = X[seen : seen + size], Y[seen : seen + size]
-            weighted = self._train_step(xb, yb) * len(xb)
-            total = weighted if total is None else total + weighted
-            seen += len(xb)
+        with torch.inference_mode(self._fast_step is not None and self._fast_step.inference_safe):
+            if self.config.data.shuffle:
+                # One gather per epoch, then contiguous slices: far cheaper than a gather per batch.
+                order = torch.randperm(n, generator=self.shuffle_generator).to(self.device)
+                X, Y = X[order], Y[order]
+            losses: list[torch.Tensor] = []
+            sizes = batch_sizes(n, size, self.config.data.drop_last)
+            seen = 0
+            for rows in sizes:
+                if should_stop():
+                    return None
+                losses.append(self._train_step(X[seen : seen + rows], Y[seen : seen + rows]))
+                seen += rows
         self.epoch += 1
-        return (total / seen).item()
+        return weighted_mean(losses, sizes)
 
     def _train_step(self, xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
         """One optimizer step on a batch; returns its loss, detached and still on the device (no
         host sync: the epoch's loss is read once, at its end)."""
+        if self._fast_step is not None:
+            return self._fast_step(xb, yb)
         loss = self.loss_fn(self._forward(xb), yb)
         self.optimizer.zero_grad()
         loss.backward()
         if self.config.train.clip_grad:
-            try:  # without error_if_nonfinite, an infinite norm would silently make every gradient NaN
-                torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.train.clip_grad,
-                                               error_if_nonfinite=True)
-            except RuntimeError:
-                raise NonFiniteGradient(self.epoch + 1) from None
+            self._clip_gradients()
         self.optimizer.step()
         return loss.detach()
+
+    def _clip_gradients(self) -> None:
+        try:  # without error_if_nonfinite, an infinite norm would silently make every gradient NaN
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.train.clip_grad,
+                                           error_if_nonfinite=True)
+        except RuntimeError:
+            raise NonFiniteGradient(self.epoch + 1) from None
 
     def parameters_finite(self) -> bool:
         """Whether every weight is still finite (one host sync: called at check points, not per epoch)."""
@@ -217,20 +227,19 @@ class Trainer:
     def _train_loader_epoch(self, should_stop: Callable[[], bool]) -> float | None:
         """One pass over the training DataLoader (shuffled with the run's own generator)."""
         self.model.train()
-        total = None
-        seen = 0
+        losses: list[torch.Tensor] = []
+        sizes: list[int] = []
         for xb, labels in self.train_loader:  # type: ignore[union-attr]
             if should_stop():
                 return None
             xb, yb = xb.to(self.device), self.task.targets(labels).to(self.device)
-            weighted = self._train_step(xb, yb) * len(xb)
-            total = weighted if total is None else total + weighted
-            seen += len(xb)
-        if total is None:
+            losses.append(self._train_step(xb, yb))
+            sizes.append(len(xb))
+        if not losses:
             raise ValueError(f"data.batch_size: with drop_last, a batch of {self.config.data.batch_size} from "
                              f"{self.train_samples} images leaves no batch")
         self.epoch += 1
-        return (total / seen).item()
+        return weighted_mean(losses, sizes)
 
     @torch.no_grad()
     def _evaluate_loader(self) -> tuple[float, float]:
@@ -325,3 +334,26 @@ def _padded_bounds(X: torch.Tensor) -> tuple[tuple[float, float], tuple[float, f
 def _points(X: torch.Tensor, labels: torch.Tensor) -> tuple[tuple[float, float, float], ...]:
     rows = torch.cat([X[:, :2], labels.float().reshape(-1, 1)], dim=1).tolist()
     return tuple((x, y, c) for x, y, c in rows)
+
+
+def batch_sizes(n: int, size: int, drop_last: bool) -> list[int]:
+    """Rows in each batch of an epoch over n rows: full batches, then the remainder unless dropped."""
+    sizes = [size] * (n // size)
+    if n % size and not drop_last:
+        sizes.append(n % size)
+    return sizes
+
+
+def weighted_mean(losses: list[torch.Tensor], sizes: list[int]) -> float:
+    """The epoch's loss: batch losses weighted by their rows, summed in batch order, divided by the
+    rows. Folded here in the losses' own precision, it has the digits of accumulating 0-d tensors
+    batch by batch (as exported scripts do) without two tensor operations per batch."""
+    import numpy as np
+
+    values = torch.stack(losses).cpu().numpy()
+    number = values.dtype.type
+    with np.errstate(all="ignore"):  # a diverging run's inf and nan are reported, not warned about
+        total = values[0] * number(sizes[0])
+        for value, rows in zip(values[1:], sizes[1:]):
+            total = total + value * number(rows)
+        return float(total / number(sum(sizes)))
