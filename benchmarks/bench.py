@@ -286,6 +286,11 @@ def first_screen() -> Row:
                 if b"Run/pause" in seen:
                     shown = time.perf_counter() - began
         os.write(fd, b"q")
+        try:  # read on to the end: a child blocked writing its later frames would never see the q
+            while os.read(fd, 65536):
+                pass
+        except OSError:  # the child has closed the terminal
+            pass
         os.waitpid(pid, 0)
         os.close(fd)
         return shown if shown is not None else float("inf")

@@ -14,7 +14,7 @@ from typing import NoReturn
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Tab, Tabs
 from textual.worker import Worker
 
 from engine.config import ConfigError, RunConfig
@@ -30,6 +30,7 @@ from tui.screens.error import ErrorScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.epoch_log import EpochLog
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.metrics import MetricsPanel
 from tui.widgets.model_summary import ModelSummary
@@ -95,9 +96,10 @@ class NNTuiApp(App):
                     yield OutputView(self.ascii_only, id="output-view", classes="view")
                     yield ModelSummary(id="model-view", classes="view")
                     yield EpochLog(id="log-view", classes="view")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        self._apply_breakpoint()
         # Held once: `query_one` searches the top screen, which may be a dialog.
         self.form, self.metrics = self.query_one(ConfigForm), self.query_one(MetricsPanel)
         self.chart, self.output = self.query_one(LossChart), self.query_one(OutputView)
@@ -106,6 +108,14 @@ class NNTuiApp(App):
         self._label_output(self.initial)
         self.set_interval(1 / TICK_HZ, self.tick)
         self.tick()
+
+    def _apply_breakpoint(self) -> None:
+        """Textual sets the width class (-narrow, -wide) at the first resize, after the first frame,
+        which was therefore laid out with neither (every view shown at once). Set it before."""
+        width = self.size.width
+        chosen = max((point for point in self.HORIZONTAL_BREAKPOINTS if width >= point[0]), default=None)
+        for _, name in self.HORIZONTAL_BREAKPOINTS:
+            self.screen.set_class(chosen is not None and name == chosen[1], name)
 
     # -- the bounded-rate redraw -------------------------------------------------------
 

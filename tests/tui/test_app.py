@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import Input, Select, Tab
+from textual.widgets import Input, Tab
 
 from engine.config import FIELDS, with_values
 from engine.config_file import save_config
@@ -15,6 +15,7 @@ from tui.screens.command import CommandDialog
 from tui.screens.confirm import ConfirmQuit
 from tui.screens.error import ErrorScreen
 from tui.screens.path_dialog import PathDialog
+from tui.widgets.choice import Choice
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.output_view import OutputView
@@ -76,12 +77,12 @@ async def test_preset_fills_every_field():
     """Choosing a preset puts all of its values into the form."""
     app = circle_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.query_one("#preset", Select).value = "spiral"
+        app.query_one("#preset", Choice).value = "spiral"
         await pilot.pause()
         form = app.query_one(ConfigForm)
         assert form.config() == preset_config("spiral")
         assert app.query_one("#field-model-hidden", Input).value == "32,32"
-        assert app.query_one("#field-train-loss", Select).value == "cross_entropy"
+        assert app.query_one("#field-train-loss", Choice).value == "cross_entropy"
 
 
 @run_async
@@ -225,7 +226,7 @@ async def test_preset_chooser_shows_the_starting_preset():
     """A trainer opened with a preset names it in the chooser rather than 'choose a preset'."""
     app = make_app(preset_config("circle"), session_options=STEADY)
     async with app.run_test(size=SIZE):
-        assert app.query_one("#preset", Select).value == "circle"
+        assert app.query_one("#preset", Choice).value == "circle"
 
 
 @run_async
@@ -233,7 +234,7 @@ async def test_preset_chooser_is_blank_for_a_changed_setup():
     """A setup that differs from every preset leaves the chooser on its prompt."""
     app = circle_app(epochs=7)
     async with app.run_test(size=SIZE):
-        assert app.query_one("#preset", Select).value is Select.NULL
+        assert app.query_one("#preset", Choice).value is None
 
 
 @run_async
@@ -242,7 +243,7 @@ async def test_a_combination_that_cannot_run_is_marked_not_crashed_on():
     app = circle_app()
     async with app.run_test(size=SIZE) as pilot:
         form = app.query_one(ConfigForm)
-        app.query_one("#" + _editor("data.dataset"), Select).value = "linear"
+        app.query_one("#" + _editor("data.dataset"), Choice).value = "linear"
         await pilot.pause()
         assert form.config_or_none() is None
         assert any(p.path == "train.loss" for p in form.all_problems())
@@ -270,7 +271,7 @@ async def test_form_shows_only_the_fields_the_data_set_reads():
         form = app.query_one(ConfigForm)
         assert not shown(_editor("data.paths")) and not shown(_editor("data.resize"))
         assert shown(_editor("data.noise"))
-        app.query_one(f"#{_editor('data.dataset')}", Select).value = "csv"
+        app.query_one(f"#{_editor('data.dataset')}", Choice).value = "csv"
         await pilot.pause()
         assert form.values["data.dataset"] == "csv"
         assert shown(_editor("data.paths")) and shown(_editor("data.target"))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from textual.widgets import Select
-
 from engine.presets import preset_config
 from tests.tui.conftest import STEADY, circle_app, run_async
 from tui.app import make_app
+from tui.widgets.choice import Choice
 from tui.widgets.config_form import ConfigForm
 
 
@@ -33,11 +32,11 @@ async def test_classes_show_for_multiclass_sets_and_samples_not_for_csv():
 async def test_the_preset_chooser_clears_when_the_setup_leaves_the_preset():
     app = make_app(preset_config("circle"), session_options=STEADY)
     async with app.run_test(size=(100, 40)) as pilot:
-        chooser = app.query_one("#preset", Select)
+        chooser = app.query_one("#preset", Choice)
         assert chooser.value == "circle"
         app.query_one(ConfigForm).editors["train.lr"].value = "0.5"
         await pilot.pause()
-        assert chooser.value is Select.NULL
+        assert chooser.value is None
 
 
 @run_async
@@ -46,7 +45,7 @@ async def test_choosing_a_preset_replans_the_model_and_names_the_view():
     shapes) and the output tab is named for its data."""
     app = make_app(preset_config("circle"), session_options=STEADY)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.query_one("#preset", Select).value = "shapes"
+        app.query_one("#preset", Choice).value = "shapes"
         await pilot.pause()
         assert "conv 8 -> 16" in str(app.query_one("#summary-text").render())
         assert str(app.query_one("#output").label) == "Images"

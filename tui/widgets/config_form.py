@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.suggester import Suggester, SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from engine.config import (
@@ -28,6 +28,7 @@ from engine.config import (
 from engine.csv_header import header_difference, missing_column, read_header
 from engine.preprocess import DataError
 from engine.presets import PRESETS
+from tui.widgets.choice import Choice
 from tui.widgets.path_suggester import PathSuggester
 
 SECTION_TITLES = {"model": "Model", "data": "Data", "train": "Hyperparameters"}
@@ -71,15 +72,15 @@ class ConfigForm(VerticalScroll):
         # Rows are mounted when their field first matters, error lines when they first have something
         # to say: the first screen builds ~120 fewer widgets (CSV and image fields, empty errors).
         self.rows: dict[str, Horizontal] = {}
-        self.editors: dict[str, Input | Select] = {}
+        self.editors: dict[str, Input | Choice] = {}
         self.errors: dict[str, Static] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="form-note")
         with Horizontal(classes="field-row"):
             yield Label("preset", classes="field-label")
-            yield Select([(name, name) for name in PRESETS], prompt="choose a preset", id="preset",
-                         compact=True, allow_blank=True, value=preset_named(self.base) or Select.NULL)
+            yield Choice(list(PRESETS), preset_named(self.base), prompt="choose a preset", allow_blank=True,
+                         id="preset")
         dataset = self.values["data.dataset"]
         for section, title in SECTION_TITLES.items():
             yield Static(title, classes="form-section", id=f"section-{section}")
@@ -88,11 +89,9 @@ class ConfigForm(VerticalScroll):
     def _row(self, spec: FieldSpec) -> Horizontal:
         """A field's label and editor, showing its current value and the lock."""
         value, tooltip = format_value(self.values[spec.path]), f"{spec.help} ({spec.allowed()})"
-        editor: Input | Select
+        editor: Input | Choice
         if spec.choices or spec.kind is bool:
-            options = spec.choices if spec.choices else ("true", "false")
-            editor = Select([(o, o) for o in options], value=value, allow_blank=False, compact=True,
-                            id=editor_id(spec), tooltip=tooltip)
+            editor = Choice(spec.choices or ("true", "false"), value, id=editor_id(spec), tooltip=tooltip)
         else:
             editor = Input(value, id=editor_id(spec), compact=True, select_on_focus=False, tooltip=tooltip,
                            suggester=path_suggester(spec))
@@ -108,14 +107,14 @@ class ConfigForm(VerticalScroll):
         self._edited(event.input.id, event.value)
         event.stop()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_choice_changed(self, event: Choice.Changed) -> None:
         event.stop()
-        if event.select.id == "preset":
+        if event.choice.id == "preset":
             if event.value in PRESETS and PRESETS[event.value].config != self.config_or_none():
                 self.fill(PRESETS[event.value].config)  # not on mount, where the form shows it already
             return
-        if event.value is not Select.NULL:
-            self._edited(event.select.id, str(event.value))
+        if event.value is not None:
+            self._edited(event.choice.id, event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter hands the keys back to the app, so space and n work again."""
@@ -146,10 +145,10 @@ class ConfigForm(VerticalScroll):
     def _announce(self, path: str) -> None:
         self._check()
         config = self.config_or_none()
-        chooser = self.query_one("#preset", Select)
+        chooser = self.query_one("#preset", Choice)
         named = preset_named(config) if config is not None else None
-        if chooser.value != (named or Select.NULL):  # a changed setup is no longer the preset it names
-            chooser.value = named or Select.NULL
+        if chooser.value != named:  # a changed setup is no longer the preset it names
+            chooser.value = named
         self.post_message(self.Changed(path, config, self.all_problems()))
 
     # -- the CSV files behind the Data panel -------------------------------------------
@@ -250,7 +249,7 @@ class ConfigForm(VerticalScroll):
             value = get_field(config, spec.path)
             self.values[spec.path] = value
             if spec.path in self.editors:
-                self.editors[spec.path].value = format_value(value)  # Select or Input
+                self.editors[spec.path].value = format_value(value)  # Choice or Input
         self._show_relevant()
         self._check_files()
         self._announce("preset")  # once for the whole form: the editors' echoes change nothing
@@ -275,7 +274,7 @@ class ConfigForm(VerticalScroll):
     def set_locked(self, running: bool) -> None:
         """While training, only the learning rate can change; say so."""
         self.locked = running
-        self.query_one("#preset", Select).disabled = running
+        self.query_one("#preset", Choice).disabled = running
         for path, editor in self.editors.items():
             editor.disabled = running and path not in LIVE_FIELDS
 

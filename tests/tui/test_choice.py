@@ -1,0 +1,145 @@
+"""The form's choosers and the keys line: keyboard, mouse and what they show."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import OptionList
+
+from tests.tui.conftest import circle_app, run_async
+from tui.screens.choice_menu import ChoiceMenu
+from tui.screens.help import HelpScreen
+from tui.widgets.choice import Choice
+from tui.widgets.key_bar import KeyBar
+
+OPTIONS = ("relu", "tanh", "sigmoid")
+
+
+class ChoiceApp(App):
+    """One chooser below an empty row, recording what it announces."""
+
+    def __init__(self, **choice) -> None:
+        super().__init__()
+        self.choice_args = choice
+        self.announced: list[str | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield Choice(OPTIONS, "relu", id="act", **self.choice_args)
+
+    def on_choice_changed(self, event: Choice.Changed) -> None:
+        self.announced.append(event.value)
+
+
+@run_async
+async def test_enter_opens_the_list_under_the_field_at_the_current_value():
+    app = ChoiceApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        app.query_one(Choice).focus()
+        await pilot.press("enter")
+        menu = app.screen
+        assert isinstance(menu, ChoiceMenu)
+        listing = menu.query_one(OptionList)
+        assert listing.highlighted == 0
+        assert listing.region.y == app.screen_stack[0].query_one(Choice).region.bottom
+
+
+@run_async
+async def test_picking_from_the_list_sets_and_announces_the_value():
+    app = ChoiceApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        app.query_one(Choice).focus()
+        await pilot.press("enter", "down", "down", "enter")
+        assert app.query_one(Choice).value == "sigmoid"
+        assert app.announced == ["sigmoid"]
+
+
+@run_async
+async def test_escape_closes_the_list_and_keeps_the_value():
+    app = ChoiceApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        app.query_one(Choice).focus()
+        await pilot.press("enter", "down", "escape")
+        assert not isinstance(app.screen, ChoiceMenu)
+        assert app.query_one(Choice).value == "relu" and app.announced == []
+
+
+@run_async
+async def test_left_and_right_step_through_the_options_and_wrap():
+    app = ChoiceApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        app.query_one(Choice).focus()
+        await pilot.press("right", "right", "right", "left")
+        assert app.announced == ["tanh", "sigmoid", "relu", "sigmoid"]
+
+
+@run_async
+async def test_a_click_opens_the_list_and_a_click_on_an_option_picks_it():
+    app = ChoiceApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.click(Choice)
+        assert isinstance(app.screen, ChoiceMenu)
+        listing = app.screen.query_one(OptionList)
+        await pilot.click(OptionList, offset=(2, 1 + 1))  # inside the border: the second option
+        assert app.query_one(Choice).value == "tanh"
+        assert not isinstance(app.screen, ChoiceMenu) and listing is not None
+
+
+@run_async
+async def test_a_click_beside_the_list_keeps_the_value():
+    app = ChoiceApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.click(Choice)
+        await pilot.click(offset=(35, 15))
+        assert not isinstance(app.screen, ChoiceMenu)
+        assert app.query_one(Choice).value == "relu"
+
+
+@run_async
+async def test_near_the_bottom_the_list_opens_above_the_field():
+    app = ChoiceApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        chooser = app.query_one(Choice)
+        chooser.styles.offset = (0, 6)
+        await pilot.pause()
+        chooser.focus()
+        await pilot.press("enter")
+        listing = app.screen.query_one(OptionList)
+        assert listing.region.bottom == chooser.region.y
+
+
+@run_async
+async def test_a_blank_chooser_shows_its_prompt_until_chosen():
+    app = ChoiceApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        chooser = app.query_one(Choice)
+        chooser.allow_blank, chooser.prompt = True, "pick one"
+        chooser.value = None
+        await pilot.pause()
+        assert str(chooser.render()).startswith("pick one")
+        chooser.focus()
+        await pilot.press("right")
+        assert chooser.value == "relu"
+
+
+def test_a_value_outside_the_options_is_refused_with_them_listed():
+    with pytest.raises(ValueError, match="relu, tanh, sigmoid"):
+        Choice(OPTIONS, "softmax")
+
+
+@run_async
+async def test_the_keys_line_names_every_shown_key_from_the_first_frame():
+    app = circle_app()
+    async with app.run_test(size=(200, 30)):
+        text = str(app.query_one(KeyBar).render())
+        shown = [b for b in app.BINDINGS if b.show]
+        assert all(f" {app.get_key_display(b)} {b.description} " in text + " " for b in shown)
+
+
+@run_async
+async def test_a_click_on_a_key_runs_its_action():
+    app = circle_app()
+    async with app.run_test(size=(200, 30)) as pilot:
+        bar = app.query_one(KeyBar)
+        text = str(bar.render())
+        await pilot.click(KeyBar, offset=(text.index("Help"), 0))
+        assert isinstance(app.screen, HelpScreen)

@@ -1,0 +1,61 @@
+"""The list a Choice opens: drawn over the form just below the field (or above it, near the
+bottom of the screen), the current value highlighted. Enter or a click picks; escape or a click
+elsewhere keeps the value."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import events
+from textual.app import ComposeResult
+from textual.geometry import Region
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+
+MAX_ROWS = 12  # options shown at once; more scroll
+BORDER = 2  # rows the list's border takes
+
+
+class ChoiceMenu(ModalScreen[str | None]):
+    """Dismisses with the picked option, or None to keep the value. (Its own placement, top left
+    and see-through, is in nntui.tcss, after the rule that centres the app's dialogs.)"""
+
+    DEFAULT_CSS = """
+    ChoiceMenu > OptionList {
+        height: auto;
+        max-height: 14;
+        border: tall $border;
+        background: $surface;
+        padding: 0;
+    }
+    """
+
+    BINDINGS = [("escape", "dismiss(None)", "Keep")]
+
+    def __init__(self, options: Sequence[str], value: str | None, under: Region) -> None:
+        super().__init__()
+        self.options = tuple(options)
+        self.value = value
+        self.under = under  # the field's region on the screen
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(*self.options)
+
+    def on_mount(self) -> None:
+        listing = self.query_one(OptionList)
+        height = min(len(self.options), MAX_ROWS) + BORDER
+        below = self.under.bottom
+        top = below if below + height <= self.size.height or self.under.y < height else self.under.y - height
+        listing.styles.offset = (self.under.x, top)
+        listing.styles.width = max(self.under.width, max(map(len, self.options), default=0) + 4)
+        if self.value in self.options:
+            listing.highlighted = self.options.index(self.value)
+        listing.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.options[event.option_index])
+
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is self:  # outside the list
+            self.dismiss(None)
