@@ -104,6 +104,15 @@ def _loss(loss_fn: nn.Module) -> Loss | None:
     return loss
 
 
+def _input_grad(grad: torch.Tensor, weight: torch.Tensor, inputs: torch.Tensor) -> torch.Tensor:
+    """The gradient of a layer's input, as autograd's mm_mat1_backward takes it: for an input
+    laid out column-major (in practice a 1x1 one: a batch of one through a width-one layer) it
+    multiplies the other way round and transposes, which can round differently."""
+    if inputs.stride(0) == 1 and inputs.stride(1) == inputs.size(0):
+        return weight.t().mm(grad.t()).t()
+    return grad.mm(weight)
+
+
 def _plain_sgd(optimizer: torch.optim.Optimizer) -> bool:
     """SGD whose step is `p -= lr * grad` and nothing else, so the step can make it itself."""
     if type(optimizer) is not torch.optim.SGD or len(optimizer.param_groups) != 1:
@@ -133,12 +142,20 @@ class MlpStep:
         self.params_backward = [t for w, b in zip(weights[::-1], biases[::-1]) for t in (w, b)]
         self.loss = loss
         self.optimizer = optimizer
-        self.plain_sgd = _plain_sgd(optimizer) and before_step is None
-        # Plain SGD keeps no optimizer state and sets no .grad, so a whole epoch of these steps may
-        # run under torch.inference_mode (about 7 % faster for a small net).
-        self.inference_safe = self.plain_sgd
         self.before_step = before_step
         self.one = torch.ones((), dtype=weights[0].dtype, device=weights[0].device)
+
+    @property
+    def plain_sgd(self) -> bool:
+        """Asked at every step, not once: resuming a checkpoint loads the optimizer's settings
+        (momentum, weight decay) over the ones it was built with."""
+        return self.before_step is None and _plain_sgd(self.optimizer)
+
+    @property
+    def inference_safe(self) -> bool:
+        """Plain SGD keeps no optimizer state and sets no .grad, so a whole epoch of these steps
+        may run under torch.inference_mode (about 7 % faster for a small net)."""
+        return self.plain_sgd
 
     def __call__(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Train on one batch; return its loss (a 0-d tensor on the device, no host sync)."""
@@ -161,7 +178,7 @@ class MlpStep:
             grads.append(grad.t().mm(inputs))
             grads.append(grad.sum(0))
             if inputs is not x:
-                grad = grad.mm(weight)
+                grad = _input_grad(grad, weight, inputs)
         if self.plain_sgd:
             torch._foreach_add_(self.params_backward, grads, alpha=-self.optimizer.param_groups[0]["lr"])
         else:

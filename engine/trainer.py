@@ -346,8 +346,10 @@ def batch_sizes(n: int, size: int, drop_last: bool) -> list[int]:
 
 def weighted_mean(losses: list[torch.Tensor], sizes: list[int]) -> float:
     """The epoch's loss: batch losses weighted by their rows, summed in batch order, divided by the
-    rows. Folded here in the losses' own precision, it has the digits of accumulating 0-d tensors
-    batch by batch (as exported scripts do) without two tensor operations per batch."""
+    rows. It has the digits of accumulating 0-d tensors batch by batch (as exported scripts do),
+    without two tensor operations per batch: the products and sums, single IEEE operations, are
+    folded here in the losses' own precision; the division is left to the losses' device, since
+    CUDA divides by a number as a multiplication by its reciprocal."""
     import numpy as np
 
     values = torch.stack(losses).cpu().numpy()
@@ -356,4 +358,4 @@ def weighted_mean(losses: list[torch.Tensor], sizes: list[int]) -> float:
         total = values[0] * number(sizes[0])
         for value, rows in zip(values[1:], sizes[1:]):
             total = total + value * number(rows)
-        return float(total / number(sum(sizes)))
+    return (torch.tensor(total, device=losses[0].device) / sum(sizes)).item()

@@ -20,9 +20,9 @@ from engine.trainer import batch_sizes, weighted_mean
 BATCHES = (32, 32, 7, 1, 32)
 
 
-def _data(loss: str, features: int, outputs: int) -> tuple[torch.Tensor, torch.Tensor]:
+def _data(loss: str, features: int, outputs: int, rows: int) -> tuple[torch.Tensor, torch.Tensor]:
     g = torch.Generator().manual_seed(7)
-    X = torch.randn(sum(BATCHES), features, generator=g)
+    X = torch.randn(rows, features, generator=g)
     if loss == "cross_entropy":
         return X, torch.randint(0, outputs, (len(X),), generator=g)
     if loss in ("bce", "bce_logits"):
@@ -39,20 +39,27 @@ def _pair(model_cfg: ModelConfig, train_cfg: TrainConfig, features: int, outputs
 
 
 def _assert_same_training(model_cfg: ModelConfig, train_cfg: TrainConfig, features: int = 3,
-                          outputs: int = 2, clip: bool = False) -> None:
+                          outputs: int = 2, clip: bool = False, batches: tuple[int, ...] = BATCHES,
+                          resumed_from: TrainConfig | None = None) -> None:
+    """`resumed_from`: both optimizers load the state of one built with these settings first,
+    as resuming a checkpoint does."""
     reference, fast = _pair(model_cfg, train_cfg, features, outputs)
     loss_fn = LOSS_LAYERS[train_cfg.loss]()
     ref_opt = make_optimizer(reference.parameters(), train_cfg)
     fast_opt = make_optimizer(fast.parameters(), train_cfg)
+    if resumed_from is not None:
+        saved = make_optimizer(reference.parameters(), resumed_from).state_dict()
+        ref_opt.load_state_dict(saved)
+        fast_opt.load_state_dict(saved)
 
     def clip_fast() -> None:
         nn.utils.clip_grad_norm_(fast.parameters(), train_cfg.clip_grad)
 
     step = mlp_step_for(fast, loss_fn, fast_opt, clip_fast if clip else None)
     assert step is not None
-    X, Y = _data(train_cfg.loss, features, outputs)
+    X, Y = _data(train_cfg.loss, features, outputs, sum(batches))
     seen = 0
-    for number, rows in enumerate(BATCHES):
+    for number, rows in enumerate(batches):
         xb, yb = X[seen : seen + rows], Y[seen : seen + rows]
         seen += rows
         ref_loss = loss_fn(reference(xb), yb)
@@ -184,3 +191,18 @@ def test_a_trainer_epoch_ends_where_the_autograd_epoch_ends(optimizer: str) -> N
         assert fast.train_epoch() == slow.train_epoch()
     for a, b in zip(fast.model.parameters(), slow.model.parameters()):
         assert torch.equal(a, b)
+
+
+def test_a_batch_of_one_through_a_width_one_layer_trains_as_autograd_does() -> None:
+    """Autograd multiplies a 1x1 input's gradient the other way round; so must the fast step."""
+    _assert_same_training(ModelConfig(hidden=[1, 300], activation="tanh"),
+                          TrainConfig(loss="mse", optimizer="sgd", lr=0.01), batches=(1,) * 20)
+
+
+@pytest.mark.parametrize("saved", [TrainConfig(optimizer="sgd", lr=0.1, momentum=0.9),
+                                   TrainConfig(optimizer="sgd", lr=0.1, weight_decay=0.1)])
+def test_resuming_follows_the_checkpoints_sgd_settings(saved: TrainConfig) -> None:
+    """Resuming loads the checkpoint's optimizer settings over the configured plain SGD; the
+    steps then use them, as optimizer.step() does."""
+    _assert_same_training(ModelConfig(hidden=[4]), TrainConfig(loss="mse", optimizer="sgd", lr=0.1),
+                          resumed_from=saved)

@@ -6,7 +6,9 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import OptionList
 
-from tests.tui.conftest import circle_app, run_async
+from engine.presets import preset_config
+from tests.tui.conftest import STEADY, circle_app, run_async
+from tui.app import make_app
 from tui.screens.choice_menu import ChoiceMenu
 from tui.screens.help import HelpScreen
 from tui.widgets.choice import Choice
@@ -142,4 +144,61 @@ async def test_a_click_on_a_key_runs_its_action():
         bar = app.query_one(KeyBar)
         text = str(bar.render())
         await pilot.click(KeyBar, offset=(text.index("Help"), 0))
+        assert isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize(("field_y", "rows", "screen", "expected"), [
+    (3, 6, 24, (4, 6)),  # fits below
+    (20, 6, 24, (14, 6)),  # fits above only
+    (10, 14, 24, (11, 13)),  # fits neither: the roomier side, below, cut
+    (14, 14, 24, (0, 14)),  # fits neither: above is roomier
+])
+def test_the_list_goes_where_it_fits(field_y: int, rows: int, screen: int, expected: tuple[int, int]) -> None:
+    from textual.geometry import Region
+
+    from tui.screens.choice_menu import placement
+
+    assert placement(Region(12, field_y, 16, 1), rows, screen) == expected
+
+
+@run_async
+async def test_a_long_list_stays_on_an_80x24_screen_and_shows_the_highlight():
+    """The data set chooser at 80x24: the list is cut to the screen, and its last option, once
+    highlighted, is scrolled into view."""
+    app = circle_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chooser = app.query_one("#field-data-dataset", Choice)
+        chooser.focus()
+        await pilot.press("enter")
+        listing = app.screen.query_one(OptionList)
+        assert 0 <= listing.region.y and listing.region.bottom <= 24
+        await pilot.press("end")
+        await pilot.pause()
+        highlighted_row = listing.highlighted - listing.scroll_offset.y
+        assert 0 <= highlighted_row < listing.scrollable_content_region.height
+
+
+@run_async
+async def test_the_preset_chooser_ignores_left_and_right():
+    """A stray arrow must not refill the whole form with another preset."""
+    app = make_app(preset_config("circle"), session_options=STEADY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        chooser = app.query_one("#preset", Choice)
+        chooser.focus()
+        await pilot.press("right", "left")
+        assert chooser.value == "circle"
+
+
+@run_async
+async def test_at_80_columns_every_key_shows_on_two_lines():
+    app = circle_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        bar = app.query_one(KeyBar)
+        lines = str(bar.render()).split("\n")
+        assert len(lines) == 2 and bar.size.height == 2
+        assert all(len(line) <= 80 for line in lines)
+        shown = [b for b in app.BINDINGS if b.show]
+        assert all(f" {app.get_key_display(b)} {b.description} " in "\n".join(lines) + " " for b in shown)
+        row = next(number for number, line in enumerate(lines) if "Help" in line)
+        await pilot.click(KeyBar, offset=(lines[row].index("Help"), row))
         assert isinstance(app.screen, HelpScreen)

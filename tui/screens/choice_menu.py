@@ -22,8 +22,6 @@ class ChoiceMenu(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     ChoiceMenu > OptionList {
-        height: auto;
-        max-height: 14;
         border: tall $border;
         background: $surface;
         padding: 0;
@@ -43,10 +41,9 @@ class ChoiceMenu(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         listing = self.query_one(OptionList)
-        height = min(len(self.options), MAX_ROWS) + BORDER
-        below = self.under.bottom
-        top = below if below + height <= self.size.height or self.under.y < height else self.under.y - height
+        top, height = placement(self.under, min(len(self.options), MAX_ROWS) + BORDER, self.size.height)
         listing.styles.offset = (self.under.x, top)
+        listing.styles.height = height
         listing.styles.width = max(self.under.width, max(map(len, self.options), default=0) + 4)
         if self.value in self.options:
             listing.highlighted = self.options.index(self.value)
@@ -59,3 +56,16 @@ class ChoiceMenu(ModalScreen[str | None]):
     def on_click(self, event: events.Click) -> None:
         if event.widget is self:  # outside the list
             self.dismiss(None)
+
+
+def placement(field: Region, rows: int, screen_rows: int) -> tuple[int, int]:
+    """(top, height) of a list of `rows` rows for a field: below it if it fits, else above it if
+    it fits there, else on the roomier side, cut to fit (the list scrolls)."""
+    below, above = screen_rows - field.bottom, field.y
+    if rows <= below:
+        return field.bottom, rows
+    if rows <= above:
+        return field.y - rows, rows
+    if below >= above:
+        return field.bottom, below
+    return 0, above

@@ -60,9 +60,13 @@ class Choice(Widget, can_focus=True):
             return self.choice
 
     def __init__(self, options: Sequence[str], value: str | None = None, *, prompt: str = "",
-                 allow_blank: bool = False, id: str | None = None, tooltip: str | None = None) -> None:
+                 allow_blank: bool = False, stepping: bool = True, id: str | None = None,
+                 tooltip: str | None = None) -> None:
+        """`stepping=False` turns left and right off, for a choice too weighty for a stray key
+        (the preset chooser refills the whole form)."""
         super().__init__(id=id)
         self.options = tuple(options)
+        self.stepping = stepping
         self.prompt = prompt
         self.allow_blank = allow_blank
         self._value: str | None = self._checked(value)
@@ -96,7 +100,7 @@ class Choice(Widget, can_focus=True):
 
     def action_step(self, delta: int) -> None:
         """Left and right: the previous or next option, without opening the list."""
-        if not self.options:
+        if not self.options or not self.stepping:
             return
         at = self.options.index(self._value) if self._value is not None else (-1 if delta > 0 else 0)
         self.value = self.options[(at + delta) % len(self.options)]

@@ -80,7 +80,7 @@ class ConfigForm(VerticalScroll):
         with Horizontal(classes="field-row"):
             yield Label("preset", classes="field-label")
             yield Choice(list(PRESETS), preset_named(self.base), prompt="choose a preset", allow_blank=True,
-                         id="preset")
+                         stepping=False, id="preset")
         dataset = self.values["data.dataset"]
         for section, title in SECTION_TITLES.items():
             yield Static(title, classes="form-section", id=f"section-{section}")
