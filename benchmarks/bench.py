@@ -1,6 +1,6 @@
 """nntui's speed and memory targets, each measured beside its baseline in the same run.
 
-Run: `python benchmarks/bench.py` (about three minutes on a 2-core machine). It prints a table
+Run: `python benchmarks/bench.py` (under a minute on a 2-core machine). It prints a table
 of medians, ratios and whether each target is met, writes benchmarks/results.json, and rewrites
 the table between the bench markers in README.md, so no figure is ever typed in by hand.
 """
