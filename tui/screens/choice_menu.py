@@ -1,6 +1,6 @@
-"""The list a Choice opens: drawn over the form just below the field (or above it, near the
-bottom of the screen), the current value highlighted. Enter or a click picks; escape or a click
-elsewhere keeps the value."""
+"""The list a Choice opens: drawn over the form just below the field, or above it where only
+that side has room (a list longer than either side is cut to the roomier one and scrolls), the
+current value highlighted. Enter or a click picks; escape or a click elsewhere keeps the value."""
 
 from __future__ import annotations
 
