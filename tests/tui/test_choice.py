@@ -202,3 +202,14 @@ async def test_at_80_columns_every_key_shows_on_two_lines():
         row = next(number for number, line in enumerate(lines) if "Help" in line)
         await pilot.click(KeyBar, offset=(lines[row].index("Help"), row))
         assert isinstance(app.screen, HelpScreen)
+
+
+@run_async
+async def test_a_letter_in_the_list_jumps_to_the_next_option_starting_with_it():
+    app = ChoiceApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        app.query_one(Choice).focus()
+        await pilot.press("enter", "s")
+        assert app.screen.query_one(OptionList).highlighted == 2
+        await pilot.press("t", "enter")
+        assert app.query_one(Choice).value == "tanh"

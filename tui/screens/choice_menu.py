@@ -1,6 +1,7 @@
 """The list a Choice opens: drawn over the form just below the field, or above it where only
 that side has room (a list longer than either side is cut to the roomier one and scrolls), the
-current value highlighted. Enter or a click picks; escape or a click elsewhere keeps the value."""
+current value highlighted. A letter jumps to the next option starting with it; enter or a click
+picks; escape or a click elsewhere keeps the value."""
 
 from __future__ import annotations
 
@@ -48,6 +49,20 @@ class ChoiceMenu(ModalScreen[str | None]):
         if self.value in self.options:
             listing.highlighted = self.options.index(self.value)
         listing.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter jumps to the next option that starts with it, as in Select's list."""
+        if event.character is None or not event.character.isprintable() or event.character == " ":
+            return
+        listing = self.query_one(OptionList)
+        start = listing.highlighted if listing.highlighted is not None else -1
+        count = len(self.options)
+        for step in range(1, count + 1):
+            index = (start + step) % count
+            if self.options[index].lower().startswith(event.character.lower()):
+                listing.highlighted = index
+                event.stop()
+                return
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

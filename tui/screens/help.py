@@ -10,7 +10,8 @@ from textual.widgets import Static
 
 NOTES = """
 Edit fields on the left with the mouse or Tab; Enter or Escape returns the keys to the trainer.
-A field marked ▼ is a chooser: Enter or a click opens its list, Left and Right step through it.
+A field marked ▼ is a chooser: Enter or a click opens its list (a letter jumps to a choice),
+Left and Right step through it.
 A bad value is marked with the reason and start is refused until it is fixed.
 While training, only the learning rate can change: it takes effect at the next epoch and is
 marked on the loss chart. Pause (space) or stop (s) to edit the rest; edits apply on reset (r).
