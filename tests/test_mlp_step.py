@@ -30,7 +30,7 @@ def _data(loss: str, features: int, outputs: int, rows: int) -> tuple[torch.Tens
     return X, torch.randn(len(X), outputs, generator=g)
 
 
-def _pair(model_cfg: ModelConfig, train_cfg: TrainConfig, features: int, outputs: int):
+def _pair(model_cfg: ModelConfig, features: int, outputs: int) -> tuple[nn.Sequential, nn.Sequential]:
     torch.manual_seed(3)
     reference = build_mlp(model_cfg, features, outputs)
     fast = build_mlp(model_cfg, features, outputs)
@@ -43,7 +43,7 @@ def _assert_same_training(model_cfg: ModelConfig, train_cfg: TrainConfig, featur
                           resumed_from: TrainConfig | None = None) -> None:
     """`resumed_from`: both optimizers load the state of one built with these settings first,
     as resuming a checkpoint does."""
-    reference, fast = _pair(model_cfg, train_cfg, features, outputs)
+    reference, fast = _pair(model_cfg, features, outputs)
     loss_fn = LOSS_LAYERS[train_cfg.loss]()
     ref_opt = make_optimizer(reference.parameters(), train_cfg)
     fast_opt = make_optimizer(fast.parameters(), train_cfg)
