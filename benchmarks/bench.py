@@ -51,8 +51,8 @@ def linreg_vs_tutorial() -> Row:
     import torch
     from torch import nn
 
-    from engine.presets import preset_config
-    from engine.session import TrainingSession
+    from engine.config.presets import preset_config
+    from engine.loop.session import TrainingSession
 
     def tutorial() -> float:
         began = time.perf_counter()
@@ -92,8 +92,8 @@ def minibatch_vs_dataloader() -> Row:
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
 
-    from engine.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-    from engine.trainer import Trainer
+    from engine.config.schema import DataConfig, ModelConfig, RunConfig, TrainConfig
+    from engine.loop.trainer import Trainer
 
     config = RunConfig(ModelConfig(hidden=[16, 16], output_activation="none"),
                        DataConfig(dataset="moons", samples=10_000, noise=0.1, batch_size=32, test_fraction=0.0),
@@ -171,8 +171,9 @@ def peak_memory() -> Row:
 
 
 def boundary_frame() -> Row:
-    from engine.presets import preset_config
-    from engine.trainer import Trainer
+    from engine.config.presets import preset_config
+    from engine.loop.trainer import Trainer
+    from engine.loop.views import boundary_grid
     from tui.render.boundary_cells import boundary_cells
 
     trainer = Trainer(preset_config("circle"))
@@ -181,7 +182,7 @@ def boundary_frame() -> Row:
     def frame() -> float:
         trainer.train_epoch()  # a new picture each time, as during training (not timed)
         began = time.perf_counter()
-        grid = trainer.boundary(80, 80)  # two grid rows per text line: 80 x 40 cells
+        grid = boundary_grid(trainer, 80, 80)  # two grid rows per text line: 80 x 40 cells
         boundary_cells(grid.probabilities, grid.x_range, grid.y_range, points)
         return time.perf_counter() - began
 
@@ -226,9 +227,9 @@ def tui_live_vs_headless() -> Row:
     run in the UI (locking and unlocking the form, ~0.1 s) does not stand for the live cost."""
     import asyncio
 
-    from engine.config import with_values
-    from engine.presets import preset_config
-    from engine.session import TrainingSession
+    from engine.config.build import with_values
+    from engine.config.presets import preset_config
+    from engine.loop.session import TrainingSession
     from tui.app import make_app
 
     config = with_values(preset_config("circle"), {"train.epochs": 30_000})  # logs every 10 epochs, as the preset

@@ -1,5 +1,14 @@
-"""nntui's engine: run configuration, presets, data, models and the threaded training loop.
+"""nntui's engine: everything a run is, with no screen. Its parts, lowest first, each a package
+that may import only the parts below it (the import-linter contracts in pyproject.toml):
 
-Nothing here imports a UI library or prints; torch is imported only by the modules that train,
-so that listing presets or validating a config stays fast.
+- `errors`, `files`: the error family for refused input; writing and reading files safely.
+- `config`: the RunConfig, its field table, TOML files, presets and the data-set catalogue.
+- `data`: synthetic sets, CSV tables, images, and the preprocessing a trained model needs.
+- `models`: the MLP and CNN, their sizes, the fast MLP step, optimizers, what outputs mean.
+- `loop`: the trainer, the threaded session and the events it reports.
+- `runs`: run folders on disk (checkpoints, metrics), and predicting with a saved run.
+- `export`: the run written out as a plain PyTorch script.
+
+Nothing here imports Textual, Typer, Rich or plotext, or prints; torch is imported only by the
+modules that train, so that listing presets or checking a config stays fast.
 """

@@ -7,3 +7,11 @@ from __future__ import annotations
 
 class InputError(ValueError):
     """Input that cannot be used; the message names where it came from and what was wrong."""
+
+
+class DataError(InputError):
+    """Data that cannot be used; the message names the file, line and column where it can."""
+
+
+class CheckpointError(InputError):
+    """A checkpoint that cannot be used; the message names the file."""

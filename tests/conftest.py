@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.config import RunConfig, with_values
-from engine.presets import preset_config
+from engine.config.build import with_values
+from engine.config.presets import preset_config
+from engine.config.schema import RunConfig
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine.config import RunConfig
-from engine.events import EpochEnded, RunFailed, RunFinished
-from engine.session import TrainingSession
+from engine.config.schema import RunConfig
+from engine.loop.events import EpochEnded, RunFailed, RunFinished
+from engine.loop.session import TrainingSession
 
 
 class Recorder:

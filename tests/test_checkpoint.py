@@ -15,9 +15,10 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from engine.atomic import write_atomic
-from engine.checkpoint import CheckpointError, load_checkpoint
-from tui.cli import app
+from engine.errors import CheckpointError
+from engine.files.atomic import write_atomic
+from engine.runs.checkpoint import load_checkpoint
+from tui.cli.main import app
 
 runner = CliRunner()
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from engine.presets import PRESETS
-from tui.cli import app
+from engine.config.presets import PRESETS
+from tui.cli.main import app
 
 runner = CliRunner()
 
@@ -149,7 +149,7 @@ def test_presets_lists_every_preset_with_task_and_epochs() -> None:
 
 def test_help_and_presets_do_not_import_torch() -> None:
     """`nntui --help` and `nntui presets` never load torch or Textual."""
-    code = ("import sys; from typer.testing import CliRunner; from tui.cli import app; "
+    code = ("import sys; from typer.testing import CliRunner; from tui.cli.main import app; "
             "r = CliRunner(); r.invoke(app, ['--help']); r.invoke(app, ['presets']); r.invoke(app, ['run', '--help']); "
             "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

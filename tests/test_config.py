@@ -9,9 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.config import FIELDS, SPECS, ConfigError, RunConfig, parse_text, validate, warnings, with_values
-from engine.config_file import dumps, load_config, loads, save_config
-from engine.presets import PRESETS, preset_config
+from engine.config.build import with_values
+from engine.config.fields import FIELDS, SPECS, parse_text
+from engine.config.presets import PRESETS, preset_config
+from engine.config.problems import ConfigError
+from engine.config.rules import validate, warnings
+from engine.config.schema import RunConfig
+from engine.config.toml_file import dumps, load_config, loads, save_config
 
 
 def problem_of(action) -> str:

@@ -9,9 +9,9 @@ import pytest
 import torch
 from torch.utils.data import ConcatDataset
 
-from engine.config import DataConfig
-from engine.csv_data import MAX_CATEGORIES, combine, load_table
-from engine.preprocess import DataError
+from engine.config.schema import DataConfig
+from engine.data.csv_table import MAX_CATEGORIES, combine, load_table
+from engine.errors import DataError
 
 
 def write(path: Path, text: str) -> str:

@@ -13,9 +13,9 @@ import torch
 from PIL import Image
 from typer.testing import CliRunner
 
-from engine.trainer import Trainer
+from engine.loop.trainer import Trainer
 from tests.helpers import assert_one_line_exit
-from tui.cli import app
+from tui.cli.main import app
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent

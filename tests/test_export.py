@@ -21,19 +21,20 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from engine.catalog import DATASETS
-from engine.config import RunConfig, with_values
-from engine.events import RunStarted, Snapshot
-from engine.export import export_script
-from engine.export_boundary import BOUNDARY_SIZE
-from engine.preprocess import DataError
-from engine.presets import PRESETS, preset_config
-from engine.trainer import SMALL_WORK
+from engine.config.build import with_values
+from engine.config.catalog import DATASETS
+from engine.config.presets import PRESETS, preset_config
+from engine.config.schema import RunConfig
+from engine.errors import DataError
+from engine.export.boundary import BOUNDARY_SIZE
+from engine.export.script import export_script
+from engine.loop.events import RunStarted, Snapshot
+from engine.models.layer_sizes import SMALL_WORK
 from tests.helpers import train
 from tests.test_images import make_folder, write_idx
-from tui.cli_data import TABLE_START
-from tui.cli_export import register
-from tui.headless import epoch_line
+from tui.cli.export_command import export_command
+from tui.cli.headless import epoch_line
+from tui.cli.sources import TABLE_START
 from tui.render.boundary_text import boundary_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -353,7 +354,7 @@ def cli() -> typer.Typer:
     def main() -> None:
         """nntui"""
 
-    register(app)
+    app.command("export")(export_command)
     return app
 
 

@@ -17,10 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from engine.config import FIELDS
+from engine.config.fields import FIELDS
 from tests.helpers import assert_one_line_exit
-from tui.cli import app
-from tui.cli_overrides import flag
+from tui.cli.main import app
 
 runner = CliRunner()
 
@@ -81,7 +80,7 @@ NUMBERS = st.one_of(st.integers().map(str), st.floats(allow_nan=True, allow_infi
 def test_any_option_text_is_taken_into_a_loadable_config_or_refused_in_one_line(spec, text: str) -> None:
     """Whatever text an option gets, `nntui config` prints a configuration that reads back as TOML,
     or refuses it in one line naming the option (or the data source the option made necessary)."""
-    result = invoke("config", "--preset", "circle", f"{flag(spec)}={text}")
+    result = invoke("config", "--preset", "circle", f"{spec.flag}={text}")
     assert "Traceback" not in result.output, result.output
     if result.exit_code == 0:
         tomllib.loads(result.stdout)

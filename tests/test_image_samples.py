@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import torch
 
-from engine.config import with_values
-from engine.events import Snapshot
-from engine.image_samples import SAMPLE_IMAGES, count_confusion, grey_levels
-from engine.preprocess import ImageSpec
-from engine.presets import preset_config
-from engine.session import TrainingSession
-from engine.trainer import Trainer
+from engine.config.build import with_values
+from engine.config.presets import preset_config
+from engine.data.preprocess import ImageSpec
+from engine.loop.events import Snapshot
+from engine.loop.image_samples import SAMPLE_IMAGES, count_confusion, grey_levels
+from engine.loop.session import TrainingSession
+from engine.loop.trainer import Trainer
+from engine.loop.views import image_report
 
 
 def shapes(**values) -> Trainer:
@@ -36,8 +37,8 @@ def test_grey_levels_undo_normalisation_and_colour():
 def test_no_report_before_the_test_set_is_evaluated():
     """The report comes with a test evaluation; synthetic data never has one."""
     trainer = shapes()
-    assert trainer.image_report() is None
-    assert Trainer(preset_config("circle")).image_report() is None
+    assert image_report(trainer) is None
+    assert image_report(Trainer(preset_config("circle"))) is None
 
 
 def test_report_matches_the_evaluation():
@@ -45,7 +46,7 @@ def test_report_matches_the_evaluation():
     trainer = shapes()
     trainer.train_epoch()
     _, accuracy = trainer.evaluate()
-    report = trainer.image_report()
+    report = image_report(trainer)
     assert report is not None and report.epoch == 1
     total = sum(map(sum, report.confusion))
     assert total == trainer.test_samples and len(report.confusion) == 4

@@ -12,12 +12,15 @@ import torch
 from PIL import Image
 from torchvision import transforms
 
-from engine.config import ConfigError, DataConfig, ModelConfig, RunConfig, TrainConfig, with_values
-from engine.images import load_images, make_transform
-from engine.preprocess import DataError, ImageSpec
-from engine.presets import preset_config
-from engine.shapes import ShapesDataset
-from engine.trainer import Trainer
+from engine.config.build import with_values
+from engine.config.presets import preset_config
+from engine.config.problems import ConfigError
+from engine.config.schema import DataConfig, ModelConfig, RunConfig, TrainConfig
+from engine.data.images import load_images, make_transform
+from engine.data.preprocess import ImageSpec
+from engine.data.shapes import ShapesDataset
+from engine.errors import DataError
+from engine.loop.trainer import Trainer
 
 
 def write_idx(raw: Path, prefix: str, labels: list[int]) -> None:

@@ -10,12 +10,12 @@ import pytest
 import torch
 from torch import nn
 
-from engine.config import ModelConfig, TrainConfig
-from engine.mlp_step import mlp_step_for
-from engine.model import build_mlp
-from engine.optim import make_optimizer
-from engine.task import LOSS_LAYERS
-from engine.trainer import batch_sizes, weighted_mean
+from engine.config.schema import ModelConfig, TrainConfig
+from engine.loop.batching import batch_sizes, weighted_mean
+from engine.models.mlp import build_mlp
+from engine.models.mlp_step import mlp_step_for
+from engine.models.optim import make_optimizer
+from engine.models.task import LOSS_LAYERS
 
 BATCHES = (32, 32, 7, 1, 32)
 
@@ -178,8 +178,8 @@ def test_batch_sizes_end_with_the_remainder_unless_dropped(n: int, size: int, dr
 def test_a_trainer_epoch_ends_where_the_autograd_epoch_ends(optimizer: str) -> None:
     """Shuffled minibatches with a short last batch, trained by the Trainer with and without the
     fast step: the same epoch losses and the same weights."""
-    from engine.config import DataConfig, RunConfig
-    from engine.trainer import Trainer
+    from engine.config.schema import DataConfig, RunConfig
+    from engine.loop.trainer import Trainer
 
     config = RunConfig(ModelConfig(hidden=[16, 16]),
                        DataConfig(dataset="moons", samples=500, noise=0.2, batch_size=32),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.presets import PRESETS, preset_config
+from engine.config.presets import PRESETS, preset_config
 from tests.helpers import train
 
 PLAYGROUND = [name for name, p in PRESETS.items() if not p.tutorial]

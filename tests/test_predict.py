@@ -8,8 +8,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from engine.shapes import ShapesDataset
-from tui.cli import app
+from engine.data.shapes import ShapesDataset
+from tui.cli.main import app
 
 
 def invoke(*args: str):

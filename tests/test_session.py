@@ -7,10 +7,11 @@ import time
 
 import torch
 
-from engine.config import RunConfig, with_values
-from engine.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
-from engine.presets import preset_config
-from engine.session import TrainingSession
+from engine.config.build import with_values
+from engine.config.presets import preset_config
+from engine.config.schema import RunConfig
+from engine.loop.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.session import TrainingSession
 from tests.helpers import Recorder, train
 
 
@@ -153,7 +154,7 @@ def test_snapshots_carry_the_boundary_grid(quick_circle: RunConfig) -> None:
 
 def test_minibatches_with_drop_last_see_whole_batches_only() -> None:
     """With drop_last each epoch trains floor(n / batch) batches; without, one more."""
-    from engine.trainer import Trainer
+    from engine.loop.trainer import Trainer
 
     base = with_values(preset_config("moons"), {"data.samples": 100, "data.batch_size": 32})
     assert Trainer(with_values(base, {"data.drop_last": True})).batches_per_epoch() == 3
@@ -204,9 +205,9 @@ class InfiniteGradient(torch.autograd.Function):
 
 def scripted(monkeypatch, loss: ScriptedLoss, **changes) -> RunConfig:
     """A full-batch linreg run without a test set whose loss is `loss`."""
-    import engine.trainer
+    import engine.loop.trainer
 
-    monkeypatch.setattr(engine.trainer, "make_loss", lambda task: loss)
+    monkeypatch.setattr(engine.loop.trainer, "make_loss", lambda task: loss)
     return with_values(preset_config("linreg"), {"data.test_fraction": 0.0, "train.epochs": 10,
                                                  "train.log_interval": 1, **changes})
 
@@ -233,7 +234,7 @@ def test_clipping_refuses_a_non_finite_gradient_norm(monkeypatch) -> None:
 
 def test_clipping_bounds_the_gradient_norm() -> None:
     """After a clipped step no gradient norm exceeds clip_grad."""
-    from engine.trainer import Trainer
+    from engine.loop.trainer import Trainer
 
     trainer = Trainer(with_values(preset_config("linreg"), {"train.clip_grad": 0.01, "train.lr": 0.5}))
     trainer.train_epoch()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.presets import preset_config
+from engine.config.presets import preset_config
 from tests.helpers import train
 
 TUTORIAL = Path(__file__).parent / "tutorial"
@@ -75,7 +75,7 @@ def test_preset_ends_with_the_tutorials_weights(preset: str, tmp_path: Path) -> 
 
 def test_a_different_seed_still_matches_the_tutorial(tmp_path: Path) -> None:
     """With another seed the circle classifier still follows the tutorial's code exactly."""
-    from engine.config import with_values
+    from engine.config.build import with_values
 
     config = with_values(preset_config("circle"), {"data.seed": 7})
     _, tutorial_state = run_tutorial("circle.py", 7, tmp_path)
@@ -84,7 +84,7 @@ def test_a_different_seed_still_matches_the_tutorial(tmp_path: Path) -> None:
 
 def test_the_test_set_does_not_change_the_training_numbers() -> None:
     """Holding out more or fewer test points leaves every training loss as it was."""
-    from engine.config import with_values
+    from engine.config.build import with_values
 
     base = preset_config("circle")
     losses = [[e.train_loss for e in train(with_values(base, {"data.test_fraction": f})).epochs]

@@ -4,12 +4,7 @@ into an EventBridge that a timer drains at a bounded rate."""
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
 import time
-from datetime import datetime
-from typing import NoReturn
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -17,9 +12,10 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Tab, Tabs
 from textual.worker import Worker
 
-from engine.config import ConfigError, RunConfig
-from engine.events import RunFailed, RunFinished, RunStarted, Snapshot
-from engine.session import TrainingSession
+from engine.config.problems import ConfigError
+from engine.config.schema import RunConfig
+from engine.loop.events import RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.session import TrainingSession
 from tui.bridge import EventBridge
 from tui.render.command_line import command_line
 from tui.render.run_text import start_lines
@@ -317,30 +313,3 @@ class NNTuiApp(App):
 def make_app(config: RunConfig, ascii_only: bool = False, session_options: dict | None = None) -> NNTuiApp:
     """The one factory: the CLI, the pilot tests and the snapshots all build the app here."""
     return NNTuiApp(config, ascii_only=ascii_only, session_options=session_options)
-
-
-def default_save_folder(config: RunConfig) -> str:
-    return f"runs/{config.data.dataset}-{datetime.now():%Y%m%d-%H%M%S}"
-
-
-def run_app(config: RunConfig, ascii_only: bool = False) -> NoReturn:
-    """Run the trainer until the user quits; the engine thread is stopped on the way out."""
-    app = make_app(config, ascii_only=ascii_only)
-    try:
-        app.run()
-    finally:
-        app.session.stop()
-        app.session.join(0.5)
-    _leave_now(app.return_code or 0)
-
-
-def _leave_now(code: int) -> NoReturn:
-    """Exit without the interpreter's teardown: unloading torch took about a second after the
-    screen was already restored, and quitting must take less. Threads a normal exit waits for
-    (a save in progress) are still waited for."""
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.daemon:
-            thread.join()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)

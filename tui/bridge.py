@@ -8,7 +8,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from engine.events import EpochEnded, Event
+from engine.loop.events import EpochEnded, Event
 from tui.render.run_text import epoch_line
 
 LOG_LINES_KEPT = 1000

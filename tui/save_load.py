@@ -4,24 +4,40 @@ waits for the epoch to end, and the exporter imports torch and may read CSV file
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from textual.app import App
 from textual.worker import Worker, WorkerState
 
-from engine.config import ConfigError, RunConfig
-from engine.config_file import load_config
-from engine.run_files import check_writable, existing_run_files
+from engine.config.problems import ConfigError
+from engine.config.schema import RunConfig
+from engine.config.toml_file import load_config
+from engine.loop.session import TrainingSession
+from engine.runs.folder import check_writable, existing_run_files, save_session
 from tui.screens.path_dialog import PathDialog
+from tui.widgets.config_form import ConfigForm
+from tui.widgets.epoch_log import EpochLog
 
-if TYPE_CHECKING:
-    from tui.app import NNTuiApp
+
+class TrainerApp(Protocol):
+    """What these actions need of the trainer app (tui.app.NNTuiApp), without importing it."""
+
+    session: TrainingSession
+    form: ConfigForm
+    log_view: EpochLog
+    notify = App.notify
+    push_screen = App.push_screen
+    run_worker = App.run_worker
 
 
-def save_dialog(app: NNTuiApp) -> None:
+def default_save_folder(config: RunConfig) -> str:
+    return f"runs/{config.data.dataset}-{datetime.now():%Y%m%d-%H%M%S}"
+
+
+def save_dialog(app: TrainerApp) -> None:
     """Ask for a folder; a folder holding an earlier run needs a second confirmation."""
-    from tui.app import default_save_folder
-
     if app.session.trainer is None:
         app.notify("Nothing to save yet: start a run first.", severity="warning")
         return
@@ -39,14 +55,14 @@ def save_dialog(app: NNTuiApp) -> None:
 
     def save(path: str | None) -> None:
         if path:
-            app.run_worker(lambda: app.session.save(path), thread=True, exit_on_error=False, group="save",
+            app.run_worker(lambda: save_session(path, app.session), thread=True, exit_on_error=False, group="save",
                            name=path)
 
     title = "Save the run (config, metrics, model, checkpoint, preprocessing) into this folder:"
     app.push_screen(PathDialog(title, default_save_folder(app.session.config), "Save", check), save)
 
 
-def report_worker(app: NNTuiApp, worker: Worker) -> None:
+def report_worker(app: TrainerApp, worker: Worker) -> None:
     """Say whether a save or an export worked; a failure is a notice, not a crash."""
     if worker.group == "save" and worker.state == WorkerState.SUCCESS:
         app.notify(f"Saved {', '.join(path.name for path in worker.result)} in {worker.name}", title="Saved")
@@ -62,10 +78,8 @@ def report_worker(app: NNTuiApp, worker: Worker) -> None:
         app.notify(str(message), title="Cannot export", severity="error", timeout=8)
 
 
-def load_dialog(app: NNTuiApp) -> None:
+def load_dialog(app: TrainerApp) -> None:
     """Ask for a TOML file; its problems show in the dialog, a good one fills the form."""
-    from tui.widgets.config_form import ConfigForm
-
     loaded = {}
 
     def check(path: str) -> str | None:
@@ -77,13 +91,13 @@ def load_dialog(app: NNTuiApp) -> None:
 
     def fill(path: str | None) -> None:
         if path:
-            app.query_one(ConfigForm).fill(loaded[path])
+            app.form.fill(loaded[path])
             app.notify(f"Loaded {path}; it applies on reset (r) or the next start.", title="Config loaded")
 
     app.push_screen(PathDialog("Load a run configuration (TOML):", "run.toml", "Load", check), fill)
 
 
-def export_to_file(app: NNTuiApp, folder: Path | None = None) -> None:
+def export_to_file(app: TrainerApp, folder: Path | None = None) -> None:
     """`e`: write the setup as a plain PyTorch script in the working folder, never over a file.
     In a thread: the script generator imports torch, and a CSV run's export reads the files."""
     config = app.form.config_or_none() or app.session.config
@@ -93,7 +107,7 @@ def export_to_file(app: NNTuiApp, folder: Path | None = None) -> None:
 
 def write_new_script(config: RunConfig, base: Path) -> Path:
     """Write `config`'s script as train_<dataset>.py in `base`, or _2, _3, ... beside earlier ones."""
-    from engine.export import export_script
+    from engine.export.script import export_script
 
     text = export_script(config)
     stem = f"train_{config.data.dataset}"

@@ -6,8 +6,8 @@ import asyncio
 
 from textual.widgets import Tabs
 
-from engine.config import with_values
-from engine.presets import preset_config
+from engine.config.build import with_values
+from engine.config.presets import preset_config
 from tui.app import NNTuiApp, make_app
 from tui.widgets.output_view import OutputView
 

@@ -6,9 +6,10 @@ import asyncio
 
 from textual.widgets import Input, Tab
 
-from engine.config import FIELDS, with_values
-from engine.config_file import save_config
-from engine.presets import preset_config
+from engine.config.build import with_values
+from engine.config.fields import FIELDS
+from engine.config.presets import preset_config
+from engine.config.toml_file import save_config
 from tests.tui.conftest import STEADY, circle_app, run_async, settle, train_and_show_output
 from tui.app import make_app
 from tui.screens.command import CommandDialog
@@ -253,7 +254,7 @@ async def test_a_combination_that_cannot_run_is_marked_not_crashed_on():
 
 
 def _editor(path: str) -> str:
-    from engine.config import SPECS
+    from engine.config.fields import SPECS
     from tui.widgets.config_form import editor_id
 
     return editor_id(SPECS[path])

@@ -6,7 +6,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import OptionList
 
-from engine.presets import preset_config
+from engine.config.presets import preset_config
 from tests.tui.conftest import STEADY, circle_app, run_async
 from tui.app import make_app
 from tui.screens.choice_menu import ChoiceMenu

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from engine.config import with_values
-from engine.presets import preset_config
+from engine.config.build import with_values
+from engine.config.presets import preset_config
 from tests.tui.conftest import STEADY, run_async
 from tui.app import make_app
 from tui.widgets.config_form import ConfigForm

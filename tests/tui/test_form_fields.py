@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.presets import preset_config
+from engine.config.presets import preset_config
 from tests.tui.conftest import STEADY, circle_app, run_async
 from tui.app import make_app
 from tui.widgets.choice import Choice

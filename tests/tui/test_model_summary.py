@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.cnn import build_image_model
-from engine.config import with_values
-from engine.model import build_mlp, parameter_count
-from engine.presets import PRESETS, preset_config
+from engine.config.build import with_values
+from engine.config.presets import PRESETS, preset_config
+from engine.models.cnn import build_image_model
+from engine.models.mlp import build_mlp, parameter_count
 from tui.widgets.model_summary import image_shape, planned_count, planned_layers, planned_outputs, planned_summary
 
 

@@ -9,9 +9,9 @@ import time
 import numpy as np
 from rich.text import Text
 
-from engine.config import with_values
-from engine.events import ImageReport
-from engine.presets import PRESETS, preset_config
+from engine.config.build import with_values
+from engine.config.presets import PRESETS, preset_config
+from engine.loop.events import ImageReport
 from tui.render.boundary_cells import BoundaryStyle, boundary_cells, certainty
 from tui.render.command_line import command_line
 from tui.render.decimate import MinMaxDecimator, decimate

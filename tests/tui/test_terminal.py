@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from engine.config import with_values
-from engine.config_file import save_config
-from engine.presets import preset_config
+from engine.config.build import with_values
+from engine.config.presets import preset_config
+from engine.config.toml_file import save_config
 from tests.tui.conftest import circle_app, run_async, settle
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.loss_chart import LossChart

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import shlex
 
-from engine.config import FIELDS, SPECS, RunConfig, format_value, get_field
-from engine.presets import PRESETS
-from tui.cli_overrides import flag
+from engine.config.fields import FIELDS, SPECS, format_value, get_field
+from engine.config.presets import PRESETS
+from engine.config.schema import RunConfig
 
 
 def differing_fields(config: RunConfig, base: RunConfig) -> list[str]:
@@ -23,7 +23,7 @@ def command_line(config: RunConfig) -> str:
         spec = SPECS[path]
         value = get_field(config, path)
         if spec.kind is bool:
-            words.append(flag(spec) if value else "--no-" + flag(spec)[2:])
+            words.append(spec.flag if value else "--no-" + spec.flag[2:])
         else:
-            words += [flag(spec), format_value(value)]
+            words += [spec.flag, format_value(value)]
     return shlex.join(words)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from rich.style import Style
 from rich.text import Text
 
-from engine.events import ImageReport
+from engine.loop.events import ImageReport
 from tui.render.image_cells import image_strip
 
 CORNER = "true\\guess"

@@ -4,7 +4,7 @@ since the terminal summary has no colours."""
 
 from __future__ import annotations
 
-from engine.metrics import MetricsHistory
+from engine.loop.history import MetricsHistory
 from tui.render.decimate import decimate
 from tui.render.loss_chart import Curve, loss_chart
 

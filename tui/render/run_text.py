@@ -3,7 +3,7 @@ and the tutorial's line for each logged epoch."""
 
 from __future__ import annotations
 
-from engine.events import EpochEnded, RunStarted
+from engine.loop.events import EpochEnded, RunStarted
 
 
 def start_lines(event: RunStarted) -> list[str]:

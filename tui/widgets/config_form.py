@@ -14,20 +14,13 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from engine.config import (
-    FIELDS,
-    ConfigError,
-    FieldSpec,
-    Problem,
-    RunConfig,
-    format_value,
-    get_field,
-    parse_text,
-    with_values,
-)
-from engine.csv_header import header_difference, missing_column, read_header
-from engine.preprocess import DataError
-from engine.presets import PRESETS
+from engine.config.build import with_values
+from engine.config.fields import FIELDS, FieldSpec, format_value, get_field, parse_text
+from engine.config.presets import PRESETS
+from engine.config.problems import ConfigError, Problem
+from engine.config.schema import RunConfig
+from engine.data.csv_header import header_difference, missing_column, read_header
+from engine.errors import DataError
 from tui.widgets.choice import Choice
 from tui.widgets.path_suggester import PathSuggester
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.console import Group
 from textual.widgets import Static
 
-from engine.metrics import MetricsHistory
+from engine.loop.history import MetricsHistory
 from tui.render.decimate import MinMaxDecimator
 from tui.render.loss_chart import Curve, legend, loss_chart
 

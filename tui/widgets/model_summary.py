@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from engine.catalog import DATASETS
-from engine.config import RunConfig
-from engine.events import RunStarted
-from engine.layer_sizes import KERNEL, conv_shapes, output_units, parameter_count
+from engine.config.catalog import DATASETS
+from engine.config.schema import RunConfig
+from engine.loop.events import RunStarted
+from engine.models.layer_sizes import KERNEL, conv_shapes, output_units, parameter_count
 
 NATIVE_SIDE = 28  # shapes, MNIST and Fashion-MNIST pictures, and folder pictures without data.resize
 

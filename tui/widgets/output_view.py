@@ -10,9 +10,9 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.catalog import DATASETS
-from engine.config import RunConfig
-from engine.events import RunStarted, Snapshot
+from engine.config.catalog import DATASETS
+from engine.config.schema import RunConfig
+from engine.loop.events import RunStarted, Snapshot
 
 if TYPE_CHECKING:
     from tui.render.boundary_cells import BoundaryStyle

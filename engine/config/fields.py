@@ -1,0 +1,225 @@
+"""One rule per configuration field (type, allowed values, help line, which data sources read
+it), so that every door validates alike, and the functions that check, parse and format a value."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from engine.config import catalog
+from engine.config.problems import ConfigError, Problem
+from engine.config.schema import RunConfig
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """The rule for one field: its type, allowed values and the help line everyone shows."""
+
+    section: str
+    name: str
+    kind: type
+    help: str
+    choices: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # True: value must be > low rather than >= low
+    item: type = int  # list fields: int (layer/channel sizes) or str (file paths)
+    # The data sources that read this field (catalog.DatasetInfo.source, or "source:kind" for one
+    # kind of them); () = all.
+    sources: tuple[str, ...] = ()
+
+    def applies_to(self, dataset: str) -> bool:
+        """Whether this field matters for a data set (forms hide the rest)."""
+        info = catalog.DATASETS.get(dataset)
+        return (not self.sources or info is None or info.source in self.sources
+                or f"{info.source}:{info.kind}" in self.sources)
+
+    @property
+    def metavar(self) -> str:
+        """The placeholder a CLI option or a form shows for the value."""
+        if self.choices:
+            return "|".join(self.choices)
+        if self.kind is list:
+            return "FILES" if self.item is str else "SIZES"
+        return {int: "INT", float: "FLOAT", str: "TEXT", bool: "BOOL"}[self.kind]
+
+    @property
+    def path(self) -> str:
+        return f"{self.section}.{self.name}"
+
+    @property
+    def flag(self) -> str:
+        """The command-line option that sets this field ("--batch-size"); `nntui run`, the
+        trainer's command line and error messages all spell it this way."""
+        return "--" + self.name.replace("_", "-")
+
+    def allowed(self) -> str:
+        """The allowed values in words, for error messages and help."""
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        if self.kind is bool:
+            return "true or false"
+        if self.kind is list:
+            if self.item is str:
+                return "comma-separated file paths, or empty"
+            return "comma-separated layer sizes from 1 to 4096, or empty"
+        if self.kind is str:
+            return "any text"
+        low = "" if self.low is None else ("> " if self.low_open else ">= ") + _num(self.low)
+        high = "" if self.high is None else "<= " + _num(self.high)
+        return " and ".join(p for p in (low, high) if p) or "any number"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+IMAGE_SOURCES = ("torchvision", "procedural", "folder")
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("model", "hidden", list, "hidden layer sizes, e.g. 16,16 (empty: linear model)"),
+    FieldSpec("model", "activation", str, "activation after each hidden layer", tuple(catalog.ACTIVATIONS)),
+    FieldSpec("model", "output_activation", str, "activation on the output layer", tuple(catalog.OUTPUT_ACTIVATIONS)),
+    FieldSpec("model", "outputs", int, "output units (0: from the data)", low=0, high=1000),
+    FieldSpec("model", "kind", str, "network: mlp, or cnn for images", tuple(catalog.MODEL_KINDS),
+              sources=IMAGE_SOURCES),
+    FieldSpec("model", "channels", list, "cnn: channels of each conv block, e.g. 8,16", sources=IMAGE_SOURCES),
+    FieldSpec("data", "dataset", str, "data set: synthetic, csv or images", tuple(catalog.DATASETS)),
+    FieldSpec("data", "samples", int, "training points", low=1, high=10_000_000,
+              sources=("synthetic", "torchvision", "procedural")),
+    FieldSpec("data", "noise", float, "noise level of the data set", low=0, high=10, sources=("synthetic",)),
+    FieldSpec("data", "classes", int, "classes of blobs and spiral", low=2, high=10,
+              sources=("synthetic:multiclass",)),
+    FieldSpec("data", "test_fraction", float, "share of all points held out for testing", low=0, high=0.9),
+    FieldSpec("data", "batch_size", int, "minibatch size (0: full batch)", low=0, high=10_000_000),
+    FieldSpec("data", "shuffle", bool, "reshuffle the training set every epoch"),
+    FieldSpec("data", "drop_last", bool, "drop the last incomplete batch"),
+    FieldSpec("data", "seed", int, "random seed", low=0, high=2**63 - 1),
+    FieldSpec("data", "paths", list, "csv: data files with the same columns", item=str, sources=("table",)),
+    FieldSpec("data", "target", str, "csv: the column to predict (empty: the last)", sources=("table",)),
+    FieldSpec("data", "task", str, "csv: what the target is (auto: inferred)", ("auto", "regression", "classification"),
+              sources=("table",)),
+    FieldSpec("data", "categorical", str, "csv: text feature columns", ("onehot", "error"), sources=("table",)),
+    FieldSpec("data", "missing", str, "csv: rows with missing cells", ("drop", "error"), sources=("table",)),
+    FieldSpec("data", "images", str, "images: folder with one sub-folder per class", sources=("folder",)),
+    FieldSpec("data", "data_root", str, "mnist/fashion-mnist folder (empty: ~/.cache/nntui)",
+              sources=("torchvision",)),
+    FieldSpec("data", "download", bool, "let torchvision download mnist/fashion-mnist", sources=("torchvision",)),
+    FieldSpec("data", "num_workers", int, "DataLoader worker processes (images)", low=0, high=64,
+              sources=IMAGE_SOURCES),
+    FieldSpec("data", "resize", int, "resize images to this square size (0: keep)", low=0, high=1024,
+              sources=IMAGE_SOURCES),
+    FieldSpec("data", "normalize", bool, "normalize images with the data set's mean and std", sources=IMAGE_SOURCES),
+    FieldSpec("data", "hflip", bool, "augment: random horizontal flips (training only)", sources=IMAGE_SOURCES),
+    FieldSpec("data", "rotation", float, "augment: random rotation in degrees (training only)", low=0, high=180,
+              sources=IMAGE_SOURCES),
+    FieldSpec("data", "resized_crop", bool, "augment: random resized crops (training only)",
+              sources=IMAGE_SOURCES),
+    FieldSpec("train", "loss", str, "loss function", tuple(catalog.LOSSES)),
+    FieldSpec("train", "optimizer", str, "optimizer", tuple(catalog.OPTIMIZERS)),
+    FieldSpec("train", "lr", float, "learning rate", low=0, high=100, low_open=True),
+    FieldSpec("train", "momentum", float, "momentum (SGD, RMSprop)", low=0, high=1, low_open=False),
+    FieldSpec("train", "weight_decay", float, "L2 weight decay", low=0, high=1),
+    FieldSpec("train", "clip_grad", float, "clip the gradient norm to this (0: off)", low=0, high=1_000_000),
+    FieldSpec("train", "epochs", int, "epochs to train", low=1, high=100_000_000),
+    FieldSpec("train", "log_interval", int, "epochs between logged lines", low=1, high=100_000_000),
+    FieldSpec("train", "device", str, "where tensors live", tuple(catalog.DEVICES)),
+)
+SPECS: dict[str, FieldSpec] = {spec.path: spec for spec in FIELDS}
+
+
+def get_field(config: RunConfig, path: str) -> Any:
+    section, name = path.split(".")
+    return getattr(getattr(config, section), name)
+
+
+def check_value(spec: FieldSpec, value: Any) -> Any:
+    """Return `value` coerced to the field's type, or raise ConfigError naming the field."""
+
+    def bad(message: str) -> ConfigError:
+        return ConfigError([Problem(spec.path, message)])
+
+    if spec.kind is list and spec.item is str:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise bad(f"must be a list of file paths, got {value!r}")
+        return [v.strip() for v in value]
+    if spec.kind is list:
+        if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise bad(f"must be a list of layer sizes, got {value!r}")
+        if any(not 1 <= v <= 4096 for v in value):
+            raise bad(f"layer sizes must be from 1 to 4096, got {value!r}")
+        if len(value) > 32:
+            raise bad(f"at most 32 hidden layers, got {len(value)}")
+        return list(value)
+    if spec.kind is bool:
+        if not isinstance(value, bool):
+            raise bad(f"must be true or false, got {value!r}")
+        return value
+    if spec.kind is str and not spec.choices:
+        if not isinstance(value, str):
+            raise bad(f"must be text, got {value!r}")
+        return value.strip()
+    if spec.kind is str:
+        if not isinstance(value, str) or value not in spec.choices:
+            raise bad(f"must be {spec.allowed()}, got {value!r}")
+        return value
+    if spec.kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                raise bad(f"must be a whole number ({spec.allowed()}), got {value!r}")
+    elif spec.kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad(f"must be a number ({spec.allowed()}), got {value!r}")
+        value = float(value)
+        if not math.isfinite(value):
+            raise bad(f"must be a finite number ({spec.allowed()}), got {value!r}")
+    too_low = spec.low is not None and (value <= spec.low if spec.low_open else value < spec.low)
+    too_high = spec.high is not None and value > spec.high
+    if too_low or too_high:
+        raise bad(f"must be {spec.allowed()}, got {_num(value)}")
+    return value
+
+
+def parse_text(spec: FieldSpec, text: str) -> Any:
+    """Turn what a person typed (a CLI flag, a form field) into a checked value."""
+    raw = text.strip()
+    if spec.kind is list and spec.item is str:
+        value: Any = [p.strip() for p in raw.split(",") if p.strip()]
+    elif spec.kind is list:
+        parts = [p.strip() for p in raw.replace(" ", ",").split(",") if p.strip()]
+        try:
+            value = [int(p) for p in parts]
+        except ValueError:
+            raise ConfigError([Problem(spec.path, f"must be {spec.allowed()}, got {text!r}")]) from None
+    elif spec.kind is bool:
+        lowered = raw.lower()
+        if lowered in ("true", "yes", "on", "1"):
+            value = True
+        elif lowered in ("false", "no", "off", "0"):
+            value = False
+        else:
+            raise ConfigError([Problem(spec.path, f"must be true or false, got {text!r}")])
+    elif spec.kind is int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError([Problem(spec.path, f"must be a whole number ({spec.allowed()}), got {text!r}")]) from None
+    elif spec.kind is float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConfigError([Problem(spec.path, f"must be a number ({spec.allowed()}), got {text!r}")]) from None
+    else:
+        value = raw
+    return check_value(spec, value)
+
+
+def format_value(value: Any) -> str:
+    """The text a form field or a CLI flag shows for a value; `parse_text` reads it back."""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,85 @@
+"""Whole-configuration checks: every field, then the combinations that cannot run (errors) or
+that run but train badly (warnings, worded for a person)."""
+
+from __future__ import annotations
+
+from engine.config import catalog
+from engine.config.fields import FIELDS, check_value, get_field
+from engine.config.problems import ConfigError, Problem
+from engine.config.schema import RunConfig
+
+
+def validate(config: RunConfig) -> RunConfig:
+    """Check every field and the combinations; raise ConfigError listing all problems."""
+    problems: list[Problem] = []
+    for spec in FIELDS:
+        try:
+            check_value(spec, get_field(config, spec.path))
+        except ConfigError as err:
+            problems.extend(err.problems)
+    problems.extend(cross_problems(config))
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def cross_problems(config: RunConfig) -> list[Problem]:
+    """Combinations of valid fields that cannot run."""
+    info = catalog.DATASETS.get(config.data.dataset)
+    kind = info.kind if info is not None else None
+    if kind == "table" and config.data.task != "auto":
+        kind = "regression" if config.data.task == "regression" else "classification"
+    loss = config.train.loss
+    problems = []
+    if kind == "regression" and loss not in catalog.REGRESSION_LOSSES:
+        problems.append(Problem("train.loss", f"{loss} needs class labels; data set '{config.data.dataset}' is "
+                                f"regression: use one of {', '.join(catalog.REGRESSION_LOSSES)}"))
+    if kind == "classification" and loss in catalog.REGRESSION_LOSSES:
+        problems.append(Problem("train.loss", f"{loss} needs a numeric target; data.task is classification: "
+                                "use cross_entropy (or bce_logits for two classes)"))
+    classes = (info.classes if info is not None and info.classes else config.data.classes)
+    if kind == "multiclass" and loss != "cross_entropy":
+        problems.append(Problem("train.loss", f"data set '{config.data.dataset}' has "
+                                f"{classes if info is None or info.source != 'folder' else 'several'} classes: "
+                                "use cross_entropy"))
+    n_classes = classes if kind == "multiclass" and (info is None or info.source != "folder") else 2
+    if loss == "cross_entropy" and 0 < config.model.outputs < n_classes:
+        problems.append(Problem("model.outputs", f"cross_entropy needs one output per class: at least the "
+                                f"{n_classes} classes of '{config.data.dataset}', got {config.model.outputs}"))
+    if loss != "cross_entropy" and config.model.outputs > 1:
+        problems.append(Problem("model.outputs", f"{loss} compares one output with one target: use 1 "
+                                f"(or 0 for automatic), got {config.model.outputs}"))
+    sized = info is None or info.source != "table"  # a table trains on all its rows
+    if sized and config.data.batch_size and config.data.drop_last and config.data.batch_size > config.data.samples:
+        problems.append(Problem("data.batch_size", f"with drop_last, a batch of {config.data.batch_size} from "
+                                f"{config.data.samples} samples leaves no batch"))
+    return problems + _source_problems(config, info)
+
+
+def _source_problems(config: RunConfig, info: catalog.DatasetInfo | None) -> list[Problem]:
+    """What the real-data sources need: files for csv, a folder for images, images for a CNN."""
+    problems = []
+    if info is not None and info.source == "table" and not config.data.paths:
+        problems.append(Problem("data.paths", "the csv data set needs at least one file (--data FILE)"))
+    if info is not None and info.source == "folder" and not config.data.images:
+        problems.append(Problem("data.images", "the images data set needs a folder (--images DIR)"))
+    if config.model.kind == "cnn" and (info is None or not info.images):
+        problems.append(Problem("model.kind", f"a cnn needs image data; '{config.data.dataset}' is not images: "
+                                "use mlp, or one of shapes, mnist, fashion-mnist, images"))
+    return problems
+
+
+def warnings(config: RunConfig) -> list[str]:
+    """Combinations that run but train badly, worded for a person."""
+    out_act, loss = config.model.output_activation, config.train.loss
+    found = []
+    if loss == "bce" and out_act != "sigmoid":
+        found.append("BCELoss expects probabilities but the output has no Sigmoid: set "
+                     "model.output_activation = sigmoid, or use bce_logits")
+    if loss in ("bce_logits", "cross_entropy") and out_act != "none":
+        name = "BCEWithLogitsLoss" if loss == "bce_logits" else "CrossEntropyLoss"
+        found.append(f"{name} applies its own Sigmoid/Softmax; the output's {out_act} squashes it twice: "
+                     "set model.output_activation = none")
+    if loss == "cross_entropy" and config.model.outputs == 1:
+        found.append("CrossEntropyLoss with one output unit always predicts class 0: use 2 or more outputs")
+    return found

@@ -1,0 +1,81 @@
+"""The run configuration's shape: one typed object that the presets, TOML files, CLI flags and
+the trainer's forms all read and write. Defaults live here and nowhere else."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ModelConfig:
+    """The network: an MLP whose input and output sizes follow from the data."""
+
+    hidden: list[int] = field(default_factory=lambda: [4])  # hidden layer sizes; [] is a linear model
+    activation: str = "relu"  # after every hidden layer
+    output_activation: str = "none"  # none | sigmoid | softmax
+    outputs: int = 0  # output units; 0 means from the data (classes for cross_entropy, else 1)
+    kind: str = "mlp"  # mlp | cnn (image data only: conv blocks, then the hidden layers)
+    channels: list[int] = field(default_factory=lambda: [8, 16])  # cnn: output channels of each conv block
+
+
+@dataclass
+class DataConfig:
+    """Which data set, how much of it, and how it is cut into batches."""
+
+    dataset: str = "circle"
+    samples: int = 100  # training points; the test set comes on top of these
+    noise: float = 0.0  # data-set specific noise level (0 keeps the tutorial's draws)
+    classes: int = 3  # for the multi-class sets (blobs, spiral)
+    test_fraction: float = 0.2  # share of all points held out for testing
+    batch_size: int = 0  # 0 means full batch, as in the tutorial
+    shuffle: bool = True  # reshuffle the training set each epoch (minibatches only)
+    drop_last: bool = False  # drop the last, incomplete batch
+    seed: int = 42  # seeds torch before anything is drawn
+    # Tables (dataset = csv): files with the same columns, combined one after another.
+    paths: list[str] = field(default_factory=list)
+    target: str = ""  # the column to predict; empty means the last column
+    task: str = "auto"  # auto | regression | classification
+    categorical: str = "onehot"  # text feature columns: onehot (few values) | error
+    missing: str = "drop"  # rows with empty/NA/NaN/null cells: drop | error
+    # Images: torchvision sets (mnist, fashion-mnist), a folder tree (images) or shapes.
+    images: str = ""  # dataset = images: a folder with one sub-folder per class
+    data_root: str = ""  # where mnist/fashion-mnist live; empty means ~/.cache/nntui
+    download: bool = False  # let torchvision fetch mnist/fashion-mnist into data_root
+    num_workers: int = 0  # DataLoader worker processes for image data
+    resize: int = 0  # Resize images to this square size; 0 keeps their size (shapes/mnist: 28)
+    normalize: bool = True  # Normalize with the data set's mean and std
+    hflip: bool = False  # training only: RandomHorizontalFlip
+    rotation: float = 0.0  # training only: RandomRotation by up to this many degrees
+    resized_crop: bool = False  # training only: RandomResizedCrop back to the image size
+
+
+@dataclass
+class TrainConfig:
+    """Loss, optimizer and the length of the run."""
+
+    loss: str = "mse"
+    optimizer: str = "sgd"
+    lr: float = 0.01
+    momentum: float = 0.0  # SGD and RMSprop
+    weight_decay: float = 0.0
+    clip_grad: float = 0.0  # clip the gradient norm to this before each step; 0 is off
+    epochs: int = 100
+    log_interval: int = 10  # print a line every this many epochs
+    device: str = "auto"
+
+
+@dataclass
+class RunConfig:
+    """Everything a run needs; `nntui config` prints it as TOML."""
+
+    model: ModelConfig = field(default_factory=ModelConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def copy(self) -> RunConfig:
+        return copy.deepcopy(self)
+
+
+
+SECTIONS: dict[str, type] = {"model": ModelConfig, "data": DataConfig, "train": TrainConfig}

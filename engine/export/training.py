@@ -1,0 +1,157 @@
+"""The exported script's training loop: Trainer.train_epoch's steps and batches (sliced from the
+tensors, or drawn from a DataLoader for images), with the progress lines of the tutorial and the
+session's divergence checks (engine.loop.session), in the engine's order and with no more waits for
+the device than the engine has: one `.item()` per epoch, and a check of the weights only where a
+line is printed."""
+
+from __future__ import annotations
+
+from engine.export.plan import ScriptPlan
+from engine.export.text import call
+
+
+def training_loop(plan: ScriptPlan) -> str:
+    """`weights_are_finite`, then the loop over the epochs."""
+    if plan.image is not None:
+        loop = _loader_loop(plan)
+    else:
+        loop = _minibatch_loop(plan) if plan.minibatch else _full_batch_loop(plan)
+    return _WEIGHTS_ARE_FINITE + "\n\n\n" + loop
+
+
+_WEIGHTS_ARE_FINITE = '''\
+def weights_are_finite():
+    """Whether every weight is still a finite number: a flag per tensor, all read at once."""
+    flags = [p.isfinite().all() for p in model.parameters()]
+    return torch.stack(flags).all().item()'''
+
+
+def _full_batch_loop(plan: ScriptPlan) -> str:
+    return "\n".join([
+        "# Train on the whole training set at once, as in the tutorial",
+        f"epochs = {plan.config.train.epochs}",
+        "for epoch in range(epochs):",
+        "    model.train()  # training mode",
+        "",
+        *_step_lines("X", "y", "    ", plan.config.train.clip_grad),
+        "    train_loss = loss.item()",
+        "",
+        *_log_and_check(plan),
+    ])
+
+
+def _minibatch_loop(plan: ScriptPlan) -> str:
+    data = plan.config.data
+    size = data.batch_size
+    dropping = data.drop_last and plan.n_train % size
+    shuffled = "_shuffled" if data.shuffle else ""
+    lines = [f"# Train in minibatches of {size}" + (", reshuffled every epoch" if data.shuffle else ""),
+             f"batch_size = {size}",
+             "n_train = len(X)"]
+    if dropping:
+        lines += ["n_batches = n_train // batch_size  # the last, incomplete batch is dropped"]
+    if data.shuffle:
+        lines += ["# Shuffling has its own generator, so it draws nothing from the seeded one above",
+                  f"shuffle_generator = torch.Generator().manual_seed({data.seed})"]
+    lines += [f"epochs = {plan.config.train.epochs}",
+              "for epoch in range(epochs):",
+              "    model.train()  # training mode"]
+    if data.shuffle:
+        to_device = ".to(device)" if plan.uses_device else ""
+        lines += ["    # Shuffle the training set, then cut it into consecutive batches",
+                  f"    order = torch.randperm(n_train, generator=shuffle_generator){to_device}",
+                  "    X_shuffled, y_shuffled = X[order], y[order]"]
+    lines += ["    epoch_loss = 0.0"]
+    if dropping:
+        lines += ["    for batch in range(n_batches):", "        start = batch * batch_size"]
+    else:
+        lines += ["    for start in range(0, n_train, batch_size):"]
+    lines += [f"        inputs = X{shuffled}[start : start + batch_size]",
+              f"        targets = y{shuffled}[start : start + batch_size]",
+              "",
+              *_step_lines("inputs", "targets", "        ", plan.config.train.clip_grad),
+              "",
+              "        # Sum the loss as a tensor: .item() every batch would wait for the device",
+              "        epoch_loss += loss.detach() * len(inputs)",
+              "    # The epoch's loss: the mean over the samples it trained on",
+              "    train_loss = (epoch_loss / " + ("(n_batches * batch_size)" if dropping else "n_train")
+              + ").item()",
+              "",
+              *_log_and_check(plan)]
+    return "\n".join(lines)
+
+
+def _loader_loop(plan: ScriptPlan) -> str:
+    """Trainer._train_loader_epoch: every batch the DataLoader gives, its loss weighed by its size."""
+    lines = ["# Train: every epoch is one pass over the DataLoader's batches",
+             f"epochs = {plan.config.train.epochs}",
+             "for epoch in range(epochs):",
+             "    model.train()  # training mode",
+             "    epoch_loss, seen = 0.0, 0",
+             "    for inputs, targets in train_loader:"]
+    if plan.uses_device:  # (a blank line straight after the `for` would not survive a formatter)
+        lines += ["        inputs, targets = inputs.to(device), targets.to(device)", ""]
+    lines += [*_step_lines("inputs", "targets", "        ", plan.config.train.clip_grad),
+              "",
+              "        # Sum the loss as a tensor: .item() every batch would wait for the device",
+              "        epoch_loss += loss.detach() * len(inputs)",
+              "        seen += len(inputs)",
+              "    # The epoch's loss: the mean over the pictures it trained on",
+              "    train_loss = (epoch_loss / seen).item()",
+              "",
+              *_log_and_check(plan)]
+    return "\n".join(lines)
+
+
+def _step_lines(inputs: str, targets: str, indent: str, clip: float = 0.0) -> list[str]:
+    """The training step, as the engine's Trainer._train_step takes it."""
+    lines = ["# Forward pass", f"outputs = model({inputs})", f"loss = criterion(outputs, {targets})", "",
+             "# Backward pass and update", "optimizer.zero_grad()", "loss.backward()"]
+    lines = [indent + line if line else "" for line in lines]
+    if clip:
+        arguments = ["model.parameters()", repr(clip), "error_if_nonfinite=True"]
+        lines += [f"{indent}# Clip the gradient norm to {clip:g}; a non-finite norm ends the run, as in nntui",
+                  f"{indent}try:",
+                  call("", "torch.nn.utils.clip_grad_norm_", arguments, indent + "    "),
+                  f"{indent}except RuntimeError:",
+                  _stop(indent + "    ", "Diverged in epoch {epoch + 1}: the gradient norm is not finite", " from None")]
+    return lines + [indent + "optimizer.step()"]
+
+
+def _stop(indent: str, message: str, suffix: str = "") -> str:
+    """`raise SystemExit(f"message")`: Python prints the message and exits with status 1, as nntui does."""
+    return call("raise ", "SystemExit", [f'f"{message}"'], indent, suffix)
+
+
+def _log_and_check(plan: ScriptPlan) -> list[str]:
+    """The progress line of logged epochs, then the session's divergence checks: the epoch's
+    loss every epoch, the weights where a line was printed (that is when the engine evaluates)."""
+    train = plan.config.train
+    every = train.log_interval
+    when = f"(epoch + 1) % {every} == 0" if every > 1 else ""
+    if when and train.epochs % every:
+        when += " or epoch + 1 == epochs"
+    classifier = plan.kind != "regression" and plan.n_test
+    what = "the loss and the test accuracy" if classifier else "the loss"
+    period = f"every {every} epochs" if every > 1 else "every epoch"
+    epoch_loss = 'f"Epoch [{epoch + 1}/{epochs}], Loss: {train_loss:.4f}'
+    if classifier:
+        body = [f"_, test_accuracy = evaluate({plan.test_data})", "print(",
+                f'    {epoch_loss}, "', '    f"Test Accuracy: {test_accuracy:.2%}"', ")"]
+    else:
+        body = [f'print({epoch_loss}")']
+    if when:
+        lines = [f"    # Print {what} {period}", f"    logged = {when}", "    if logged:",
+                 *("        " + b for b in body)]
+    else:
+        lines = [f"    # Print {what} {period}", *("    " + b for b in body)]
+    weights_check = "if logged and not weights_are_finite():" if when else "if not weights_are_finite():"
+    return lines + [
+        "",
+        "    # Stop if training diverged: the loss, or a weight (checked when a line is printed),",
+        "    # is no longer a finite number. A lower learning rate may help.",
+        "    if not math.isfinite(train_loss):",
+        _stop("        ", "Diverged at epoch {epoch + 1}: the loss became {train_loss}"),
+        f"    {weights_check}",
+        _stop("        ", "Diverged by epoch {epoch + 1}: a weight is no longer finite"),
+    ]

@@ -1,0 +1,280 @@
+"""The training loop on a background thread, driven by flags the caller owns: start, pause,
+resume, step (exactly one epoch), stop and reset. It reports plain events to its listeners, on
+its own thread; listeners that draw must hand them over to their own thread cheaply."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from engine.config.rules import validate
+from engine.config.schema import RunConfig
+from engine.errors import InputError
+from engine.loop.divergence import DIVERGED_HINT, GRADIENT_HINT, WEIGHTS_HINT, NonFiniteGradient
+from engine.loop.events import EpochEnded, Event, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.history import MetricsHistory
+
+Listener = Callable[[Event], None]
+
+
+
+class TrainingSession:
+    """One run at a time. States: idle, running, paused, finished."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        listener: Listener | None = None,
+        *,
+        snapshot_interval_s: float | None = 0.1,
+        eval_interval_s: float | None = 0.05,
+        boundary_size: tuple[int, int] = (60, 30),
+        resume=None,
+    ):
+        """`snapshot_interval_s` bounds how often live views (boundary, parameters) are computed;
+        None means only at the end. `eval_interval_s` likewise for the test set between log epochs.
+        `resume` is an engine.runs.folder.SavedRun to continue from its checkpoint."""
+        self.config = validate(config).copy()
+        self._resume = resume
+        self.listeners: list[Listener] = [listener] if listener else []
+        self.snapshot_interval_s = snapshot_interval_s
+        self.eval_interval_s = eval_interval_s
+        self.boundary_size = boundary_size
+        self.history = resume.history if resume is not None else MetricsHistory()
+        self.trainer = None  # engine.loop.trainer.Trainer once built
+        self.result: RunFinished | RunFailed | None = None
+        self.state = "idle"
+        self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._waiting = threading.Event()  # the thread is blocked between epochs, or gone
+        self._waiting.set()
+        self._paused = False
+        self._step_credits = 0
+        self._pending_lr: float | None = None
+        self._model_lock = threading.Lock()  # held while an epoch runs
+        self._thread: threading.Thread | None = None
+
+    # -- controls -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start a fresh run, or resume a paused one."""
+        with self._cond:
+            if self.state == "idle":
+                self._launch(paused=False)
+            elif self.state == "paused":
+                self._paused = False
+                self.state = "running"
+                self._cond.notify_all()
+
+    def pause(self) -> None:
+        """Hold at the end of the current epoch."""
+        with self._cond:
+            if self.state == "running":
+                self._paused = True
+                self.state = "paused"
+
+    def resume(self) -> None:
+        with self._cond:
+            if self.state == "paused":
+                self.start()
+
+    def toggle(self) -> None:
+        """Start, pause or resume, whichever fits: the space key."""
+        if self.state == "running":
+            self.pause()
+        else:
+            self.start()
+
+    def step(self) -> None:
+        """Train exactly one epoch, then hold; a running run is paused instead."""
+        with self._cond:
+            if self.state == "idle":
+                self._launch(paused=True, credits=1)
+            elif self.state == "paused":
+                self._step_credits += 1
+                self._waiting.clear()
+                self._cond.notify_all()
+            elif self.state == "running":
+                self.pause()
+
+    def stop(self) -> None:
+        """End the run at the next batch boundary; it finishes as `stopped`."""
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+
+    def reset(self, config: RunConfig | None = None, timeout: float = 5.0) -> None:
+        """Stop any run and return to idle with fresh weights (and optionally a new config)."""
+        self.stop()
+        self.join(timeout)
+        with self._cond:
+            if config is not None:
+                self.config = validate(config).copy()
+            self.history = MetricsHistory()
+            self._resume = None
+            self.trainer = None
+            self.result = None
+            self._stop = threading.Event()
+            self._paused = False
+            self._step_credits = 0
+            self._pending_lr = None
+            self._waiting.set()
+            self.state = "idle"
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate from the next epoch on, without a reset."""
+        with self._cond:
+            self.config.train.lr = lr
+            self._pending_lr = lr
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the thread to end; True when it has."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    def wait_until_held(self, timeout: float = 10.0) -> bool:
+        """Wait until the loop is between epochs waiting for a turn, or has ended."""
+        return self._waiting.wait(timeout)
+
+    @contextmanager
+    def between_epochs(self) -> Iterator[None]:
+        """Hold the model still (no epoch runs) while a caller reads it, to save it for example."""
+        with self._model_lock:
+            yield
+
+    # -- the thread ---------------------------------------------------------------------
+
+    def _launch(self, paused: bool, credits: int = 0) -> None:
+        self._paused = paused
+        self._step_credits = credits
+        self._waiting.clear()
+        self.state = "paused" if paused else "running"
+        self._thread = threading.Thread(target=self._run, name="nntui-engine", daemon=True)
+        self._thread.start()
+
+    def _emit(self, event: Event) -> None:
+        for listener in list(self.listeners):
+            listener(event)
+
+    def _await_turn(self) -> bool:
+        """Block while paused with no step to take; False when asked to stop."""
+        if not (self._paused or self._pending_lr is not None or self._stop.is_set()):
+            return True  # the common case, read without the lock: nothing to wait for or apply
+        with self._cond:
+            while self._paused and self._step_credits == 0 and not self._stop.is_set():
+                self._waiting.set()
+                self._cond.wait()
+            self._waiting.clear()
+            if self._stop.is_set():
+                return False
+            if self._paused:
+                self._step_credits -= 1
+            if self._pending_lr is not None and self.trainer is not None:
+                self.trainer.set_lr(self._pending_lr)
+                self._pending_lr = None
+            return True
+
+    def _run(self) -> None:
+        epoch = 0
+        try:
+            from engine.loop.trainer import Trainer
+
+            with self._model_lock:
+                trainer = Trainer(self.config)
+                if self._resume is not None:
+                    from engine.loop.state import restore_state
+
+                    restore_state(trainer, self._resume.checkpoint, self._resume.source)
+                self.trainer = trainer
+            self._emit(self._started(trainer))
+            self._emit(self._finish(self._loop(trainer), trainer))
+        except Exception as err:  # the run fails; the caller's app keeps working
+            epoch = self.trainer.epoch if self.trainer is not None else 0
+            self.result = RunFailed(_describe(err), epoch, traceback.format_exc(), isinstance(err, InputError))
+            self.state = "finished"
+            self._emit(self.result)
+        finally:
+            self._waiting.set()
+
+    def _loop(self, trainer) -> tuple[str, str]:
+        cfg = self.config.train
+        stop = self._stop
+        last_eval = last_snapshot = time.perf_counter()
+        self._started_at = time.perf_counter()
+        for epoch in range(trainer.epoch + 1, cfg.epochs + 1):
+            if not self._await_turn():
+                return "stopped", ""
+            with self._model_lock:
+                began = time.perf_counter()
+                try:
+                    loss = trainer.train_epoch(stop.is_set)
+                except NonFiniteGradient as err:
+                    return "diverged", GRADIENT_HINT.format(epoch=err.epoch, lr=trainer.lr)
+                if loss is None:
+                    return "stopped", ""
+                now = time.perf_counter()
+                logged = epoch % cfg.log_interval == 0 or epoch == cfg.epochs
+                finite = math.isfinite(loss)
+                evaluate = logged or self._paused or not finite or (
+                    self.eval_interval_s is not None and now - last_eval >= self.eval_interval_s)
+                test_loss, accuracy = trainer.evaluate() if evaluate else (None, None)
+                if evaluate:
+                    last_eval = now
+                event = EpochEnded(epoch, cfg.epochs, loss, test_loss, accuracy,
+                                   trainer.train_samples / max(now - began, 1e-9),
+                                   now - self._started_at, trainer.lr, logged)
+                self.history.append(event)
+                self._emit(event)
+                if not finite:
+                    return "diverged", DIVERGED_HINT.format(value=loss, epoch=epoch, lr=trainer.lr)
+                if evaluate and not trainer.parameters_finite():  # checked with the test set, not every epoch
+                    return "diverged", WEIGHTS_HINT.format(epoch=epoch, lr=trainer.lr)
+                if self.snapshot_interval_s is not None and (
+                        self._paused or now - last_snapshot >= self.snapshot_interval_s):
+                    self._emit(self._snapshot(trainer))
+                    last_snapshot = time.perf_counter()
+        return "completed", ""
+
+    def _started(self, trainer) -> RunStarted:
+        from engine.config.rules import warnings
+
+        return RunStarted(
+            config=self.config.copy(), task=trainer.task.kind, device=str(trainer.device),
+            summary=str(trainer.model), parameter_count=trainer.parameter_count,
+            train_samples=trainer.train_samples, test_samples=trainer.test_samples,
+            warnings=tuple(warnings(self.config)), train_points=trainer.train_points,
+            test_points=trainer.test_points, reference=trainer.reference,
+            target=trainer.preprocess.table.target if trainer.preprocess.table is not None else "",
+            labels=tuple(trainer.labels), dropped_rows=trainer.dropped_rows)
+
+    def _snapshot(self, trainer) -> Snapshot:
+        from engine.loop.views import boundary_grid, image_report, parameters_as_lists, test_predictions  # torch
+        columns, rows = self.boundary_size
+        return Snapshot(trainer.epoch, boundary_grid(trainer, columns, rows), parameters_as_lists(trainer),
+                        test_predictions(trainer), image_report(trainer))
+
+    def _finish(self, outcome: tuple[str, str], trainer) -> RunFinished:
+        from engine.loop.views import parameters_as_lists
+        status, message = outcome
+        with self._model_lock:
+            if trainer.epoch and status != "diverged":
+                self._emit(self._snapshot(trainer))
+            n = len(self.history)
+            train_loss = self.history.train_loss[-1] if n else None
+            test_loss, accuracy = trainer.evaluate() if status != "diverged" else (None, None)
+            self.result = RunFinished(status, trainer.epoch, train_loss, test_loss, accuracy, message,
+                                      parameters_as_lists(trainer))
+        self.state = "finished"
+        return self.result
+
+
+def _describe(err: BaseException) -> str:
+    text = str(err) or type(err).__name__
+    return text if isinstance(err, ValueError) else f"{type(err).__name__}: {text}"

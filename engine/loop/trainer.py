@@ -1,0 +1,281 @@
+"""One run's data, model and optimizer, trained an epoch at a time. Knows nothing of threads:
+the session drives it, and a `should_stop` callable is checked before every batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+from engine.config.catalog import DATASETS
+from engine.config.rules import validate
+from engine.config.schema import RunConfig
+from engine.data.preprocess import Preprocess, synthetic_preprocess
+from engine.data.synthetic import TRUE_BIAS, TRUE_WEIGHT, draw, test_size
+from engine.loop.batching import batch_sizes, weighted_mean
+from engine.loop.device import resolve_device
+from engine.loop.divergence import NonFiniteGradient
+from engine.models.layer_sizes import SMALL_WORK
+from engine.models.mlp import build_mlp, parameter_count
+from engine.models.mlp_step import MlpStep, mlp_step_for
+from engine.models.optim import make_optimizer, set_learning_rate
+from engine.models.task import Task, make_loss, table_task, task_for
+
+
+class Trainer:
+    """Everything a run holds. Construction draws (or reads) the data and the initial weights.
+    Tensor data (synthetic sets, CSV tables) lives in X/Y and is sliced per batch; image sets
+    load sample by sample through DataLoaders."""
+
+    def __init__(self, config: RunConfig):
+        self.config = validate(config)
+        data_cfg = config.data
+        self.device = resolve_device(config.train.device)
+        info = DATASETS[data_cfg.dataset]
+        self.shuffle_generator = torch.Generator().manual_seed(data_cfg.seed)
+        self.bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self.train_points: tuple[tuple[float, float, float], ...] = ()
+        self.test_points: tuple[tuple[float, float, float], ...] = ()
+        self.reference: dict[str, Any] | None = None
+        self.train_loader: DataLoader | None = None
+        self.test_loader: DataLoader | None = None
+        self.X = self.Y = self.X_test = self.Y_test = None
+        self.dropped_rows = 0  # CSV rows left out for missing cells
+        # Image sets: (epoch, [true][predicted] counts on the device) at the last test evaluation.
+        self.confusion: tuple[int, torch.Tensor] | None = None
+        self.samples_picked = None  # engine.loop.image_samples.ImageSamples, picked at the first report
+
+        torch.manual_seed(data_cfg.seed)
+        if info.synthetic:
+            X, labels, X_test, labels_test = self._draw_synthetic(config)
+        elif info.source == "table":
+            X, labels, X_test, labels_test = self._read_table(config)
+        else:
+            self._load_images(config)
+        if self.train_loader is None:
+            self.X, self.Y = X, self.task.targets(labels)
+            self.X_test, self.Y_test = X_test, self.task.targets(labels_test)
+
+        self.parameter_count = parameter_count(self.model)
+        batch_rows = data_cfg.batch_size or self.train_samples
+        if self.device.type == "cpu" and self.parameter_count * batch_rows < SMALL_WORK:
+            torch.set_num_threads(1)
+
+        self.model.to(self.device)
+        # A one-layer Sequential (linreg) is called through its layer: the same computation
+        # without the container's call, a few percent of a tiny full-batch epoch.
+        self._forward = self.model[0] if isinstance(self.model, nn.Sequential) and len(self.model) == 1 else self.model
+        if self.train_loader is None:
+            self.X, self.Y = self.X.to(self.device), self.Y.to(self.device)
+            self.X_test, self.Y_test = self.X_test.to(self.device), self.Y_test.to(self.device)
+        self.loss_fn = make_loss(self.task)
+        self.optimizer = make_optimizer(self.model.parameters(), config.train)
+        self.lr = config.train.lr
+        self.epoch = 0
+        # Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result.
+        clip = self._clip_gradients if config.train.clip_grad else None
+        self._fast_step: MlpStep | None = (mlp_step_for(self.model, self.loss_fn, self.optimizer, clip)
+                                           if self.train_loader is None else None)
+
+    def _draw_synthetic(self, config: RunConfig) -> tuple[torch.Tensor, ...]:
+        """The tutorial's order of draws: data then model, or model then data."""
+        data_cfg = config.data
+        info = DATASETS[data_cfg.dataset]
+        self.task = task_for(config)
+        outputs = self.task.output_units(config.model.outputs)
+        if info.model_first:
+            self.model = build_mlp(config.model, info.features, outputs)
+            X, labels = draw(data_cfg, data_cfg.samples)
+        else:
+            X, labels = draw(data_cfg, data_cfg.samples)
+            self.model = build_mlp(config.model, info.features, outputs)
+        # The test set comes after the tutorial's own draws, so it cannot change them.
+        n_test = test_size(data_cfg)
+        X_test, labels_test = draw(data_cfg, n_test) if n_test else (X[:0], labels[:0])
+        self.bounds = _padded_bounds(X) if info.features == 2 else None
+        self.train_points = _points(X, labels) if info.features == 2 and self.task.is_classification else ()
+        self.test_points = _points(X_test, labels_test) if self.train_points else ()
+        linear_model = not self.config.model.hidden  # only one layer's weights compare with the truth
+        self.reference = ({"weight": list(TRUE_WEIGHT), "bias": TRUE_BIAS}
+                          if data_cfg.dataset == "linear" and linear_model else None)
+        self.preprocess = synthetic_preprocess(info.features, self.task.kind, self.task.classes)
+        return X, labels, X_test, labels_test
+
+    def _read_table(self, config: RunConfig) -> tuple[torch.Tensor, ...]:
+        """A CSV table: its target decides the task; then the MLP on its encoded features."""
+        from engine.data.csv_table import load_table
+
+        table = load_table(config.data)
+        self.task = table_task(config, table.schema)
+        self.model = build_mlp(config.model, table.schema.features, self.task.output_units(config.model.outputs))
+        self.dropped_rows = table.dropped
+        self.preprocess = Preprocess(table=table.schema)
+        return table.X, table.labels, table.X_test, table.labels_test
+
+    def _load_images(self, config: RunConfig) -> None:
+        """Image sets: DataLoaders over the two splits, and an MLP or CNN for their shape."""
+        from engine.data.images import EVAL_BATCH, load_images
+        from engine.models.cnn import build_image_model
+
+        data_cfg = config.data
+        images = load_images(data_cfg)
+        spec = images.spec
+        self.task = Task("multiclass", config.train.loss, config.model.output_activation, len(spec.labels))
+        self.model = build_image_model(config.model, spec.shape, self.task.output_units(config.model.outputs))
+        self.preprocess = Preprocess(image=spec)
+        size = data_cfg.batch_size or max(len(images.train), 1)  # type: ignore[arg-type]
+        self.train_loader = DataLoader(images.train, batch_size=size, shuffle=data_cfg.shuffle,
+                                       drop_last=data_cfg.drop_last, num_workers=data_cfg.num_workers,
+                                       generator=self.shuffle_generator)
+        # Its own generator: each pass draws a worker seed from the loader's generator, and from the
+        # global one (the augmentation's) without it, so an evaluation would shift later batches and
+        # a resumed run would part from an uninterrupted one.
+        self.test_loader = DataLoader(images.test, batch_size=EVAL_BATCH, num_workers=data_cfg.num_workers,
+                                      generator=torch.Generator())
+
+    @property
+    def train_samples(self) -> int:
+        if self.train_loader is not None:
+            return len(self.train_loader.dataset)  # type: ignore[arg-type]
+        return len(self.X)
+
+    @property
+    def test_samples(self) -> int:
+        if self.test_loader is not None:
+            return len(self.test_loader.dataset)  # type: ignore[arg-type]
+        return len(self.X_test)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Class names in output order (empty for regression)."""
+        if self.preprocess.image is not None:
+            return self.preprocess.image.labels
+        return self.preprocess.table.labels if self.preprocess.table is not None else ()
+
+    def set_lr(self, lr: float) -> None:
+        self.lr = lr
+        set_learning_rate(self.optimizer, lr)
+
+    def batches_per_epoch(self) -> int:
+        if self.train_loader is not None:
+            return len(self.train_loader)
+        n = self.train_samples
+        return len(batch_sizes(n, self.config.data.batch_size or n, self.config.data.drop_last))
+
+    def train_epoch(self, should_stop: Callable[[], bool] = lambda: False) -> float | None:
+        """Train one epoch; return its mean loss, or None when stopped part-way."""
+        if self.train_loader is not None:
+            return self._train_loader_epoch(should_stop)
+        if not self.model.training:  # evaluation left it in eval mode; setting it again costs a walk
+            self.model.train()
+        n = self.train_samples
+        size = self.config.data.batch_size or n
+        X, Y = self.X, self.Y
+        if size >= n:  # full batch, the tutorial's case: nothing to slice or weigh
+            if should_stop():
+                return None
+            loss = self._train_step(X, Y)
+            self.epoch += 1
+            return loss.item()
+        with torch.inference_mode(self._fast_step is not None and self._fast_step.inference_safe):
+            if self.config.data.shuffle:
+                # One gather per epoch, then contiguous slices: far cheaper than a gather per batch.
+                order = torch.randperm(n, generator=self.shuffle_generator).to(self.device)
+                X, Y = X[order], Y[order]
+            losses: list[torch.Tensor] = []
+            sizes = batch_sizes(n, size, self.config.data.drop_last)
+            seen = 0
+            for rows in sizes:
+                if should_stop():
+                    return None
+                losses.append(self._train_step(X[seen : seen + rows], Y[seen : seen + rows]))
+                seen += rows
+        self.epoch += 1
+        return weighted_mean(losses, sizes)
+
+    def _train_step(self, xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
+        """One optimizer step on a batch; returns its loss, detached and still on the device (no
+        host sync: the epoch's loss is read once, at its end)."""
+        if self._fast_step is not None:
+            return self._fast_step(xb, yb)
+        loss = self.loss_fn(self._forward(xb), yb)
+        self.optimizer.zero_grad()
+        loss.backward()
+        if self.config.train.clip_grad:
+            self._clip_gradients()
+        self.optimizer.step()
+        return loss.detach()
+
+    def _clip_gradients(self) -> None:
+        try:  # without error_if_nonfinite, an infinite norm would silently make every gradient NaN
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.train.clip_grad,
+                                           error_if_nonfinite=True)
+        except RuntimeError:
+            raise NonFiniteGradient(self.epoch + 1) from None
+
+    def parameters_finite(self) -> bool:
+        """Whether every weight is still finite (one host sync: called at check points, not per epoch)."""
+        with torch.no_grad():
+            return bool(torch.stack([torch.isfinite(p).all() for p in self.model.parameters()]).all().item())
+
+    def _train_loader_epoch(self, should_stop: Callable[[], bool]) -> float | None:
+        """One pass over the training DataLoader (shuffled with the run's own generator)."""
+        self.model.train()
+        losses: list[torch.Tensor] = []
+        sizes: list[int] = []
+        for xb, labels in self.train_loader:  # type: ignore[union-attr]
+            if should_stop():
+                return None
+            xb, yb = xb.to(self.device), self.task.targets(labels).to(self.device)
+            losses.append(self._train_step(xb, yb))
+            sizes.append(len(xb))
+        if not losses:
+            raise ValueError(f"data.batch_size: with drop_last, a batch of {self.config.data.batch_size} from "
+                             f"{self.train_samples} images leaves no batch")
+        self.epoch += 1
+        return weighted_mean(losses, sizes)
+
+    @torch.no_grad()
+    def _evaluate_loader(self) -> tuple[float, float]:
+        """Loss and accuracy over the test loader; the confusion matrix comes with it, and the
+        accuracy is its diagonal."""
+        from engine.loop.image_samples import count_confusion
+
+        self.model.eval()
+        loss_sum = torch.zeros((), device=self.device)
+        classes = self.task.classes
+        confusion = torch.zeros((classes, classes), dtype=torch.long, device=self.device)
+        for xb, labels in self.test_loader:  # type: ignore[union-attr]
+            xb, labels = xb.to(self.device), labels.to(self.device)
+            outputs = self.model(xb)
+            loss_sum = loss_sum + self.loss_fn(outputs, self.task.targets(labels)) * len(xb)  # one sync at the end
+            confusion += count_confusion(labels, self.task.probabilities(outputs).argmax(dim=1), classes)
+        self.confusion = (self.epoch, confusion)
+        return loss_sum.item() / self.test_samples, confusion.diagonal().sum().item() / self.test_samples
+
+    @torch.no_grad()
+    def evaluate(self) -> tuple[float | None, float | None]:
+        """Loss and (for classification) accuracy on the test set; None where there is none."""
+        if not self.test_samples:
+            return None, None
+        if self.test_loader is not None:
+            return self._evaluate_loader()
+        self.model.eval()
+        outputs = self.model(self.X_test)
+        loss = self.loss_fn(outputs, self.Y_test).item()
+        if not self.task.is_classification:
+            return loss, None
+        return loss, self.task.correct(outputs, self.Y_test).item() / self.test_samples
+
+def _padded_bounds(X: torch.Tensor) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The tutorial's plotting range: the data's extent plus one on every side."""
+    lo, hi = X.min(dim=0).values.tolist(), X.max(dim=0).values.tolist()
+    return (lo[0] - 1, hi[0] + 1), (lo[1] - 1, hi[1] + 1)
+
+
+def _points(X: torch.Tensor, labels: torch.Tensor) -> tuple[tuple[float, float, float], ...]:
+    rows = torch.cat([X[:, :2], labels.float().reshape(-1, 1)], dim=1).tolist()
+    return tuple((x, y, c) for x, y, c in rows)

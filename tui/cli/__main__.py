@@ -1,0 +1,5 @@
+"""`python -m tui.cli`: the same as the `nntui` console script."""
+
+from tui.cli.main import entry
+
+entry()

@@ -1,0 +1,60 @@
+"""`nntui export`: the run that `nntui run` would train, written out as a plain PyTorch script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from engine.config.schema import RunConfig
+from tui.cli.options import ConfigOption, DataOption, PresetOption, describe, fail
+from tui.cli.overrides import with_field_options
+from tui.cli.resolve import resolve_config
+from tui.cli.sources import source_overrides
+
+
+@with_field_options
+def export_command(
+    overrides: dict[str, Any],
+    preset: PresetOption = None,
+    config: ConfigOption = None,
+    data: DataOption = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the script here (default: stdout)",
+                                                   show_default=False)] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="let --output replace an existing file")] = False,
+) -> None:
+    """Write the run as a standalone PyTorch script that prints the same losses as `nntui run`."""
+    from engine.config.problems import ConfigError
+    from engine.errors import DataError
+
+    overrides = source_overrides(overrides, data)
+    try:
+        script = _script(resolve_config(preset, config, overrides), preset or "")
+    except ConfigError as err:
+        raise fail(describe(err, set(overrides))) from None
+    except DataError as err:  # the data (CSV files, image folders) as a run would refuse it
+        raise fail(str(err)) from None
+    if output is None:
+        typer.echo(script, nl=False)
+        return
+    write_script(script, output, overwrite)
+    typer.echo(f"Wrote {output}; run it with: python {output}", err=True)
+
+
+def _script(config: RunConfig, title: str) -> str:
+    from engine.export.script import export_script
+
+    return export_script(config, title)
+
+
+def write_script(script: str, output: Path, overwrite: bool) -> None:
+    """Write `script` to `output`, refusing to replace a file unless asked; errors exit with code 2."""
+    if output.is_dir():
+        raise fail(f"--output: {output} is a folder; give a file name such as {output / 'train.py'}")
+    if output.exists() and not overwrite:
+        raise fail(f"--output: {output} already exists; choose another name or pass --overwrite")
+    try:
+        output.write_text(script, encoding="utf-8")
+    except OSError as error:
+        raise fail(f"--output: cannot write {output}: {error.strerror or error}") from None

@@ -1,0 +1,64 @@
+"""The `nntui` command. A bare `nntui` opens the trainer; `nntui run` trains headless. Every
+command builds a RunConfig (preset, then file, then options) and hands it to the engine; Textual
+and torch are imported only by the commands that need them."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from engine.config.schema import RunConfig
+from tui.cli.config_commands import config_command, presets_command
+from tui.cli.export_command import export_command
+from tui.cli.options import AsciiOption, ConfigOption, PresetOption, fail
+from tui.cli.predict_command import predict_command
+from tui.cli.resolve import resolve_config
+from tui.cli.run_command import run_command
+
+app = typer.Typer(
+    name="nntui",
+    help="Train PyTorch networks in the terminal: a live trainer (bare `nntui`) or headless runs.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+@app.callback()
+def main(ctx: typer.Context, preset: PresetOption = None, config: ConfigOption = None,
+         ascii_only: AsciiOption = False) -> None:
+    """With no command, open the interactive trainer."""
+    if ctx.invoked_subcommand is None:
+        launch_tui(resolve_config(preset, config, {}), ascii_only)
+
+
+@app.command("tui")
+def tui_command(preset: PresetOption = None, config: ConfigOption = None, ascii_only: AsciiOption = False) -> None:
+    """Open the interactive trainer (the same as a bare `nntui`)."""
+    launch_tui(resolve_config(preset, config, {}), ascii_only)
+
+
+def launch_tui(config: RunConfig, ascii_only: bool) -> None:
+    try:
+        from tui.launch import run_app
+    except ImportError as err:  # the headless commands work without Textual
+        raise fail(f"the trainer needs Textual ({err}); install nntui with its dependencies") from None
+    run_app(config, ascii_only=ascii_only)
+
+
+app.command("run")(run_command)
+app.command("presets")(presets_command)
+app.command("config")(config_command)
+app.command("export")(export_command)
+app.command("predict")(predict_command)
+
+
+def entry() -> None:
+    """The console script: Typer's app with its exit codes."""
+    sys.exit(app(standalone_mode=True))
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,35 @@
+"""What several commands share: the --preset, --config, --data and --ascii options, and the
+one-line error that exits with code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from engine.config.presets import PRESETS
+from engine.config.problems import ConfigError
+from tui.cli.exit_codes import EXIT_USAGE
+from tui.cli.overrides import option_for
+
+PresetOption = Annotated[Optional[str], typer.Option("--preset", "-p", help=f"start from a preset: {', '.join(PRESETS)}",
+                                                     show_default=False)]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="read a TOML run configuration",
+                                                      show_default=False)]
+AsciiOption = Annotated[bool, typer.Option("--ascii", help="7-bit output only (boundary, charts, lines)")]
+DataOption = Annotated[Optional[list[Path]], typer.Option("--data", help="train on this CSV file (repeat for several "
+                                                          "files with the same columns); sets --dataset csv",
+                                                          metavar="FILE", show_default=False, rich_help_panel="Data")]
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a one-line usage error and return the exit that carries code 2."""
+    typer.echo(f"nntui: error: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def describe(err: ConfigError, from_options: set[str]) -> str:
+    """Name the CLI option for fields the user gave as options, the config path otherwise."""
+    return "; ".join(f"{option_for(p.path)}: {p.message}" if p.path in from_options and not p.source else str(p)
+                     for p in err.problems)

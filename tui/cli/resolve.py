@@ -1,0 +1,36 @@
+"""The configuration a command runs: preset, then file, then options, each later source
+overriding the earlier; without a preset or file, the data source picks a fitting start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engine.config.presets import preset_config
+from engine.config.problems import ConfigError
+from engine.config.schema import RunConfig
+from tui.cli.options import describe, fail
+from tui.cli.overrides import apply_overrides
+from tui.cli.sources import choose_table_loss, source_base
+
+
+def resolve_config(preset: str | None, config: Path | None, overrides: dict[str, Any]) -> RunConfig:
+    """Preset, then file, then options: each later source overrides the earlier. Without a preset
+    or file, a real-data source (--data, --images, an image data set) picks a fitting start."""
+    from engine.config.toml_file import load_config
+    from engine.errors import DataError
+
+    try:
+        base = preset_config(preset) if preset else None
+        if config is not None:
+            base = load_config(config, base=base)
+        if base is None:
+            base = source_base(overrides)
+            if base is not None:
+                return choose_table_loss(apply_overrides(base, overrides), overrides)
+            base = preset_config("circle")
+        return apply_overrides(base, overrides)
+    except ConfigError as err:
+        raise fail(describe(err, set(overrides))) from None
+    except DataError as err:
+        raise fail(str(err)) from None

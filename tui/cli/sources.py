@@ -1,0 +1,52 @@
+"""Where `nntui run` gets its data when the user names files rather than a preset: `--data FILE`
+means the csv data set, `--images DIR` the images one, and without a preset the starting
+configuration suits the source (a table MLP whose loss follows the target column, or the shapes
+preset's CNN for pictures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engine.config.build import with_values
+from engine.config.catalog import DATASETS
+from engine.config.presets import preset_config
+from engine.config.schema import RunConfig
+
+TABLE_START = {"model.hidden": [16, 16], "model.output_activation": "none", "train.optimizer": "adam",
+               "train.lr": 0.01, "data.batch_size": 32, "train.epochs": 100, "train.log_interval": 10,
+               "train.loss": "cross_entropy"}
+
+
+def source_overrides(overrides: dict[str, Any], data_files: list[Path] | None) -> dict[str, Any]:
+    """The options with `--data` turned into data.paths, and the data set they imply."""
+    found = dict(overrides)
+    if data_files:
+        found["data.paths"] = [str(p) for p in data_files]
+        found.setdefault("data.dataset", "csv")
+    if "data.images" in found:
+        found.setdefault("data.dataset", "images")
+    return found
+
+
+def source_base(overrides: dict[str, Any]) -> RunConfig | None:
+    """A starting configuration for a real-data source when no preset or file gives one."""
+    name = overrides.get("data.dataset")
+    info = DATASETS.get(name) if isinstance(name, str) else None
+    if info is None or info.synthetic:
+        return None
+    if info.images:
+        return preset_config("shapes")
+    loss = "mse" if overrides.get("data.task") == "regression" else "cross_entropy"
+    return with_values(preset_config("circle"), {**TABLE_START, "train.loss": loss})
+
+
+def choose_table_loss(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
+    """Without --loss, a CSV run takes mse for a numeric target and cross_entropy for classes.
+    Raises engine.data.preprocess.DataError when the files cannot tell."""
+    if config.data.dataset != "csv" or "train.loss" in overrides:
+        return config
+    from engine.data.csv_table import target_task
+
+    loss = "mse" if target_task(config.data) == "regression" else "cross_entropy"
+    return with_values(config, {"train.loss": loss})
