@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from engine.errors import CheckpointError
 from engine.files.atomic import write_atomic
 from engine.runs.checkpoint import load_checkpoint
+from tests.helpers import assert_one_line_exit
 from tui.cli.main import app
 
 runner = CliRunner()
@@ -106,15 +107,52 @@ def test_resume_from_a_bad_folder_exits_2(tmp_path: Path) -> None:
 
 
 def test_resume_with_a_model_that_does_not_fit_exits_2(tmp_path: Path) -> None:
-    """A checkpoint from another architecture is refused as bad input, naming the tensor that differs,
-    and the saved run is left as it was."""
+    """A checkpoint from another architecture (a config.toml edited by hand) is refused as bad input,
+    naming the tensor that differs, and the saved run is left as it was."""
     run = tmp_path / "run"
     runner.invoke(app, ["run", "--preset", "circle", "--epochs", "3", "--save", str(run)])
+    config = run / "config.toml"
+    config.write_text(config.read_text().replace("hidden = [\n    4,\n]", "hidden = [\n    8,\n]"))
     before = {p.name: p.read_bytes() for p in run.iterdir()}
-    result = runner.invoke(app, ["run", "--resume", str(run), "--hidden", "8"])
+    result = runner.invoke(app, ["run", "--resume", str(run), "--epochs", "5"])
     assert result.exit_code == 2, result.output
     assert "checkpoint.pt: does not fit" in result.stderr and "size mismatch for 0.weight" in result.stderr
     assert {p.name: p.read_bytes() for p in run.iterdir()} == before
+
+
+def test_resume_refuses_to_change_the_model_naming_the_option(tmp_path: Path) -> None:
+    """Options that would change what the weights train on are refused with --resume, naming the
+    option and what may change, and the run folder is left as it was."""
+    run = tmp_path / "run"
+    runner.invoke(app, ["run", "--preset", "circle", "--epochs", "3", "--save", str(run)])
+    before = {p.name: p.read_bytes() for p in run.iterdir()}
+    result = runner.invoke(app, ["run", "--resume", str(run), "--hidden", "8", "--epochs", "5"])
+    assert_one_line_exit(result, 2, "--hidden", "cannot change when resuming", "trained with 4")
+    assert {p.name: p.read_bytes() for p in run.iterdir()} == before
+
+
+@pytest.mark.parametrize("epochs", [[], ["--epochs", "3"], ["--epochs", "2"]])
+def test_resume_with_no_epochs_left_exits_2(epochs: list[str], tmp_path: Path) -> None:
+    """--resume of a run that has trained its epochs, or with --epochs at or below them, says so."""
+    run = tmp_path / "run"
+    runner.invoke(app, ["run", "--preset", "circle", "--epochs", "3", "--save", str(run)])
+    before = {p.name: p.read_bytes() for p in run.iterdir()}
+    result = runner.invoke(app, ["run", "--resume", str(run), *epochs])
+    assert_one_line_exit(result, 2, "--epochs", "already trained 3 epochs")
+    assert {p.name: p.read_bytes() for p in run.iterdir()} == before
+
+
+def test_a_resumed_run_says_where_it_resumes_and_trains_at_the_new_lr(tmp_path: Path) -> None:
+    """--lr with --resume applies from the first resumed epoch (the metrics record it), and the
+    run says where it resumes."""
+    run = tmp_path / "run"
+    runner.invoke(app, ["run", "--preset", "circle", "--epochs", "3", "--save", str(run)])
+    result = runner.invoke(app, ["run", "--resume", str(run), "--epochs", "5", "--lr", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert "Resuming from epoch 3 of 5 (lr 0.5)" in result.stdout
+    rows = (run / "metrics.csv").read_text().splitlines()[1:]
+    assert [row.split(",")[-1] for row in rows] == ["0.1", "0.1", "0.1", "0.5", "0.5"]
+    assert 'lr = 0.5' in (run / "config.toml").read_text()
 
 
 def test_interrupted_save_leaves_the_previous_file_intact(tmp_path: Path) -> None:

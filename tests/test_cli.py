@@ -77,8 +77,8 @@ def test_config_output_loads_back(tmp_path: Path) -> None:
     """`nntui config` prints TOML that `--config` accepts and that runs the same preset."""
     toml = invoke("config", "--preset", "sequential").output
     (tmp_path / "seq.toml").write_text(toml)
-    a = invoke("run", "--config", str(tmp_path / "seq.toml"), "--json").output
-    b = invoke("run", "--preset", "sequential", "--json").output
+    a = invoke("run", "--config", str(tmp_path / "seq.toml"), "--json", "--no-save").output
+    b = invoke("run", "--preset", "sequential", "--json", "--no-save").output
     assert a == b
 
 
@@ -88,7 +88,8 @@ def test_save_writes_the_run_files(tmp_path: Path) -> None:
     result = invoke("run", "--preset", "circle", "--save", str(tmp_path / "run"))
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in (tmp_path / "run").iterdir())
-    assert files == ["checkpoint.pt", "config.toml", "metrics.csv", "model.pt", "preprocess.json"]
+    assert files == ["checkpoint.pt", "config.toml", "events.jsonl", "metrics.csv", "model.pt", "preprocess.json",
+                     "view.json"]
     assert len((tmp_path / "run" / "metrics.csv").read_text().splitlines()) == 101
 
 
@@ -126,16 +127,6 @@ def test_diverged_run_exits_1() -> None:
     result = invoke("run", "--preset", "linreg", "--lr", "50")
     assert result.exit_code == 1
     assert "lower the learning rate" in result.output
-
-
-def test_failed_run_exits_1() -> None:
-    """An engine failure (no CUDA here) exits 1 with the reason."""
-    import torch
-
-    if torch.cuda.is_available():  # pragma: no cover
-        pytest.skip("this machine has CUDA")
-    result = invoke("run", "--preset", "circle", "--device", "cuda")
-    assert result.exit_code == 1 and "cuda" in result.output
 
 
 def test_presets_lists_every_preset_with_task_and_epochs() -> None:

@@ -132,7 +132,7 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
 def test_two_files_are_one_concat_dataset(tmp_path: Path) -> None:
     """Several files with the same columns are joined with ConcatDataset, rows of both used."""
     a, b = table_file(tmp_path, "a.csv", 40), table_file(tmp_path, "b.csv", 20)
-    header, joined = combine([a, b])
+    header, joined, _ = combine([a, b])
     assert isinstance(joined, ConcatDataset) and len(joined) == 60 and joined.cumulative_sizes == [40, 60]
     assert joined[45].file == b and joined[45].line == 7
     table = load_table(cfg([a, b]))
@@ -144,3 +144,37 @@ def test_files_with_different_columns_are_refused(tmp_path: Path) -> None:
     a = table_file(tmp_path, "a.csv")
     b = write(tmp_path / "b.csv", "size,kind\n1,big\n")
     assert error_of(cfg([a, b])).startswith(f"{b}, line 1: column 2 is 'kind', not 'colour'")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_a_table_with_another_delimiter_is_sniffed_and_read(delimiter: str, tmp_path: Path) -> None:
+    """Semicolons (Excel where the decimal mark is a comma), tabs and bars are read as columns,
+    not as one column; the schema keeps the delimiter for predict and export."""
+    rows = "".join(f"{i}{delimiter}{i % 3}{delimiter}{'ab'[i % 2]}\n" for i in range(30))
+    path = write(tmp_path / "semi.csv", f"x{delimiter}z{delimiter}label\n{rows}")
+    table = load_table(cfg([path], target="label"))
+    assert table.schema.features == 2 and table.schema.delimiter == delimiter
+    assert table.schema.labels == ("a", "b")
+
+
+def test_a_one_column_table_is_refused_naming_the_delimiters(tmp_path: Path) -> None:
+    path = write(tmp_path / "colon.csv", "x:y\n" + "".join(f"{i}:{i % 2}\n" for i in range(10)))
+    assert "one column ('x:y')" in error_of(cfg([path])) and "semicolons, tabs or bars" in error_of(cfg([path]))
+
+
+def test_files_with_different_delimiters_are_refused(tmp_path: Path) -> None:
+    a = write(tmp_path / "a.csv", "x,y\n" + "".join(f"{i},{i % 2}\n" for i in range(10)))
+    b = write(tmp_path / "b.csv", "x;y\n" + "".join(f"{i};{i % 2}\n" for i in range(10)))
+    assert "b.csv: cells separated by semicolon, but" in error_of(cfg([a, b]))
+
+
+def test_numbers_too_large_to_standardise_are_a_data_problem_naming_the_column(tmp_path: Path) -> None:
+    """1e308 overflows the mean: said as the column's problem, not later as a divergence."""
+    path = write(tmp_path / "big.csv", "huge,y\n" + "".join(f"{1e308 if i % 2 else -1e308},{i % 2}\n"
+                                                          for i in range(20)))
+    assert "column 'huge': numbers too large to standardise" in error_of(cfg([path], target="y"))
+
+
+def test_a_regression_target_beyond_float32_is_refused_naming_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "far.csv", "x,y\n" + "".join(f"{i},{i * 1.5}\n" for i in range(30)) + "31,1e39\n")
+    assert "line 32, column 'y': '1e39' is beyond the range" in error_of(cfg([path], target="y"))

@@ -25,14 +25,15 @@ def assert_failed(result, *words: str) -> None:
     assert_one_line_exit(result, 1, *words)
 
 
-def test_an_unreadable_image_in_a_folder_fails_the_run_naming_it(tmp_path: Path) -> None:
+def test_an_unreadable_image_in_a_folder_is_refused_as_input_naming_it(tmp_path: Path) -> None:
+    """A damaged picture in the user's folder is bad input (exit 2), like a bad CSV row."""
     for label, shade in (("cat", 40), ("dog", 200)):
         (tmp_path / label).mkdir()
         for index in range(6):
             Image.new("L", (12, 12), shade + index).save(tmp_path / label / f"{index}.png")
     (tmp_path / "dog" / "broken.png").write_bytes(b"\x89PNG but nothing after")
     result = runner.invoke(app, ["run", "--images", str(tmp_path), "--epochs", "2", "--batch-size", "32"])
-    assert_failed(result, "broken.png")
+    assert_one_line_exit(result, 2, "broken.png", "not a readable image")
 
 
 def test_out_of_memory_fails_the_run_with_the_message(monkeypatch) -> None:

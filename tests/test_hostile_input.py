@@ -92,7 +92,7 @@ def test_any_option_text_is_taken_into_a_loadable_config_or_refused_in_one_line(
 
 TOML_FILES = {
     "syntax": (b"[train\n", "not valid TOML"),
-    "binary": (bytes(range(256)) * 4, "not a text file"),
+    "binary": (bytes(range(256)) * 4, "not a UTF-8 text file"),
     "unknown-key": (b"[train]\nbogus = 1\n", "train.bogus: unknown key"),
     "unknown-section": (b"[other]\nx = 1\n", "other: unknown key"),
     "wrong-type": (b'[train]\nlr = "fast"\n', "train.lr"),
@@ -315,3 +315,144 @@ def test_predict_refuses_an_input_file_that_is_not_an_image(saved_run: Path, tmp
     fake.write_bytes(b"not a png at all")
     result = invoke("predict", saved_run, fake)
     assert "Traceback" not in result.output and result.exit_code == 2, result.output
+
+
+# --- paths that are not regular files, and files too large or too deep ------------------------------
+
+
+def test_a_fifo_as_config_is_refused_without_waiting(tmp_path: Path) -> None:
+    """Reading a FIFO would block until a writer came (12 minutes in the fault campaign)."""
+    os.mkfifo(tmp_path / "run.toml")
+    assert_refused(invoke("run", "--config", tmp_path / "run.toml"), "run.toml", "not a regular file")
+
+
+def test_a_device_as_config_is_refused_without_reading_it() -> None:
+    """/dev/zero never ends: reading it whole grew a process to 3 GB."""
+    assert_refused(invoke("run", "--config", "/dev/zero"), "/dev/zero", "not a regular file")
+
+
+def test_an_oversized_config_is_refused_naming_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.toml"
+    path.write_bytes(b"# padding\n" * 200_000)
+    assert_refused(invoke("run", "--config", path), "big.toml", "more than the 1 MiB")
+
+
+@pytest.mark.parametrize("content", [b"a = " + b"[" * 5000 + b"]" * 5000,
+                                     b"[model]\nhidden = " + b"[" * 900 + b"1" + b"]" * 900])
+def test_a_config_nested_too_deeply_is_refused(content: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_bytes(content)
+    result = invoke("run", "--config", path)
+    assert_refused(result, "deep.toml")
+    assert len(result.stderr) < 400  # the value is quoted cut short, not a thousand brackets
+
+
+@pytest.mark.parametrize("name", ["config.toml", "checkpoint.pt", "metrics.csv"])
+def test_a_fifo_in_a_run_folder_is_refused_without_waiting(name: str, saved_run: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "run"
+    folder.mkdir()
+    for part in saved_run.iterdir():
+        (folder / part.name).write_bytes(part.read_bytes())
+    (folder / name).unlink()
+    os.mkfifo(folder / name)
+    assert_refused(invoke("run", "--resume", folder, "--epochs", "5"), name)
+
+
+def test_a_fifo_given_to_predict_is_refused_without_waiting(saved_run: Path, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "rows.csv")
+    assert_refused(invoke("predict", saved_run, tmp_path / "rows.csv"), "rows.csv", "not a regular file")
+
+
+def test_a_fifo_among_the_pictures_is_refused_naming_it(tmp_path: Path) -> None:
+    from PIL import Image
+
+    for label in ("cat", "dog"):
+        (tmp_path / label).mkdir()
+        for index in range(4):
+            Image.new("L", (8, 8), index * 40).save(tmp_path / label / f"{index}.png")
+    os.mkfifo(tmp_path / "dog" / "pipe.png")
+    result = invoke("run", "--images", tmp_path, "--epochs", "1", "--batch-size", "4", "--test-fraction", "0")
+    assert_refused(result, "pipe.png", "not a regular file")
+
+
+def test_a_decompression_bomb_is_refused_in_one_line(saved_run: Path, tmp_path: Path) -> None:
+    """A small file that would decode to billions of pixels: Pillow's guard, answered in one line."""
+    from PIL import Image
+
+    shapes = tmp_path / "shapes"
+    assert invoke("run", "--preset", "shapes", "--samples", "40", "--epochs", "1", "--save", shapes).exit_code == 0
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (20_000, 20_000)).save(bomb)
+    assert_refused(invoke("predict", shapes, bomb), "bomb.png", "decompression bomb")
+
+
+def _spoil_checkpoint(folder: Path, field: str, value) -> None:
+    state = torch.load(folder / "checkpoint.pt", weights_only=True)
+    if field == "model":
+        state["model"] = {name: torch.full_like(t, float("nan")) for name, t in state["model"].items()}
+    else:
+        state[field] = value
+    torch.save(state, folder / "checkpoint.pt")
+
+
+CHECKPOINT_FIELDS = {
+    "epoch-negative": ("epoch", -1, "epoch: must be a whole number >= 0"),
+    "epoch-past-the-config": ("epoch", 10_000, "epoch: 10000 is past the 2 epochs"),
+    "epoch-text": ("epoch", "7", "epoch: must be a whole number"),
+    "lr-nan": ("lr", float("nan"), "lr: must be a finite number"),
+    "rng-short": ("torch_rng", torch.zeros(10, dtype=torch.uint8), "torch_rng: must be a random generator's state"),
+    "shuffle-rng-type": ("shuffle_rng", [1, 2], "shuffle_rng: must be a random generator's state"),
+    "optimizer-not-a-state": ("optimizer", {"param_groups": 3}, "optimizer: must be an optimizer's state dict"),
+    "non-finite-weights": ("model", None, "model.0.weight: holds non-finite values"),
+}
+
+
+@pytest.mark.parametrize("name", CHECKPOINT_FIELDS)
+def test_a_checkpoint_field_out_of_range_is_refused_naming_it(name: str, saved_run: Path, tmp_path: Path) -> None:
+    """Each field is checked before use (a wrong-sized RNG state used to raise inside torch), and
+    the folder is left as it was."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    for part in saved_run.iterdir():
+        (folder / part.name).write_bytes(part.read_bytes())
+    field, value, words = CHECKPOINT_FIELDS[name]
+    _spoil_checkpoint(folder, field, value)
+    before = snapshot(folder)
+    assert_refused(invoke("run", "--resume", folder, "--epochs", "5"), "checkpoint.pt", words)
+    assert snapshot(folder) == before
+
+
+PREPROCESS_FIELDS = {
+    "zero-std": (lambda p: p["table"]["columns"][0].update(std=0), "table.columns[0].std: must be greater than 0"),
+    "unknown-kind": (lambda p: p["table"]["columns"][0].update(kind="date"), "table.columns[0].kind: must be one of"),
+    "task-number": (lambda p: p["table"].update(task=3), "table.task: must be one of"),
+    "no-table": (lambda p: p.update(table=None), "must describe either a table or an image set"),
+}
+
+
+@pytest.mark.parametrize("name", PREPROCESS_FIELDS)
+def test_a_preprocess_field_out_of_range_is_refused_naming_it(name: str, saved_run: Path, tmp_path: Path) -> None:
+    import json
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    for part in saved_run.iterdir():
+        (folder / part.name).write_bytes(part.read_bytes())
+    raw = json.loads((folder / "preprocess.json").read_text())
+    spoil, words = PREPROCESS_FIELDS[name]
+    spoil(raw)
+    (folder / "preprocess.json").write_text(json.dumps(raw))
+    rows = tmp_path / "rows.csv"
+    rows.write_text("x1,x2\n0.1,0.2\n")
+    assert_refused(invoke("predict", folder, rows), "preprocess.json", words)
+
+
+def test_a_preprocess_file_nested_too_deeply_is_refused(saved_run: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "run"
+    folder.mkdir()
+    for part in saved_run.iterdir():
+        (folder / part.name).write_bytes(part.read_bytes())
+    (folder / "preprocess.json").write_text("[" * 100_000 + "]" * 100_000)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("x1,x2\n0.1,0.2\n")
+    assert_refused(invoke("predict", folder, rows), "preprocess.json", "nested too deeply")

@@ -7,7 +7,7 @@ import dataclasses
 from typing import Any
 
 from engine.config.fields import SPECS, check_value
-from engine.config.problems import ConfigError, Problem
+from engine.config.problems import ConfigError, Problem, shown
 from engine.config.rules import cross_problems
 from engine.config.schema import SECTIONS, RunConfig
 
@@ -47,7 +47,7 @@ def from_dict(data: Any, source: str = "", base: RunConfig | None = None) -> Run
             problems.append(Problem(key, _unknown(key, SECTIONS), source))
             continue
         if not isinstance(table, dict):
-            problems.append(Problem(key, f"must be a table, got {table!r}", source))
+            problems.append(Problem(key, f"must be a table, got {shown(table)}", source))
             continue
         names = {f.name for f in dataclasses.fields(SECTIONS[key])}
         values = dict(start.get(key, {}))

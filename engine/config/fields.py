@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.config import catalog
-from engine.config.problems import ConfigError, Problem
+from engine.config.problems import ConfigError, Problem, shown
 from engine.config.schema import RunConfig
 
 
@@ -141,40 +141,40 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
 
     if spec.kind is list and spec.item is str:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise bad(f"must be a list of file paths, got {value!r}")
+            raise bad(f"must be a list of file paths, got {shown(value)}")
         return [v.strip() for v in value]
     if spec.kind is list:
         if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            raise bad(f"must be a list of layer sizes, got {value!r}")
+            raise bad(f"must be a list of layer sizes, got {shown(value)}")
         if any(not 1 <= v <= 4096 for v in value):
-            raise bad(f"layer sizes must be from 1 to 4096, got {value!r}")
+            raise bad(f"layer sizes must be from 1 to 4096, got {shown(value)}")
         if len(value) > 32:
             raise bad(f"at most 32 hidden layers, got {len(value)}")
         return list(value)
     if spec.kind is bool:
         if not isinstance(value, bool):
-            raise bad(f"must be true or false, got {value!r}")
+            raise bad(f"must be true or false, got {shown(value)}")
         return value
     if spec.kind is str and not spec.choices:
         if not isinstance(value, str):
-            raise bad(f"must be text, got {value!r}")
+            raise bad(f"must be text, got {shown(value)}")
         return value.strip()
     if spec.kind is str:
         if not isinstance(value, str) or value not in spec.choices:
-            raise bad(f"must be {spec.allowed()}, got {value!r}")
+            raise bad(f"must be {spec.allowed()}, got {shown(value)}")
         return value
     if spec.kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             else:
-                raise bad(f"must be a whole number ({spec.allowed()}), got {value!r}")
+                raise bad(f"must be a whole number ({spec.allowed()}), got {shown(value)}")
     elif spec.kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise bad(f"must be a number ({spec.allowed()}), got {value!r}")
+            raise bad(f"must be a number ({spec.allowed()}), got {shown(value)}")
         value = float(value)
         if not math.isfinite(value):
-            raise bad(f"must be a finite number ({spec.allowed()}), got {value!r}")
+            raise bad(f"must be a finite number ({spec.allowed()}), got {shown(value)}")
     too_low = spec.low is not None and (value <= spec.low if spec.low_open else value < spec.low)
     too_high = spec.high is not None and value > spec.high
     if too_low or too_high:
@@ -192,7 +192,7 @@ def parse_text(spec: FieldSpec, text: str) -> Any:
         try:
             value = [int(p) for p in parts]
         except ValueError:
-            raise ConfigError([Problem(spec.path, f"must be {spec.allowed()}, got {text!r}")]) from None
+            raise ConfigError([Problem(spec.path, f"must be {spec.allowed()}, got {shown(text)}")]) from None
     elif spec.kind is bool:
         lowered = raw.lower()
         if lowered in ("true", "yes", "on", "1"):
@@ -200,17 +200,18 @@ def parse_text(spec: FieldSpec, text: str) -> Any:
         elif lowered in ("false", "no", "off", "0"):
             value = False
         else:
-            raise ConfigError([Problem(spec.path, f"must be true or false, got {text!r}")])
+            raise ConfigError([Problem(spec.path, f"must be true or false, got {shown(text)}")])
     elif spec.kind is int:
         try:
             value = int(raw)
         except ValueError:
-            raise ConfigError([Problem(spec.path, f"must be a whole number ({spec.allowed()}), got {text!r}")]) from None
+            message = f"must be a whole number ({spec.allowed()}), got {shown(text)}"
+            raise ConfigError([Problem(spec.path, message)]) from None
     elif spec.kind is float:
         try:
             value = float(raw)
         except ValueError:
-            raise ConfigError([Problem(spec.path, f"must be a number ({spec.allowed()}), got {text!r}")]) from None
+            raise ConfigError([Problem(spec.path, f"must be a number ({spec.allowed()}), got {shown(text)}")]) from None
     else:
         value = raw
     return check_value(spec, value)

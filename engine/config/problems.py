@@ -3,6 +3,7 @@ TOML, form) can point at the field."""
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 
 from engine.errors import InputError
@@ -27,3 +28,13 @@ class ConfigError(InputError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
+
+
+_SHORT = reprlib.Repr()  # keyword arguments arrived in Python 3.12
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 3, 8, 4, 60, 60
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it: its repr, cut short (a config may hold a 200 kB string or
+    lists nested a thousand deep, and a message is one line)."""
+    return _SHORT.repr(value)

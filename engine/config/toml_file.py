@@ -10,7 +10,9 @@ import tomli_w
 from engine.config.build import from_dict, to_dict
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
+from engine.errors import InputError
 from engine.files.atomic import write_text_atomic
+from engine.files.reading import MIB, read_text
 
 
 def dumps(config: RunConfig) -> str:
@@ -18,31 +20,29 @@ def dumps(config: RunConfig) -> str:
     return tomli_w.dumps(to_dict(config))
 
 
+CONFIG_LIMIT = MIB  # a complete config is about 1 KiB
+
+
 def loads(text: str, source: str = "", base: RunConfig | None = None) -> RunConfig:
     try:
         data = tomllib.loads(text)
+        return from_dict(data, source=source, base=base)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError([Problem("config", f"not valid TOML: {err}", source)]) from None
-    return from_dict(data, source=source, base=base)
+    except RecursionError:
+        raise ConfigError([Problem("config", "nested too deeply to be a run configuration", source)]) from None
 
 
 def load_config(path: str | Path, base: RunConfig | None = None) -> RunConfig:
-    """Read a TOML file over `base` (the defaults when None); a missing, unreadable or invalid
-    file raises ConfigError naming it."""
-    file = Path(path)
+    """Read a TOML file over `base` (the defaults when None); a missing, unreadable, oversized or
+    invalid file, or anything but a regular file, raises ConfigError naming it."""
+    file = str(path)
     try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError([Problem("config", "no such file", str(file))]) from None
-    except IsADirectoryError:
-        raise ConfigError([Problem("config", "is a directory, not a TOML file", str(file))]) from None
-    except OSError as err:
-        raise ConfigError([Problem("config", f"cannot read: {err.strerror}", str(file))]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError([Problem("config", "not a text file (invalid UTF-8)", str(file))]) from None
-    return loads(text, source=str(file), base=base)
+        text = read_text(file, "a TOML run configuration", CONFIG_LIMIT)
+    except InputError as err:
+        message = str(err).removeprefix(f"{file}: ")
+        raise ConfigError([Problem("config", message, file)]) from None
+    return loads(text, source=file, base=base)
 
 
 def save_config(config: RunConfig, path: str | Path) -> None:

@@ -4,12 +4,17 @@ asks for them as the user types a path, to offer the target column and to check 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
 from engine.errors import DataError
+from engine.files.reading import TABLE_LIMIT, open_regular
+
+DELIMITERS = (",", ";", "\t", "|")
+SNIFF_CHARS = 1 << 16  # the header line is within the first 64 KiB of any sane table
 
 
 def header_line(reader: Iterator[list[str]], name: str) -> tuple[str, ...]:
@@ -62,15 +67,37 @@ def reading(name: str) -> Iterator[None]:
 
 
 def open_table(path: str | Path) -> TextIO:
-    """The file opened for csv.reader; a pipe or a device is refused, not waited on forever."""
-    file = Path(path)
-    if file.exists() and not file.is_file() and not file.is_dir():
-        raise DataError(f"{path}: not a regular file (a pipe or a device cannot be read as a table)")
-    return open(file, newline="", encoding="utf-8-sig")
+    """The file opened for csv.reader; a pipe or a device is refused, not waited on forever, and
+    so is a file too large to hold in memory."""
+    return io.TextIOWrapper(open_regular(path, "a CSV file", DataError, TABLE_LIMIT), encoding="utf-8-sig", newline="")
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The cell separator of a table from its first non-blank line: a comma when it splits the line,
+    else whichever of ; tab | splits it into the most cells (Excel writes ; where the decimal mark
+    is a comma); a line no candidate splits is one column."""
+    line = next((text for text in sample.splitlines() if text.strip()), "")
+    cells = {delimiter: len(next(csv.reader([line], delimiter=delimiter), [])) for delimiter in DELIMITERS}
+    if cells[","] > 1:
+        return ","
+    best = max(DELIMITERS, key=lambda delimiter: cells[delimiter])
+    return best if cells[best] > 1 else ","
+
+
+def table_reader(handle: TextIO) -> tuple[Iterator[list[str]], str]:
+    """A csv.reader over `handle` with its sniffed delimiter, and the delimiter."""
+    start = handle.tell()
+    delimiter = sniff_delimiter(handle.read(SNIFF_CHARS))
+    handle.seek(start)
+    return csv.reader(handle, delimiter=delimiter), delimiter
+
+
+def delimiter_name(delimiter: str) -> str:
+    return {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}.get(delimiter, repr(delimiter))
 
 
 def read_header(path: str | Path) -> tuple[str, ...]:
     """The column names of one CSV file; DataError names the file and what is wrong."""
     name = str(path)
     with reading(name), open_table(path) as handle:
-        return header_line(csv.reader(handle), name)
+        return header_line(table_reader(handle)[0], name)

@@ -8,7 +8,6 @@ with missing cells are dropped (or refused). Every error names the file, line an
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -18,11 +17,20 @@ import torch
 from torch.utils.data import ConcatDataset, Dataset
 
 from engine.config.schema import DataConfig
-from engine.data.csv_header import header_difference, header_line, missing_column, open_table, reading
+from engine.data.csv_header import (
+    delimiter_name,
+    header_difference,
+    header_line,
+    missing_column,
+    open_table,
+    reading,
+    table_reader,
+)
 from engine.data.preprocess import Column, TableSchema, encode_rows, is_missing
 from engine.errors import DataError
 
 MAX_CATEGORIES = 20  # a text feature with more distinct values is an id or free text, not a category
+FLOAT32_MAX = 3.4028234663852886e38  # the largest number a float32 tensor holds
 MAX_INTEGER_CLASSES = 20  # a target of at most this many distinct whole numbers is a class label
 
 
@@ -44,7 +52,7 @@ class CsvRows(Dataset):
 
     def __init__(self, path: str | Path):
         self.path = str(path)
-        self.header, self.rows = read_csv(path)
+        self.header, self.rows, self.delimiter = read_csv(path)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -53,11 +61,11 @@ class CsvRows(Dataset):
         return self.rows[index]
 
 
-def read_csv(path: str | Path) -> tuple[tuple[str, ...], list[Row]]:
-    """The header and the data rows of one file; ragged rows and empty files are refused."""
+def read_csv(path: str | Path) -> tuple[tuple[str, ...], list[Row], str]:
+    """The header, the data rows and the delimiter of one file; ragged rows and empty files are refused."""
     name = str(path)
     with reading(name), open_table(path) as handle:
-        reader = csv.reader(handle)
+        reader, delimiter = table_reader(handle)
         header = header_line(reader, name)
         rows = []
         for cells in reader:
@@ -72,20 +80,27 @@ def read_csv(path: str | Path) -> tuple[tuple[str, ...], list[Row]]:
         raise DataError(f"{name}, line 1: column {', '.join(repr(c) for c in duplicated)} appears twice")
     if not rows:
         raise DataError(f"{name}: no data rows under the header")
-    return header, rows
+    return header, rows, delimiter
 
 
-def combine(paths: list[str]) -> tuple[tuple[str, ...], ConcatDataset]:
-    """All files' rows as one ConcatDataset; every file must have the first one's columns."""
+def combine(paths: list[str]) -> tuple[tuple[str, ...], ConcatDataset, str]:
+    """All files' rows as one ConcatDataset, and their delimiter; every file must have the first
+    one's columns and delimiter."""
     if not paths:
         raise DataError("data.paths: no CSV file given (--data FILE)")
     parts = [CsvRows(path) for path in paths]
     header = parts[0].header
     for part in parts[1:]:
+        if part.delimiter != parts[0].delimiter:
+            raise DataError(f"{part.path}: cells separated by {delimiter_name(part.delimiter)}, but "
+                            f"{parts[0].path} uses {delimiter_name(parts[0].delimiter)}; every file needs the same")
         if part.header != header:
             raise DataError(f"{part.path}, line 1: {header_difference(part.header, header)} "
                             f"(every file needs {parts[0].path}'s columns, in its order)")
-    return header, ConcatDataset(parts)
+    if len(header) < 2:
+        raise DataError(f"{parts[0].path}, line 1: one column ({header[0]!r}); a table needs feature columns "
+                        "and a target, separated by commas, semicolons, tabs or bars")
+    return header, ConcatDataset(parts), parts[0].delimiter
 
 
 @dataclass
@@ -102,7 +117,7 @@ class Table:
 
 def load_table(cfg: DataConfig) -> Table:
     """Read, clean, split and encode the configured files."""
-    header, dataset = combine(cfg.paths)
+    header, dataset, delimiter = combine(cfg.paths)
     first = cfg.paths[0]
     problem = missing_column(first, cfg.target, header)
     if problem:
@@ -115,13 +130,17 @@ def load_table(cfg: DataConfig) -> Table:
     t = header.index(target)
     task, labels = _target_task(rows, t, target, cfg.task)
     values = [_target_value(row.cells[t], labels) for row in rows]
+    too_large = next((i for i, v in enumerate(values) if abs(v) > FLOAT32_MAX), None)
+    if too_large is not None:
+        raise DataError(f"{rows[too_large].where}, column '{target}': {rows[too_large].cells[t].strip()!r} is beyond "
+                        "the range of the 32-bit numbers the model trains with; rescale the target")
     order = torch.randperm(len(rows), generator=torch.Generator().manual_seed(cfg.seed)).tolist()
     n_test = round(len(rows) * cfg.test_fraction)
     if len(rows) - n_test < 1:
         raise DataError(f"{first}: {len(rows)} usable rows leave none for training")
     test_idx, train_idx = order[:n_test], order[n_test:]
     columns = tuple(_column(rows, train_idx, header, i, cfg.categorical) for i in range(len(header)) if i != t)
-    schema = TableSchema(columns, target, task, labels)
+    schema = TableSchema(columns, target, task, labels, delimiter)
 
     def encode(indices: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
         picked = [rows[i] for i in indices]
@@ -136,7 +155,7 @@ def load_table(cfg: DataConfig) -> Table:
 
 def target_task(cfg: DataConfig) -> str:
     """Only the task the target column makes ("regression" | "classification"), for choosing a loss."""
-    header, dataset = combine(cfg.paths)
+    header, dataset, _ = combine(cfg.paths)
     problem = missing_column(cfg.paths[0], cfg.target, header)
     if problem:
         raise DataError(problem)
@@ -202,8 +221,12 @@ def _column(rows: list[Row], train_idx: list[int], header: tuple[str, ...], i: i
     text_at = next((k for k, c in enumerate(cells) if _number(c) is None), None)
     if text_at is None:
         train = torch.tensor([float(cells[k]) for k in train_idx], dtype=torch.float64)
+        mean = train.mean().item()
         std = train.std(unbiased=False).item() if len(train) > 1 else 0.0
-        return Column(name, "numeric", train.mean().item(), std if std > 0 else 1.0)
+        if not (math.isfinite(mean) and math.isfinite(std)):
+            raise DataError(f"{rows[0].file}, column '{name}': numbers too large to standardise (their mean or "
+                            "spread is not a finite number); rescale the column")
+        return Column(name, "numeric", mean, std if std > 0 else 1.0)
     if policy == "error":
         raise DataError(f"{rows[text_at].where}, column '{name}': text value {cells[text_at]!r} in a feature "
                         "column (--categorical onehot encodes columns with few values)")

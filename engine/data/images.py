@@ -13,6 +13,7 @@ from torchvision import datasets, transforms
 
 from engine.config.catalog import DATASETS
 from engine.config.schema import DataConfig
+from engine.data.picture_file import load_rgb
 from engine.data.preprocess import ImageSpec
 from engine.data.shapes import SHAPE_SIZE, ShapesDataset
 from engine.data.synthetic import test_size
@@ -117,8 +118,8 @@ def _folder(cfg: DataConfig) -> ImageData:
     if len(probe.classes) < 2:
         raise DataError(f"{root}: {len(probe.classes)} class folder(s); a classifier needs at least two")
     spec = image_spec(cfg, "RGB", FOLDER_SIZE, tuple(probe.classes))
-    train_set = datasets.ImageFolder(str(root), transform=make_transform(spec, cfg, train=True))
-    test_set = datasets.ImageFolder(str(root), transform=make_transform(spec))
+    train_set = datasets.ImageFolder(str(root), transform=make_transform(spec, cfg, train=True), loader=load_rgb)
+    test_set = datasets.ImageFolder(str(root), transform=make_transform(spec), loader=load_rgb)
     order = torch.randperm(len(probe), generator=torch.Generator().manual_seed(cfg.seed)).tolist()
     n_test = round(len(order) * cfg.test_fraction)
     if n_test >= len(order):

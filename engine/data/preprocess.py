@@ -1,13 +1,11 @@
 """What turns raw inputs into the tensors a model was trained on: column statistics, one-hot
 values, label names, image size and normalisation. Training builds it once; the run saves it as
-preprocess.json so that `nntui predict` encodes new rows and images exactly as training did."""
+preprocess.json (engine.data.preprocess_file) so that `nntui predict` encodes new rows and images exactly as training did."""
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import DataError
@@ -15,7 +13,6 @@ from engine.errors import DataError
 if TYPE_CHECKING:
     import torch
 
-PREPROCESS_FILE = "preprocess.json"
 MISSING = frozenset({"", "na", "nan", "null", "n/a", "none"})
 
 
@@ -42,6 +39,7 @@ class TableSchema:
     target: str
     task: str  # "regression" | "classification"
     labels: tuple[str, ...] = ()  # class names, in output order
+    delimiter: str = ","  # the cell separator the training files used (sniffed)
 
     @property
     def features(self) -> int:
@@ -116,28 +114,3 @@ def encode_rows(schema: TableSchema, rows: list[dict[str, str]], wheres: list[st
 
     encoded = [encode_row(schema, row, where) for row, where in zip(rows, wheres)]
     return torch.tensor(encoded, dtype=torch.float32).reshape(len(rows), schema.features)
-
-
-def save_preprocess(preprocess: Preprocess, path: str | Path) -> None:
-    from engine.files.atomic import write_text_atomic
-
-    write_text_atomic(path, json.dumps(asdict(preprocess), indent=1))
-
-
-def load_preprocess(path: str | Path) -> Preprocess:
-    """Read preprocess.json back; a missing or foreign file raises DataError naming it."""
-    file = Path(path)
-    try:
-        raw = json.loads(file.read_text(encoding="utf-8"))
-        table = raw.get("table")
-        image = raw.get("image")
-        return Preprocess(
-            table=TableSchema(tuple(Column(**{**c, "categories": tuple(c["categories"])}) for c in table["columns"]),
-                              table["target"], table["task"], tuple(table["labels"])) if table else None,
-            image=ImageSpec(image["mode"], tuple(image["size"]), tuple(image["mean"]), tuple(image["std"]),
-                            tuple(image["labels"])) if image else None,
-            extra=raw.get("extra", {}))
-    except FileNotFoundError:
-        raise DataError(f"{file}: missing (runs saved before preprocessing was recorded cannot predict)") from None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
-        raise DataError(f"{file}: not an nntui preprocess file ({err})") from None

@@ -21,7 +21,7 @@ def table_imports(plan: ScriptPlan) -> tuple[list[str], list[str]]:
 def table_blocks(plan: ScriptPlan, schema: TableSchema) -> list[str]:
     """The script's data section, block by block: what was found, the readers, the rows, the split,
     the encoding, and the four tensors X, y, X_test and y_test."""
-    blocks = [_constants(schema), _READERS]
+    blocks = [_constants(schema), _readers(schema.delimiter)]
     if len(plan.config.data.paths) > 1:
         blocks.append(_CSV_FILE)
     blocks += [_rows(plan), _split(plan)]
@@ -45,6 +45,15 @@ def _constants(schema: TableSchema) -> str:
                   list_literal(text, "TEXT_FEATURES = ")]
     lines += ["# Cells that count as missing, in any case", f"MISSING = {{{missing}}}"]
     return "\n".join(lines)
+
+
+def _readers(delimiter: str) -> str:
+    """The file reader; a table whose cells nntui found separated by something else than commas
+    is read with that delimiter."""
+    if delimiter == ",":
+        return _READERS
+    return _READERS.replace("csv.reader(file)", f"csv.reader(file, delimiter={delimiter!r})").replace(
+        "CSV file as", f"CSV file (cells separated by {delimiter!r}) as")
 
 
 _READERS = '''\

@@ -29,6 +29,7 @@ class RunStarted:
     target: str = ""  # a table's target column
     labels: tuple[str, ...] = ()  # class names in output order, where the data names them
     dropped_rows: int = 0  # table rows left out for missing cells
+    resumed_at: int = 0  # the epochs a resumed run had done before (its checkpoint's); 0 for a new run
 
 
 @dataclass(slots=True)  # not frozen: a frozen init costs microseconds, and this one runs every epoch
@@ -83,6 +84,29 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class Held:
+    """The loop waits between epochs (paused, or after a step): the model is still, at `epoch`."""
+
+    epoch: int
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """A pause ended; training goes on from `epoch`."""
+
+    epoch: int
+
+
+@dataclass(frozen=True)
+class LrChanged:
+    """A new learning rate takes effect from the epoch after `epoch`."""
+
+    epoch: int
+    lr: float
+    previous: float
+
+
+@dataclass(frozen=True)
 class RunFinished:
     """The run ended: completed, stopped by the caller, or diverged (non-finite loss)."""
 
@@ -105,4 +129,4 @@ class RunFailed:
     bad_input: bool = False  # the user's input was refused (a data file, a checkpoint), not the run
 
 
-Event = RunStarted | EpochEnded | Snapshot | RunFinished | RunFailed
+Event = RunStarted | EpochEnded | Snapshot | Held | Resumed | LrChanged | RunFinished | RunFailed

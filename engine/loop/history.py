@@ -1,14 +1,12 @@
 """The run's per-epoch numbers in compact arrays: a million epochs cost tens of megabytes, not
-a million objects. Appended by the engine thread, read by anyone."""
+a million objects. Appended by the engine thread, read by anyone; engine.runs.metrics_file
+writes and reads them as metrics.csv."""
 
 from __future__ import annotations
 
 import math
 from array import array
-from pathlib import Path
 
-from engine.errors import InputError
-from engine.files.atomic import write_text_atomic
 from engine.loop.events import EpochEnded
 
 NAN = float("nan")
@@ -42,39 +40,21 @@ class MetricsHistory:
                 best = (loss, epoch)
         return best
 
-    def to_csv(self) -> str:
-        lines = ["epoch,train_loss,test_loss,test_accuracy,lr"]
-        for row in zip(self.epochs, self.train_loss, self.test_loss, self.test_accuracy, self.lr):
-            lines.append(",".join(_cell(v) for v in row))
-        return "\n".join(lines) + "\n"
+    def truncated(self, epochs: int) -> MetricsHistory:
+        """A copy of the first `epochs` rows (a resume from a checkpoint taken at that epoch)."""
+        kept = MetricsHistory()
+        for name in COLUMNS:
+            getattr(kept, name).extend(getattr(self, name)[:epochs])
+        return kept
 
-    def save_csv(self, path: str | Path) -> None:
-        write_text_atomic(path, self.to_csv())
-
-    @classmethod
-    def load_csv(cls, path: str | Path) -> MetricsHistory:
-        """Read a metrics.csv written by `save_csv`; a malformed file raises InputError naming the line."""
-        history = cls()
-        try:
-            lines = Path(path).read_text("utf-8").splitlines()
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not a UTF-8 text file") from None
-        if not lines or lines[0] != "epoch,train_loss,test_loss,test_accuracy,lr":
-            raise InputError(f"{path}: not an nntui metrics file (unexpected header)")
-        for number, line in enumerate(lines[1:], start=2):
-            cells = line.split(",")
-            try:
-                epoch, train, test, accuracy, lr = int(cells[0]), *(float(c) if c else NAN for c in cells[1:])
-            except (ValueError, TypeError, IndexError):
-                raise InputError(f"{path}: line {number}: expected epoch,train_loss,test_loss,test_accuracy,lr") from None
-            history.epochs.append(epoch)
-            for column, value in ((history.train_loss, train), (history.test_loss, test),
-                                  (history.test_accuracy, accuracy), (history.lr, lr)):
-                column.append(value)
-        return history
+    def extend_rows(self, rows: list[tuple[int, float, float, float, float]]) -> None:
+        """Append (epoch, train_loss, test_loss, test_accuracy, lr) rows, NaN where not measured."""
+        for epoch, train, test, accuracy, lr in rows:
+            self.train_loss.append(train)
+            self.test_loss.append(test)
+            self.test_accuracy.append(accuracy)
+            self.lr.append(lr)
+            self.epochs.append(epoch)
 
 
-def _cell(value: float) -> str:
-    if isinstance(value, int):
-        return str(value)
-    return "" if math.isnan(value) else repr(value)
+COLUMNS = ("epochs", "train_loss", "test_loss", "test_accuracy", "lr")

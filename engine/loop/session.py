@@ -15,7 +15,7 @@ from engine.config.rules import validate
 from engine.config.schema import RunConfig
 from engine.errors import InputError
 from engine.loop.divergence import DIVERGED_HINT, GRADIENT_HINT, WEIGHTS_HINT, NonFiniteGradient
-from engine.loop.events import EpochEnded, Event, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.history import MetricsHistory
 
 Listener = Callable[[Event], None]
@@ -163,12 +163,22 @@ class TrainingSession:
         for listener in list(self.listeners):
             listener(event)
 
-    def _await_turn(self) -> bool:
-        """Block while paused with no step to take; False when asked to stop."""
+    def _must_wait(self) -> bool:
+        return self._paused and self._step_credits == 0 and not self._stop.is_set()
+
+    def _await_turn(self, trainer) -> bool:
+        """Block while paused with no step to take; False when asked to stop. A new learning rate
+        is taken first (a checkpoint at the pause has it), then Held is said when the wait starts
+        (listeners may checkpoint: the model is still) and Resumed when a pause ends, all outside
+        the lock, so that a listener's work never blocks a caller's controls."""
         if not (self._paused or self._pending_lr is not None or self._stop.is_set()):
             return True  # the common case, read without the lock: nothing to wait for or apply
+        self._take_lr(trainer)
+        held = self._must_wait()
+        if held:
+            self._emit(Held(trainer.epoch))
         with self._cond:
-            while self._paused and self._step_credits == 0 and not self._stop.is_set():
+            while self._must_wait():
                 self._waiting.set()
                 self._cond.wait()
             self._waiting.clear()
@@ -176,10 +186,20 @@ class TrainingSession:
                 return False
             if self._paused:
                 self._step_credits -= 1
-            if self._pending_lr is not None and self.trainer is not None:
-                self.trainer.set_lr(self._pending_lr)
-                self._pending_lr = None
-            return True
+            resumed = held and not self._paused
+        self._take_lr(trainer)  # one set while waiting
+        if resumed:
+            self._emit(Resumed(trainer.epoch))
+        return True
+
+    def _take_lr(self, trainer) -> None:
+        with self._cond:
+            lr, self._pending_lr = self._pending_lr, None
+            if lr is None or lr == trainer.lr:
+                return
+            previous = trainer.lr
+            trainer.set_lr(lr)
+        self._emit(LrChanged(trainer.epoch, lr, previous))
 
     def _run(self) -> None:
         epoch = 0
@@ -192,6 +212,7 @@ class TrainingSession:
                     from engine.loop.state import restore_state
 
                     restore_state(trainer, self._resume.checkpoint, self._resume.source)
+                    trainer.set_lr(self.config.train.lr)  # a resume may change it (engine.runs.resume)
                 self.trainer = trainer
             self._emit(self._started(trainer))
             self._emit(self._finish(self._loop(trainer), trainer))
@@ -209,7 +230,7 @@ class TrainingSession:
         last_eval = last_snapshot = time.perf_counter()
         self._started_at = time.perf_counter()
         for epoch in range(trainer.epoch + 1, cfg.epochs + 1):
-            if not self._await_turn():
+            if not self._await_turn(trainer):
                 return "stopped", ""
             with self._model_lock:
                 began = time.perf_counter()
@@ -252,7 +273,7 @@ class TrainingSession:
             warnings=tuple(warnings(self.config)), train_points=trainer.train_points,
             test_points=trainer.test_points, reference=trainer.reference,
             target=trainer.preprocess.table.target if trainer.preprocess.table is not None else "",
-            labels=tuple(trainer.labels), dropped_rows=trainer.dropped_rows)
+            labels=tuple(trainer.labels), dropped_rows=trainer.dropped_rows, resumed_at=trainer.epoch)
 
     def _snapshot(self, trainer) -> Snapshot:
         from engine.loop.views import boundary_grid, image_report, parameters_as_lists, test_predictions  # torch

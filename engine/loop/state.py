@@ -4,6 +4,7 @@ that the run continues exactly as an uninterrupted one would."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +45,40 @@ def _first_reason(err: Exception) -> str:
     lines = [line.strip().rstrip(".") for line in str(err).splitlines() if line.strip()]
     details = lines[1:] if lines and lines[0].startswith("Error(s)") else lines
     return details[0] if details else type(err).__name__
+
+
+def captured_state(trainer) -> dict[str, Any]:
+    """training_state as copies that training on cannot change (a writer thread saves it later)."""
+    return {"epoch": trainer.epoch, "lr": trainer.lr,
+            "model": {k: v.detach().to("cpu", copy=True) for k, v in trainer.model.state_dict().items()},
+            "optimizer": copy.deepcopy(_on_cpu(trainer.optimizer.state_dict())),
+            "torch_rng": torch.get_rng_state(), "shuffle_rng": trainer.shuffle_generator.get_state()}
+
+
+def _on_cpu(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu()
+    if isinstance(value, dict):
+        return {key: _on_cpu(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_on_cpu(item) for item in value]
+    return value
+
+
+def epoch_start_state(trainer) -> dict[str, Any]:
+    """A copy of what an epoch changes (weights, optimizer state, RNG states), to roll a stopped
+    epoch back to its start."""
+    return {
+        "model": {k: v.detach().clone() for k, v in trainer.model.state_dict().items()},
+        "optimizer": copy.deepcopy(trainer.optimizer.state_dict()),
+        "torch_rng": torch.get_rng_state(),
+        "shuffle_rng": trainer.shuffle_generator.get_state(),
+    }
+
+
+def restore_epoch_start(trainer, state: dict[str, Any]) -> None:
+    """Put back a state taken by epoch_start_state (in place: the fast MLP step holds the weights)."""
+    trainer.model.load_state_dict(state["model"])
+    trainer.optimizer.load_state_dict(state["optimizer"])
+    torch.set_rng_state(state["torch_rng"])
+    trainer.shuffle_generator.set_state(state["shuffle_rng"])

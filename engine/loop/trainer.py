@@ -3,6 +3,7 @@ the session drives it, and a `should_stop` callable is checked before every batc
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,11 +19,18 @@ from engine.data.synthetic import TRUE_BIAS, TRUE_WEIGHT, draw, test_size
 from engine.loop.batching import batch_sizes, weighted_mean
 from engine.loop.device import resolve_device
 from engine.loop.divergence import NonFiniteGradient
+from engine.loop.state import epoch_start_state, restore_epoch_start
 from engine.models.layer_sizes import SMALL_WORK
 from engine.models.mlp import build_mlp, parameter_count
 from engine.models.mlp_step import MlpStep, mlp_step_for
 from engine.models.optim import make_optimizer, set_learning_rate
 from engine.models.task import Task, make_loss, table_task, task_for
+
+ROLLBACK_AFTER_S = 0.25  # a stop waits for the end of a shorter epoch; a longer one is rolled back
+
+
+def _never() -> bool:
+    return False
 
 
 class Trainer:
@@ -75,6 +83,7 @@ class Trainer:
         self.optimizer = make_optimizer(self.model.parameters(), config.train)
         self.lr = config.train.lr
         self.epoch = 0
+        self._epoch_seconds: float | None = None  # the last minibatch epoch's duration; None before one
         # Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result.
         clip = self._clip_gradients if config.train.clip_grad else None
         self._fast_step: MlpStep | None = (mlp_step_for(self.model, self.loss_fn, self.optimizer, clip)
@@ -165,21 +174,42 @@ class Trainer:
         n = self.train_samples
         return len(batch_sizes(n, self.config.data.batch_size or n, self.config.data.drop_last))
 
-    def train_epoch(self, should_stop: Callable[[], bool] = lambda: False) -> float | None:
-        """Train one epoch; return its mean loss, or None when stopped part-way."""
-        if self.train_loader is not None:
-            return self._train_loader_epoch(should_stop)
+    def train_epoch(self, should_stop: Callable[[], bool] = _never) -> float | None:
+        """Train one epoch; return its mean loss, or None when a stop came first. A stop never leaves
+        half an epoch behind (a state no uninterrupted run passes through, and a checkpoint that
+        would train those batches twice): a short epoch finishes first, a long one (over
+        ROLLBACK_AFTER_S) is rolled back to its start."""
+        size = self.config.data.batch_size
+        if self.train_loader is None and (not size or size >= self.train_samples):
+            return self._full_batch_epoch(should_stop)
+        slow = self._epoch_seconds is None or self._epoch_seconds >= ROLLBACK_AFTER_S
+        start = epoch_start_state(self) if slow else None
+        began = time.perf_counter()
+        check = should_stop if start is not None else _never
+        loss = self._train_loader_epoch(check) if self.train_loader is not None else self._minibatch_epoch(check)
+        if loss is None:
+            restore_epoch_start(self, start)
+            return None
+        self._epoch_seconds = time.perf_counter() - began
+        return loss
+
+    def _full_batch_epoch(self, should_stop: Callable[[], bool]) -> float | None:
+        """The tutorial's case: one step on all rows, nothing to slice, weigh or roll back."""
         if not self.model.training:  # evaluation left it in eval mode; setting it again costs a walk
             self.model.train()
+        if should_stop():
+            return None
+        loss = self._train_step(self.X, self.Y)
+        self.epoch += 1
+        return loss.item()
+
+    def _minibatch_epoch(self, should_stop: Callable[[], bool]) -> float | None:
+        """In-memory rows in minibatches: a seeded permutation, then contiguous slices."""
+        if not self.model.training:
+            self.model.train()
         n = self.train_samples
-        size = self.config.data.batch_size or n
+        size = self.config.data.batch_size
         X, Y = self.X, self.Y
-        if size >= n:  # full batch, the tutorial's case: nothing to slice or weigh
-            if should_stop():
-                return None
-            loss = self._train_step(X, Y)
-            self.epoch += 1
-            return loss.item()
         with torch.inference_mode(self._fast_step is not None and self._fast_step.inference_safe):
             if self.config.data.shuffle:
                 # One gather per epoch, then contiguous slices: far cheaper than a gather per batch.

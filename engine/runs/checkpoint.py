@@ -12,25 +12,34 @@ import torch
 
 from engine.errors import CheckpointError
 from engine.files.atomic import write_atomic
+from engine.files.reading import TENSOR_LIMIT, open_regular
 from engine.loop.state import training_state
+from engine.runs.checkpoint_fields import check_fields
 
 FORMAT = "nntui-checkpoint"
 VERSION = 1
 CHECKPOINT_FILE = "checkpoint.pt"
 
 
+def checkpoint_file_state(state: dict[str, Any]) -> dict[str, Any]:
+    """A training state (engine.loop.state) as the checkpoint file holds it."""
+    return {"format": FORMAT, "version": VERSION, **state}
+
+
 def save_checkpoint(trainer, path: str | Path) -> None:
-    state = {"format": FORMAT, "version": VERSION, **training_state(trainer)}
+    state = checkpoint_file_state(training_state(trainer))
     write_atomic(path, lambda handle: torch.save(state, handle))
 
 
 def read_weights_only(file: Path, what: str) -> Any:
     """torch.load(weights_only=True) of a file that may hold anything; CheckpointError if it
-    cannot be read, naming the file and what it should have been."""
+    cannot be read (not a regular file, too large, not torch's format), naming the file and what
+    it should have been."""
+    handle = open_regular(file, f"an nntui {what}", CheckpointError, TENSOR_LIMIT)
     try:
-        with warnings.catch_warnings():  # torch warns about a foreign pickle's protocol before refusing it
+        with handle, warnings.catch_warnings():  # torch warns about a foreign pickle's protocol before refusing it
             warnings.simplefilter("ignore")
-            return torch.load(file, map_location="cpu", weights_only=True)
+            return torch.load(handle, map_location="cpu", weights_only=True)
     except Exception as err:  # arbitrary bytes make torch.load raise nearly anything
         # (UnpicklingError, BadZipFile, EOFError, IndexError, KeyError, UnicodeDecodeError, ...);
         # torch's first line, without its advice to load with weights_only=False (that runs the file's code)
@@ -39,9 +48,10 @@ def read_weights_only(file: Path, what: str) -> Any:
 
 
 def load_checkpoint(path: str | Path) -> dict[str, Any]:
-    """Read and check a checkpoint file; raise CheckpointError saying what is wrong."""
+    """Read and check a checkpoint file, every field before anything uses it; raise
+    CheckpointError naming the file and the field that is wrong."""
     file = Path(path)
-    if not file.is_file():
+    if not file.is_file():  # missing, a folder, a pipe: open_regular would refuse it too, less plainly
         raise CheckpointError(f"{file}: no checkpoint here (expected a file written by --save)")
     state = read_weights_only(file, "checkpoint")
     if not isinstance(state, dict) or state.get("format") != FORMAT:
@@ -51,4 +61,5 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     missing = {"epoch", "lr", "model", "optimizer", "torch_rng", "shuffle_rng"} - set(state)
     if missing:
         raise CheckpointError(f"{file}: checkpoint lacks {', '.join(sorted(missing))}")
+    check_fields(state, file)
     return state

@@ -1,24 +1,29 @@
-"""A saved run: config.toml, metrics.csv and model.pt (a plain state dict) in one folder."""
+"""A run folder as a whole: writing a complete copy of a run at once (the trainer's ctrl+s), reading
+one back to continue it (`--resume`), and the checks around both. The live writing of a running
+run is engine.runs.recorder's; the file names are engine.runs.layout's."""
 
 from __future__ import annotations
 
+import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from engine.config.schema import RunConfig
-from engine.config.toml_file import save_config
-from engine.errors import InputError
-from engine.files.atomic import write_atomic
+from engine.config.toml_file import dumps
+from engine.errors import CheckpointError, InputError
+from engine.files.atomic import remove_orphans, write_together
 from engine.loop.history import MetricsHistory
-
-RUN_FILES = ("config.toml", "metrics.csv", "model.pt", "checkpoint.pt", "preprocess.json")
+from engine.runs import layout
+from engine.runs.lock import RunLock
+from engine.runs.metrics_file import HEADER, csv_rows, load_metrics
+from engine.runs.portable import portable_config
 
 
 def existing_run_files(directory: str | Path) -> list[Path]:
     """The run files a save into `directory` would replace."""
     folder = Path(directory)
-    return [folder / name for name in RUN_FILES if (folder / name).exists()]
+    return [folder / name for name in layout.RUN_FILES if (folder / name).exists()]
 
 
 def check_writable(directory: str | Path) -> str | None:
@@ -41,29 +46,38 @@ def check_writable(directory: str | Path) -> str | None:
 
 
 def save_run(directory: str | Path, config: RunConfig, history: MetricsHistory, trainer) -> list[Path]:
-    """Write the run's files, each atomically; `trainer` may be None before the model is built.
-    model.pt is the bare state dict (for `torch.load` and `load_state_dict`); checkpoint.pt adds
-    what `--resume` needs to continue exactly."""
+    """Write a whole run into `directory` as one change (all files or none), holding the folder
+    while it does; `trainer` may be None before the model is built. model.pt is the bare state dict
+    (for `torch.load` and `load_state_dict`); checkpoint.pt adds what `--resume` needs."""
     import torch
 
-    from engine.runs.checkpoint import save_checkpoint
+    from engine.loop.state import training_state
+    from engine.runs.checkpoint import checkpoint_file_state
 
     folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    save_config(config, folder / "config.toml")
-    history.save_csv(folder / "metrics.csv")
-    written = [folder / "config.toml", folder / "metrics.csv"]
+    files = [(folder / layout.CONFIG, _text(dumps(portable_config(config)))),
+             (folder / layout.METRICS, _text(HEADER + "\n" + csv_rows(history, 0, len(history))))]
     if trainer is not None:
-        state = {k: v.detach().cpu() for k, v in trainer.model.state_dict().items()}
-        write_atomic(folder / "model.pt", lambda handle: torch.save(state, handle))
-        save_checkpoint(trainer, folder / "checkpoint.pt")
-        written += [folder / "model.pt", folder / "checkpoint.pt"]
+        state = training_state(trainer)
         if getattr(trainer, "preprocess", None) is not None:  # what `nntui predict` needs to encode inputs
-            from engine.data.preprocess import PREPROCESS_FILE, save_preprocess
+            files.append((folder / layout.PREPROCESS, _text(json.dumps(asdict(trainer.preprocess), indent=1))))
+        files += [(folder / layout.MODEL, lambda handle: torch.save(state["model"], handle)),
+                  (folder / layout.CHECKPOINT, lambda handle: torch.save(checkpoint_file_state(state), handle))]
+    lock = RunLock(folder).acquire()
+    try:
+        remove_orphans(folder)
+        written = {path.name for path, _ in files}
+        for stale in existing_run_files(folder):  # an earlier run's other files must not stay beside these
+            if stale.name not in written:
+                stale.unlink()
+        write_together(files)
+    finally:
+        lock.release()
+    return [path for path, _ in files]
 
-            save_preprocess(trainer.preprocess, folder / PREPROCESS_FILE)
-            written.append(folder / PREPROCESS_FILE)
-    return written
+
+def _text(text: str):
+    return lambda handle: handle.write(text.encode("utf-8"))
 
 
 def save_session(directory: str | Path, session) -> list[Path]:
@@ -81,29 +95,42 @@ class SavedRun:
     checkpoint: dict
     source: str = "checkpoint.pt"  # the checkpoint's path, for messages
 
+    @property
+    def epochs_done(self) -> int:
+        return int(self.checkpoint["epoch"])
+
 
 def load_run(directory: str | Path) -> SavedRun:
-    """Read config.toml, metrics.csv and checkpoint.pt; raise InputError naming the bad file."""
+    """Read config.toml, metrics.csv and checkpoint.pt; raise InputError naming the bad file. The
+    metrics past the checkpoint (a crash between two checkpoints) are cut: the run continues from
+    the checkpoint, as an uninterrupted run passed through it."""
     from engine.config.toml_file import load_config
-    from engine.runs.checkpoint import CHECKPOINT_FILE, load_checkpoint
+    from engine.runs.checkpoint import load_checkpoint
 
     folder = Path(directory)
     if not folder.is_dir():
         raise InputError(f"{folder}: no such run folder")
-    config = load_config(folder / "config.toml")
-    try:
-        history = MetricsHistory.load_csv(folder / "metrics.csv")
-    except FileNotFoundError:
-        raise InputError(f"{folder / 'metrics.csv'}: missing") from None
-    source = folder / CHECKPOINT_FILE
+    config = load_config(folder / layout.CONFIG)
+    if not (folder / layout.METRICS).exists():
+        raise InputError(f"{folder / layout.METRICS}: missing")
+    history = load_metrics(folder / layout.METRICS)
+    source = folder / layout.CHECKPOINT
     checkpoint = load_checkpoint(source)
-    if len(history) > checkpoint["epoch"]:  # a save interrupted between files: trust the checkpoint
-        history = _truncated(history, checkpoint["epoch"])
+    if checkpoint["epoch"] > config.train.epochs:
+        raise CheckpointError(f"{source}: epoch: {checkpoint['epoch']} is past the {config.train.epochs} epochs "
+                              f"of {folder / layout.CONFIG}")
+    if len(history) > checkpoint["epoch"]:
+        history = history.truncated(checkpoint["epoch"])
     return SavedRun(config, history, checkpoint, str(source))
 
 
-def _truncated(history: MetricsHistory, epochs: int) -> MetricsHistory:
-    kept = MetricsHistory()
-    for name in ("epochs", "train_loss", "test_loss", "test_accuracy", "lr"):
-        getattr(kept, name).extend(getattr(history, name)[:epochs])
-    return kept
+def discard_run(folder: str | Path) -> None:
+    """Remove a run folder made for a run whose input was refused before it trained: it holds
+    nothing but the refusal. Only nntui's own files go; the folder goes only if then empty."""
+    path = Path(folder)
+    for name in (*layout.RUN_FILES, layout.LOCK):
+        (path / name).unlink(missing_ok=True)
+    try:
+        path.rmdir()
+    except OSError:
+        pass

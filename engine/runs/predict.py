@@ -11,7 +11,8 @@ import torch
 from torch import nn
 
 from engine.config.schema import RunConfig
-from engine.data.preprocess import PREPROCESS_FILE, Preprocess, encode_rows, load_preprocess
+from engine.data.preprocess import Preprocess, encode_rows
+from engine.data.preprocess_file import PREPROCESS_FILE, load_preprocess
 from engine.errors import DataError
 from engine.models.task import Task
 from engine.runs.checkpoint import read_weights_only
@@ -59,26 +60,18 @@ class Predictor:
         if schema is None:
             raise DataError(f"{path}: this run was trained on images; give image files "
                             f"({', '.join(IMAGE_SUFFIXES)})")
-        header, rows = read_csv(path)
+        header, rows, _ = read_csv(path)
         wheres = [row.where for row in rows]
         return encode_rows(schema, [dict(zip(header, row.cells)) for row in rows], wheres), wheres
 
     def _image(self, path: str) -> torch.Tensor:
-        from PIL import Image, UnidentifiedImageError
-
         from engine.data.images import make_transform
+        from engine.data.picture_file import load_picture
 
         spec = self.preprocess.image
         if spec is None:
             raise DataError(f"{path}: this run was trained on table rows; give CSV files")
-        try:
-            with Image.open(path) as picture:
-                image = picture.convert(spec.mode)
-        except FileNotFoundError:
-            raise DataError(f"{path}: no such file") from None
-        except (UnidentifiedImageError, OSError) as err:
-            raise DataError(f"{path}: not a readable image ({err})") from None
-        return make_transform(spec)(image).unsqueeze(0)
+        return make_transform(spec)(load_picture(path, spec.mode)).unsqueeze(0)
 
     @torch.no_grad()
     def _answer(self, X: torch.Tensor, sources: list[str]) -> list[Prediction]:

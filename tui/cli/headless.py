@@ -1,26 +1,33 @@
-"""`nntui run`: the engine's events turned into terminal lines or JSON, on the main thread.
+"""`nntui run`: the engine's events turned into terminal lines or JSON, on the main thread, while a
+RunRecorder writes the run's folder.
 
 The engine thread only puts the events this face shows into a queue; the main thread prints
-them, draws the progress bar, and turns Ctrl+C into a clean stop."""
+them, draws the progress bar, and turns Ctrl+C, SIGTERM and SIGHUP into a clean stop: the run
+ends at an epoch boundary, its folder is written, and the exit code is 128 + the signal. Output
+that nobody reads any more (a closed pipe, a hung-up terminal) stops the run the same way, quietly."""
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import queue
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from engine.config.schema import RunConfig
+from engine.errors import InputError
 from engine.loop.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.session import TrainingSession
-from engine.runs.folder import save_session
-from tui.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from tui.render.boundary_text import boundary_lines, legend
-from tui.render.regression_text import learned
+from engine.runs.recorder import RunRecorder
+from tui.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from tui.cli.interrupts import Interrupted, signal_number, stopping_signals
+from tui.cli.summary import json_safe, summary_lines
 from tui.render.run_text import epoch_line, start_lines
+
+VIEW_EVERY_S = 1.0  # a recorded headless run draws its views this often, for watchers
+CLOSE_TIMEOUT_S = 60.0  # the longest the last checkpoint may take to write
 
 
 @dataclass
@@ -28,7 +35,10 @@ class HeadlessOptions:
     json_lines: bool = False
     plot: bool = False
     ascii_only: bool = False
-    save: str | None = None
+    folder: Path | None = None  # the run folder to record into; None records nothing
+    overwrite: bool = False  # the folder may hold an earlier run, whose files go
+    continuing: bool = False  # the folder holds the run being resumed
+    discard_refused: bool = False  # a folder made for this run goes again if its input is refused at once
     title: str = ""
     progress: bool | None = None  # None: only when stdout is a terminal
 
@@ -38,42 +48,50 @@ class _Outcome:
     started: RunStarted | None = None
     snapshot: Snapshot | None = None
     end: RunFinished | RunFailed | None = None
-    interrupted: bool = False
-    lines: list[str] = field(default_factory=list)
-
-
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
+    signal: int = 0  # the signal that stopped the run, if one did
 
 
 class _Printer:
+    """Lines, JSON and the progress bar; once the output is gone (EPIPE, EIO) it says nothing more."""
+
     def __init__(self, out: TextIO, options: HeadlessOptions):
         self.out, self.options = out, options
         self.progress = options.progress if options.progress is not None else out.isatty()
         self.bar_shown = False
+        self.gone = False
+
+    def _write(self, text: str) -> None:
+        if self.gone:
+            return
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except OSError:  # a reader that left (`| head`), a terminal that hung up
+            self.gone = True
+            self.out = open(os.devnull, "w")  # noqa: SIM115  (the interpreter's own flush must not fail)
+            sys.stdout = self.out
 
     def line(self, text: str) -> None:
         if self.options.ascii_only:
             text = text.encode("ascii", "replace").decode("ascii")
         self.clear_bar()
-        print(text, file=self.out, flush=True)
+        self._write(text + "\n")
 
     def json(self, payload: dict[str, Any]) -> None:
-        print(json.dumps(payload), file=self.out, flush=True)
+        self._write(json.dumps(json_safe(payload), allow_nan=False) + "\n")
 
     def bar(self, done: int, total: int) -> None:
         if not self.progress or self.options.json_lines:
             return
         width = 30
         filled = width * done // max(total, 1)
-        self.out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        self.out.flush()
+        self._write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         self.bar_shown = True
 
     def clear_bar(self) -> None:
         if self.bar_shown:
-            self.out.write("\r\x1b[2K")
             self.bar_shown = False
+            self._write("\r\x1b[2K")
 
 
 def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None = None,
@@ -88,35 +106,53 @@ def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None
             return
         events.put(event)
 
-    session = TrainingSession(config, listen, snapshot_interval_s=None, eval_interval_s=None,
-                              boundary_size=(60, 24), resume=resume)
+    recording = options.folder is not None
+    session = TrainingSession(config, listen, snapshot_interval_s=VIEW_EVERY_S if recording else None,
+                              eval_interval_s=None, boundary_size=(60, 24), resume=resume)
+    recorder = None
+    if recording:
+        try:
+            recorder = RunRecorder(options.folder, session, title=options.title).open(options.overwrite,
+                                                                                      options.continuing)
+        except (InputError, OSError) as refused:  # another run there, another writer holding it
+            option = "--resume" if options.continuing else "--save"
+            print(f"nntui: error: {option}: {getattr(refused, 'strerror', None) or refused}", file=err, flush=True)
+            return EXIT_USAGE
     printer = _Printer(out, options)
     outcome = _Outcome()
-    session.start()
-    try:
-        _drain(session, events, printer, outcome, err)
-    except BrokenPipeError:  # `nntui run | head`: stop the engine before exiting, quietly
-        session.stop()
-        session.join(5)
-        sys.stdout = None  # type: ignore[assignment]  # nothing more can reach the closed pipe
-        return EXIT_OK
-    except KeyboardInterrupt:
-        outcome.interrupted = True
-        session.stop()
-        printer.clear_bar()
-        print("\nInterrupted: stopping at the end of this batch (Ctrl+C again to quit now)", file=err, flush=True)
+    with stopping_signals():
+        session.start()
         try:
             _drain(session, events, printer, outcome, err)
-        except KeyboardInterrupt:
-            os._exit(EXIT_INTERRUPTED)
-    # The engine thread sends its last event before it has unwound: exiting under it while it is
-    # still in torch's C++ code aborts the process ("terminate called", exit 134).
-    session.join(5)
-    return _conclude(session, outcome, printer, options, err)
+        except (KeyboardInterrupt, Interrupted) as stop:
+            outcome.signal = signal_number(stop)
+            session.stop()
+            printer.clear_bar()
+            _say(err, "\nInterrupted: stopping at the end of this epoch (Ctrl+C again to quit now)")
+            try:
+                _drain(session, events, printer, outcome, err)
+            except (KeyboardInterrupt, Interrupted) as again:
+                os._exit(128 + signal_number(again))
+        # The engine thread sends its last event before it has unwound: exiting under it while it is
+        # still in torch's C++ code aborts the process ("terminate called", exit 134).
+        session.join(5)
+        saved = _close(recorder, outcome, options, err)
+    code = _conclude(session, outcome, printer, options, err)
+    if outcome.signal:
+        return 128 + outcome.signal
+    return code if saved else max(code, EXIT_FAILED)
+
+
+def _say(err: TextIO, text: str) -> None:
+    try:
+        print(text, file=err, flush=True)
+    except OSError:  # stderr went with the terminal
+        pass
 
 
 def _drain(session: TrainingSession, events: queue.Queue, printer: _Printer, outcome: _Outcome,
            err: TextIO) -> None:
+    stopped_for_output = False
     while outcome.end is None:
         try:
             event = events.get(timeout=0.1)
@@ -124,6 +160,27 @@ def _drain(session: TrainingSession, events: queue.Queue, printer: _Printer, out
             printer.bar(len(session.history), session.config.train.epochs)
             continue
         _show(event, printer, outcome, err)
+        if printer.gone and not stopped_for_output:  # nobody reads on: stop, save, leave quietly
+            stopped_for_output = True
+            session.stop()
+
+
+def _close(recorder: RunRecorder | None, outcome: _Outcome, options: HeadlessOptions, err: TextIO) -> bool:
+    """Let the recorder write the end of the run; False when a file could not be written."""
+    if recorder is None:
+        return True
+    if not recorder.close(CLOSE_TIMEOUT_S):
+        recorder.errors.append(f"the run folder {recorder.folder} was still being written after "
+                               f"{CLOSE_TIMEOUT_S:.0f} s")
+    refused_at_once = isinstance(outcome.end, RunFailed) and outcome.end.bad_input and not outcome.end.epoch
+    if refused_at_once and options.discard_refused:
+        from engine.runs.folder import discard_run
+
+        discard_run(recorder.folder)
+        return True
+    for error in recorder.errors:
+        _say(err, f"nntui: {error}")
+    return not recorder.errors
 
 
 def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None:
@@ -131,7 +188,7 @@ def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None
     if isinstance(event, RunStarted):
         outcome.started = event
         for warning in event.warnings:
-            print(f"warning: {warning}", file=err, flush=True)
+            _say(err, f"warning: {warning}")
         if not opts.json_lines:
             title = f"{opts.title}: " if opts.title else ""
             first, *more = start_lines(event)
@@ -139,10 +196,12 @@ def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None
             for line in more:
                 printer.line(line)
             printer.line(event.summary)
+            if opts.folder is not None:
+                printer.line(f"Recording in {opts.folder} (nntui watch {opts.folder})")
     elif isinstance(event, EpochEnded):
         if opts.json_lines:
-            printer.json({"event": "epoch", "epoch": event.epoch, "train_loss": _finite(event.train_loss),
-                          "test_loss": _finite(event.test_loss), "test_accuracy": event.test_accuracy})
+            printer.json({"event": "epoch", "epoch": event.epoch, "train_loss": event.train_loss,
+                          "test_loss": event.test_loss, "test_accuracy": event.test_accuracy})
         else:
             printer.line(epoch_line(event))
     elif isinstance(event, Snapshot):
@@ -154,75 +213,32 @@ def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None
 def _conclude(session: TrainingSession, outcome: _Outcome, printer: _Printer, options: HeadlessOptions,
               err: TextIO) -> int:
     end = outcome.end
-    if options.save and session.trainer is not None:
-        written = _save(session, options.save, err)
-        if written and not options.json_lines:
-            printer.line(f"Saved {', '.join(written)} in {options.save}")
     if isinstance(end, RunFailed):
         if options.json_lines:
             printer.json({"event": "failed", "epoch": end.epoch, "error": end.error})
         if end.bad_input:  # found only once the data or checkpoint was read: still the user's input
-            print(f"nntui: error: {end.error}", file=err, flush=True)
+            _say(err, f"nntui: error: {end.error}")
             return EXIT_USAGE
-        print(f"nntui: run failed: {end.error}", file=err, flush=True)
+        _say(err, f"nntui: run failed: {end.error}")
         return EXIT_FAILED
     assert isinstance(end, RunFinished)
     if options.json_lines:
-        printer.json({"event": "finished", "status": end.status, "epoch": end.epoch,
-                      "train_loss": _finite(end.train_loss), "test_loss": _finite(end.test_loss),
-                      "test_accuracy": end.test_accuracy, "parameters": end.parameters})
+        finished = {"event": "finished", "status": end.status, "epoch": end.epoch, "train_loss": end.train_loss,
+                    "test_loss": end.test_loss, "test_accuracy": end.test_accuracy, "parameters": end.parameters}
+        if options.folder is not None:
+            finished["folder"] = str(options.folder)
+        if end.message:
+            finished["reason"] = end.message
+            _say(err, f"nntui: {end.status}: {end.message}")
+        printer.json(finished)
     else:
         for text in summary_lines(end, outcome.started, outcome.snapshot, options.ascii_only):
             printer.line(text)
+        if options.folder is not None:
+            printer.line(f"Recorded in {options.folder}")
         if options.plot and len(session.history):
             from tui.render.loss_plot import loss_plot
 
             printer.line(loss_plot(session.history, ascii_only=options.ascii_only))
-    if outcome.interrupted:
-        return EXIT_INTERRUPTED
-    return EXIT_OK if end.status in ("completed", "stopped") else EXIT_FAILED
+    return EXIT_OK if end.status in ("completed", "stopped", "early-stopped") else EXIT_FAILED
 
-
-def _save(session: TrainingSession, directory: str, err: TextIO) -> list[str]:
-    try:
-        return [path.name for path in save_session(directory, session)]
-    except OSError as error:
-        print(f"nntui: --save: cannot write to {directory}: {error.strerror or error}", file=err, flush=True)
-        return []
-
-
-def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapshot | None,
-                  ascii_only: bool = False) -> list[str]:
-    """The closing summary: status, final losses, and the learned parameters or the boundary."""
-    lines = [f"Run {end.status} after {end.epoch} epoch{'' if end.epoch == 1 else 's'}."]
-    if end.message:
-        lines.append(f"Diverged: {end.message}")
-    parts = []
-    if end.train_loss is not None:
-        parts.append(f"Train loss: {end.train_loss:.4f}")
-    if end.test_loss is not None:
-        parts.append(f"Test loss: {end.test_loss:.4f}")
-    if end.test_accuracy is not None:
-        parts.append(f"Test accuracy: {end.test_accuracy:.2%}")
-    if parts:
-        lines.append("  ".join(parts))
-    if started is not None and started.reference and end.parameters:
-        weights, biases = ([f"{v:.4f}" for v in values] for values in learned(end.parameters))
-        true_w = ", ".join(f"{w:g}" for w in started.reference["weight"])
-        lines.append(f"Predicted weight: [{', '.join(weights)}]  true: [{true_w}]")
-        lines.append(f"Predicted bias: [{', '.join(biases)}]  true: [{started.reference['bias']:g}]")
-    if snapshot is not None and snapshot.boundary is not None and started is not None:
-        grid = snapshot.boundary
-        classes = len(grid.probabilities)
-        lines.append("Decision boundary (x1 across, x2 up):")
-        lines.extend(boundary_lines(grid.probabilities, grid.x_range, grid.y_range, started.train_points,
-                                    ascii_only))
-        lines.append(legend(classes, ascii_only))
-    if snapshot is not None and snapshot.images is not None and started is not None:
-        from tui.render.image_report import confusion_table, report_title  # numpy: only when needed
-
-        report = snapshot.images
-        lines.append(f"{report_title(report)}; confusion matrix (rows: true class, columns: guess):")
-        table = confusion_table(report.confusion, started.labels, 10_000, color=False, ascii_only=ascii_only)
-        lines.extend(table.plain.splitlines() if table is not None else [])
-    return lines

@@ -4,6 +4,7 @@ and torch are imported only by the commands that need them."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -15,6 +16,7 @@ from tui.cli.options import AsciiOption, ConfigOption, PresetOption, fail
 from tui.cli.predict_command import predict_command
 from tui.cli.resolve import resolve_config
 from tui.cli.run_command import run_command
+from tui.cli.runs_commands import compare_command, runs_command, watch_command
 
 app = typer.Typer(
     name="nntui",
@@ -53,11 +55,23 @@ app.command("presets")(presets_command)
 app.command("config")(config_command)
 app.command("export")(export_command)
 app.command("predict")(predict_command)
+app.command("runs")(runs_command)
+app.command("compare")(compare_command)
+app.command("watch")(watch_command)
 
 
 def entry() -> None:
-    """The console script: Typer's app with its exit codes."""
-    sys.exit(app(standalone_mode=True))
+    """The console script: Typer's app with its exit codes. Output nobody reads is not an error: a
+    closed stdout (`>&-`) becomes /dev/null, and a reader that leaves early (`| head -1`) ends the
+    command with exit 0 instead of Click's 1."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (open for the life of the process)
+    try:
+        app(standalone_mode=True)
+    except SystemExit as end:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # how Click answers EPIPE, in every version
+            sys.exit(0)
+        raise end
 
 
 if __name__ == "__main__":

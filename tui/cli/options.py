@@ -33,3 +33,6 @@ def describe(err: ConfigError, from_options: set[str]) -> str:
     """Name the CLI option for fields the user gave as options, the config path otherwise."""
     return "; ".join(f"{option_for(p.path)}: {p.message}" if p.path in from_options and not p.source else str(p)
                      for p in err.problems)
+RunsDirOption = Annotated[Optional[Path], typer.Option("--runs-dir", help="the folder runs are recorded in (default: "
+                                                       "$NNTUI_RUNS_DIR, else ./runs)", metavar="DIR",
+                                                       show_default=False)]

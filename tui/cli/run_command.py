@@ -7,8 +7,10 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from engine.config.problems import ConfigError
-from tui.cli.options import AsciiOption, ConfigOption, DataOption, PresetOption, describe, fail
+from engine.config.problems import ConfigError, Problem
+from engine.config.schema import RunConfig
+from engine.runs.resume import check_resume
+from tui.cli.options import AsciiOption, ConfigOption, DataOption, PresetOption, RunsDirOption, describe, fail
 from tui.cli.overrides import apply_overrides, with_field_options
 from tui.cli.resolve import resolve_config
 
@@ -20,38 +22,63 @@ def run_command(
     config: ConfigOption = None,
     data: DataOption = None,
     json_lines: Annotated[bool, typer.Option("--json", help="one JSON object per logged epoch, then a summary")] = False,
-    save: Annotated[Optional[Path], typer.Option("--save", help="write the run here (config.toml, metrics.csv, model.pt, "
-                                                 "checkpoint.pt, preprocess.json)",
-                                                 show_default=False)] = None,
+    save: Annotated[Optional[Path], typer.Option("--save", help="record the run in this folder (default: a new folder "
+                                                 "under the runs folder)", show_default=False)] = None,
+    no_save: Annotated[bool, typer.Option("--no-save", help="record nothing")] = False,
+    runs_dir: RunsDirOption = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="let --save replace an earlier run's files")] = False,
     plot: Annotated[bool, typer.Option("--plot", help="end with a loss chart")] = False,
     ascii_only: AsciiOption = False,
-    resume: Annotated[Optional[Path], typer.Option("--resume", help="continue a run saved with --save (and save "
-                                                   "back into it unless --save names another folder)",
-                                                   show_default=False)] = None,
+    resume: Annotated[Optional[Path], typer.Option("--resume", help="continue a stopped or crashed run from its "
+                                                   "checkpoint (recording into its folder unless --save names "
+                                                   "another)", show_default=False)] = None,
 ) -> None:
     """Train without the UI, printing the tutorial's progress lines and a summary."""
     from tui.cli.headless import HeadlessOptions, run_headless
     from tui.cli.sources import source_overrides
 
     overrides = source_overrides(overrides, data)
+    if no_save and (save is not None or resume is not None):
+        raise fail(f"--no-save: cannot be used with {'--save' if save is not None else '--resume'}")
     saved = None
     if resume is not None:
         saved = _load_saved_run(resume, preset, config)
         try:
-            run_config = apply_overrides(saved.config, overrides)
+            run_config = check_resume(saved.config, apply_overrides(saved.config, overrides), saved.epochs_done)
         except ConfigError as err:
-            raise fail(describe(err, set(overrides))) from None
-        save = save or resume
-        overwrite = overwrite or save == resume
+            raise fail("--resume: " + describe(err, set(overrides) | {"train.epochs"})) from None
     else:
         run_config = resolve_config(preset, config, overrides)
-    if save is not None:
-        _check_save_target(save, overwrite)
-    options = HeadlessOptions(json_lines=json_lines, plot=plot, ascii_only=ascii_only,
-                              save=str(save) if save else None, title=preset or "")
+    _check_device(run_config, overrides)
+    title = preset or ""
+    folder = None if no_save else _run_folder(save, resume, runs_dir, title or run_config.data.dataset)
+    options = HeadlessOptions(json_lines=json_lines, plot=plot, ascii_only=ascii_only, folder=folder,
+                              overwrite=overwrite, continuing=resume is not None and folder == resume,
+                              discard_refused=save is None and resume is None, title=title)
     code = run_headless(run_config, options, resume=saved)
     raise typer.Exit(code)
+
+
+def _run_folder(save: Path | None, resume: Path | None, runs_dir: Path | None, label: str) -> Path:
+    """--save, else the resumed run's own folder, else a new one under the runs folder."""
+    from engine.runs.folder import check_writable
+    from engine.runs.layout import new_run_folder
+    from engine.runs.layout import runs_dir as chosen_runs
+
+    folder = save or resume
+    if folder is not None:
+        problem = check_writable(folder)
+        if problem:
+            raise fail(f"--save: {problem}")
+        return folder
+    parent = chosen_runs(runs_dir)
+    problem = check_writable(parent)
+    if problem:
+        raise fail(f"--runs-dir: {problem}")
+    try:
+        return new_run_folder(parent, label)
+    except OSError as err:
+        raise fail(f"--runs-dir: cannot make a run folder in {parent}: {err.strerror or err}") from None
 
 
 def _load_saved_run(folder: Path, preset: str | None, config: Path | None):
@@ -65,13 +92,12 @@ def _load_saved_run(folder: Path, preset: str | None, config: Path | None):
         raise fail(f"--resume: {err}") from None
 
 
-def _check_save_target(save: Path, overwrite: bool) -> None:
-    from engine.runs.folder import check_writable, existing_run_files
+def _check_device(config: RunConfig, overrides: dict[str, Any]) -> None:
+    """A GPU this machine lacks is bad input, said before torch starts the run."""
+    if config.train.device in ("cuda", "mps"):
+        from engine.loop.device import device_problem
 
-    problem = check_writable(save)
-    if problem:
-        raise fail(f"--save: {problem}")
-    existing = existing_run_files(save)
-    if existing and not overwrite:
-        names = ", ".join(p.name for p in existing)
-        raise fail(f"--save: {save} already holds {names}; choose another folder or pass --overwrite")
+        problem = device_problem(config.train.device)
+        if problem:
+            refused = ConfigError([Problem("train.device", f"{problem}; use auto or cpu")])
+            raise fail(describe(refused, set(overrides)))

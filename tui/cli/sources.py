@@ -12,6 +12,7 @@ from engine.config.build import with_values
 from engine.config.catalog import DATASETS
 from engine.config.presets import preset_config
 from engine.config.schema import RunConfig
+from tui.cli.options import fail
 
 TABLE_START = {"model.hidden": [16, 16], "model.output_activation": "none", "train.optimizer": "adam",
                "train.lr": 0.01, "data.batch_size": 32, "train.epochs": 100, "train.log_interval": 10,
@@ -26,6 +27,10 @@ def source_overrides(overrides: dict[str, Any], data_files: list[Path] | None) -
         found.setdefault("data.dataset", "csv")
     if "data.images" in found:
         found.setdefault("data.dataset", "images")
+    for option, path, dataset in (("--data", "data.paths", "csv"), ("--images", "data.images", "images")):
+        if path in found and found.get("data.dataset", dataset) != dataset:
+            raise fail(f"{option} trains on {'CSV files' if dataset == 'csv' else 'an image folder'}, "
+                                 f"but --dataset is {found['data.dataset']}: drop one, or use --dataset {dataset}")
     return found
 
 

@@ -18,3 +18,12 @@ def loss_plot(history: MetricsHistory, width: int = 78, height: int = 18, ascii_
     train, test = (("*", "+") if ascii_only else ("⠿", "•"))
     chart = loss_chart(curves, width, height, ascii_only=ascii_only, color=False).plain
     return f"Loss per epoch (train {train}, test {test}):\n{chart}"
+
+
+def runs_plot(runs: list[tuple[str, MetricsHistory]], width: int = 78, height: int = 20,
+              ascii_only: bool = False) -> str:
+    """`nntui compare --plot`: every run's train and test curves on one chart, with a legend."""
+    from tui.render.runs_chart import runs_chart, runs_legend
+
+    chart = runs_chart(runs, width, height, ascii_only=ascii_only, color=False).plain
+    return f"Loss per epoch:\n{chart}\n{runs_legend(runs, ascii_only, color=False).plain}"

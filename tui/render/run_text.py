@@ -16,6 +16,9 @@ def start_lines(event: RunStarted) -> list[str]:
     if event.dropped_rows:
         rows = "row" if event.dropped_rows == 1 else "rows"
         lines.append(f"dropped {event.dropped_rows} {rows} with missing cells (data.missing = drop)")
+    if event.resumed_at:
+        lines.append(f"Resuming from epoch {event.resumed_at} of {event.config.train.epochs} "
+                     f"(lr {event.config.train.lr:g})")
     return lines
 
 

@@ -1,0 +1,99 @@
+"""metrics.csv: one row per epoch (epoch, train_loss, test_loss, test_accuracy, lr), appended while
+the run goes, so that a reader sees each epoch within a second. The writer only appends whole
+lines; a reader treats a last line without its newline as not yet written (a torn line), and
+numbers keep every digit (repr), so a history read back equals the one written."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from engine.errors import InputError
+from engine.files.atomic import write_text_atomic
+from engine.files.reading import GIB, read_text
+from engine.loop.history import NAN, MetricsHistory
+
+HEADER = "epoch,train_loss,test_loss,test_accuracy,lr"
+METRICS_LIMIT = GIB  # 100 million epochs of a completed run fit
+
+
+def _cell(value: float) -> str:
+    return "" if math.isnan(value) else repr(value)
+
+
+def csv_rows(history: MetricsHistory, start: int, stop: int) -> str:
+    """Rows start..stop-1 of `history` as lines of metrics.csv."""
+    h = history
+    return "".join(f"{h.epochs[i]},{_cell(h.train_loss[i])},{_cell(h.test_loss[i])},{_cell(h.test_accuracy[i])},"
+                   f"{_cell(h.lr[i])}\n" for i in range(start, stop))
+
+
+def write_metrics(path: str | Path, history: MetricsHistory) -> None:
+    """The whole file at once (a copy of a run, or a resume that cuts the rows past its checkpoint)."""
+    write_text_atomic(path, HEADER + "\n" + csv_rows(history, 0, len(history)))
+
+
+class MetricsAppender:
+    """Appends the rows a live history gains since the last call; called from a writer thread
+    while the engine thread appends (history's length is read once, and rows below it are final)."""
+
+    def __init__(self, path: str | Path, history: MetricsHistory, written: int):
+        self.path = Path(path)
+        self.history = history
+        self.written = written  # rows of `history` already in the file
+        self._file = open(self.path, "a", encoding="utf-8", newline="\n")  # noqa: SIM115 (held for the run)
+
+    def flush(self, sync: bool = False) -> int:
+        """Append the new rows; return how many. `sync` also forces them to the disk."""
+        stop = len(self.history)
+        if stop > self.written:
+            self._file.write(csv_rows(self.history, self.written, stop))
+            self._file.flush()
+            self.written, added = stop, stop - self.written
+        else:
+            added = 0
+        if sync:
+            os.fsync(self._file.fileno())
+        return added
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self.flush(sync=True)
+            self._file.close()
+
+
+def parse_metrics(text: str, name: str) -> tuple[MetricsHistory, bool]:
+    """The history in a metrics.csv text, and whether its last line was torn (no newline yet:
+    skipped). A malformed whole line raises InputError naming it."""
+    lines = text.split("\n")
+    torn = bool(lines[-1])  # the text after the last newline: a line being written
+    lines = lines[:-1]
+    if not lines or lines[0] != HEADER:
+        if not lines and torn:
+            return MetricsHistory(), True
+        raise InputError(f"{name}: not an nntui metrics file (unexpected header)")
+    history = MetricsHistory()
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        rows.append(parse_row(line, name, number))
+    history.extend_rows(rows)
+    return history, torn
+
+
+def parse_row(line: str, name: str, number: int) -> tuple[int, float, float, float, float]:
+    cells = line.split(",")
+    try:
+        if len(cells) != 5:
+            raise ValueError
+        epoch = int(cells[0])
+        train, test, accuracy, lr = (float(c) if c else NAN for c in cells[1:])
+    except ValueError:
+        raise InputError(f"{name}: line {number}: expected {HEADER}") from None
+    return epoch, train, test, accuracy, lr
+
+
+def load_metrics(path: str | Path) -> MetricsHistory:
+    """Read a whole metrics.csv (a regular file within METRICS_LIMIT); a torn last line is skipped."""
+    text = read_text(path, "an nntui metrics file", METRICS_LIMIT)
+    return parse_metrics(text, str(path))[0]

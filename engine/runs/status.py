@@ -1,0 +1,164 @@
+"""What a run folder says about its run, read without disturbing it: the status (running, paused,
+completed, stopped, diverged, failed, crashed: the process gone without an end record), the
+epochs, the best test loss, the final accuracy and the times. `nntui runs`, the Runs view and
+`nntui watch` read runs through this."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.config.schema import RunConfig
+from engine.config.toml_file import load_config
+from engine.errors import InputError
+from engine.loop.history import MetricsHistory
+from engine.runs import layout
+from engine.runs.event_log import read_events
+from engine.runs.layout import run_folders
+from engine.runs.lock import LockInfo, read_lock
+from engine.runs.metrics_file import load_metrics
+
+LIVE = ("running", "paused")
+ENDED = ("completed", "stopped", "diverged", "failed", "early-stopped", "pruned")
+
+
+class NotARun(InputError):
+    """A folder that holds no run."""
+
+
+def run_status(records: list[dict[str, Any]], writer: LockInfo | None, now: float | None = None) -> str:
+    """The status the records and the lock tell (the last start counts: a resume starts again)."""
+    starts = [i for i, r in enumerate(records) if r["event"] == "start"]
+    tail = records[starts[-1]:] if starts else records
+    end = next((r for r in reversed(tail) if r["event"] == "end"), None)
+    if end is not None:
+        return str(end.get("status", "stopped"))
+    if writer is not None and writer.alive(now):
+        moves = [r["event"] for r in tail if r["event"] in ("pause", "resume")]
+        return "paused" if moves and moves[-1] == "pause" else "running"
+    return "crashed" if starts else "new"
+
+
+def model_text(config: RunConfig) -> str:
+    """The network in a few characters: `mlp 16-16`, `mlp linear`, `cnn 8,16 | 32`."""
+    hidden = "-".join(map(str, config.model.hidden)) or "linear"
+    if config.model.kind == "cnn":
+        return f"cnn {','.join(map(str, config.model.channels))} | {hidden}"
+    return f"mlp {hidden}"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One run as a listing shows it."""
+
+    folder: Path
+    status: str
+    title: str  # the preset it started from, if any
+    config: RunConfig
+    history: MetricsHistory
+    started: float | None  # unix time of the first start record
+    ended: float | None  # of the end record, None while live
+    writer: LockInfo | None
+    damaged: int = 0  # event-log lines that were not records
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    @property
+    def source(self) -> str:
+        return self.title or self.config.data.dataset
+
+    @property
+    def epochs_done(self) -> int:
+        return int(self.history.epochs[-1]) if len(self.history) else 0
+
+    @property
+    def best(self) -> tuple[float, int] | None:
+        return self.history.best_test_loss()
+
+    @property
+    def final_accuracy(self) -> float | None:
+        for value in reversed(self.history.test_accuracy):
+            if not math.isnan(value):
+                return value
+        return None
+
+    def duration(self, now: float | None = None) -> float | None:
+        if self.started is None:
+            return None
+        return (self.ended if self.ended is not None else (now or time.time())) - self.started
+
+    def as_dict(self) -> dict[str, Any]:
+        best = self.best
+        return {"name": self.name, "folder": str(self.folder), "status": self.status, "source": self.source,
+                "dataset": self.config.data.dataset, "model": model_text(self.config),
+                "epochs_done": self.epochs_done, "epochs": self.config.train.epochs,
+                "best_test_loss": best[0] if best else None, "best_epoch": best[1] if best else None,
+                "test_accuracy": self.final_accuracy, "started": self.started, "duration_s": self.duration()}
+
+
+def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
+    """A run folder's status and numbers; NotARun (exit 2) for a folder without one."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise NotARun(f"{path}: no such run folder")
+    if not (path / layout.CONFIG).exists():
+        raise NotARun(f"{path}: not a run folder (no {layout.CONFIG}; runs are made by `nntui run` and the trainer)")
+    config = load_config(path / layout.CONFIG)
+    history = load_metrics(path / layout.METRICS) if (path / layout.METRICS).exists() else MetricsHistory()
+    events = read_events(path / layout.EVENTS)
+    records = events.records
+    writer = read_lock(path)
+    if records:
+        status = run_status(records, writer, now)
+    else:  # a folder saved by an nntui older than run recording
+        status = "completed" if len(history) and history.epochs[-1] >= config.train.epochs else "stopped"
+    starts = [r for r in records if r["event"] == "start"]
+    return RunInfo(path, status, str(starts[0].get("title") or "") if starts else "", config, history,
+                   float(starts[0]["time"]) if starts else None, _ended(records, writer, status), writer,
+                   events.damaged)
+
+
+def _ended(records: list[dict[str, Any]], writer: LockInfo | None, status: str) -> float | None:
+    """When the run stopped moving: its end record, or a crashed writer's last sign of life."""
+    if status in LIVE or not records:
+        return None
+    last = float(records[-1].get("time") or 0)
+    return max(last, writer.touched) if status == "crashed" and writer is not None else last
+
+
+def _stamp(folder: Path) -> tuple:
+    """What changes whenever a run's files do (sizes and times of its metrics, events and lock)."""
+    stamp = []
+    for name in (layout.METRICS, layout.EVENTS, layout.LOCK, layout.CONFIG):
+        try:
+            info = (folder / name).stat()
+            stamp.append((info.st_size, info.st_mtime_ns))
+        except OSError:
+            stamp.append(None)
+    return tuple(stamp)
+
+
+def list_runs(parent: str | Path, cache: dict[Path, tuple[tuple, RunInfo]] | None = None) -> list[RunInfo]:
+    """The runs under `parent`, newest first; folders that cannot be read are left out. With a
+    `cache` (kept by the caller between calls), a run whose files did not change is not read again
+    (a million-epoch metrics.csv is 40 MB), except a live one, whose status depends on the clock."""
+    found = []
+    for folder in run_folders(parent):
+        stamp = _stamp(folder)
+        kept = cache.get(folder) if cache is not None else None
+        if kept is not None and kept[0] == stamp and kept[1].status not in LIVE:
+            found.append(kept[1])
+            continue
+        try:
+            run = read_run(folder)
+        except InputError:
+            continue
+        if cache is not None:
+            cache[folder] = (stamp, run)
+        found.append(run)
+    return sorted(found, key=lambda run: (run.started or 0, run.name), reverse=True)

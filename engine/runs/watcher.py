@@ -1,0 +1,131 @@
+"""Following a run from its folder, as its own process's listeners would: each `poll` turns what
+the writer added since the last one (metrics rows, event records, a new view.json) into the
+engine's own events, so the trainer's views draw a watched run exactly as a local one. Reads only
+whole lines; a rewritten metrics.csv (a resume cut it back to its checkpoint) is read again."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from engine.config.schema import RunConfig
+from engine.config.toml_file import load_config
+from engine.errors import InputError
+from engine.files.reading import open_regular
+from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished
+from engine.loop.history import NAN, MetricsHistory
+from engine.runs import layout
+from engine.runs.event_log import EventTail
+from engine.runs.lock import read_lock
+from engine.runs.metrics_file import HEADER, METRICS_LIMIT, parse_row
+from engine.runs.records import finished_from, snapshot_from, started_from
+from engine.runs.status import NotARun, run_status
+
+
+class RunWatcher:
+    """The reading side of one run folder."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        if not (self.folder / layout.CONFIG).exists():
+            raise NotARun(f"{self.folder}: not a run folder (no {layout.CONFIG})")
+        self.config: RunConfig = load_config(self.folder / layout.CONFIG)
+        self.history = MetricsHistory()
+        self.events = EventTail(self.folder / layout.EVENTS)
+        self.torn_lines = 0  # metrics rows seen torn at the end of the file (being written)
+        self.reset = False  # the last poll started the history over (metrics.csv was rewritten)
+        self._metrics_id: tuple[int, int] | None = None  # (inode, device) of the file read so far
+        self._metrics_offset = 0
+        self._view_stamp: tuple[int, int] | None = None
+        self._last_lr: float | None = None
+
+    @property
+    def status(self) -> str:
+        return run_status(self.events.records, read_lock(self.folder)) if self.events.records else "new"
+
+    def poll(self) -> list[Event]:
+        """The events since the last poll, oldest first."""
+        told = [event for event in map(self._event, self.events.read()) if event is not None]
+        if not any(r["event"] == "start" for r in self.events.records):
+            return told  # nothing to draw epochs on before the run has said what it is
+        ends = [event for event in told if isinstance(event, (RunFinished, RunFailed))]
+        view = self._new_view()
+        # The start first, then the epochs and the picture, and an end after its last epoch.
+        return ([e for e in told if e not in ends] + self._new_epochs() + ([view] if view is not None else [])
+                + ends)
+
+    def _event(self, record: dict[str, Any]) -> Event | None:
+        kind = record["event"]
+        if kind == "start":
+            try:
+                self.config = load_config(self.folder / layout.CONFIG)
+            except InputError:
+                pass
+            return started_from(record, self.config)
+        if kind == "pause":
+            return Held(int(record.get("epoch") or 0))
+        if kind == "resume":
+            return Resumed(int(record.get("epoch") or 0))
+        if kind == "lr" and isinstance(record.get("lr"), (int, float)):
+            return LrChanged(int(record.get("epoch") or 0), float(record["lr"]), float(record.get("previous") or 0))
+        if kind == "end":
+            return finished_from(record)
+        return None
+
+    def _new_epochs(self) -> list[EpochEnded]:
+        path = self.folder / layout.METRICS
+        try:
+            info = os.stat(path)
+        except OSError:
+            return []
+        identity = (info.st_ino, info.st_dev)
+        self.reset = identity != self._metrics_id or info.st_size < self._metrics_offset
+        if self.reset:
+            self._metrics_id, self._metrics_offset = identity, 0
+            self.history = MetricsHistory()
+        try:
+            with open_regular(path, "an nntui metrics file") as handle:
+                handle.seek(self._metrics_offset)
+                chunk = handle.read(METRICS_LIMIT)
+        except InputError:
+            return []
+        end = chunk.rfind(b"\n") + 1
+        self.torn_lines += end < len(chunk)
+        start_line = self._metrics_offset
+        self._metrics_offset += end
+        epochs = []
+        total, interval = self.config.train.epochs, self.config.train.log_interval
+        for number, line in enumerate(chunk[:end].decode("utf-8", "replace").splitlines(), start=2):
+            if start_line == 0 and number == 2 and line == HEADER:
+                continue
+            try:
+                row = parse_row(line, str(path), number)
+            except InputError:
+                continue  # a damaged row: skipped like a damaged event record
+            epoch, train, test, accuracy, lr = row
+            self.history.extend_rows([row])
+            epochs.append(EpochEnded(epoch, total, train, None if math.isnan(test) else test,
+                                     None if math.isnan(accuracy) else accuracy, 0.0, 0.0,
+                                     NAN if math.isnan(lr) else lr, epoch % interval == 0 or epoch == total))
+        return epochs
+
+    def _new_view(self):
+        path = self.folder / layout.VIEW
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        stamp = (info.st_ino, info.st_mtime_ns)
+        if stamp == self._view_stamp:
+            return None
+        self._view_stamp = stamp
+        try:
+            with open_regular(path, "an nntui view file", limit=64 << 20) as handle:
+                record = json.loads(handle.read())
+        except (InputError, ValueError, RecursionError):
+            return None
+        return snapshot_from(record) if isinstance(record, dict) else None
+

@@ -1,0 +1,138 @@
+"""`nntui runs`, `nntui compare` and `nntui watch`: the recorded runs listed, set side by side, and
+opened in the trainer, all read from their folders (a run recording in another process included)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from engine.errors import InputError
+from engine.runs.compare import differing_fields, final_figures, shown
+from engine.runs.layout import runs_dir as chosen_runs
+from engine.runs.status import list_runs, model_text, read_run
+from tui.cli.options import AsciiOption, RunsDirOption, fail
+
+JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+
+
+def _number(value: float | None, digits: int = 4) -> str:
+    return "-" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else \
+        f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+
+
+def runs_command(
+    folder: Annotated[Optional[Path], typer.Argument(help="the runs folder (default: --runs-dir, $NNTUI_RUNS_DIR "
+                                                     "or ./runs)", show_default=False)] = None,
+    runs_dir: RunsDirOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List the recorded runs, newest first: status, data, model, epochs, best test loss, accuracy."""
+    parent = folder or chosen_runs(runs_dir)
+    if not parent.is_dir():
+        raise fail(f"{parent}: no such runs folder")
+    runs = list_runs(parent)
+    if json_output:
+        for run in runs:
+            typer.echo(json.dumps(run.as_dict()))
+        return
+    if not runs:
+        typer.echo(f"No runs in {parent} yet: `nntui run` and the trainer record every run there.")
+        return
+    rows = [["run", "status", "data", "model", "epochs", "best test", "acc", "started", "time"]]
+    for run in runs:
+        best = run.best
+        started = datetime.fromtimestamp(run.started).strftime("%Y-%m-%d %H:%M") if run.started else "-"
+        rows.append([run.name, run.status, run.source, model_text(run.config),
+                     f"{run.epochs_done}/{run.config.train.epochs}",
+                     f"{best[0]:.4f} @ {best[1]}" if best else "-",
+                     "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", started,
+                     _duration(run.duration())])
+    for line in _table(rows):
+        typer.echo(line)
+
+
+def compare_command(
+    folders: Annotated[list[Path], typer.Argument(help="two or more run folders", show_default=False)],
+    plot: Annotated[bool, typer.Option("--plot", help="overlay the runs' train and test curves")] = False,
+    json_output: JsonOption = False,
+    ascii_only: AsciiOption = False,
+) -> None:
+    """Set runs side by side: the configuration fields that differ, and their final figures."""
+    if len(folders) < 2:
+        raise fail("compare: give two or more run folders")
+    try:
+        runs = [read_run(folder) for folder in folders]
+    except InputError as err:
+        raise fail(str(err)) from None
+    differences = differing_fields(runs)
+    figures = [final_figures(run) for run in runs]
+    if json_output:
+        typer.echo(json.dumps({"runs": [str(run.folder) for run in runs],
+                               "differences": {path: values for path, values in differences},
+                               "figures": figures}, default=str))
+        return
+    rows = [["", *(run.name for run in runs)]]
+    rows += [[path, *(shown(value) for value in values)] for path, values in differences]
+    if not differences:
+        rows.append(["(no field differs)", *("" for _ in runs)])
+    rows.append(["", *("" for _ in runs)])
+    for key, digits in (("status", 0), ("epochs", 0), ("train_loss", 4), ("test_loss", 4), ("best_test_loss", 4),
+                        ("best_epoch", 0), ("test_accuracy", 4)):
+        rows.append([key, *(str(f[key]) if not digits else _number(f[key], digits) for f in figures)])
+    for line in _table(rows):
+        typer.echo(line)
+    if plot:
+        from tui.render.loss_plot import runs_plot
+
+        typer.echo(runs_plot([(run.name, run.history) for run in runs], ascii_only=ascii_only))
+
+
+def newest_run(parent: Path) -> Path | None:
+    runs = list_runs(parent)
+    return runs[0].folder if runs else None
+
+
+def watch_command(
+    folder: Annotated[Optional[Path], typer.Argument(help="a run folder (default: the newest run)",
+                                                     show_default=False)] = None,
+    runs_dir: RunsDirOption = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="only look: no pause, stop or lr changes")] = False,
+    ascii_only: AsciiOption = False,
+) -> None:
+    """Open a run in the trainer: its views fed from its folder, live while it records (from this
+    or another process); pause, step, stop and lr changes reach it through the folder."""
+    from engine.runs.status import NotARun
+
+    if folder is None:
+        parent = chosen_runs(runs_dir)
+        folder = newest_run(parent) if parent.is_dir() else None
+        if folder is None:
+            raise fail(f"{parent}: no runs to watch yet; start one with `nntui run` or the trainer")
+    try:
+        read_run(folder)
+    except NotARun as err:
+        raise fail(str(err)) from None
+    except InputError as err:
+        raise fail(str(err)) from None
+    try:
+        from tui.launch import run_watch
+    except ImportError as err:  # the headless commands work without Textual
+        raise fail(f"the trainer needs Textual ({err}); install nntui with its dependencies") from None
+    run_watch(folder, ascii_only=ascii_only, read_only=read_only, runs_dir=runs_dir)
+

@@ -1,0 +1,165 @@
+"""The Runs view: every run in the runs folder with its status, newest first (the trainer's own
+last run is simply the top entry). Picked runs (space) share one loss chart, a colour each, and
+below it a table of only the configuration fields that differ between them; enter opens a run to
+watch it or, stopped or crashed, to continue it. The folder is read in a worker thread, and a run
+whose files did not change is not read again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
+
+from engine.runs.compare import differing_fields, shown
+from engine.runs.status import RunInfo, list_runs, model_text
+from tui.render.runs_chart import run_colour, runs_chart, runs_legend
+
+REFRESH_S = 2.0  # the list follows live runs' epochs and statuses this often while shown
+PICKED, UNPICKED = "●", " "
+
+
+class RunsView(Vertical):
+    """Fed from a runs folder; says Open(folder) when a run is to be opened."""
+
+    class Open(Message):
+        def __init__(self, folder: Path) -> None:
+            super().__init__()
+            self.folder = folder
+
+    def __init__(self, parent_folder: Path, ascii_only: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.parent_folder = parent_folder
+        self.ascii_only = ascii_only
+        self.runs: list[RunInfo] = []
+        self.picked: list[Path] = []  # in the order picked: the legend's order
+        self._cache: dict = {}
+
+    def compose(self) -> ComposeResult:
+        table: DataTable = DataTable(id="runs-table", cursor_type="row", zebra_stripes=False)
+        yield table
+        yield Static(id="runs-chart")
+        yield Static(id="runs-diff")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in ("", "run", "status", "data", "model", "epochs", "best test", "acc", "started"):
+            table.add_column(label, key=label or "pick")
+        self.set_interval(REFRESH_S, self.reload)
+        self.reload()
+
+    # -- reading the folder ----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the runs again, off the UI thread (only while the view is shown)."""
+        if self.display or not self.runs:
+            self.run_worker(lambda: list_runs(self.parent_folder, self._cache), thread=True, group="runs",
+                            exclusive=True, exit_on_error=False, name="runs")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "runs" and event.worker.state == WorkerState.SUCCESS:
+            self.show_runs(event.worker.result)
+
+    def show_runs(self, runs: list[RunInfo]) -> None:
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        self.runs = runs
+        present = {run.folder for run in runs}
+        self.picked = [folder for folder in self.picked if folder in present]
+        table.clear()
+        for run in runs:
+            table.add_row(*self._cells(run), key=str(run.folder))
+        if runs:
+            table.move_cursor(row=min(cursor, len(runs) - 1))
+        else:
+            self.query_one("#runs-chart", Static).update(Text(
+                f"No runs in {self.parent_folder} yet: every run the trainer or `nntui run` trains is "
+                "recorded there.", style="dim"))
+        self.redraw()
+
+    def _cells(self, run: RunInfo) -> list[Text | str]:
+        best = run.best
+        mark = Text(PICKED if run.folder in self.picked else UNPICKED,
+                    style=f"color({run_colour(run.name)})" if not self.app.no_color else "bold")
+        started = datetime.fromtimestamp(run.started).strftime("%m-%d %H:%M") if run.started else "-"
+        return [mark, run.name, run.status, run.source, model_text(run.config),
+                f"{run.epochs_done}/{run.config.train.epochs}", f"{best[0]:.4g} @ {best[1]}" if best else "-",
+                "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", started]
+
+    # -- picking and opening -------------------------------------------------------------------
+
+    def current(self) -> RunInfo | None:
+        table = self.query_one(DataTable)
+        if not self.runs or table.cursor_row < 0 or table.cursor_row >= len(self.runs):
+            return None
+        return self.runs[table.cursor_row]
+
+    def toggle_pick(self) -> None:
+        """space: add the run under the cursor to the chart, or take it off."""
+        run = self.current()
+        if run is None:
+            return
+        if run.folder in self.picked:
+            self.picked.remove(run.folder)
+        else:
+            self.picked.append(run.folder)
+        table = self.query_one(DataTable)
+        table.update_cell(str(run.folder), "pick", self._cells(run)[0])
+        self.redraw()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """enter: open the run."""
+        event.stop()
+        self.post_message(self.Open(Path(str(event.row_key.value))))
+
+    # -- the chart and the differences ---------------------------------------------------------
+
+    def chosen(self) -> list[RunInfo]:
+        """The picked runs, or the one under the cursor when none is picked."""
+        by_folder = {run.folder: run for run in self.runs}
+        picked = [by_folder[folder] for folder in self.picked if folder in by_folder]
+        current = self.current()
+        return picked or ([current] if current is not None else [])
+
+    def redraw(self) -> None:
+        chart = self.query_one("#runs-chart", Static)
+        runs = self.chosen()
+        if not runs:
+            return
+        width, height = chart.content_region.size
+        if not width:
+            return
+        series = [(run.name, run.history) for run in runs]
+        color = not self.app.no_color
+        chart.update(Group(runs_legend(series, self.ascii_only, color),
+                           runs_chart(series, width, max(height - 1, 1), ascii_only=self.ascii_only, color=color)),
+                     layout=False)
+        self.query_one("#runs-diff", Static).update(self.differences(runs))
+
+    def differences(self, runs: list[RunInfo]) -> Text:
+        if len(runs) < 2:
+            return Text("Pick runs with space to compare them: the fields that differ show here.", style="dim")
+        rows = differing_fields(runs)
+        if not rows:
+            return Text("The picked runs have the same configuration.", style="dim")
+        width = max(len(path) for path, _ in rows)
+        text = Text(no_wrap=True, end="")
+        for index, (path, values) in enumerate(rows):
+            text.append(("\n" if index else "") + path.ljust(width + 2), style="dim")
+            for run, value in zip(runs, values):
+                text.append(shown(value).ljust(12)[:12] + " ", style=f"color({run_colour(run.name)})"
+                            if not self.app.no_color else "")
+        return text
+
+    def on_resize(self) -> None:
+        self.redraw()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if not self.picked:
+            self.redraw()
