@@ -243,16 +243,20 @@ class TrainingSession:
         return "completed", ""
 
     def _started(self, trainer) -> RunStarted:
+        from engine.config.catalog import DATASETS
         from engine.config.rules import warnings
 
+        # A synthetic set's columns and classes are only numbered (x1, x2, label 0, 1): nothing to name
+        named = not DATASETS[self.config.data.dataset].synthetic
+        table = trainer.preprocess.table
         return RunStarted(
             config=self.config.copy(), task=trainer.task.kind, device=str(trainer.device),
             summary=str(trainer.model), parameter_count=trainer.parameter_count,
             train_samples=trainer.train_samples, test_samples=trainer.test_samples,
             warnings=tuple(warnings(self.config)), train_points=trainer.train_points,
             test_points=trainer.test_points, reference=trainer.reference,
-            target=trainer.preprocess.table.target if trainer.preprocess.table is not None else "",
-            labels=tuple(trainer.labels), dropped_rows=trainer.dropped_rows)
+            target=table.target if table is not None and named else "",
+            labels=tuple(trainer.labels) if named else (), dropped_rows=trainer.dropped_rows)
 
     def _snapshot(self, trainer) -> Snapshot:
         from engine.loop.views import boundary_grid, image_report, parameters_as_lists, test_predictions  # torch

@@ -10,6 +10,7 @@ import math
 import os
 import queue
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -19,6 +20,7 @@ from engine.loop.session import TrainingSession
 from engine.runs.folder import save_session
 from tui.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from tui.render.boundary_text import boundary_lines, legend
+from tui.render.progress import progress_bar
 from tui.render.regression_text import learned
 from tui.render.run_text import epoch_line, start_lines
 
@@ -51,6 +53,7 @@ class _Printer:
         self.out, self.options = out, options
         self.progress = options.progress if options.progress is not None else out.isatty()
         self.bar_shown = False
+        self.began: tuple[float, int] | None = None  # (monotonic time, epochs done) when training began
 
     def line(self, text: str) -> None:
         if self.options.ascii_only:
@@ -62,11 +65,10 @@ class _Printer:
         print(json.dumps(payload), file=self.out, flush=True)
 
     def bar(self, done: int, total: int) -> None:
-        if not self.progress or self.options.json_lines:
+        if not self.progress or self.options.json_lines or self.began is None:
             return
-        width = 30
-        filled = width * done // max(total, 1)
-        self.out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        began, first = self.began
+        self.out.write("\r" + progress_bar(done, total, time.monotonic() - began, first))
         self.out.flush()
         self.bar_shown = True
 
@@ -123,6 +125,8 @@ def _drain(session: TrainingSession, events: queue.Queue, printer: _Printer, out
         except queue.Empty:
             printer.bar(len(session.history), session.config.train.epochs)
             continue
+        if isinstance(event, RunStarted):
+            printer.began = (time.monotonic(), len(session.history))
         _show(event, printer, outcome, err)
 
 
@@ -132,7 +136,9 @@ def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None
         outcome.started = event
         for warning in event.warnings:
             print(f"warning: {warning}", file=err, flush=True)
-        if not opts.json_lines:
+        if opts.json_lines:
+            printer.json(started_object(event))
+        else:
             title = f"{opts.title}: " if opts.title else ""
             first, *more = start_lines(event)
             printer.line(title + first)
@@ -142,13 +148,27 @@ def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None
     elif isinstance(event, EpochEnded):
         if opts.json_lines:
             printer.json({"event": "epoch", "epoch": event.epoch, "train_loss": _finite(event.train_loss),
-                          "test_loss": _finite(event.test_loss), "test_accuracy": event.test_accuracy})
+                          "test_loss": _finite(event.test_loss), "test_accuracy": event.test_accuracy,
+                          "lr": event.lr, "elapsed_s": round(event.elapsed_s, 6)})
         else:
             printer.line(epoch_line(event))
     elif isinstance(event, Snapshot):
         outcome.snapshot = event
     elif isinstance(event, (RunFinished, RunFailed)):
         outcome.end = event
+
+
+def started_object(event: RunStarted) -> dict[str, Any]:
+    """The first --json object: what is about to train, before any epoch."""
+    found: dict[str, Any] = {"event": "started", "task": event.task, "dataset": event.config.data.dataset,
+                             "train_samples": event.train_samples, "test_samples": event.test_samples,
+                             "parameters": event.parameter_count, "device": event.device,
+                             "epochs": event.config.train.epochs}
+    if event.target:
+        found["target"] = event.target
+    if event.labels:
+        found["labels"] = list(event.labels)
+    return found
 
 
 def _conclude(session: TrainingSession, outcome: _Outcome, printer: _Printer, options: HeadlessOptions,

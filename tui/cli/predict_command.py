@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from tui.cli.options import fail
+from tui.cli.options import NO_VALUE, fail
 
 
 def predict_command(
     run_dir: Annotated[Path, typer.Argument(help="a run folder written by `nntui run --save`", show_default=False)],
     inputs: Annotated[list[str], typer.Argument(help="CSV files (one prediction per row) or image files",
                                                 show_default=False)],
-    json_lines: Annotated[bool, typer.Option("--json", help="one JSON object per prediction")] = False,
+    json_lines: Annotated[bool, typer.Option("--json", help="one JSON object per prediction", metavar=NO_VALUE)] = False,
 ) -> None:
     """Apply a saved run's model to new CSV rows or images, with the run's own preprocessing."""
     import json

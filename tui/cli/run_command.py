@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from engine.config.problems import ConfigError
-from tui.cli.options import AsciiOption, ConfigOption, DataOption, PresetOption, describe, fail
+from tui.cli.options import NO_VALUE, AsciiOption, ConfigOption, DataOption, PresetOption, describe, fail
 from tui.cli.overrides import apply_overrides, with_field_options
 from tui.cli.resolve import resolve_config
 
@@ -19,12 +19,14 @@ def run_command(
     preset: PresetOption = None,
     config: ConfigOption = None,
     data: DataOption = None,
-    json_lines: Annotated[bool, typer.Option("--json", help="one JSON object per logged epoch, then a summary")] = False,
+    json_lines: Annotated[bool, typer.Option("--json", help="one JSON object per logged epoch, then a summary",
+                                                  metavar=NO_VALUE)] = False,
     save: Annotated[Optional[Path], typer.Option("--save", help="write the run here (config.toml, metrics.csv, model.pt, "
                                                  "checkpoint.pt, preprocess.json)",
                                                  show_default=False)] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="let --save replace an earlier run's files")] = False,
-    plot: Annotated[bool, typer.Option("--plot", help="end with a loss chart")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="let --save replace an earlier run's files",
+                                                   metavar=NO_VALUE)] = False,
+    plot: Annotated[bool, typer.Option("--plot", help="end with a loss chart", metavar=NO_VALUE)] = False,
     ascii_only: AsciiOption = False,
     resume: Annotated[Optional[Path], typer.Option("--resume", help="continue a run saved with --save (and save "
                                                    "back into it unless --save names another folder)",

@@ -7,21 +7,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.bridge import RunFigures
+from tui.render.progress import clock, speed
 
 STATE_STYLE = {"idle": "dim", "running": "bold green", "paused": "bold yellow", "finished": "bold cyan"}
-
-
-def clock(seconds: float) -> str:
-    seconds = int(seconds)
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-def speed(samples_per_s: float) -> str:
-    for unit, scale in (("M", 1e6), ("k", 1e3)):
-        if samples_per_s >= scale:
-            return f"{samples_per_s / scale:.1f}{unit}"
-    return f"{samples_per_s:.0f}"
 
 
 def metrics_text(state: str, status: str, figures: RunFigures, epochs: int, ascii_only: bool = False,
