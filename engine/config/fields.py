@@ -102,6 +102,8 @@ FIELDS: tuple[FieldSpec, ...] = (
               sources=("table",)),
     FieldSpec("data", "categorical", str, "csv: text feature columns", ("onehot", "error"), sources=("table",)),
     FieldSpec("data", "missing", str, "csv: rows with missing cells", ("drop", "error"), sources=("table",)),
+    FieldSpec("data", "standardize_target", bool, "csv regression: train on the standardised target "
+              "(results stay in its unit)", sources=("table",)),
     FieldSpec("data", "images", str, "images: folder with one sub-folder per class", sources=("folder",)),
     FieldSpec("data", "data_root", str, "mnist/fashion-mnist folder (empty: ~/.cache/nntui)",
               sources=("torchvision",)),

@@ -2,8 +2,8 @@
 joined with `ConcatDataset`, then typed, cleaned, split and encoded into in-memory tensors.
 
 The rules: the target column decides the task (text, or few distinct integers: classification;
-other numbers: regression) unless data.task forces it. Numeric features are standardised with
-statistics of the training split only; text features with few values are one-hot encoded. Rows
+other numbers: regression) unless data.task forces it. Numeric features, and a regression target,
+are standardised with statistics of the training split only; text features with few values are one-hot encoded. Rows
 with missing cells are dropped (or refused). Every error names the file, line and column."""
 
 from __future__ import annotations
@@ -121,7 +121,13 @@ def load_table(cfg: DataConfig) -> Table:
         raise DataError(f"{first}: {len(rows)} usable rows leave none for training")
     test_idx, train_idx = order[:n_test], order[n_test:]
     columns = tuple(_column(rows, train_idx, header, i, cfg.categorical) for i in range(len(header)) if i != t)
-    schema = TableSchema(columns, target, task, labels)
+    if task == "regression" and cfg.standardize_target:  # a target in the thousands would need a tiny lr;
+        # standardised, any unit trains alike
+        target_mean, target_std = _statistics([values[i] for i in train_idx])
+        values = [(value - target_mean) / target_std for value in values]
+        schema = TableSchema(columns, target, task, labels, target_mean, target_std)
+    else:
+        schema = TableSchema(columns, target, task, labels)
 
     def encode(indices: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
         picked = [rows[i] for i in indices]
@@ -195,15 +201,21 @@ def _target_value(cell: str, labels: tuple[str, ...]) -> float:
     return float(labels.index(cell.strip())) if labels else float(cell)
 
 
+def _statistics(numbers: list[float]) -> tuple[float, float]:
+    """Mean and standard deviation (population) of the training rows' numbers; a constant column's
+    std counts as 1, so it is only centred."""
+    train = torch.tensor(numbers, dtype=torch.float64)
+    std = train.std(unbiased=False).item() if len(train) > 1 else 0.0
+    return train.mean().item(), std if std > 0 else 1.0
+
+
 def _column(rows: list[Row], train_idx: list[int], header: tuple[str, ...], i: int, policy: str) -> Column:
     """A feature column's type and statistics (numbers: from the training rows only)."""
     name = header[i]
     cells = [row.cells[i].strip() for row in rows]
     text_at = next((k for k, c in enumerate(cells) if _number(c) is None), None)
     if text_at is None:
-        train = torch.tensor([float(cells[k]) for k in train_idx], dtype=torch.float64)
-        std = train.std(unbiased=False).item() if len(train) > 1 else 0.0
-        return Column(name, "numeric", train.mean().item(), std if std > 0 else 1.0)
+        return Column(name, "numeric", *_statistics([float(cells[k]) for k in train_idx]))
     if policy == "error":
         raise DataError(f"{rows[text_at].where}, column '{name}': text value {cells[text_at]!r} in a feature "
                         "column (--categorical onehot encodes columns with few values)")

@@ -42,6 +42,10 @@ class TableSchema:
     target: str
     task: str  # "regression" | "classification"
     labels: tuple[str, ...] = ()  # class names, in output order
+    # Regression on a table trains on the standardised target, (y - mean) / std over the training
+    # rows; outputs times std plus mean are in the target's own unit. Synthetic sets keep 0 and 1.
+    target_mean: float = 0.0
+    target_std: float = 1.0
 
     @property
     def features(self) -> int:
@@ -133,7 +137,9 @@ def load_preprocess(path: str | Path) -> Preprocess:
         image = raw.get("image")
         return Preprocess(
             table=TableSchema(tuple(Column(**{**c, "categories": tuple(c["categories"])}) for c in table["columns"]),
-                              table["target"], table["task"], tuple(table["labels"])) if table else None,
+                              table["target"], table["task"], tuple(table["labels"]),
+                              float(table.get("target_mean", 0.0)), float(table.get("target_std", 1.0)))
+            if table else None,
             image=ImageSpec(image["mode"], tuple(image["size"]), tuple(image["mean"]), tuple(image["std"]),
                             tuple(image["labels"])) if image else None,
             extra=raw.get("extra", {}))

@@ -259,13 +259,19 @@ class TrainingSession:
             labels=tuple(trainer.labels) if named else (), dropped_rows=trainer.dropped_rows)
 
     def _snapshot(self, trainer) -> Snapshot:
-        from engine.loop.views import boundary_grid, image_report, parameters_as_lists, test_predictions  # torch
+        from engine.loop.views import (  # torch
+            boundary_grid,
+            fit_scores,
+            image_report,
+            parameters_as_lists,
+            test_predictions,
+        )
         columns, rows = self.boundary_size
         return Snapshot(trainer.epoch, boundary_grid(trainer, columns, rows), parameters_as_lists(trainer),
-                        test_predictions(trainer), image_report(trainer))
+                        test_predictions(trainer), image_report(trainer), fit_scores(trainer))
 
     def _finish(self, outcome: tuple[str, str], trainer) -> RunFinished:
-        from engine.loop.views import parameters_as_lists
+        from engine.loop.views import fit_scores, parameters_as_lists
         status, message = outcome
         with self._model_lock:
             if trainer.epoch and status != "diverged":
@@ -273,8 +279,9 @@ class TrainingSession:
             n = len(self.history)
             train_loss = self.history.train_loss[-1] if n else None
             test_loss, accuracy = trainer.evaluate() if status != "diverged" else (None, None)
+            scores = fit_scores(trainer) if status != "diverged" else None
             self.result = RunFinished(status, trainer.epoch, train_loss, test_loss, accuracy, message,
-                                      parameters_as_lists(trainer))
+                                      parameters_as_lists(trainer), scores)
         self.state = "finished"
         return self.result
 

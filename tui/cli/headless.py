@@ -21,7 +21,7 @@ from engine.runs.folder import save_session
 from tui.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from tui.render.boundary_text import boundary_lines, legend
 from tui.render.progress import progress_bar
-from tui.render.regression_text import learned
+from tui.render.regression_text import learned, scores_text
 from tui.render.run_text import epoch_line, start_lines
 
 
@@ -188,9 +188,11 @@ def _conclude(session: TrainingSession, outcome: _Outcome, printer: _Printer, op
         return EXIT_FAILED
     assert isinstance(end, RunFinished)
     if options.json_lines:
+        scores = end.scores
+        fit = {"rmse": _finite(scores.rmse), "mae": _finite(scores.mae), "r2": _finite(scores.r2)} if scores else {}
         printer.json({"event": "finished", "status": end.status, "epoch": end.epoch,
                       "train_loss": _finite(end.train_loss), "test_loss": _finite(end.test_loss),
-                      "test_accuracy": end.test_accuracy, "parameters": end.parameters})
+                      "test_accuracy": end.test_accuracy, **fit, "parameters": end.parameters})
     else:
         for text in summary_lines(end, outcome.started, outcome.snapshot, options.ascii_only):
             printer.line(text)
@@ -226,6 +228,8 @@ def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapsh
         parts.append(f"Test accuracy: {end.test_accuracy:.2%}")
     if parts:
         lines.append("  ".join(parts))
+    if end.scores is not None:
+        lines.append(scores_text(end.scores, ascii_only, prefix="Test "))
     if started is not None and started.reference and end.parameters:
         weights, biases = ([f"{v:.4f}" for v in values] for values in learned(end.parameters))
         true_w = ", ".join(f"{w:g}" for w in started.reference["weight"])

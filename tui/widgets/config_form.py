@@ -26,7 +26,7 @@ from tui.widgets.path_suggester import PathSuggester
 
 SECTION_TITLES = {"model": "Model", "data": "Data", "train": "Hyperparameters"}
 SHORT_LABELS = {"output_activation": "output act", "test_fraction": "test frac", "log_interval": "log every",
-                "weight_decay": "weight decay"}
+                "weight_decay": "weight decay", "standardize_target": "std. target"}
 LIVE_FIELDS = {"train.lr"}  # editable while training; the engine takes it at the next epoch
 
 
