@@ -8,9 +8,6 @@ with missing cells are dropped (or refused). Every error names the file, line an
 
 from __future__ import annotations
 
-import csv
-import math
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,25 +15,12 @@ import torch
 from torch.utils.data import ConcatDataset, Dataset
 
 from engine.config.schema import DataConfig
-from engine.data.csv_header import header_difference, header_line, missing_column, open_table, reading
-from engine.data.preprocess import Column, TableSchema, encode_rows, is_missing
+from engine.data.csv_header import header_difference, missing_column
+from engine.data.csv_rows import Row, complete_rows, number, read_csv, target_task_of, target_value
+from engine.data.preprocess import Column, TableSchema, encode_rows
 from engine.errors import DataError
 
 MAX_CATEGORIES = 20  # a text feature with more distinct values is an id or free text, not a category
-MAX_INTEGER_CLASSES = 20  # a target of at most this many distinct whole numbers is a class label
-
-
-@dataclass(frozen=True)
-class Row:
-    """One data line of a file, kept with where it came from for error messages."""
-
-    file: str
-    line: int
-    cells: tuple[str, ...]
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}, line {self.line}"
 
 
 class CsvRows(Dataset):
@@ -51,28 +35,6 @@ class CsvRows(Dataset):
 
     def __getitem__(self, index: int) -> Row:
         return self.rows[index]
-
-
-def read_csv(path: str | Path) -> tuple[tuple[str, ...], list[Row]]:
-    """The header and the data rows of one file; ragged rows and empty files are refused."""
-    name = str(path)
-    with reading(name), open_table(path) as handle:
-        reader = csv.reader(handle)
-        header = header_line(reader, name)
-        rows = []
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines separate nothing in a table
-            if len(cells) != len(header):
-                raise DataError(f"{name}, line {reader.line_num}: {len(cells)} cells, but the header has "
-                                f"{len(header)} columns")
-            rows.append(Row(name, reader.line_num, tuple(cells)))
-    duplicated = sorted(column for column, seen in Counter(header).items() if seen > 1)
-    if duplicated:
-        raise DataError(f"{name}, line 1: column {', '.join(repr(c) for c in duplicated)} appears twice")
-    if not rows:
-        raise DataError(f"{name}: no data rows under the header")
-    return header, rows
 
 
 def combine(paths: list[str]) -> tuple[tuple[str, ...], ConcatDataset]:
@@ -109,12 +71,12 @@ def load_table(cfg: DataConfig) -> Table:
         raise DataError(problem)
     target = cfg.target or header[-1]
     rows = [dataset[i] for i in range(len(dataset))]
-    rows, dropped = _complete_rows(rows, header, cfg.missing)
+    rows, dropped = complete_rows(rows, header, cfg.missing)
     if not rows:
         raise DataError(f"{first}: every row has a missing cell ({dropped} dropped)")
     t = header.index(target)
-    task, labels = _target_task(rows, t, target, cfg.task)
-    values = [_target_value(row.cells[t], labels) for row in rows]
+    task, labels = target_task_of(rows, t, target, cfg.task)
+    values = [target_value(row.cells[t], labels) for row in rows]
     order = torch.randperm(len(rows), generator=torch.Generator().manual_seed(cfg.seed)).tolist()
     n_test = round(len(rows) * cfg.test_fraction)
     if len(rows) - n_test < 1:
@@ -140,67 +102,6 @@ def load_table(cfg: DataConfig) -> Table:
     return Table(X, y, X_test, y_test, schema, dropped)
 
 
-def target_task(cfg: DataConfig) -> str:
-    """Only the task the target column makes ("regression" | "classification"), for choosing a loss."""
-    header, dataset = combine(cfg.paths)
-    problem = missing_column(cfg.paths[0], cfg.target, header)
-    if problem:
-        raise DataError(problem)
-    target = cfg.target or header[-1]
-    rows, _ = _complete_rows([dataset[i] for i in range(len(dataset))], header, cfg.missing)
-    if not rows:
-        raise DataError(f"{cfg.paths[0]}: every row has a missing cell")
-    return _target_task(rows, header.index(target), target, cfg.task)[0]
-
-
-def _complete_rows(rows: list[Row], header: tuple[str, ...], policy: str) -> tuple[list[Row], int]:
-    kept = []
-    for row in rows:
-        gap = next((i for i, cell in enumerate(row.cells) if is_missing(cell)), None)
-        if gap is None:
-            kept.append(row)
-        elif policy == "error":
-            raise DataError(f"{row.where}, column '{header[gap]}': missing value {row.cells[gap]!r} "
-                            "(--missing drop skips such rows)")
-    return kept, len(rows) - len(kept)
-
-
-def _number(cell: str) -> float | None:
-    try:
-        return float(cell)
-    except ValueError:
-        return None
-
-
-def _target_task(rows: list[Row], t: int, name: str, forced: str) -> tuple[str, tuple[str, ...]]:
-    """The task and, for classification, the label names in output order."""
-    cells = [row.cells[t].strip() for row in rows]
-    numbers = [_number(c) for c in cells]
-    numeric = all(n is not None for n in numbers)
-    if forced == "regression":
-        if not numeric:
-            bad = next(i for i, n in enumerate(numbers) if n is None)
-            raise DataError(f"{rows[bad].where}, column '{name}': {cells[bad]!r} is not a number, and "
-                            "data.task regression needs a numeric target")
-        return "regression", ()
-    infinite = next((i for i, n in enumerate(numbers) if n is not None and not math.isfinite(n)), None)
-    if infinite is not None:
-        raise DataError(f"{rows[infinite].where}, column '{name}': {cells[infinite]!r} is not a finite number")
-    distinct = set(cells)
-    whole = numeric and all(float(n).is_integer() for n in numbers)  # type: ignore[arg-type]
-    if forced == "auto" and numeric and not (whole and len(distinct) <= MAX_INTEGER_CLASSES):
-        return "regression", ()
-    labels = sorted(distinct, key=lambda c: (float(c), c)) if numeric else sorted(distinct)
-    if len(labels) < 2:
-        raise DataError(f"{rows[0].file}, column '{name}': the target has one value ({labels[0]!r}); "
-                        "a classifier needs at least two classes")
-    return "classification", tuple(labels)
-
-
-def _target_value(cell: str, labels: tuple[str, ...]) -> float:
-    return float(labels.index(cell.strip())) if labels else float(cell)
-
-
 def _statistics(numbers: list[float]) -> tuple[float, float]:
     """Mean and standard deviation (population) of the training rows' numbers; a constant column's
     std counts as 1, so it is only centred."""
@@ -213,7 +114,7 @@ def _column(rows: list[Row], train_idx: list[int], header: tuple[str, ...], i: i
     """A feature column's type and statistics (numbers: from the training rows only)."""
     name = header[i]
     cells = [row.cells[i].strip() for row in rows]
-    text_at = next((k for k, c in enumerate(cells) if _number(c) is None), None)
+    text_at = next((k for k, c in enumerate(cells) if number(c) is None), None)
     if text_at is None:
         return Column(name, "numeric", *_statistics([float(cells[k]) for k in train_idx]))
     if policy == "error":

@@ -56,7 +56,7 @@ def test_chart_cost_does_not_grow_with_run_length():
         xs = list(range(n))
         d.extend(xs, [1 / (1 + x) for x in xs])
         began = time.perf_counter()
-        loss_chart([Curve("train", *d.points(), color="cyan")], 70, 18)
+        loss_chart([Curve("train", *d.points(), color=45)], 70, 18)
         return time.perf_counter() - began
 
     assert draw(1_000_000) < 5 * draw(100) + 0.05
@@ -103,7 +103,7 @@ def test_certainty_is_zero_when_unsure():
 
 def test_loss_chart_ascii():
     """The ASCII chart uses no box-drawing or braille characters."""
-    curve = Curve("train", list(range(1, 51)), [1 / x for x in range(1, 51)], color="cyan")
+    curve = Curve("train", list(range(1, 51)), [1 / x for x in range(1, 51)], color=45)
     text = loss_chart([curve], 60, 15, ascii_only=True, color=False, marks=[20])
     assert isinstance(text, Text) and text.plain.isascii() and "*" in text.plain
 
