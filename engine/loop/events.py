@@ -115,6 +115,7 @@ class RunFailed:
     epoch: int = 0
     details: str = field(default="", repr=False)  # the traceback, for a log
     bad_input: bool = False  # the user's input was refused (a data file, a checkpoint), not the run
+    field: str = ""  # the configuration field at fault ("train.loss"), where one is
 
 
 Event = RunStarted | EpochEnded | Snapshot | RunFinished | RunFailed

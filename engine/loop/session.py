@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from engine.config.problems import ConfigError
 from engine.config.rules import validate
 from engine.config.schema import RunConfig
 from engine.errors import InputError
@@ -197,7 +198,8 @@ class TrainingSession:
             self._emit(self._finish(self._loop(trainer), trainer))
         except Exception as err:  # the run fails; the caller's app keeps working
             epoch = self.trainer.epoch if self.trainer is not None else 0
-            self.result = RunFailed(_describe(err), epoch, traceback.format_exc(), isinstance(err, InputError))
+            field = err.problems[0].path if isinstance(err, ConfigError) and err.problems else ""
+            self.result = RunFailed(_describe(err), epoch, traceback.format_exc(), isinstance(err, InputError), field)
             self.state = "finished"
             self._emit(self.result)
         finally:

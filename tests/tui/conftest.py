@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import Tabs
+import pytest
 
 from engine.config.build import with_values
 from engine.config.presets import preset_config
@@ -13,6 +13,13 @@ from tui.widgets.output_view import OutputView
 
 # Deterministic sessions: test evaluation and snapshots only on log epochs and at the end.
 STEADY = {"eval_interval_s": None, "snapshot_interval_s": None, "boundary_size": (40, 20)}
+
+
+@pytest.fixture(autouse=True)
+def state_home(tmp_path, monkeypatch):
+    """The trainer's log file goes to a folder of the test's own, not the user's ~/.local/state."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "state"
 
 
 def circle_app(epochs: int = 20, **session) -> NNTuiApp:
@@ -38,7 +45,7 @@ async def train_and_show_output(pilot, app: NNTuiApp) -> OutputView:
     """Train to the end, then bring the output view (boundary, fit or images) to the front."""
     await pilot.press("space")
     await settle(pilot, app)
-    app.query_one(Tabs).active = "output"
+    await pilot.press("2")
     await pilot.pause()
     return app.query_one(OutputView)
 

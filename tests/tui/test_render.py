@@ -80,14 +80,14 @@ def test_boundary_half_blocks_in_colour():
     text = boundary_cells(_grid(), (0, 1), (0, 1), [(0.05, 0.95, 0)], [(0.95, 0.05, 1)])
     lines = text.plain.split("\n")
     assert len(lines) == 4 and all(len(line) == 10 for line in lines)
-    assert lines[0][0] == "●" and lines[-1][-1] == "✕" and lines[1][3] == "▀"
+    assert lines[0][0] == "●" and lines[-1][-1] == "□" and lines[1][3] == "▀"  # class 0 train, class 1 test
 
 
 def test_boundary_ascii_without_colour():
     """--ascii with NO_COLOR draws 7-bit region characters; test points hide on request."""
     style = BoundaryStyle(color=False, ascii_only=True, show_test=False)
     text = boundary_cells(_grid(), (0, 1), (0, 1), [], [(0.95, 0.05, 1)], style)
-    assert text.plain.isascii() and "." in text.plain and ":" in text.plain and "1" not in text.plain
+    assert text.plain.isascii() and "." in text.plain and ":" in text.plain and "S" not in text.plain
     assert not any(span.style for span in text.spans if str(span.style))
 
 

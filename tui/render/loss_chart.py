@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from rich.text import Text
 
 ASCII_BOX = str.maketrans("─│┌┐└┘├┤┬┴┼╭╮╰╯┈┆", "-|+++++++++++++-:")
-MIN_WIDTH, MIN_HEIGHT = 24, 6
+MIN_WIDTH, MIN_HEIGHT = 24, 5
+ROOMY_HEIGHT = 10  # below this the x axis goes unlabelled: its ticks say enough
 MARKER_CHARS = {"braille": "⠿", "dot": "•"}  # plotext's marker names, as the legend shows them
 Y_LABEL_COLUMNS = 7  # what plotext's y tick labels and the frame take from the width
 
@@ -85,7 +86,8 @@ def loss_chart(curves: Sequence[Curve], width: int, height: int, *, log_y: bool 
             plt.vline(epoch, "magenta")
     if log_y:
         plt.yscale("log")
-    plt.xlabel("epoch")
+    if height >= ROOMY_HEIGHT:
+        plt.xlabel("epoch")
     return built_text(color=color, ascii_only=ascii_only)  # built once: plotext re-applies the log scale per build
 
 
@@ -118,8 +120,10 @@ def swatch(curve: Curve, color: bool, ascii_only: bool) -> str:
     return "━━" if color else MARKER_CHARS.get(curve.plain_marker, curve.plain_marker) * 2
 
 
-def legend(curves: Sequence[Curve], marks: bool, log_y: bool, ascii_only: bool = False, color: bool = True) -> Text:
-    """One line naming the curves by the very colour or marker they are drawn with."""
+def legend(curves: Sequence[Curve], marks: bool, log_y: bool, ascii_only: bool = False, color: bool = True,
+           width: int = 80) -> Text:
+    """One line naming the curves by the very colour or marker they are drawn with, shortened to
+    fit `width`."""
     text = Text()
     for curve in curves:
         text.append(swatch(curve, color, ascii_only) + " ", style=f"color({curve.color})" if color else "")
@@ -127,6 +131,6 @@ def legend(curves: Sequence[Curve], marks: bool, log_y: bool, ascii_only: bool =
     if marks:
         text.append(":" if ascii_only else "┆", style="magenta" if color else "")
         text.append(" lr change  ")
-    text.append("log scale" if log_y else "linear scale", style="dim")
-    text.append("  (l toggles)", style="dim")
+    text.append("log" if log_y else "linear", style="dim")
+    text.append(" (l)" if len(text) + len(" scale (l toggles)") > width else " scale (l toggles)", style="dim")
     return text

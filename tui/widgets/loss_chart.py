@@ -76,7 +76,8 @@ class LossChart(Static):
         color = not self.app.no_color
         chart = loss_chart(curves, width, height - 1, log_y=self.log_y, marks=self.marks,
                            ascii_only=self.ascii_only, color=color)
-        self.update(Group(legend(curves, bool(self.marks), self.log_y, self.ascii_only, color), chart), layout=False)
+        self.update(Group(legend(curves, bool(self.marks), self.log_y, self.ascii_only, color, width), chart),
+                    layout=False)
 
     def on_resize(self) -> None:
         self.redraw()
