@@ -22,9 +22,9 @@ def state_home(tmp_path, monkeypatch):
     return tmp_path / "state"
 
 
-def circle_app(epochs: int = 20, **session) -> NNTuiApp:
+def circle_app(epochs: int = 20, ascii_only: bool = False, **session) -> NNTuiApp:
     config = with_values(preset_config("circle"), {"train.epochs": epochs, "train.log_interval": 5})
-    return make_app(config, session_options={**STEADY, **session})
+    return make_app(config, ascii_only=ascii_only, session_options={**STEADY, **session})
 
 
 async def settle(pilot, app: NNTuiApp, until: str = "finished", timeout: float = 30.0) -> None:
@@ -59,3 +59,15 @@ def run_async(test):
         asyncio.run(test(*args, **kwargs))
 
     return wrapper
+
+
+def screen_text(app: NNTuiApp) -> str:
+    """What the terminal shows now, as plain text: every cell of the screen (dialogs included)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
+                      force_terminal=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()

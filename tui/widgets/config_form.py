@@ -22,11 +22,10 @@ from engine.config.fields import FIELDS, SPECS, format_value, get_field, parse_t
 from engine.config.presets import PRESETS
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
-from engine.config.sources import source_start, table_loss
-from engine.data.csv_header import missing_column
+from engine.config.sources import source_start
 from tui.widgets.choice import Choice
 from tui.widgets.form_fields import LIVE_FIELDS, editor_id, error_line, error_text, field_row
-from tui.widgets.table_check import TableFindings, data_config, loss_problem, read_findings
+from tui.widgets.table_check import TableFindings, TableWatch, read_findings
 
 SECTION_TITLES = {"model": "Model", "data": "Data", "train": "Hyperparameters"}
 TABLE_READS = ("data.dataset", "data.paths", "data.target", "data.task", "data.missing")  # edits that reread
@@ -50,8 +49,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
         self.field_errors: dict[str, str] = {}
         self.file_errors: dict[str, str] = {}  # what reading the CSV files found (paths, target, loss)
         self.run_errors: dict[str, str] = {}  # what a run refused, until the field is edited
-        self.findings: TableFindings | None = None
-        self.loss_chosen = True  # False after choosing csv: the target column picks the loss
+        self.table = TableWatch()  # the CSV files: their columns, and the target that picks the loss
         self.problems: list[Problem] = []
         self.locked = False
         self.run_values: dict[str, Any] = {}  # a live run's values of the LIVE_FIELDS: a bad edit goes back to them
@@ -97,6 +95,13 @@ class ConfigForm(VerticalScroll, can_focus=False):
         event.stop()
         self.screen.set_focus(None)
 
+    def on_descendant_focus(self, event) -> None:
+        """The row being edited is marked (its label reversed): visible in every colour mode."""
+        event.widget.parent.add_class("-editing")
+
+    def on_descendant_blur(self, event) -> None:
+        event.widget.parent.remove_class("-editing")
+
     def on_input_blurred(self, event: Input.Blurred) -> None:
         """Leaving a live field (lr) with a value the run refused puts back the value in use."""
         path = next((p for p, editor in self.editors.items() if editor is event.input), None)
@@ -118,7 +123,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
             self.run_errors.pop(spec.path, None)
             previous, self.values[spec.path] = self.values[spec.path], value
             if spec.path == "train.loss":
-                self.loss_chosen = True
+                self.table.loss_chosen = True
             if spec.path == "data.dataset":
                 self._source_chosen(previous, value)
             if spec.path in TABLE_READS:
@@ -131,7 +136,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
         start = source_start(dataset, self.values["data.task"])
         if start is not None and _family(previous) != _family(dataset):
             self._set_values(start)
-            self.loss_chosen = DATASETS[dataset].source != "table"
+            self.table.loss_chosen = DATASETS[dataset].source != "table"
         self._show_relevant()
 
     def _set_values(self, values: dict[str, Any]) -> None:
@@ -156,54 +161,25 @@ class ConfigForm(VerticalScroll, can_focus=False):
     def _check_files(self) -> None:
         """Read the CSV files off the event loop; the answer marks a bad path or target, offers the
         columns as the target's completions and fits the loss to the target."""
-        if self.values["data.dataset"] != "csv" or not self.values["data.paths"]:
-            self.file_errors.clear()
-            self.findings = None
-            return
-        if self._check_target():
-            return  # a target not among the columns already read: nothing more to learn from the files
-        data = data_config(self.values)
-        self.run_worker(lambda: read_findings(data), thread=True, group="headers", exclusive=True,
-                        exit_on_error=False)
+        data = self.table.to_read(self.values)
+        if data is not None:
+            self.run_worker(lambda: read_findings(data), thread=True, group="headers", exclusive=True,
+                            exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "headers" and event.state == WorkerState.SUCCESS:
-            self._findings_read(event.worker.result)
-
-    def _findings_read(self, findings: TableFindings) -> None:
-        if findings.paths != tuple(self.values["data.paths"]) or self.values["data.dataset"] != "csv":
-            return  # the user has moved on; a newer read is under way
-        self.findings = findings
-        target = self.editors.get("data.target")
-        if findings.columns is not None and isinstance(target, Input):
-            target.suggester = SuggestFromList(findings.columns)
-        if findings.facts is not None and not self.loss_chosen:
-            self._set_values({"train.loss": table_loss(findings.facts.task)})
-        self._file_problems()
-        self._announce("data.paths")
-
-    def _file_problems(self) -> None:
-        findings = self.findings
-        self.file_errors = dict(findings.errors) if findings is not None else {}
-        problem = loss_problem(findings, self.values["train.loss"]) if findings is not None else None
-        if problem:
-            self.file_errors["train.loss"] = problem
-
-    def _check_target(self) -> bool:
-        """The target against the columns already read (no disk read per keystroke); True when it
-        is not one of them."""
-        findings = self.findings
-        if findings is None or findings.columns is None or findings.paths != tuple(self.values["data.paths"]):
-            return False
-        problem = missing_column(findings.paths[0], self.values["data.target"], findings.columns)
-        if problem:
-            self.file_errors = {"data.target": problem}
-        return problem is not None
+            findings: TableFindings = event.worker.result
+            loss = self.table.take(findings, self.values)
+            target = self.editors.get("data.target")
+            if findings.columns is not None and isinstance(target, Input):
+                target.suggester = SuggestFromList(findings.columns)
+            if loss is not None:
+                self._set_values({"train.loss": loss})
+            self._announce("data.paths")
 
     def _check(self) -> None:
         """Cross-field problems (loss vs data set, loss vs a CSV target, ...) join the per-field ones."""
-        if self.findings is not None and "data.target" not in self.file_errors:
-            self._file_problems()
+        self.file_errors = self.table.errors(self.values)
         self.problems = []
         if not self.field_errors:
             try:  # every field is valid alone: what is left to refuse is a combination
@@ -246,7 +222,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
         """Show every field of `config` (a preset or a loaded file)."""
         self.field_errors.clear()
         self.run_errors.clear()
-        self.loss_chosen = True
+        self.table.loss_chosen = True
         self._set_values({spec.path: get_field(config, spec.path) for spec in FIELDS})
         self._show_relevant()
         self._check_files()
