@@ -71,3 +71,35 @@ def screen_text(app: NNTuiApp) -> str:
                       force_terminal=True, legacy_windows=False, safe_box=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+async def answer_path_dialog(pilot, app: NNTuiApp, path) -> None:
+    """Type `path` into the open path dialog, accept it and wait for the save (or load) to end."""
+    from textual.widgets import Input
+
+    from tui.screens.path_dialog import PathDialog
+
+    assert isinstance(app.screen, PathDialog)
+    app.screen.query_one("#path", Input).value = str(path)
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def trained_and_saved(pilot, app: NNTuiApp, folder) -> None:
+    """Train the app's run to its end and save it into `folder` with Ctrl+S."""
+    await pilot.press("space")
+    await settle(pilot, app)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    await answer_path_dialog(pilot, app, folder)
+
+
+def break_the_engine(monkeypatch, message: str) -> None:
+    """Make building the next run raise RuntimeError(message), as a failure inside torch would."""
+    import engine.loop.trainer
+
+    def broken(self, config):
+        raise RuntimeError(message)
+
+    monkeypatch.setattr(engine.loop.trainer.Trainer, "__init__", broken)

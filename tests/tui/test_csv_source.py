@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from tests.tui.conftest import circle_app, run_async, screen_text, settle
+from tests.tui.conftest import break_the_engine, circle_app, run_async, screen_text, settle
 from tui.screens.error import ErrorScreen
 from tui.widgets.choice import Choice
 from tui.widgets.config_form import ConfigForm
@@ -76,12 +76,7 @@ async def test_a_loss_that_cannot_fit_the_target_is_marked_before_start(tmp_path
 async def test_a_failed_run_shows_words_and_names_the_log_file(monkeypatch, state_home):
     """An error in the engine shows its message and where the details went; the traceback is in
     that file and nowhere on the screen."""
-    import engine.loop.trainer
-
-    def broken(self, config):
-        raise RuntimeError("the GPU fell over")
-
-    monkeypatch.setattr(engine.loop.trainer.Trainer, "__init__", broken)
+    break_the_engine(monkeypatch, "the GPU fell over")
     app = circle_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("space")

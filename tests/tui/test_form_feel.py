@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.widgets import Input, Label, Static
 
 from engine.config.fields import SPECS
-from tests.tui.conftest import circle_app, run_async, screen_text, settle
+from tests.tui.conftest import circle_app, run_async, screen_text, settle, trained_and_saved
 from tui.screens.path_dialog import PathDialog
 from tui.widgets.choice import Choice
 from tui.widgets.config_form import ConfigForm
@@ -135,14 +135,7 @@ async def test_ctrl_o_offers_the_last_saved_run_and_completes_paths(tmp_path):
     (tmp_path / "other.toml").write_text("")
     app = circle_app(epochs=3)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("space")
-        await settle(pilot, app)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        app.screen.query_one("#path", Input).value = str(tmp_path / "run")
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await trained_and_saved(pilot, app, tmp_path / "run")
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert isinstance(app.screen, PathDialog)

@@ -4,12 +4,10 @@ run is not saved, with save-and-quit offered."""
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
-from textual.widgets import Input
 
-from tests.tui.conftest import circle_app, run_async, screen_text, settle
+from tests.tui.conftest import answer_path_dialog, circle_app, run_async, screen_text, settle, trained_and_saved
 from tui.screens.confirm import ConfirmQuit
 from tui.screens.help import HelpScreen
-from tui.screens.path_dialog import PathDialog
 
 
 @run_async
@@ -89,11 +87,7 @@ async def test_save_and_quit_saves_the_run_then_leaves(tmp_path):
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
-        assert isinstance(app.screen, PathDialog)
-        app.screen.query_one("#path", Input).value = str(tmp_path / "kept")
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await answer_path_dialog(pilot, app, tmp_path / "kept")
         assert not app.is_running
     assert {"model.pt", "checkpoint.pt", "metrics.csv"} <= {p.name for p in (tmp_path / "kept").iterdir()}
 
@@ -103,14 +97,7 @@ async def test_a_saved_run_quits_without_asking(tmp_path):
     """Once the run is saved at its last epoch, q leaves at once."""
     app = circle_app(epochs=5)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("space")
-        await settle(pilot, app)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        app.screen.query_one("#path", Input).value = str(tmp_path / "run")
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await trained_and_saved(pilot, app, tmp_path / "run")
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running

@@ -7,7 +7,7 @@ import threading
 
 from engine.config.build import with_values
 from engine.config.presets import preset_config
-from tests.tui.conftest import STEADY, circle_app, run_async, settle
+from tests.tui.conftest import STEADY, break_the_engine, circle_app, run_async, settle
 from tui.app import make_app
 from tui.widgets.loss_chart import LossChart
 
@@ -63,12 +63,7 @@ async def test_a_stopped_run_says_stopped_with_no_time_left():
 @run_async
 async def test_a_failed_run_says_failed(monkeypatch):
     """A run that failed is not called finished."""
-    import engine.loop.trainer
-
-    def broken(self, config):
-        raise RuntimeError("out of memory")
-
-    monkeypatch.setattr(engine.loop.trainer.Trainer, "__init__", broken)
+    break_the_engine(monkeypatch, "out of memory")
     app = circle_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("space")
