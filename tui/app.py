@@ -241,11 +241,8 @@ class NNTuiApp(App):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.BINDINGS, self.views.titles, self.ascii_only, str(log_path())))
 
-    def action_request_quit(self) -> None:
-        request_quit(self)
-
     async def action_quit(self) -> None:
-        """Ctrl+Q (Textual's own quit key) asks as q does."""
+        """q and Ctrl+Q (Textual's own quit key): ask first while a run is not saved."""
         request_quit(self)
 
     def shutdown(self) -> None:
@@ -257,7 +254,7 @@ class NNTuiApp(App):
 
     def key_items(self) -> list:
         """What the key bar shows now."""
-        return key_items(self.BINDINGS, VIEWS, self.views.in_sight, self.screen_stack[0].has_class("-single"))
+        return key_items(self.BINDINGS, VIEWS, self.views.offers, self.screen_stack[0].has_class("-single"))
 
     def action_show_view(self, index: int) -> None:
         self.query_one("#main").set_classes("-on-views")
@@ -287,10 +284,12 @@ class NNTuiApp(App):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """The trainer's keys do nothing while a dialog is open (but quitting asks, or leaves)."""
-        return len(self.screen_stack) == 1 or action in ("request_quit", "quit")
+        return len(self.screen_stack) == 1 or action == "quit"
 
     def _label_output(self, config: RunConfig) -> None:
         self.views.set_title("output", OutputView.title(config))
+        self.output.boundary = OutputView.title(config) == "Boundary"
+        self.keys.refresh(layout=True)  # the boundary's keys come and go with it
 
     def on_unmount(self) -> None:
         self.session.stop()

@@ -33,18 +33,19 @@ def trainer_bindings(views: Sequence[ViewSpec]) -> list[Binding]:
         Binding("t", "test_points", "Test points"),
         Binding("d", "discrete", "Hard classes"),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "request_quit", "Quit"),
+        Binding("q", "quit", "Quit"),
         Binding("escape", "leave_form", "", show=False),
     ]
 
 
-ESSENTIAL = {"toggle", "stop", "help", "request_quit", "show_form", "show_view(0)"}
+ESSENTIAL = {"toggle", "stop", "help", "quit", "show_form", "show_view(0)"}
 
 
-def key_items(bindings: Sequence[Binding], views: Sequence[ViewSpec], in_sight: Callable[[str], bool],
+def key_items(bindings: Sequence[Binding], views: Sequence[ViewSpec], in_sight: Callable[[str, str], bool],
               single_pane: bool) -> list[KeyItem]:
-    """The key bar's entries: the shown bindings, a view's own keys only while it is in sight, and
-    one entry for the view keys (with the form's key where one pane shows at a time)."""
+    """The key bar's entries: the shown bindings, a view's own keys only while `in_sight(view, action)`
+    (the view is on screen and has a use for the key), and one entry for the view keys (with the
+    form's key where one pane shows at a time)."""
     view_actions = {action: view.id for view in views for action in view.actions}
     items = []
     for binding in bindings:
@@ -55,7 +56,7 @@ def key_items(bindings: Sequence[Binding], views: Sequence[ViewSpec], in_sight: 
         if not binding.show:
             continue
         view = view_actions.get(binding.action)
-        if view is not None and not in_sight(view):
+        if view is not None and not in_sight(view, binding.action):
             continue
         key = binding.key_display or binding.key
         items.append(KeyItem(key.replace("ctrl+", "^"), binding.description, binding.action,

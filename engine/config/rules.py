@@ -60,9 +60,11 @@ def _source_problems(config: RunConfig, info: catalog.DatasetInfo | None) -> lis
     """What the real-data sources need: files for csv, a folder for images, images for a CNN."""
     problems = []
     if info is not None and info.source == "table" and not config.data.paths:
-        problems.append(Problem("data.paths", "the csv data set needs at least one file (--data FILE)"))
+        problems.append(Problem("data.paths", "the csv data set needs at least one file (the paths field, or --data "
+                                              "FILE on the command line)"))
     if info is not None and info.source == "folder" and not config.data.images:
-        problems.append(Problem("data.images", "the images data set needs a folder (--images DIR)"))
+        problems.append(Problem("data.images", "the images data set needs a folder (the images field, or --images "
+                                               "DIR on the command line)"))
     if config.model.kind == "cnn" and (info is None or not info.images):
         problems.append(Problem("model.kind", f"a cnn needs image data; '{config.data.dataset}' is not images: "
                                 "use mlp, or one of shapes, mnist, fashion-mnist, images"))

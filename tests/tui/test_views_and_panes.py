@@ -68,3 +68,18 @@ async def test_a_small_screen_keeps_the_essential_keys():
         assert len(lines) <= 2 and all(len(line) <= 40 for line in lines)
         for key in (" space Run/pause ", " s Stop ", " 0 Form ", " 1-4 [ ] Views ", " ? Help ", " q Quit "):
             assert key in "\n".join(lines) + " "
+
+
+@run_async
+async def test_a_views_own_keys_show_only_where_they_act():
+    """l shows with the Loss view; t and d with a boundary, not with linreg's Fit view."""
+    from engine.config.presets import preset_config
+    from tests.tui.conftest import STEADY
+    from tui.app import make_app
+
+    app = make_app(preset_config("linreg"), session_options=STEADY)
+    async with app.run_test(size=(100, 32)) as pilot:
+        assert " l Log scale " in str(app.query_one(KeyBar).render())
+        await pilot.press("2")
+        keys = str(app.query_one(KeyBar).render())
+        assert " l Log scale " not in keys and " t Test points " not in keys and " d Hard classes " not in keys

@@ -32,6 +32,7 @@ class OutputView(Static):
         self.show_test = True
         self.discrete = False
         self.dirty = False
+        self.boundary = True  # the data makes a decision boundary (the app says, from the configuration)
 
     @property
     def grid_size(self) -> tuple[int, int]:
@@ -48,6 +49,10 @@ class OutputView(Static):
         if info.kind == "table":  # a fit or a confusion matrix: the target column decides
             return "Results"
         return "Images" if info.images else "Fit" if info.kind == "regression" else "Boundary"
+
+    def offers(self, action: str) -> bool:
+        """The boundary's keys (test points, hard classes) mean something only over a boundary."""
+        return self.boundary
 
     def begin(self, started: RunStarted) -> None:
         self.started, self.snapshot, self.dirty = started, None, True

@@ -120,6 +120,11 @@ class ViewPanel(Vertical):
         self.widget(view_id).border_title = f"{index + 1} {title}"
         self.query_one(ViewBar).refresh()
 
+    def offers(self, view_id: str, action: str) -> bool:
+        """Whether a view's key means something now: the view is in sight and (where it says) has a use for it."""
+        offers = getattr(self.widget(view_id), "offers", None)
+        return self.in_sight(view_id) and (offers is None or offers(action))
+
     def in_sight(self, view_id: str) -> bool:
         """Whether the view is on screen now (the shown one, or any on a wide screen), its pane too."""
         node: Widget | None = self.widget(view_id)
