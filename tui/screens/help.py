@@ -14,25 +14,35 @@ from textual.widgets import Static
 
 from tui.render.symbols import symbols_help
 
-NOTES = """\
-The form
-Tab moves through the fields (0 jumps into the form); Enter or Escape gives the keys back to the trainer, so that letters act as commands again. The field you are in has its label reversed; a letter typed on a chooser picks its next choice starting with that letter.
-A field marked {arrow} is a chooser: Enter, Down, Up or a click opens its list; Left and Right step through it. A bad value is marked with the reason on the line below, and start is refused until it is fixed.
-Choosing csv or an image set as the data set starts from that source's own setup (for a CSV file: a 16-16 MLP with Adam in batches of 32, its loss picked by the target column once the file is read).
+NOTES: tuple[tuple[str, tuple[str, ...]], ...] = (  # (heading, paragraphs): the dialog wraps them
+    ("The form", (
+        "Tab moves through the fields (0 jumps into the form); Enter or Escape gives the keys back to the trainer, "
+        "so that letters act as commands again. The field you are in has its label reversed; a letter typed on a "
+        "chooser picks its next choice starting with that letter.",
+        "A field marked {arrow} is a chooser: Enter, Down, Up or a click opens its list; Left and Right step through "
+        "it. A bad value is marked with the reason on the line below, and start is refused until it is fixed.",
+        "Choosing csv or an image set as the data set starts from that source's own setup (for a CSV file: a 16-16 "
+        "MLP with Adam in batches of 32, its loss picked by the target column once the file is read).")),
+    ("While training", (
+        "Only the learning rate can change: it takes effect at the next epoch and is marked on the loss chart; a "
+        "refused value goes back to the one in use. The other fields are locked (dimmed, choosers without their "
+        "arrow); pause (space) or stop (s) to edit them: edits apply on reset (r).",)),
+    ("Views", (
+        "{views}. Keys 1-{count} show a view; [ and ] step through them. Below 140 columns one view shows at a time, "
+        "from 140 all of them. Below 70 columns the form and the views take turns: 0 shows the form, 1-{count} the "
+        "views.",)),
+    ("Symbols", (
+        "{symbols}",
+        "Loss chart: train and test in their own colours; without colour train is braille dots and test bullets "
+        "({ascii_curves} in 7-bit text); magenta lines mark learning-rate changes.")),
+    ("Files", ("A failed run's details (the traceback) go to {log}, never to the screen.",)),
+)
 
-While training
-Only the learning rate can change: it takes effect at the next epoch and is marked on the loss chart; a refused value goes back to the one in use. The other fields are locked (dimmed, choosers without their arrow); pause (space) or stop (s) to edit them: edits apply on reset (r).
 
-Views
-{views}. Keys 1-{count} show a view; [ and ] step through them. Below 140 columns one view shows at a time, from 140 all of them. Below 70 columns the form and the views take turns: 0 shows the form, 1-{count} the views.
-
-Symbols
-{symbols}
-Loss chart: train and test in their own colours; without colour train is braille dots and test bullets ({ascii_curves} in 7-bit text); magenta lines mark learning-rate changes.
-
-Files
-A failed run's details (the traceback) go to {log}, never to the screen.
-"""
+def notes_text(**values: str) -> str:
+    """The notes as text, headings and paragraphs, with `values` filled in."""
+    return "\n\n".join(heading + "\n" + "\n".join(p.format(**values) for p in paragraphs)
+                       for heading, paragraphs in NOTES)
 
 
 def key_lines(bindings: Sequence[Binding]) -> str:
@@ -51,9 +61,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         views = ", ".join(f"{number} {title}" for number, title in enumerate(self.views, start=1))
-        notes = NOTES.format(arrow="v" if self.ascii_only else "▼", views=views, count=len(self.views),
-                             symbols=symbols_help(self.ascii_only), log=self.log_file,
-                             ascii_curves="* and +")
+        notes = notes_text(arrow="v" if self.ascii_only else "▼", views=views, count=str(len(self.views)),
+                           symbols=symbols_help(self.ascii_only), log=self.log_file, ascii_curves="* and +")
         with VerticalScroll(classes="dialog help-dialog", id="help-scroll"):
             yield Static("nntui keys (arrows, PgUp, PgDn, Home and End scroll this help)", classes="dialog-title")
             yield Static(key_lines(self.bindings), markup=False)
