@@ -88,3 +88,23 @@ async def test_a_failed_run_shows_words_and_names_the_log_file(monkeypatch, stat
         assert "the GPU fell over" in shown and "Traceback" not in shown and "Details are in" in shown
         assert str(log) in str(app.screen.query_one(".error-where", Static).render())
         assert "Traceback" in log.read_text() and "the GPU fell over" in log.read_text()
+
+
+@run_async
+async def test_a_csv_regression_reports_its_errors_in_the_results_view(tmp_path):
+    """A numeric target's Results view names the test RMSE, MAE and R² above the fit."""
+    from tui.widgets.output_view import OutputView
+
+    path = tmp_path / "prices.csv"
+    path.write_text("x,price\n" + "".join(f"{i},{1000 + 20 * i}\n" for i in range(60)))
+    app = circle_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await choose_csv(pilot, app, path)
+        app.query_one("#field-train-epochs", Input).value = "20"
+        await pilot.pause()
+        await pilot.press("space")
+        await settle(pilot, app)
+        await pilot.press("2")
+        await pilot.pause()
+        shown = app.query_one(OutputView).content.renderables[1].plain
+        assert shown.startswith("test RMSE: ") and "MAE: " in shown and "R²: " in shown
