@@ -196,7 +196,8 @@ def chart_redraw() -> Row:
     """The live chart's redraw: its decimators have read the series as it grew (one pass over
     each epoch, during training), so a redraw costs the chart's width, not the run's length."""
     from tui.render.decimate import MinMaxDecimator
-    from tui.render.loss_chart import Curve, loss_chart
+    from tui.render.loss_chart import loss_chart
+    from tui.render.series import loss_curves
 
     def redraw(epochs: int) -> float:
         xs = list(range(1, epochs + 1))
@@ -208,7 +209,7 @@ def chart_redraw() -> Row:
 
         def once() -> float:
             began = time.perf_counter()
-            curves = [Curve(name, *d.points(), color=c) for (name, d), c in zip(decimators.items(), ("cyan", "orange"))]
+            curves = loss_curves(decimators["train"].points(), decimators["test"].points())
             loss_chart(curves, 80, 20)
             return time.perf_counter() - began
 

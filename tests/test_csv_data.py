@@ -176,5 +176,63 @@ def test_numbers_too_large_to_standardise_are_a_data_problem_naming_the_column(t
 
 
 def test_a_regression_target_beyond_float32_is_refused_naming_the_line(tmp_path: Path) -> None:
+    """Trained on as it is (not standardised), a target of 1e39 would be infinite in float32."""
     path = write(tmp_path / "far.csv", "x,y\n" + "".join(f"{i},{i * 1.5}\n" for i in range(30)) + "31,1e39\n")
-    assert "line 32, column 'y': '1e39' is beyond the range" in error_of(cfg([path], target="y"))
+    config = cfg([path], target="y", standardize_target=False)
+    assert "line 32, column 'y': '1e39' is beyond the range" in error_of(config)
+
+
+def _thousands(path) -> None:
+    """Prices in the thousands: y = 1000 * x + 5000 plus a little noise, over 120 rows."""
+    import random
+
+    draw = random.Random(4)
+    rows = [(x / 10, 1000 * x / 10 + 5000 + draw.gauss(0, 50)) for x in range(120)]
+    path.write_text("x,price\n" + "".join(f"{x},{y:.2f}\n" for x, y in rows))
+
+
+def test_a_regression_target_is_standardised_and_reported_in_its_own_unit(tmp_path) -> None:
+    """A target in the thousands trains like any other; RMSE, MAE and R² come back in its unit."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from tui.cli.main import app
+
+    data = tmp_path / "prices.csv"
+    _thousands(data)
+    result = CliRunner().invoke(app, ["run", "--data", str(data), "--epochs", "60", "--json"])
+    assert result.exit_code == 0, result.output
+    finished = json.loads(result.stdout.splitlines()[-1])
+    assert finished["r2"] > 0.95
+    assert 20 < finished["rmse"] < 1000 and finished["mae"] <= finished["rmse"]  # prices, not standard deviations
+    assert finished["train_loss"] < 0.1  # the loss is on the standardised target
+
+
+def test_the_summary_prints_rmse_mae_and_r2(tmp_path) -> None:
+    """`nntui run` on a numeric target ends with the test RMSE, MAE and R² (R^2 under --ascii)."""
+    from typer.testing import CliRunner
+
+    from tui.cli.main import app
+
+    data = tmp_path / "prices.csv"
+    _thousands(data)
+    result = CliRunner().invoke(app, ["run", "--data", str(data), "--epochs", "5", "--ascii"])
+    assert result.exit_code == 0, result.output
+    assert any(line.startswith("Test RMSE: ") and "MAE: " in line and "R^2: " in line for line in result.stdout.splitlines())
+
+
+def test_predict_answers_a_regression_in_the_targets_unit(tmp_path) -> None:
+    """A saved regression run predicts prices, not standardised numbers."""
+    from typer.testing import CliRunner
+
+    from tui.cli.main import app
+
+    data, run = tmp_path / "prices.csv", tmp_path / "run"
+    _thousands(data)
+    assert CliRunner().invoke(app, ["run", "--data", str(data), "--epochs", "60", "--save", str(run)]).exit_code == 0
+    new = tmp_path / "new.csv"
+    new.write_text("x\n2\n10\n")
+    lines = CliRunner().invoke(app, ["predict", str(run), str(new)]).stdout.splitlines()
+    values = [float(line.rsplit(": ", 1)[1]) for line in lines]
+    assert abs(values[0] - 7000) < 400 and abs(values[1] - 15000) < 400

@@ -135,6 +135,8 @@ def assert_script_repeats(config: RunConfig, name: str, tmp_path: Path) -> None:
         assert f"Test loss: {end.test_loss:.4f}, Test accuracy: {end.test_accuracy:.2%}" in lines
     elif end.test_loss is not None:
         assert f"Test loss: {end.test_loss:.4f}" in lines
+        r2 = "nan" if end.scores.r2 is None else f"{end.scores.r2:.4f}"
+        assert f"Test RMSE: {end.scores.rmse:.4f}  MAE: {end.scores.mae:.4f}  R^2: {r2}" in lines
     else:
         assert not any(line.startswith("Test loss") for line in lines)
 
@@ -332,7 +334,8 @@ def test_script_stops_on_a_gradient_clipping_cannot_rescue(tmp_path: Path, monke
     (tmp_path / "huge.csv").write_text("x,y\n" + rows, encoding="utf-8")
     config = with_values(preset_config("circle"), {
         **TABLE_START, "data.dataset": "csv", "data.paths": ["huge.csv"], "train.loss": "mse", "model.hidden": [],
-        "train.optimizer": "sgd", "train.clip_grad": 1.0})
+        "train.optimizer": "sgd", "train.clip_grad": 1.0,
+        "data.standardize_target": False})
     script = start_script(export_script(config), tmp_path)
     end = train(config).end
     _, stderr = script.communicate(timeout=120)
@@ -423,3 +426,15 @@ def test_export_command_writes_a_csv_run(cli: typer.Typer, tmp_path: Path, monke
     missing = CliRunner().invoke(cli, ["export", "--data", "nowhere.csv"])
     assert missing.exit_code == 2
     assert "nowhere.csv: no such file" in missing.stderr and not missing.stdout
+
+
+def test_exported_script_saves_its_model(tmp_path: Path) -> None:
+    """The script ends by saving model.pt, a state dict that loads back into its model."""
+    import torch
+
+    config = with_values(preset_config("circle"), {"train.epochs": 3})
+    lines = printed(start_script(export_script(config), tmp_path))
+    assert "Saved the model's weights to model.pt" in lines
+    state = torch.load(tmp_path / "model.pt", weights_only=True)
+    assert {name: tuple(t.shape) for name, t in state.items()} == {
+        "fc1.weight": (4, 2), "fc1.bias": (4,), "fc2.weight": (1, 4), "fc2.bias": (1,)}

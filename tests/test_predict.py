@@ -12,8 +12,8 @@ from engine.data.shapes import ShapesDataset
 from tui.cli.main import app
 
 
-def invoke(*args: str):
-    return CliRunner().invoke(app, list(args))
+def invoke(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(app, list(args), input=stdin)
 
 
 def iris(path: Path) -> Path:
@@ -44,7 +44,8 @@ def test_regression_run_predicts_values_as_json(tmp_path: Path) -> None:
     assert invoke("run", "--data", str(data), "--epochs", "5", "--save", str(run)).exit_code == 0
     assert 'loss = "mse"' in (run / "config.toml").read_text()
     rows = [json.loads(line) for line in invoke("predict", str(run), str(data), "--json").output.splitlines()]
-    assert len(rows) == 40 and isinstance(rows[0]["value"], float) and rows[0]["input"].endswith("line 2")
+    assert len(rows) == 40 and isinstance(rows[0]["value"], float)
+    assert (rows[0]["file"], rows[0]["line"]) == (str(data), 2)
 
 
 def test_image_run_predicts_png_files(tmp_path: Path) -> None:
@@ -83,3 +84,69 @@ def test_bad_csv_target_is_a_usage_error(tmp_path: Path) -> None:
     """An unknown --target stops `nntui run` with the file and the columns."""
     result = invoke("run", "--data", str(iris(tmp_path / "iris.csv")), "--target", "price")
     assert result.exit_code == 2 and "no column 'price'" in result.output
+
+
+def iris_run(tmp_path: Path) -> Path:
+    """A saved classifier of iris.csv's species from width and colour."""
+    run = tmp_path / "run"
+    result = invoke("run", "--data", str(iris(tmp_path / "iris.csv")), "--epochs", "30", "--save", str(run))
+    assert result.exit_code == 0, result.output
+    return run
+
+
+def test_bad_rows_are_reported_by_line_and_the_others_predicted(tmp_path: Path) -> None:
+    """A missing cell and an unseen category spoil their own rows only: the rest are answered, exit 1."""
+    run = iris_run(tmp_path)
+    new = tmp_path / "new.csv"
+    new.write_text("width,colour\n0.0,red\n1.0,\n2.0,green\n2.0,blue\n")
+    result = invoke("predict", str(run), str(new))
+    assert result.exit_code == 1
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [f"{new}, line 2", f"{new}, line 5"]
+    assert f"{new}, line 3, column 'colour': missing value" in result.stderr
+    assert f"{new}, line 4, column 'colour': unknown value 'green'" in result.stderr
+
+
+def test_strict_refuses_the_input_at_its_first_bad_row(tmp_path: Path) -> None:
+    """--strict keeps the old all-or-nothing answer: exit 2 naming the first bad row, nothing printed."""
+    run = iris_run(tmp_path)
+    new = tmp_path / "new.csv"
+    new.write_text("width,colour\n0.0,red\n1.0,\n")
+    result = invoke("predict", str(run), str(new), "--strict")
+    assert result.exit_code == 2 and "line 3, column 'colour': missing value" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_dash_reads_rows_from_standard_input(tmp_path: Path) -> None:
+    """`nntui predict RUN -` reads CSV rows from stdin and names them `stdin, line N`."""
+    run = iris_run(tmp_path)
+    result = invoke("predict", str(run), "-", stdin="width,colour\n0.0,red\n2.0,blue\n")
+    assert result.exit_code == 0, result.output
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["stdin, line 2", "stdin, line 3"]
+
+
+def test_proba_gives_every_class_probability(tmp_path: Path) -> None:
+    """--proba adds each class's probability, summing to one, in text and JSON."""
+    run = iris_run(tmp_path)
+    new = tmp_path / "new.csv"
+    new.write_text("width,colour\n0.0,red\n")
+    row = json.loads(invoke("predict", str(run), str(new), "--json", "--proba").stdout)
+    assert set(row["probabilities"]) == {"setosa", "versicolor", "virginica"}
+    assert abs(sum(row["probabilities"].values()) - 1) < 1e-5
+    assert row["probabilities"][row["label"]] == row["probability"]
+    text = invoke("predict", str(run), str(new), "--proba").stdout
+    assert "setosa " in text and "versicolor " in text and "virginica " in text
+
+
+def test_output_writes_input_rows_with_predictions_appended(tmp_path: Path) -> None:
+    """--output FILE keeps every input row, appends the class and probability, and leaves a bad row's answer empty."""
+    import csv
+
+    run = iris_run(tmp_path)
+    new, out = tmp_path / "new.csv", tmp_path / "answers.csv"
+    new.write_text("width,colour\n0.0,red\n1.0,\n2.0,blue\n")
+    result = invoke("predict", str(run), str(new), "--output", str(out))
+    assert result.exit_code == 1 and result.stdout == ""
+    rows = list(csv.reader(out.open()))
+    assert rows[0] == ["width", "colour", "prediction", "probability"]
+    assert [r[:2] for r in rows[1:]] == [["0.0", "red"], ["1.0", ""], ["2.0", "blue"]]
+    assert rows[1][2] == "setosa" and 0 < float(rows[1][3]) <= 1 and rows[2][2:] == ["", ""]

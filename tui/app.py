@@ -1,47 +1,48 @@
 """The trainer app: wiring only. Panels draw themselves (tui/widgets), dialogs live in
-tui/screens, pure drawing in tui/render; the engine runs on its own daemon thread and reports
-into an EventBridge that a timer drains at a bounded rate."""
+tui/screens, pure drawing in tui/render, keys in tui/keys, run events in tui/run_events and
+leaving in tui/quitting; the engine runs on its own daemon thread and reports into an
+EventBridge that a timer drains at a bounded rate."""
 
 from __future__ import annotations
 
 import time
 
 from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
-from textual.widgets import Tab, Tabs
+from textual.containers import Horizontal, Vertical
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.worker import Worker
 
 from engine.config.problems import ConfigError
 from engine.config.schema import RunConfig
-from engine.loop.events import RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.events import RunFailed, RunFinished
 from engine.loop.session import TrainingSession
 from tui.bridge import EventBridge
+from tui.error_log import log_path
+from tui.keys import key_items, trainer_bindings
+from tui.quitting import request_quit
 from tui.render.command_line import command_line
-from tui.render.run_text import start_lines
+from tui.render.status_text import form_note, phase
+from tui.run_events import handle
 from tui.save_load import export_to_file, load_dialog, report_worker, save_dialog
 from tui.screens.command import CommandDialog
-from tui.screens.confirm import ConfirmQuit
-from tui.screens.error import ErrorScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.config_form import ConfigForm
-from tui.widgets.epoch_log import EpochLog
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.loss_chart import LossChart
 from tui.widgets.metrics import MetricsPanel
-from tui.widgets.model_summary import ModelSummary
 from tui.widgets.output_view import OutputView
+from tui.widgets.views import VIEWS, ViewPanel
 
 TICK_HZ = 10  # metrics and log: 15 Hz cost the engine about 10 % more throughput than 10 Hz (2 cores)
 SLOW_PERIOD = 0.4  # chart and boundary at most at 2.5 Hz while training; each redraw is 5-30 ms of GIL
 REDRAW_SHARE = 0.04  # and less often where a redraw is dear (a large chart), so the engine keeps 96 %
 MAX_REDRAW_PERIOD = 1.5  # but at least this often: a first draw (imports) or a slow one must not freeze them
-NOTES = {
-    "idle": "Edit the fields, then press space to train.",
-    "running": "Training: fields are locked except lr (next epoch). Pause (space) to edit the rest.",
-    "paused": "Paused: edits apply on reset (r); lr applies at the next epoch.",
-    "finished": "Finished: edits apply to the next run (space or r).",
-}
+
+
+class AsciiScrollBar(ScrollBarRender):
+    """Scroll bars of blanks (the thumb in reverse video), for --ascii."""
+
+    VERTICAL_BARS = [" "] * 8
+    HORIZONTAL_BARS = [" "] * 8
 
 
 class NNTuiApp(App):
@@ -51,23 +52,8 @@ class NNTuiApp(App):
     TITLE = "nntui"
     AUTO_FOCUS = None
     ENABLE_COMMAND_PALETTE = False
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
-    BINDINGS = [
-        Binding("space", "toggle", "Run/pause", key_display="space", priority=True),
-        Binding("n", "step", "Step"),
-        Binding("r", "reset", "Reset"),
-        Binding("s", "stop", "Stop"),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+o", "load", "Load"),
-        Binding("c", "command", "Cmd"),
-        Binding("e", "export", "Export"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "request_quit", "Quit"),
-        Binding("l", "log_scale", "Log y"),
-        Binding("t", "test_points", "Test pts"),
-        Binding("d", "discrete", "Hard"),
-        Binding("escape", "leave_form", "", show=False),
-    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-single"), (70, "-narrow"), (140, "-wide")]  # -single: one pane at a time
+    BINDINGS = trainer_bindings(VIEWS)
 
     def __init__(self, config: RunConfig, ascii_only: bool = False, session_options: dict | None = None):
         super().__init__()
@@ -76,42 +62,47 @@ class NNTuiApp(App):
         self.bridge = EventBridge()
         self.session = TrainingSession(config, self.bridge, **(session_options or {}))
         self.status = ""  # how the last run ended
+        self.started = False  # the session's run has reported its start (torch and the data are loaded)
+        self.warnings: tuple[str, ...] = ()  # the run's setup warnings, shown under the metrics
+        self.saved_epoch: int | None = None  # the epoch of the run's last save
+        self.last_saved: str | None = None  # the folder of the last save
         self._shown: tuple = ()
         self._state = ""
         self._next_slow = 0.0  # perf_counter time of the next chart and boundary redraw
+        ScrollBar.renderer = AsciiScrollBar if ascii_only else ScrollBarRender  # one app per process
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="main"):
+        with Horizontal(id="main", classes="-on-views"):
             yield ConfigForm(self.initial, id="form")
             with Vertical(id="right"):
                 yield MetricsPanel(id="metrics")
-                yield Tabs(Tab("Loss", id="loss"), Tab("Boundary", id="output"), Tab("Model", id="model"),
-                           Tab("Log", id="log"), id="view-tabs")
-                with Container(id="views", classes="-show-loss"):
-                    yield LossChart(self.ascii_only, id="loss-view", classes="view")
-                    yield OutputView(self.ascii_only, id="output-view", classes="view")
-                    yield ModelSummary(id="model-view", classes="view")
-                    yield EpochLog(id="log-view", classes="view")
+                yield ViewPanel(self.ascii_only, id="view-panel")
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        self.set_class(self.ascii_only, "-ascii")
         self._apply_breakpoint()
         # Held once: `query_one` searches the top screen, which may be a dialog.
         self.form, self.metrics = self.query_one(ConfigForm), self.query_one(MetricsPanel)
-        self.chart, self.output = self.query_one(LossChart), self.query_one(OutputView)
-        self.summary, self.log_view = self.query_one(ModelSummary), self.query_one(EpochLog)
+        self.views, self.keys = self.query_one(ViewPanel), self.query_one(KeyBar)
+        self.chart, self.output = self.views.widget("loss"), self.views.widget("output")
+        self.summary, self.log_view = self.views.widget("model"), self.views.widget("log")
         self.summary.plan(self.initial)
         self._label_output(self.initial)
         self.set_interval(1 / TICK_HZ, self.tick)
         self.tick()
 
     def _apply_breakpoint(self) -> None:
-        """Textual sets the width class (-narrow, -wide) at the first resize, after the first frame,
-        which was therefore laid out with neither (every view shown at once). Set it before."""
+        """Textual sets the width class (-single, -narrow, -wide) at the first resize, after the first
+        frame, which was therefore laid out with none of them. Set it before."""
         width = self.size.width
         chosen = max((point for point in self.HORIZONTAL_BREAKPOINTS if width >= point[0]), default=None)
         for _, name in self.HORIZONTAL_BREAKPOINTS:
             self.screen.set_class(chosen is not None and name == chosen[1], name)
+
+    def on_resize(self) -> None:
+        """The key bar keeps only the essential keys at a small size."""
+        self.call_after_refresh(lambda: self.screen_stack[0].query(KeyBar).refresh(layout=True))
 
     # -- the bounded-rate redraw -------------------------------------------------------
 
@@ -123,22 +114,23 @@ class NNTuiApp(App):
         ends = [e for e in events if isinstance(e, (RunFinished, RunFailed))]
         for event in events:
             if event not in ends:
-                self.handle(event)
+                handle(self, event)
         if lines:
             self.log_view.add(lines)
         for event in ends:  # after the last epoch's line
-            self.handle(event)
+            handle(self, event)
         state, figures = self.session.state, self.bridge.figures
-        shown = (state, self.status, figures.latest, figures.last_test)
-        if shown != self._shown:
-            self._shown = shown
-            self.metrics.show(state, self.status, figures, self.session.config.train.epochs,
-                                              self.ascii_only)
+        shown = phase(state, self.started)
+        if (shown, self.status, figures.latest, figures.last_test, self.warnings) != self._shown:
+            self._shown = (shown, self.status, figures.latest, figures.last_test, self.warnings)
+            self.metrics.show(shown, self.status, figures, self.session.config.train.epochs, self.ascii_only,
+                              self.warnings)
+            self.form.note(form_note(shown, self.status, figures.latest.epoch if figures.latest else 0))
+            self.chart.wait_for("loading" if shown == "loading" else "running" if state != "idle" else "idle")
         if state != self._state:
             self._state = state
-            form = self.form
-            form.set_locked(state == "running")
-            form.note(NOTES[state])
+            live = {"train.lr": self.session.config.train.lr} if state in ("running", "paused") else {}
+            self.form.set_locked(state == "running", live)
         now = time.perf_counter()
         if state != "running" or now >= self._next_slow:
             self._redraw_views(figures.lr_changes)
@@ -146,31 +138,13 @@ class NNTuiApp(App):
             self._next_slow = now + min(max(SLOW_PERIOD, cost / REDRAW_SHARE), MAX_REDRAW_PERIOD)
 
     def _redraw_views(self, lr_changes: tuple[int, ...]) -> None:
-        """The chart and the boundary, where shown: a hidden tab is drawn when it is opened."""
+        """The chart and the boundary, where shown: a hidden view is drawn when it is shown."""
         chart, output = self.chart, self.output
-        if chart.follow(self.session.history, lr_changes) and chart.display:
+        if chart.follow(self.session.history, lr_changes) and self.views.in_sight("loss"):
             chart.redraw()
-        if output.dirty and output.display:
+        if output.dirty and self.views.in_sight("output"):
             output.redraw()
         self.session.boundary_size = output.grid_size
-
-    def handle(self, event) -> None:
-        log = self.log_view
-        if isinstance(event, RunStarted):
-            self.output.begin(event)
-            self.summary.built(event)
-            log.add([*start_lines(event), *(f"warning: {w}" for w in event.warnings)])
-        elif isinstance(event, Snapshot):
-            self.output.take(event)
-        elif isinstance(event, RunFinished):
-            self.status = event.status
-            log.add([f"Run {event.status} after {event.epoch} epochs. {event.message}".strip()])
-            if event.status == "diverged":
-                self.notify(event.message, title="Diverged", severity="warning", timeout=8)
-        elif isinstance(event, RunFailed):
-            self.status = "failed"
-            log.add([f"Run failed: {event.error}"])
-            self.push_screen(ErrorScreen(event.error, event.details))
 
     # -- run controls ------------------------------------------------------------------
 
@@ -184,10 +158,10 @@ class NNTuiApp(App):
             return None
 
     def fresh_run(self, config: RunConfig) -> None:
-        """Reset the session to `config`, keeping the old curve faint on the chart."""
+        """Reset the session to `config`: the views start afresh."""
         self.session.reset(config)
         self.bridge.clear()
-        self.status = ""
+        self.status, self.started, self.warnings, self.saved_epoch = "", False, (), None
         self.chart.new_run()
         self.output.clear()
         self.summary.plan(config)
@@ -231,6 +205,7 @@ class NNTuiApp(App):
         if event.path == "train.lr" and self.session.state in ("running", "paused"):
             if event.config.train.lr != self.session.config.train.lr:
                 self.session.set_lr(event.config.train.lr)
+                self.form.run_values["train.lr"] = event.config.train.lr
                 self.log_view.add([f"lr -> {event.config.train.lr:g} from the next epoch"])
         elif self.session.state == "idle":
             self.summary.plan(event.config)
@@ -239,7 +214,10 @@ class NNTuiApp(App):
     # -- files, command line, help, quit ----------------------------------------------
 
     def action_save(self) -> None:
-        save_dialog(self)
+        if self.session.trainer is None:
+            self.notify("Nothing to save yet: start a run first.", severity="warning")
+        else:
+            save_dialog(self)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker(self, event.worker)
@@ -261,20 +239,36 @@ class NNTuiApp(App):
         self.push_screen(CommandDialog(command))
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
+        self.push_screen(HelpScreen(self.BINDINGS, self.views.titles, self.ascii_only, str(log_path())))
 
-    def action_request_quit(self) -> None:
-        if self.session.state in ("running", "paused"):
-            self.push_screen(ConfirmQuit(), lambda yes: self.shutdown() if yes else None)
-        else:
-            self.shutdown()
+    async def action_quit(self) -> None:
+        """q and Ctrl+Q (Textual's own quit key): ask first while a run is not saved."""
+        request_quit(self)
 
     def shutdown(self) -> None:
         """Stop the engine (it checks the flag every batch) and leave at once."""
         self.session.stop()
         self.exit()
 
-    # -- view toggles and tabs ---------------------------------------------------------
+    # -- views, panes and toggles ------------------------------------------------------
+
+    def key_items(self) -> list:
+        """What the key bar shows now."""
+        return key_items(self.BINDINGS, VIEWS, self.views.offers, self.screen_stack[0].has_class("-single"))
+
+    def action_show_view(self, index: int) -> None:
+        self.query_one("#main").set_classes("-on-views")
+        self.views.show(index)
+        self.keys.refresh(layout=True)
+
+    def action_cycle_view(self, delta: int) -> None:
+        self.action_show_view(self.views.active + delta)
+
+    def action_show_form(self) -> None:
+        """0: the form's pane (one pane at a time below 70 columns), and the keys into its first field."""
+        self.query_one("#main").set_classes("-on-form")
+        self.keys.refresh(layout=True)
+        self.call_after_refresh(self.form.focus_first)
 
     def action_log_scale(self) -> None:
         self.chart.toggle_log()
@@ -289,22 +283,13 @@ class NNTuiApp(App):
         self.screen.set_focus(None)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """The trainer's keys do nothing while a dialog is open."""
-        return len(self.screen_stack) == 1 or action in ("request_quit",)
-
-    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        views = self.screen_stack[0].query_one("#views")
-        views.set_classes(f"-show-{event.tab.id}")
-        self.call_after_refresh(self._redraw_shown)
-
-    def _redraw_shown(self) -> None:
-        if self.chart.display:
-            self.chart.redraw()
-        if self.output.display:
-            self.output.redraw()
+        """The trainer's keys do nothing while a dialog is open (but quitting asks, or leaves)."""
+        return len(self.screen_stack) == 1 or action == "quit"
 
     def _label_output(self, config: RunConfig) -> None:
-        self.screen_stack[0].query_one("#output", Tab).label = OutputView.title(config)
+        self.views.set_title("output", OutputView.title(config))
+        self.output.boundary = OutputView.title(config) == "Boundary"
+        self.keys.refresh(layout=True)  # the boundary's keys come and go with it
 
     def on_unmount(self) -> None:
         self.session.stop()

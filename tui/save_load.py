@@ -15,10 +15,11 @@ from engine.config.problems import ConfigError
 from engine.config.schema import RunConfig
 from engine.config.toml_file import load_config
 from engine.loop.session import TrainingSession
-from engine.runs.folder import check_writable, existing_run_files, save_session
+from engine.runs.folder import check_writable, existing_run_files, save_run
 from tui.screens.path_dialog import PathDialog
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.epoch_log import EpochLog
+from tui.widgets.path_suggester import PathSuggester
 
 
 class TrainerApp(Protocol):
@@ -27,17 +28,22 @@ class TrainerApp(Protocol):
     session: TrainingSession
     form: ConfigForm
     log_view: EpochLog
+    saved_epoch: int | None  # the epoch of the last save of this run
+    last_saved: str | None  # the folder of the last save, where Ctrl+O looks first
     notify = App.notify
     push_screen = App.push_screen
     run_worker = App.run_worker
+
+    def shutdown(self) -> None: ...
 
 
 def default_save_folder(config: RunConfig) -> str:
     return f"runs/{config.data.dataset}-{datetime.now():%Y%m%d-%H%M%S}"
 
 
-def save_dialog(app: TrainerApp) -> None:
-    """Ask for a folder; a folder holding an earlier run needs a second confirmation."""
+def save_dialog(app: TrainerApp, then_quit: bool = False) -> None:
+    """Ask for a folder; a folder holding an earlier run needs a second confirmation. With
+    `then_quit`, a good save ends the trainer."""
     if app.session.trainer is None:
         app.notify("Nothing to save yet: start a run first.", severity="warning")
         return
@@ -55,18 +61,30 @@ def save_dialog(app: TrainerApp) -> None:
 
     def save(path: str | None) -> None:
         if path:
-            app.run_worker(lambda: save_session(path, app.session), thread=True, exit_on_error=False, group="save",
-                           name=path)
+            app.run_worker(lambda: _save(path, app.session), thread=True, exit_on_error=False,
+                           group="save-quit" if then_quit else "save", name=path)
 
     title = "Save the run (config, metrics, model, checkpoint, preprocessing) into this folder:"
-    app.push_screen(PathDialog(title, default_save_folder(app.session.config), "Save", check), save)
+    app.push_screen(PathDialog(title, default_save_folder(app.session.config), "Save", check,
+                               PathSuggester()), save)
+
+
+def _save(path: str, session: TrainingSession) -> tuple[list[Path], int]:
+    """In a worker: the run's files, written between two epochs, and the epoch they hold."""
+    with session.between_epochs():
+        epoch = session.trainer.epoch if session.trainer is not None else 0
+        return save_run(path, session.config, session.history, session.trainer), epoch
 
 
 def report_worker(app: TrainerApp, worker: Worker) -> None:
     """Say whether a save or an export worked; a failure is a notice, not a crash."""
-    if worker.group == "save" and worker.state == WorkerState.SUCCESS:
-        app.notify(f"Saved {', '.join(path.name for path in worker.result)} in {worker.name}", title="Saved")
-    elif worker.group == "save" and worker.state == WorkerState.ERROR:
+    if worker.group in ("save", "save-quit") and worker.state == WorkerState.SUCCESS:
+        written, app.saved_epoch = worker.result
+        app.last_saved = worker.name
+        app.notify(f"Saved {', '.join(path.name for path in written)} in {worker.name}", title="Saved")
+        if worker.group == "save-quit":
+            app.shutdown()
+    elif worker.group in ("save", "save-quit") and worker.state == WorkerState.ERROR:
         app.notify(f"Cannot save to {worker.name}: {worker.error}", title="Save failed", severity="error")
     elif worker.group == "export" and worker.state == WorkerState.SUCCESS:
         path = worker.result
@@ -94,7 +112,9 @@ def load_dialog(app: TrainerApp) -> None:
             app.form.fill(loaded[path])
             app.notify(f"Loaded {path}; it applies on reset (r) or the next start.", title="Config loaded")
 
-    app.push_screen(PathDialog("Load a run configuration (TOML):", "run.toml", "Load", check), fill)
+    start = str(Path(app.last_saved) / "config.toml") if app.last_saved else "run.toml"
+    app.push_screen(PathDialog("Load a run configuration (TOML; a run folder's config.toml):", start, "Load", check,
+                               PathSuggester(".toml")), fill)
 
 
 def export_to_file(app: TrainerApp, folder: Path | None = None) -> None:

@@ -4,6 +4,7 @@ it), so that every door validates alike, and the functions that check, parse and
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +102,8 @@ FIELDS: tuple[FieldSpec, ...] = (
               sources=("table",)),
     FieldSpec("data", "categorical", str, "csv: text feature columns", ("onehot", "error"), sources=("table",)),
     FieldSpec("data", "missing", str, "csv: rows with missing cells", ("drop", "error"), sources=("table",)),
+    FieldSpec("data", "standardize_target", bool, "csv regression: train on the standardised target "
+              "(results stay in its unit)", sources=("table",)),
     FieldSpec("data", "images", str, "images: folder with one sub-folder per class", sources=("folder",)),
     FieldSpec("data", "data_root", str, "mnist/fashion-mnist folder (empty: ~/.cache/nntui)",
               sources=("torchvision",)),
@@ -188,7 +191,11 @@ def parse_text(spec: FieldSpec, text: str) -> Any:
     if spec.kind is list and spec.item is str:
         value: Any = [p.strip() for p in raw.split(",") if p.strip()]
     elif spec.kind is list:
-        parts = [p.strip() for p in raw.replace(" ", ",").split(",") if p.strip()]
+        # Commas separate sizes (spaces around them, or alone, too); "16,,16" is a slip, not 16,16
+        parts = re.split(r"\s*,\s*|\s+", raw) if raw else []
+        if "" in parts:
+            raise ConfigError([Problem(spec.path, f"must be {spec.allowed()}, got {text!r} (an empty size "
+                                                  "between commas)")])
         try:
             value = [int(p) for p in parts]
         except ValueError:

@@ -60,9 +60,11 @@ def _source_problems(config: RunConfig, info: catalog.DatasetInfo | None) -> lis
     """What the real-data sources need: files for csv, a folder for images, images for a CNN."""
     problems = []
     if info is not None and info.source == "table" and not config.data.paths:
-        problems.append(Problem("data.paths", "the csv data set needs at least one file (--data FILE)"))
+        problems.append(Problem("data.paths", "the csv data set needs at least one file (the paths field, or --data "
+                                              "FILE on the command line)"))
     if info is not None and info.source == "folder" and not config.data.images:
-        problems.append(Problem("data.images", "the images data set needs a folder (--images DIR)"))
+        problems.append(Problem("data.images", "the images data set needs a folder (the images field, or --images "
+                                               "DIR on the command line)"))
     if config.model.kind == "cnn" and (info is None or not info.images):
         problems.append(Problem("model.kind", f"a cnn needs image data; '{config.data.dataset}' is not images: "
                                 "use mlp, or one of shapes, mnist, fashion-mnist, images"))
@@ -83,3 +85,22 @@ def warnings(config: RunConfig) -> list[str]:
     if loss == "cross_entropy" and config.model.outputs == 1:
         found.append("CrossEntropyLoss with one output unit always predicts class 0: use 2 or more outputs")
     return found
+
+
+def table_problems(target: str, task: str, labels: tuple[str, ...], loss: str) -> list[Problem]:
+    """A CSV target (known once its file is read) against the loss: a number needs a regression
+    loss, classes a classification one, and more than two classes cross_entropy."""
+    name = f"target '{target}'"
+    if task == "regression":
+        if loss in catalog.REGRESSION_LOSSES:
+            return []
+        return [Problem("train.loss", f"{name} holds numbers, so this is regression, and {loss} needs classes: "
+                                      "use mse (or l1, huber), or set data.task to classification")]
+    classes = len(labels)
+    shown = ", ".join(labels[:8]) + (", ..." if classes > 8 else "")
+    if loss in catalog.REGRESSION_LOSSES:
+        return [Problem("train.loss", f"{name} has {classes} classes ({shown}), and {loss} needs a number: use "
+                                      "cross_entropy, or set data.task to regression")]
+    if loss != "cross_entropy" and classes != 2:
+        return [Problem("train.loss", f"{name} has {classes} classes ({shown}); {loss} handles two: use cross_entropy")]
+    return []

@@ -38,6 +38,7 @@ class DataConfig:
     task: str = "auto"  # auto | regression | classification
     categorical: str = "onehot"  # text feature columns: onehot (few values) | error
     missing: str = "drop"  # rows with empty/NA/NaN/null cells: drop | error
+    standardize_target: bool = True  # regression: train on (y - mean) / std, report in y's own unit
     # Images: torchvision sets (mnist, fashion-mnist), a folder tree (images) or shapes.
     images: str = ""  # dataset = images: a folder with one sub-folder per class
     data_root: str = ""  # where mnist/fashion-mnist live; empty means ~/.cache/nntui

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,11 +86,20 @@ def sniff_delimiter(sample: str) -> str:
 
 
 def table_reader(handle: TextIO) -> tuple[Iterator[list[str]], str]:
-    """A csv.reader over `handle` with its sniffed delimiter, and the delimiter."""
-    start = handle.tell()
-    delimiter = sniff_delimiter(handle.read(SNIFF_CHARS))
-    handle.seek(start)
-    return csv.reader(handle, delimiter=delimiter), delimiter
+    """A csv.reader over `handle` with its sniffed delimiter, and the delimiter. A stream that
+    cannot seek (stdin) is sniffed from its first non-blank line, which the reader still reads."""
+    if handle.seekable():
+        start = handle.tell()
+        delimiter = sniff_delimiter(handle.read(SNIFF_CHARS))
+        handle.seek(start)
+        return csv.reader(handle, delimiter=delimiter), delimiter
+    first = []
+    for line in handle:
+        first.append(line)
+        if line.strip():
+            break
+    delimiter = sniff_delimiter("".join(first))
+    return csv.reader(itertools.chain(first, handle), delimiter=delimiter), delimiter
 
 
 def delimiter_name(delimiter: str) -> str:

@@ -2,57 +2,33 @@
 joined with `ConcatDataset`, then typed, cleaned, split and encoded into in-memory tensors.
 
 The rules: the target column decides the task (text, or few distinct integers: classification;
-other numbers: regression) unless data.task forces it. Numeric features are standardised with
-statistics of the training split only; text features with few values are one-hot encoded. Rows
+other numbers: regression) unless data.task forces it. Numeric features, and a regression target,
+are standardised with statistics of the training split only; text features with few values are one-hot encoded. Rows
 with missing cells are dropped (or refused). Every error names the file, line and column."""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import torch
 from torch.utils.data import ConcatDataset, Dataset
 
 from engine.config.schema import DataConfig
-from engine.data.csv_header import (
-    delimiter_name,
-    header_difference,
-    header_line,
-    missing_column,
-    open_table,
-    reading,
-    table_reader,
-)
-from engine.data.preprocess import Column, TableSchema, encode_rows, is_missing
+from engine.data.csv_header import missing_column
+from engine.data.csv_rows import CsvFile, Row, complete_rows, number, read_files, target_task_of, target_value
+from engine.data.preprocess import Column, TableSchema, encode_rows
 from engine.errors import DataError
 
 MAX_CATEGORIES = 20  # a text feature with more distinct values is an id or free text, not a category
 FLOAT32_MAX = 3.4028234663852886e38  # the largest number a float32 tensor holds
-MAX_INTEGER_CLASSES = 20  # a target of at most this many distinct whole numbers is a class label
-
-
-@dataclass(frozen=True)
-class Row:
-    """One data line of a file, kept with where it came from for error messages."""
-
-    file: str
-    line: int
-    cells: tuple[str, ...]
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}, line {self.line}"
 
 
 class CsvRows(Dataset):
     """One file's rows (the tutorial's custom Dataset: `__len__` and `__getitem__`)."""
 
-    def __init__(self, path: str | Path):
-        self.path = str(path)
-        self.header, self.rows, self.delimiter = read_csv(path)
+    def __init__(self, file: CsvFile):
+        self.path, self.header, self.rows, self.delimiter = file.path, file.header, file.rows, file.delimiter
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -61,46 +37,11 @@ class CsvRows(Dataset):
         return self.rows[index]
 
 
-def read_csv(path: str | Path) -> tuple[tuple[str, ...], list[Row], str]:
-    """The header, the data rows and the delimiter of one file; ragged rows and empty files are refused."""
-    name = str(path)
-    with reading(name), open_table(path) as handle:
-        reader, delimiter = table_reader(handle)
-        header = header_line(reader, name)
-        rows = []
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines separate nothing in a table
-            if len(cells) != len(header):
-                raise DataError(f"{name}, line {reader.line_num}: {len(cells)} cells, but the header has "
-                                f"{len(header)} columns")
-            rows.append(Row(name, reader.line_num, tuple(cells)))
-    duplicated = sorted(column for column, seen in Counter(header).items() if seen > 1)
-    if duplicated:
-        raise DataError(f"{name}, line 1: column {', '.join(repr(c) for c in duplicated)} appears twice")
-    if not rows:
-        raise DataError(f"{name}: no data rows under the header")
-    return header, rows, delimiter
-
-
 def combine(paths: list[str]) -> tuple[tuple[str, ...], ConcatDataset, str]:
-    """All files' rows as one ConcatDataset, and their delimiter; every file must have the first
-    one's columns and delimiter."""
-    if not paths:
-        raise DataError("data.paths: no CSV file given (--data FILE)")
-    parts = [CsvRows(path) for path in paths]
-    header = parts[0].header
-    for part in parts[1:]:
-        if part.delimiter != parts[0].delimiter:
-            raise DataError(f"{part.path}: cells separated by {delimiter_name(part.delimiter)}, but "
-                            f"{parts[0].path} uses {delimiter_name(parts[0].delimiter)}; every file needs the same")
-        if part.header != header:
-            raise DataError(f"{part.path}, line 1: {header_difference(part.header, header)} "
-                            f"(every file needs {parts[0].path}'s columns, in its order)")
-    if len(header) < 2:
-        raise DataError(f"{parts[0].path}, line 1: one column ({header[0]!r}); a table needs feature columns "
-                        "and a target, separated by commas, semicolons, tabs or bars")
-    return header, ConcatDataset(parts), parts[0].delimiter
+    """All files' rows as one ConcatDataset, with their header and delimiter (engine.data.csv_rows
+    checks that the files make one table)."""
+    files = read_files(paths)
+    return files[0].header, ConcatDataset([CsvRows(file) for file in files]), files[0].delimiter
 
 
 @dataclass
@@ -124,23 +65,29 @@ def load_table(cfg: DataConfig) -> Table:
         raise DataError(problem)
     target = cfg.target or header[-1]
     rows = [dataset[i] for i in range(len(dataset))]
-    rows, dropped = _complete_rows(rows, header, cfg.missing)
+    rows, dropped = complete_rows(rows, header, cfg.missing)
     if not rows:
         raise DataError(f"{first}: every row has a missing cell ({dropped} dropped)")
     t = header.index(target)
-    task, labels = _target_task(rows, t, target, cfg.task)
-    values = [_target_value(row.cells[t], labels) for row in rows]
-    too_large = next((i for i, v in enumerate(values) if abs(v) > FLOAT32_MAX), None)
-    if too_large is not None:
-        raise DataError(f"{rows[too_large].where}, column '{target}': {rows[too_large].cells[t].strip()!r} is beyond "
-                        "the range of the 32-bit numbers the model trains with; rescale the target")
+    task, labels = target_task_of(rows, t, target, cfg.task)
+    values = [target_value(row.cells[t], labels) for row in rows]
     order = torch.randperm(len(rows), generator=torch.Generator().manual_seed(cfg.seed)).tolist()
     n_test = round(len(rows) * cfg.test_fraction)
     if len(rows) - n_test < 1:
         raise DataError(f"{first}: {len(rows)} usable rows leave none for training")
     test_idx, train_idx = order[:n_test], order[n_test:]
     columns = tuple(_column(rows, train_idx, header, i, cfg.categorical) for i in range(len(header)) if i != t)
-    schema = TableSchema(columns, target, task, labels, delimiter)
+    if task == "regression" and cfg.standardize_target:  # a target in the thousands would need a tiny lr;
+        # standardised, any unit trains alike
+        target_mean, target_std = _statistics([values[i] for i in train_idx], first, target)
+        values = [(value - target_mean) / target_std for value in values]
+        schema = TableSchema(columns, target, task, labels, target_mean, target_std, delimiter)
+    else:
+        schema = TableSchema(columns, target, task, labels, delimiter=delimiter)
+    too_large = next((i for i, v in enumerate(values) if abs(v) > FLOAT32_MAX), None)
+    if too_large is not None:
+        raise DataError(f"{rows[too_large].where}, column '{target}': {rows[too_large].cells[t].strip()!r} is beyond "
+                        "the range of the 32-bit numbers the model trains with; rescale the target")
 
     def encode(indices: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
         picked = [rows[i] for i in indices]
@@ -153,80 +100,26 @@ def load_table(cfg: DataConfig) -> Table:
     return Table(X, y, X_test, y_test, schema, dropped)
 
 
-def target_task(cfg: DataConfig) -> str:
-    """Only the task the target column makes ("regression" | "classification"), for choosing a loss."""
-    header, dataset, _ = combine(cfg.paths)
-    problem = missing_column(cfg.paths[0], cfg.target, header)
-    if problem:
-        raise DataError(problem)
-    target = cfg.target or header[-1]
-    rows, _ = _complete_rows([dataset[i] for i in range(len(dataset))], header, cfg.missing)
-    if not rows:
-        raise DataError(f"{cfg.paths[0]}: every row has a missing cell")
-    return _target_task(rows, header.index(target), target, cfg.task)[0]
-
-
-def _complete_rows(rows: list[Row], header: tuple[str, ...], policy: str) -> tuple[list[Row], int]:
-    kept = []
-    for row in rows:
-        gap = next((i for i, cell in enumerate(row.cells) if is_missing(cell)), None)
-        if gap is None:
-            kept.append(row)
-        elif policy == "error":
-            raise DataError(f"{row.where}, column '{header[gap]}': missing value {row.cells[gap]!r} "
-                            "(--missing drop skips such rows)")
-    return kept, len(rows) - len(kept)
-
-
-def _number(cell: str) -> float | None:
-    try:
-        return float(cell)
-    except ValueError:
-        return None
-
-
-def _target_task(rows: list[Row], t: int, name: str, forced: str) -> tuple[str, tuple[str, ...]]:
-    """The task and, for classification, the label names in output order."""
-    cells = [row.cells[t].strip() for row in rows]
-    numbers = [_number(c) for c in cells]
-    numeric = all(n is not None for n in numbers)
-    if forced == "regression":
-        if not numeric:
-            bad = next(i for i, n in enumerate(numbers) if n is None)
-            raise DataError(f"{rows[bad].where}, column '{name}': {cells[bad]!r} is not a number, and "
-                            "data.task regression needs a numeric target")
-        return "regression", ()
-    infinite = next((i for i, n in enumerate(numbers) if n is not None and not math.isfinite(n)), None)
-    if infinite is not None:
-        raise DataError(f"{rows[infinite].where}, column '{name}': {cells[infinite]!r} is not a finite number")
-    distinct = set(cells)
-    whole = numeric and all(float(n).is_integer() for n in numbers)  # type: ignore[arg-type]
-    if forced == "auto" and numeric and not (whole and len(distinct) <= MAX_INTEGER_CLASSES):
-        return "regression", ()
-    labels = sorted(distinct, key=lambda c: (float(c), c)) if numeric else sorted(distinct)
-    if len(labels) < 2:
-        raise DataError(f"{rows[0].file}, column '{name}': the target has one value ({labels[0]!r}); "
-                        "a classifier needs at least two classes")
-    return "classification", tuple(labels)
-
-
-def _target_value(cell: str, labels: tuple[str, ...]) -> float:
-    return float(labels.index(cell.strip())) if labels else float(cell)
+def _statistics(numbers: list[float], file: str, column: str) -> tuple[float, float]:
+    """Mean and standard deviation (population) of the training rows' numbers; a constant column's
+    std counts as 1, so it is only centred. Numbers whose mean or spread overflows are the data's
+    problem, said naming the column (not, later, as a learning rate that diverged)."""
+    train = torch.tensor(numbers, dtype=torch.float64)
+    mean = train.mean().item()
+    std = train.std(unbiased=False).item() if len(train) > 1 else 0.0
+    if not (math.isfinite(mean) and math.isfinite(std)):
+        raise DataError(f"{file}, column '{column}': numbers too large to standardise (their mean or spread is not "
+                        "a finite number); rescale the column")
+    return mean, std if std > 0 else 1.0
 
 
 def _column(rows: list[Row], train_idx: list[int], header: tuple[str, ...], i: int, policy: str) -> Column:
     """A feature column's type and statistics (numbers: from the training rows only)."""
     name = header[i]
     cells = [row.cells[i].strip() for row in rows]
-    text_at = next((k for k, c in enumerate(cells) if _number(c) is None), None)
+    text_at = next((k for k, c in enumerate(cells) if number(c) is None), None)
     if text_at is None:
-        train = torch.tensor([float(cells[k]) for k in train_idx], dtype=torch.float64)
-        mean = train.mean().item()
-        std = train.std(unbiased=False).item() if len(train) > 1 else 0.0
-        if not (math.isfinite(mean) and math.isfinite(std)):
-            raise DataError(f"{rows[0].file}, column '{name}': numbers too large to standardise (their mean or "
-                            "spread is not a finite number); rescale the column")
-        return Column(name, "numeric", mean, std if std > 0 else 1.0)
+        return Column(name, "numeric", *_statistics([float(cells[k]) for k in train_idx], rows[0].file, name))
     if policy == "error":
         raise DataError(f"{rows[text_at].where}, column '{name}': text value {cells[text_at]!r} in a feature "
                         "column (--categorical onehot encodes columns with few values)")

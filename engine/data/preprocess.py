@@ -39,6 +39,10 @@ class TableSchema:
     target: str
     task: str  # "regression" | "classification"
     labels: tuple[str, ...] = ()  # class names, in output order
+    # Regression on a table trains on the standardised target, (y - mean) / std over the training
+    # rows; outputs times std plus mean are in the target's own unit. Synthetic sets keep 0 and 1.
+    target_mean: float = 0.0
+    target_std: float = 1.0
     delimiter: str = ","  # the cell separator the training files used (sniffed)
 
     @property

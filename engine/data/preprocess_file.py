@@ -79,7 +79,9 @@ def _table(read: _Fields, raw: Any) -> TableSchema:
         raise read.bad("table.labels", "a classifier needs at least two class names")
     delimiter = read.text(raw.get("delimiter", ","), "table.delimiter", (",", ";", "\t", "|"))
     return TableSchema(tuple(_column(read, c, f"table.columns[{i}]") for i, c in enumerate(columns)),
-                       read.text(raw.get("target"), "table.target"), task, labels, delimiter)
+                       read.text(raw.get("target"), "table.target"), task, labels,
+                       read.number(raw.get("target_mean", 0.0), "table.target_mean"),
+                       read.number(raw.get("target_std", 1.0), "table.target_std", positive=True), delimiter)
 
 
 def _image(read: _Fields, raw: Any) -> ImageSpec:

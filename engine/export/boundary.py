@@ -8,7 +8,7 @@ from engine.export.plan import ScriptPlan
 
 BOUNDARY_SIZE = (60, 24)  # columns and rows, as `nntui run` prints it
 REGIONS = ".:-=~^'`"  # nntui's ASCII region and point characters, one per class
-MARKERS = "ox+*#@%&"
+MARKERS = "ostdavlr"  # (tui.render.symbols.ASCII_SHAPES: the engine may not import it; a test compares)
 
 
 def decision_boundary(plan: ScriptPlan) -> str:

@@ -79,7 +79,7 @@ def summary(plan: ScriptPlan) -> str:
              'print(f"Final train loss: {train_loss!r}")']
     if plan.n_test and plan.kind == "regression":
         lines += ["", "# Evaluate on the test set", "test_loss = evaluate(X_test, y_test)",
-                  'print(f"Test loss: {test_loss:.4f}")']
+                  'print(f"Test loss: {test_loss:.4f}")', "", *_fit_scores(plan)]
     elif plan.n_test:
         lines += ["", "# Evaluate on the test set", f"test_loss, test_accuracy = evaluate({plan.test_data})",
                   'print(f"Test loss: {test_loss:.4f}, Test accuracy: {test_accuracy:.2%}")']
@@ -89,4 +89,22 @@ def summary(plan: ScriptPlan) -> str:
                   "bias = round(model.linear.bias.item(), 4)",
                   'print(f"Predicted weight: {weight}, true: {true_w.tolist()}")',
                   'print(f"Predicted bias: {bias}, true: {true_b}")']
+    lines += ["", "# Save the trained weights: model.load_state_dict(torch.load(\"model.pt\")) brings them back",
+              'torch.save(model.state_dict(), "model.pt")', 'print("Saved the model\'s weights to model.pt")']
     return "\n".join(lines)
+
+
+def _fit_scores(plan: ScriptPlan) -> list[str]:
+    """RMSE, MAE and R² on the test set, in the target's own unit, as nntui reports them."""
+    table = plan.config.data.dataset == "csv" and plan.config.data.standardize_target  # trained standardised
+    unit = " * target_std + target_mean" if table else ""
+    return ["# The test errors in the target's own unit" + (" (the model predicts it standardised)" if table else ""),
+            "with torch.no_grad():",
+            f"    predicted = model(X_test)[:, 0].double(){unit}",
+            f"    actual = y_test[:, 0].double(){unit}",
+            "errors = predicted - actual",
+            "rmse = errors.pow(2).mean().sqrt().item()",
+            "mae = errors.abs().mean().item()",
+            "spread = (actual - actual.mean()).pow(2).sum().item()  # R^2 is undefined for equal targets",
+            'r2 = 1 - errors.pow(2).sum().item() / spread if spread else float("nan")',
+            'print(f"Test RMSE: {rmse:.4f}  MAE: {mae:.4f}  R^2: {r2:.4f}")']

@@ -129,29 +129,38 @@ def _encoding(plan: ScriptPlan, schema: TableSchema) -> list[str]:
     """Categories, statistics, `encode`, and its calls on the two splits."""
     kinds = {c.kind for c in schema.columns}
     text, numbers = "categorical" in kinds, "numeric" in kinds
+    regression = schema.task == "regression" and plan.config.data.standardize_target
     blocks = []
     column_loop = "for column in TEXT_FEATURES" if numbers else "for column in FEATURES"
     if text:
         blocks.append("# The values of each text column, sorted: one 0/1 input each (one-hot encoding)\n"
                       + _comprehension("categories", "column: sorted({row[column].strip() for row in rows})",
                                        [column_loop]))
+    if numbers or regression:
+        blocks.append(_STANDARDISATION)
     if numbers:
         subset = ["if column not in TEXT_FEATURES"] if text else []
-        blocks += ['''\
+        blocks.append("# Numeric columns are standardised: (x - mean) / std\n"
+                      + _comprehension("statistics", "column: standardisation(column)", ["for column in FEATURES", *subset]))
+    if regression:
+        blocks.append("# The target is standardised too, so that any unit trains alike; the model's outputs\n"
+                      "# times target_std plus target_mean are in the target's own unit\n"
+                      "target_mean, target_std = standardisation(TARGET)")
+    blocks.append(_encode(plan, schema, text, numbers))
+    calls = "# Encode the training rows" + (" and the test rows" if plan.n_test else "") + "\nX, y = encode(train_rows)"
+    if plan.n_test:
+        calls += "\nX_test, y_test = encode(test_rows)"
+    return blocks + [calls + plan.to_device("X", "y") + (plan.to_device("X_test", "y_test") if plan.n_test else "")]
+
+
+_STANDARDISATION = '''\
 def standardisation(column):
     """The mean and standard deviation of a numeric column over the training rows only:
     the test rows must not leak into what the model learns from."""
     x = torch.tensor([float(row[column]) for row in train_rows], dtype=torch.float64)
     std = x.std(unbiased=False).item()
     # A constant column (std 0) is only centred
-    return x.mean().item(), (std if std > 0 else 1.0)''',
-                   "# Numeric columns are standardised: (x - mean) / std\n"
-                   + _comprehension("statistics", "column: standardisation(column)", ["for column in FEATURES", *subset])]
-    blocks.append(_encode(plan, schema, text, numbers))
-    calls = "# Encode the training rows" + (" and the test rows" if plan.n_test else "") + "\nX, y = encode(train_rows)"
-    if plan.n_test:
-        calls += "\nX_test, y_test = encode(test_rows)"
-    return blocks + [calls + plan.to_device("X", "y") + (plan.to_device("X_test", "y_test") if plan.n_test else "")]
+    return x.mean().item(), (std if std > 0 else 1.0)'''
 
 
 def _encode(plan: ScriptPlan, schema: TableSchema, text: bool, numbers: bool) -> str:
@@ -172,9 +181,11 @@ def _encode(plan: ScriptPlan, schema: TableSchema, text: bool, numbers: bool) ->
         loop += ["            cell = row[column]", *("            " + line for line in standardise)]
     loop += ["        inputs.append(values)"]
     if schema.task == "regression":
-        targets = ["    targets = [float(row[TARGET]) for row in rows]",
+        value = "(float(row[TARGET]) - target_mean) / target_std" if plan.config.data.standardize_target else \
+            "float(row[TARGET])"
+        targets = [f"    targets = [{value} for row in rows]",
                    "    return torch.tensor(inputs), torch.tensor(targets).unsqueeze(1)  # one target column"]
-        kind = "one column of values"
+        kind = "one column of standardised values"
     elif plan.config.train.loss == "cross_entropy":
         targets = ["    targets = [classes.index(row[TARGET].strip()) for row in rows]",
                    "    return torch.tensor(inputs), torch.tensor(targets)"]

@@ -73,6 +73,16 @@ class ImageReport:
 
 
 @dataclass(frozen=True)
+class FitScores:
+    """How well a regression model fits the test set, in the target's own unit (a CSV target is
+    standardised for training; these are measured after undoing it)."""
+
+    rmse: float  # root mean squared error
+    mae: float  # mean absolute error
+    r2: float | None  # coefficient of determination; None when the test targets are all equal
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What the live views draw, taken at a bounded rate rather than every epoch."""
 
@@ -81,6 +91,7 @@ class Snapshot:
     parameters: dict[str, Any] | None = None  # state dict as nested lists, small models only
     predictions: tuple[tuple[float, float], ...] = ()  # regression: (target, prediction) on the test set
     images: ImageReport | None = None  # image classifiers only
+    scores: FitScores | None = None  # regression with a test set only
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,7 @@ class RunFinished:
     test_accuracy: float | None
     message: str = ""
     parameters: dict[str, Any] | None = None
+    scores: FitScores | None = None  # regression with a test set, unless diverged
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,7 @@ class RunFailed:
     epoch: int = 0
     details: str = field(default="", repr=False)  # the traceback, for a log
     bad_input: bool = False  # the user's input was refused (a data file, a checkpoint), not the run
+    field: str = ""  # the configuration field at fault ("train.loss"), where one is
 
 
 Event = RunStarted | EpochEnded | Snapshot | Held | Resumed | LrChanged | RunFinished | RunFailed

@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from engine.config.problems import ConfigError
 from engine.config.rules import validate
 from engine.config.schema import RunConfig
 from engine.errors import InputError
@@ -218,7 +219,8 @@ class TrainingSession:
             self._emit(self._finish(self._loop(trainer), trainer))
         except Exception as err:  # the run fails; the caller's app keeps working
             epoch = self.trainer.epoch if self.trainer is not None else 0
-            self.result = RunFailed(_describe(err), epoch, traceback.format_exc(), isinstance(err, InputError))
+            field = err.problems[0].path if isinstance(err, ConfigError) and err.problems else ""
+            self.result = RunFailed(_describe(err), epoch, traceback.format_exc(), isinstance(err, InputError), field)
             self.state = "finished"
             self._emit(self.result)
         finally:
@@ -264,25 +266,36 @@ class TrainingSession:
         return "completed", ""
 
     def _started(self, trainer) -> RunStarted:
+        from engine.config.catalog import DATASETS
         from engine.config.rules import warnings
 
+        # A synthetic set's columns and classes are only numbered (x1, x2, label 0, 1): nothing to name
+        named = not DATASETS[self.config.data.dataset].synthetic
+        table = trainer.preprocess.table
         return RunStarted(
             config=self.config.copy(), task=trainer.task.kind, device=str(trainer.device),
             summary=str(trainer.model), parameter_count=trainer.parameter_count,
             train_samples=trainer.train_samples, test_samples=trainer.test_samples,
             warnings=tuple(warnings(self.config)), train_points=trainer.train_points,
             test_points=trainer.test_points, reference=trainer.reference,
-            target=trainer.preprocess.table.target if trainer.preprocess.table is not None else "",
-            labels=tuple(trainer.labels), dropped_rows=trainer.dropped_rows, resumed_at=trainer.epoch)
+            target=table.target if table is not None and named else "",
+            labels=tuple(trainer.labels) if named else (), dropped_rows=trainer.dropped_rows,
+            resumed_at=trainer.epoch)
 
     def _snapshot(self, trainer) -> Snapshot:
-        from engine.loop.views import boundary_grid, image_report, parameters_as_lists, test_predictions  # torch
+        from engine.loop.views import (  # torch
+            boundary_grid,
+            fit_scores,
+            image_report,
+            parameters_as_lists,
+            test_predictions,
+        )
         columns, rows = self.boundary_size
         return Snapshot(trainer.epoch, boundary_grid(trainer, columns, rows), parameters_as_lists(trainer),
-                        test_predictions(trainer), image_report(trainer))
+                        test_predictions(trainer), image_report(trainer), fit_scores(trainer))
 
     def _finish(self, outcome: tuple[str, str], trainer) -> RunFinished:
-        from engine.loop.views import parameters_as_lists
+        from engine.loop.views import fit_scores, parameters_as_lists
         status, message = outcome
         with self._model_lock:
             if trainer.epoch and status != "diverged":
@@ -290,8 +303,9 @@ class TrainingSession:
             n = len(self.history)
             train_loss = self.history.train_loss[-1] if n else None
             test_loss, accuracy = trainer.evaluate() if status != "diverged" else (None, None)
+            scores = fit_scores(trainer) if status != "diverged" else None
             self.result = RunFinished(status, trainer.epoch, train_loss, test_loss, accuracy, message,
-                                      parameters_as_lists(trainer))
+                                      parameters_as_lists(trainer), scores)
         self.state = "finished"
         return self.result
 

@@ -4,11 +4,12 @@ dicts as lists. Plain values out (events cross threads); no tensors."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import torch
 
-from engine.loop.events import BoundaryGrid, ImageReport
+from engine.loop.events import BoundaryGrid, FitScores, ImageReport
 
 if TYPE_CHECKING:
     from engine.loop.trainer import Trainer
@@ -57,12 +58,35 @@ def parameters_as_lists(trainer: Trainer) -> dict[str, Any] | None:
         return None
     return {name: value.detach().cpu().tolist() for name, value in trainer.model.state_dict().items()}
 
+def _target_unit(trainer: Trainer) -> tuple[float, float]:
+    """(std, mean) that turn the model's outputs and targets back into the target's own unit."""
+    schema = trainer.preprocess.table
+    return (schema.target_std, schema.target_mean) if schema is not None else (1.0, 0.0)
+
+
 @torch.no_grad()
 def test_predictions(trainer: Trainer, limit: int = 200) -> tuple[tuple[float, float], ...]:
-    """(target, prediction) pairs on the test set, for regression views."""
+    """(target, prediction) pairs on the test set, in the target's own unit, for regression views."""
     if trainer.task.is_classification or not trainer.test_samples or trainer.X_test is None:
         return ()
     trainer.model.eval()
     X, Y = trainer.X_test[:limit], trainer.Y_test[:limit]
-    pairs = torch.stack([Y[:, 0], trainer.model(X)[:, 0]], dim=1)
+    scale, shift = _target_unit(trainer)
+    pairs = torch.stack([Y[:, 0], trainer.model(X)[:, 0]], dim=1).double() * scale + shift
     return tuple((t, p) for t, p in pairs.cpu().tolist())
+
+
+@torch.no_grad()
+def fit_scores(trainer: Trainer) -> FitScores | None:
+    """RMSE, MAE and R² of a regression model on the test set, in the target's own unit."""
+    if trainer.task.is_classification or not trainer.test_samples or trainer.X_test is None:
+        return None
+    trainer.model.eval()
+    scale, shift = _target_unit(trainer)
+    predicted = trainer.model(trainer.X_test)[:, 0].double() * scale + shift
+    actual = trainer.Y_test[:, 0].double() * scale + shift
+    errors = predicted - actual
+    squared, absolute, spread = torch.stack([errors.square().sum(), errors.abs().sum(),
+                                             (actual - actual.mean()).square().sum()]).tolist()  # one sync
+    n = len(actual)
+    return FitScores(math.sqrt(squared / n), absolute / n, 1 - squared / spread if spread > 0 else None)

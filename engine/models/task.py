@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from engine.config.catalog import DATASETS, REGRESSION_LOSSES
+from engine.config.catalog import DATASETS
 from engine.config.problems import ConfigError, Problem
+from engine.config.rules import table_problems
 from engine.config.schema import RunConfig
 from engine.data.preprocess import TableSchema
-from engine.errors import DataError
 from engine.models.layer_sizes import output_units
 
 LOSS_LAYERS = {
@@ -78,19 +78,12 @@ def make_loss(task: Task) -> nn.Module:
 
 
 def table_task(config: RunConfig, schema: TableSchema) -> Task:
-    """The task of a CSV target, checked against the loss; a mismatch names both fixes."""
+    """The task of a CSV target, checked against the loss; a mismatch is a ConfigError on train.loss."""
     loss, out_act = config.train.loss, config.model.output_activation
-    name = f"target '{schema.target}'"
+    problems = table_problems(schema.target, schema.task, schema.labels, loss)
+    if problems:
+        raise ConfigError(problems)
     if schema.task == "regression":
-        if loss not in REGRESSION_LOSSES:
-            raise DataError(f"{name} holds numbers, so this is regression, and {loss} needs classes: use "
-                            f"--loss mse (or l1, huber), or --task classification")
         return Task("regression", loss, out_act, 0)
     classes = len(schema.labels)
-    shown = ", ".join(schema.labels[:8]) + (", ..." if classes > 8 else "")
-    if loss in REGRESSION_LOSSES:
-        raise DataError(f"{name} has {classes} classes ({shown}), and {loss} needs a number: use "
-                        "--loss cross_entropy, or --task regression")
-    if loss != "cross_entropy" and classes != 2:
-        raise DataError(f"{name} has {classes} classes ({shown}); {loss} handles two: use --loss cross_entropy")
     return Task("multiclass" if loss == "cross_entropy" else "binary", loss, out_act, classes)

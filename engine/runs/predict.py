@@ -1,37 +1,68 @@
 """Applying a saved run's model to new inputs: CSV rows or image files, encoded with the
 preprocessing the run saved (column statistics, one-hot values, image size, normalisation) and
-answered with a class name and its probability, or a value."""
+answered with a class name and its probability (every class's, on request), or a value in the
+target's own unit. A row that cannot be encoded (a missing cell, an unseen category) gets an
+error of its own and the other rows are still answered; a file that cannot be read as a whole
+(no such file, a missing column) is refused."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import torch
 from torch import nn
 
 from engine.config.schema import RunConfig
-from engine.data.preprocess import Preprocess, encode_rows
+from engine.data.preprocess import Preprocess
 from engine.data.preprocess_file import PREPROCESS_FILE, load_preprocess
 from engine.errors import DataError
 from engine.models.task import Task
 from engine.runs.checkpoint import read_weights_only
+from engine.runs.table_rows import TableRows, read_rows
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 
 
 @dataclass(frozen=True)
 class Prediction:
-    """One input's answer: a class and its probability, or a value."""
+    """One input's answer: a class and its probability, or a value; or why there is none."""
 
-    source: str  # "file.csv, line 3" or the image path
+    file: str
+    line: int | None = None  # the CSV line; None for an image file
     label: str | None = None
     probability: float | None = None
     value: float | None = None
+    probabilities: tuple[tuple[str, float], ...] = ()  # every class's, in output order
+    error: str = ""  # why this row got no answer
 
-    def as_dict(self) -> dict[str, object]:
-        found = {"input": self.source, "label": self.label, "probability": self.probability, "value": self.value}
-        return {k: v for k, v in found.items() if v is not None or k == "input"}
+    @property
+    def source(self) -> str:
+        """'file.csv, line 3' or the image's path, as messages name it."""
+        return self.file if self.line is None else f"{self.file}, line {self.line}"
+
+    def as_dict(self, every_class: bool = False) -> dict[str, object]:
+        """The JSON object of `nntui predict --json`: file and line apart, then the answer."""
+        found: dict[str, object] = {"file": self.file, "line": self.line}
+        if self.error:
+            return {**found, "error": self.error}
+        if self.label is not None:
+            found.update(label=self.label, probability=self.probability)
+            if every_class:
+                found["probabilities"] = dict(self.probabilities)
+        else:
+            found["value"] = self.value
+        return found
+
+
+@dataclass
+class TableAnswers:
+    """A CSV input's rows as read (for writing them back with their answers) and one answer each."""
+
+    header: tuple[str, ...]
+    cells: list[tuple[str, ...]]
+    predictions: list[Prediction]
 
 
 @dataclass
@@ -42,50 +73,56 @@ class Predictor:
     preprocess: Preprocess
     model: nn.Module
 
-    def predict(self, inputs: list[str]) -> list[Prediction]:
+    def predict(self, inputs: list[str], strict: bool = False) -> list[Prediction]:
         """Predictions for CSV files (one per row) and image files (one each), in order."""
         found: list[Prediction] = []
         for item in inputs:
-            if Path(item).suffix.lower() in IMAGE_SUFFIXES:
-                found.extend(self._answer(self._image(item), [item]))
+            if is_image(item):
+                found.append(self.predict_image(item))
             else:
-                X, wheres = self._rows(item)
-                found.extend(self._answer(X, wheres))
+                found.extend(self.predict_table(item, strict=strict).predictions)
         return found
 
-    def _rows(self, path: str) -> tuple[torch.Tensor, list[str]]:
-        from engine.data.csv_table import read_csv
-
+    def predict_table(self, name: str, handle: TextIO | None = None, strict: bool = False) -> TableAnswers:
+        """Every row of a CSV file (or of `handle`, read as `name`); `strict` refuses the whole
+        file at its first bad row, as DataError, instead of answering the others."""
         schema = self.preprocess.table
         if schema is None:
-            raise DataError(f"{path}: this run was trained on images; give image files "
-                            f"({', '.join(IMAGE_SUFFIXES)})")
-        header, rows, _ = read_csv(path)
-        wheres = [row.where for row in rows]
-        return encode_rows(schema, [dict(zip(header, row.cells)) for row in rows], wheres), wheres
+            raise DataError(f"{name}: this run was trained on images; give image files ({', '.join(IMAGE_SUFFIXES)})")
+        table: TableRows = read_rows(name, schema, handle)
+        if strict and table.problems:
+            raise DataError(next(iter(table.problems.values())))
+        good = self._answer(table.encoded, [(name, line) for line in table.good_lines])
+        answers = iter(good)
+        predictions = [Prediction(name, line, error=table.problems[line]) if line in table.problems else next(answers)
+                       for line in table.lines]
+        return TableAnswers(table.header, table.cells, predictions)
 
-    def _image(self, path: str) -> torch.Tensor:
+    def predict_image(self, path: str) -> Prediction:
         from engine.data.images import make_transform
         from engine.data.picture_file import load_picture
 
         spec = self.preprocess.image
         if spec is None:
             raise DataError(f"{path}: this run was trained on table rows; give CSV files")
-        return make_transform(spec)(load_picture(path, spec.mode)).unsqueeze(0)
+        return self._answer(make_transform(spec)(load_picture(path, spec.mode)).unsqueeze(0), [(path, None)])[0]
 
     @torch.no_grad()
-    def _answer(self, X: torch.Tensor, sources: list[str]) -> list[Prediction]:
+    def _answer(self, X: torch.Tensor, sources: list[tuple[str, int | None]]) -> list[Prediction]:
         if not len(X):
             return []
         self.model.eval()
         outputs = self.model(X)
         labels = self.labels()
         if not labels:
-            return [Prediction(s, value=v) for s, v in zip(sources, outputs[:, 0].tolist())]
+            schema = self.preprocess.table
+            scale, shift = (schema.target_std, schema.target_mean) if schema is not None else (1.0, 0.0)
+            values = (outputs[:, 0].double() * scale + shift).tolist()  # back in the target's own unit
+            return [Prediction(file, line, value=v) for (file, line), v in zip(sources, values)]
         probs = self.task().probabilities(outputs)
         best, index = probs.max(dim=1)
-        return [Prediction(s, label=labels[i], probability=p) for s, i, p in zip(sources, index.tolist(),
-                                                                                   best.tolist())]
+        return [Prediction(file, line, label=labels[i], probability=p, probabilities=tuple(zip(labels, row)))
+                for (file, line), i, p, row in zip(sources, index.tolist(), best.tolist(), probs.tolist())]
 
     def labels(self) -> tuple[str, ...]:
         if self.preprocess.image is not None:
@@ -97,6 +134,11 @@ class Predictor:
         loss = self.config.train.loss
         kind = "regression" if not classes else ("multiclass" if loss == "cross_entropy" else "binary")
         return Task(kind, loss, self.config.model.output_activation, classes)
+
+
+def is_image(path: str) -> bool:
+    """Whether an input is read as a picture (by its suffix) rather than as CSV rows."""
+    return Path(path).suffix.lower() in IMAGE_SUFFIXES
 
 
 def load_predictor(directory: str | Path) -> Predictor:

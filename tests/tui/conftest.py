@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import Tabs
+import pytest
 
 from engine.config.build import with_values
 from engine.config.presets import preset_config
@@ -15,9 +15,16 @@ from tui.widgets.output_view import OutputView
 STEADY = {"eval_interval_s": None, "snapshot_interval_s": None, "boundary_size": (40, 20)}
 
 
-def circle_app(epochs: int = 20, **session) -> NNTuiApp:
+@pytest.fixture(autouse=True)
+def state_home(tmp_path, monkeypatch):
+    """The trainer's log file goes to a folder of the test's own, not the user's ~/.local/state."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
+def circle_app(epochs: int = 20, ascii_only: bool = False, **session) -> NNTuiApp:
     config = with_values(preset_config("circle"), {"train.epochs": epochs, "train.log_interval": 5})
-    return make_app(config, session_options={**STEADY, **session})
+    return make_app(config, ascii_only=ascii_only, session_options={**STEADY, **session})
 
 
 async def settle(pilot, app: NNTuiApp, until: str = "finished", timeout: float = 30.0) -> None:
@@ -38,7 +45,7 @@ async def train_and_show_output(pilot, app: NNTuiApp) -> OutputView:
     """Train to the end, then bring the output view (boundary, fit or images) to the front."""
     await pilot.press("space")
     await settle(pilot, app)
-    app.query_one(Tabs).active = "output"
+    await pilot.press("2")
     await pilot.pause()
     return app.query_one(OutputView)
 
@@ -52,3 +59,47 @@ def run_async(test):
         asyncio.run(test(*args, **kwargs))
 
     return wrapper
+
+
+def screen_text(app: NNTuiApp) -> str:
+    """What the terminal shows now, as plain text: every cell of the screen (dialogs included)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
+                      force_terminal=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+async def answer_path_dialog(pilot, app: NNTuiApp, path) -> None:
+    """Type `path` into the open path dialog, accept it and wait for the save (or load) to end."""
+    from textual.widgets import Input
+
+    from tui.screens.path_dialog import PathDialog
+
+    assert isinstance(app.screen, PathDialog)
+    app.screen.query_one("#path", Input).value = str(path)
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def trained_and_saved(pilot, app: NNTuiApp, folder) -> None:
+    """Train the app's run to its end and save it into `folder` with Ctrl+S."""
+    await pilot.press("space")
+    await settle(pilot, app)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    await answer_path_dialog(pilot, app, folder)
+
+
+def break_the_engine(monkeypatch, message: str) -> None:
+    """Make building the next run raise RuntimeError(message), as a failure inside torch would."""
+    import engine.loop.trainer
+
+    def broken(self, config):
+        raise RuntimeError(message)
+
+    monkeypatch.setattr(engine.loop.trainer.Trainer, "__init__", broken)

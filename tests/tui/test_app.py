@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import Input, Tab
+from textual.widgets import Input
 
 from engine.config.build import with_values
 from engine.config.fields import FIELDS
@@ -54,7 +54,7 @@ async def test_step_pause_and_reset():
         await pilot.press("r")
         await pilot.pause()
         assert app.session.state == "idle" and len(app.session.history) == 0
-        assert app.query_one(LossChart).previous is not None, "the old curve stays as the faint comparison"
+        assert app.query_one(LossChart).seen == 0, "the chart starts afresh with the new run"
 
 
 @run_async
@@ -288,7 +288,7 @@ async def test_images_view_shows_confusion_matrix_and_test_pictures():
     config = with_values(preset_config("shapes"), {"data.samples": 400, "train.epochs": 2, "train.device": "cpu"})
     app = make_app(config, session_options=STEADY)
     async with app.run_test(size=SIZE) as pilot:
-        assert str(app.query_one("#output", Tab).label) == "Images"
+        assert app.views.titles[1] == "Images"
         assert "conv 8 -> 16" in str(app.query_one("#summary-text").render())
         view = await train_and_show_output(pilot, app)
         assert view.snapshot is not None and view.snapshot.images is not None

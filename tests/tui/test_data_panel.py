@@ -133,7 +133,7 @@ async def test_a_csv_classifier_shows_its_confusion_matrix(tmp_path: Path):
         await pilot.press("space")
         await settle(pilot, app)
         output = app.query_one(OutputView)
-        assert str(app.query_one("#output").label) == "Results"
+        assert app.views.titles[1] == "Results"
         report = output.snapshot.images
         assert report is not None and sum(map(sum, report.confusion)) == output.started.test_samples
         assert "true\\guess" in report_text(report, output.started.labels, 60, 20).plain

@@ -70,4 +70,12 @@ async def test_a_line_wider_than_the_log_wraps_instead_of_being_cut():
     line = "Epoch [100/100], Loss: 0.0001, Test Accuracy: 100.00%"
     async with log_holding(["first", line]) as (_, log):
         rows = log.visible()
-        assert rows[0] == "first" and "".join(rows[1:]) == line and all(len(r) <= 40 for r in rows)
+        assert rows[0] == "first" and " ".join(r.strip() for r in rows[1:]) == line and all(len(r) <= 40 for r in rows)
+
+
+@run_async
+async def test_a_wrapped_line_breaks_between_words():
+    """A long line goes on at a word boundary, indented, so no word is cut in two."""
+    line = "Epoch [100/100], Loss: 0.0001, Test Accuracy: 100.00%"
+    async with log_holding([line]) as (_, log):
+        assert log.visible() == ["Epoch [100/100], Loss: 0.0001, Test", "  Accuracy: 100.00%"]

@@ -48,4 +48,4 @@ async def test_choosing_a_preset_replans_the_model_and_names_the_view():
         app.query_one("#preset", Choice).value = "shapes"
         await pilot.pause()
         assert "conv 8 -> 16" in str(app.query_one("#summary-text").render())
-        assert str(app.query_one("#output").label) == "Images"
+        assert app.views.titles[1] == "Images"

@@ -56,7 +56,7 @@ def test_chart_cost_does_not_grow_with_run_length():
         xs = list(range(n))
         d.extend(xs, [1 / (1 + x) for x in xs])
         began = time.perf_counter()
-        loss_chart([Curve("train", *d.points(), color="cyan")], 70, 18)
+        loss_chart([Curve("train", *d.points(), color=45)], 70, 18)
         return time.perf_counter() - began
 
     assert draw(1_000_000) < 5 * draw(100) + 0.05
@@ -80,14 +80,14 @@ def test_boundary_half_blocks_in_colour():
     text = boundary_cells(_grid(), (0, 1), (0, 1), [(0.05, 0.95, 0)], [(0.95, 0.05, 1)])
     lines = text.plain.split("\n")
     assert len(lines) == 4 and all(len(line) == 10 for line in lines)
-    assert lines[0][0] == "●" and lines[-1][-1] == "✕" and lines[1][3] == "▀"
+    assert lines[0][0] == "●" and lines[-1][-1] == "□" and lines[1][3] == "▀"  # class 0 train, class 1 test
 
 
 def test_boundary_ascii_without_colour():
     """--ascii with NO_COLOR draws 7-bit region characters; test points hide on request."""
     style = BoundaryStyle(color=False, ascii_only=True, show_test=False)
     text = boundary_cells(_grid(), (0, 1), (0, 1), [], [(0.95, 0.05, 1)], style)
-    assert text.plain.isascii() and "." in text.plain and ":" in text.plain and "1" not in text.plain
+    assert text.plain.isascii() and "." in text.plain and ":" in text.plain and "S" not in text.plain
     assert not any(span.style for span in text.spans if str(span.style))
 
 
@@ -103,7 +103,7 @@ def test_certainty_is_zero_when_unsure():
 
 def test_loss_chart_ascii():
     """The ASCII chart uses no box-drawing or braille characters."""
-    curve = Curve("train", list(range(1, 51)), [1 / x for x in range(1, 51)], color="cyan")
+    curve = Curve("train", list(range(1, 51)), [1 / x for x in range(1, 51)], color=45)
     text = loss_chart([curve], 60, 15, ascii_only=True, color=False, marks=[20])
     assert isinstance(text, Text) and text.plain.isascii() and "*" in text.plain
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from engine.config.schema import RunConfig
-from tui.cli.options import ConfigOption, DataOption, PresetOption, describe, fail
+from tui.cli.options import NO_VALUE, ConfigOption, DataOption, PresetOption, describe, fail
 from tui.cli.overrides import with_field_options
 from tui.cli.resolve import resolve_config
 from tui.cli.sources import source_overrides
@@ -22,7 +22,8 @@ def export_command(
     data: DataOption = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the script here (default: stdout)",
                                                    show_default=False)] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="let --output replace an existing file")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="let --output replace an existing file",
+                                                   metavar=NO_VALUE)] = False,
 ) -> None:
     """Write the run as a standalone PyTorch script that prints the same losses as `nntui run`."""
     from engine.config.problems import ConfigError

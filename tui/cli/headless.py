@@ -12,6 +12,7 @@ import json
 import os
 import queue
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -24,6 +25,7 @@ from engine.runs.recorder import RunRecorder
 from tui.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tui.cli.interrupts import Interrupted, signal_number, stopping_signals
 from tui.cli.summary import json_safe, summary_lines
+from tui.render.progress import progress_bar
 from tui.render.run_text import epoch_line, start_lines
 
 VIEW_EVERY_S = 1.0  # a recorded headless run draws its views this often, for watchers
@@ -59,6 +61,7 @@ class _Printer:
         self.progress = options.progress if options.progress is not None else out.isatty()
         self.bar_shown = False
         self.gone = False
+        self.began: tuple[float, int] | None = None  # (monotonic time, epochs done) when training began
 
     def _write(self, text: str) -> None:
         if self.gone:
@@ -81,11 +84,10 @@ class _Printer:
         self._write(json.dumps(json_safe(payload), allow_nan=False) + "\n")
 
     def bar(self, done: int, total: int) -> None:
-        if not self.progress or self.options.json_lines:
+        if not self.progress or self.options.json_lines or self.began is None:
             return
-        width = 30
-        filled = width * done // max(total, 1)
-        self._write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        began, first = self.began
+        self._write("\r" + progress_bar(done, total, time.monotonic() - began, first))
         self.bar_shown = True
 
     def clear_bar(self) -> None:
@@ -159,6 +161,8 @@ def _drain(session: TrainingSession, events: queue.Queue, printer: _Printer, out
         except queue.Empty:
             printer.bar(len(session.history), session.config.train.epochs)
             continue
+        if isinstance(event, RunStarted):
+            printer.began = (time.monotonic(), len(session.history))
         _show(event, printer, outcome, err)
         if printer.gone and not stopped_for_output:  # nobody reads on: stop, save, leave quietly
             stopped_for_output = True
@@ -189,7 +193,9 @@ def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None
         outcome.started = event
         for warning in event.warnings:
             _say(err, f"warning: {warning}")
-        if not opts.json_lines:
+        if opts.json_lines:
+            printer.json(started_object(event, opts.folder))
+        else:
             title = f"{opts.title}: " if opts.title else ""
             first, *more = start_lines(event)
             printer.line(title + first)
@@ -201,13 +207,31 @@ def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None
     elif isinstance(event, EpochEnded):
         if opts.json_lines:
             printer.json({"event": "epoch", "epoch": event.epoch, "train_loss": event.train_loss,
-                          "test_loss": event.test_loss, "test_accuracy": event.test_accuracy})
+                          "test_loss": event.test_loss, "test_accuracy": event.test_accuracy, "lr": event.lr,
+                          "elapsed_s": round(event.elapsed_s, 6)})
         else:
             printer.line(epoch_line(event))
     elif isinstance(event, Snapshot):
         outcome.snapshot = event
     elif isinstance(event, (RunFinished, RunFailed)):
         outcome.end = event
+
+
+def started_object(event: RunStarted, folder: Path | None) -> dict[str, Any]:
+    """The first --json object: what is about to train, before any epoch, and where it is recorded."""
+    found: dict[str, Any] = {"event": "started", "task": event.task, "dataset": event.config.data.dataset,
+                             "train_samples": event.train_samples, "test_samples": event.test_samples,
+                             "parameters": event.parameter_count, "device": event.device,
+                             "epochs": event.config.train.epochs}
+    if event.target:
+        found["target"] = event.target
+    if event.labels:
+        found["labels"] = list(event.labels)
+    if event.resumed_at:
+        found["resumed_at"] = event.resumed_at
+    if folder is not None:
+        found["folder"] = str(folder)
+    return found
 
 
 def _conclude(session: TrainingSession, outcome: _Outcome, printer: _Printer, options: HeadlessOptions,
@@ -223,8 +247,11 @@ def _conclude(session: TrainingSession, outcome: _Outcome, printer: _Printer, op
         return EXIT_FAILED
     assert isinstance(end, RunFinished)
     if options.json_lines:
+        scores = end.scores
+        fit = {"rmse": scores.rmse, "mae": scores.mae, "r2": scores.r2} if scores else {}
         finished = {"event": "finished", "status": end.status, "epoch": end.epoch, "train_loss": end.train_loss,
-                    "test_loss": end.test_loss, "test_accuracy": end.test_accuracy, "parameters": end.parameters}
+                    "test_loss": end.test_loss, "test_accuracy": end.test_accuracy, **fit,
+                    "parameters": end.parameters}
         if options.folder is not None:
             finished["folder"] = str(options.folder)
         if end.message:

@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import typer
 
 from engine.config.schema import RunConfig
 from tui.cli.config_commands import config_command, presets_command
 from tui.cli.export_command import export_command
-from tui.cli.options import AsciiOption, ConfigOption, PresetOption, fail
+from tui.cli.options import AsciiOption, Command, ConfigOption, DataOption, Group, PresetOption, fail
+from tui.cli.overrides import with_field_options
 from tui.cli.predict_command import predict_command
 from tui.cli.resolve import resolve_config
 from tui.cli.run_command import run_command
 from tui.cli.runs_commands import compare_command, runs_command, watch_command
 
 app = typer.Typer(
+    cls=Group,
     name="nntui",
     help="Train PyTorch networks in the terminal: a live trainer (bare `nntui`) or headless runs.",
     no_args_is_help=False,
@@ -36,10 +39,15 @@ def main(ctx: typer.Context, preset: PresetOption = None, config: ConfigOption =
         launch_tui(resolve_config(preset, config, {}), ascii_only)
 
 
-@app.command("tui")
-def tui_command(preset: PresetOption = None, config: ConfigOption = None, ascii_only: AsciiOption = False) -> None:
-    """Open the interactive trainer (the same as a bare `nntui`)."""
-    launch_tui(resolve_config(preset, config, {}), ascii_only)
+@app.command("tui", cls=Command)
+@with_field_options
+def tui_command(overrides: dict[str, Any], preset: PresetOption = None, config: ConfigOption = None,
+                data: DataOption = None, ascii_only: AsciiOption = False) -> None:
+    """Open the interactive trainer (the same as a bare `nntui`), its form filled from a preset, a
+    file and options, as `nntui run` would resolve them."""
+    from tui.cli.sources import source_overrides
+
+    launch_tui(resolve_config(preset, config, source_overrides(overrides, data)), ascii_only)
 
 
 def launch_tui(config: RunConfig, ascii_only: bool) -> None:
@@ -50,14 +58,14 @@ def launch_tui(config: RunConfig, ascii_only: bool) -> None:
     run_app(config, ascii_only=ascii_only)
 
 
-app.command("run")(run_command)
-app.command("presets")(presets_command)
-app.command("config")(config_command)
-app.command("export")(export_command)
-app.command("predict")(predict_command)
-app.command("runs")(runs_command)
-app.command("compare")(compare_command)
-app.command("watch")(watch_command)
+app.command("run", cls=Command)(run_command)
+app.command("presets", cls=Command)(presets_command)
+app.command("config", cls=Command)(config_command)
+app.command("export", cls=Command)(export_command)
+app.command("predict", cls=Command)(predict_command)
+app.command("runs", cls=Command)(runs_command)
+app.command("compare", cls=Command)(compare_command)
+app.command("watch", cls=Command)(watch_command)
 
 
 def entry() -> None:

@@ -25,7 +25,8 @@ def option_for(path: str) -> str:
 def _parameter(spec: FieldSpec) -> inspect.Parameter:
     panel = {"model": "Model", "data": "Data", "train": "Training"}[spec.section]
     if spec.kind is bool:
-        option = typer.Option(None, f"{spec.flag}/--no-{spec.flag[2:]}", help=spec.help, rich_help_panel=panel)
+        option = typer.Option(None, f"{spec.flag}/--no-{spec.flag[2:]}", help=spec.help, rich_help_panel=panel,
+                              metavar="")  # a flag: no `<bool>` in --help
         annotation: Any = Optional[bool]
     else:
         metavar = spec.metavar

@@ -10,7 +10,7 @@ import typer
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
 from engine.runs.resume import check_resume
-from tui.cli.options import AsciiOption, ConfigOption, DataOption, PresetOption, RunsDirOption, describe, fail
+from tui.cli.options import NO_VALUE, AsciiOption, ConfigOption, DataOption, PresetOption, RunsDirOption, describe, fail
 from tui.cli.overrides import apply_overrides, with_field_options
 from tui.cli.resolve import resolve_config
 
@@ -21,13 +21,15 @@ def run_command(
     preset: PresetOption = None,
     config: ConfigOption = None,
     data: DataOption = None,
-    json_lines: Annotated[bool, typer.Option("--json", help="one JSON object per logged epoch, then a summary")] = False,
+    json_lines: Annotated[bool, typer.Option("--json", help="one JSON object per logged epoch, then a summary",
+                                             metavar=NO_VALUE)] = False,
     save: Annotated[Optional[Path], typer.Option("--save", help="record the run in this folder (default: a new folder "
                                                  "under the runs folder)", show_default=False)] = None,
-    no_save: Annotated[bool, typer.Option("--no-save", help="record nothing")] = False,
+    no_save: Annotated[bool, typer.Option("--no-save", help="record nothing", metavar=NO_VALUE)] = False,
     runs_dir: RunsDirOption = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="let --save replace an earlier run's files")] = False,
-    plot: Annotated[bool, typer.Option("--plot", help="end with a loss chart")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="let --save replace an earlier run's files",
+                                            metavar=NO_VALUE)] = False,
+    plot: Annotated[bool, typer.Option("--plot", help="end with a loss chart", metavar=NO_VALUE)] = False,
     ascii_only: AsciiOption = False,
     resume: Annotated[Optional[Path], typer.Option("--resume", help="continue a stopped or crashed run from its "
                                                    "checkpoint (recording into its folder unless --save names "

@@ -14,9 +14,9 @@ from engine.errors import InputError
 from engine.runs.compare import differing_fields, final_figures, shown
 from engine.runs.layout import runs_dir as chosen_runs
 from engine.runs.status import list_runs, model_text, read_run
-from tui.cli.options import AsciiOption, RunsDirOption, fail
+from tui.cli.options import NO_VALUE, AsciiOption, RunsDirOption, fail
 
-JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table", metavar=NO_VALUE)]
 
 
 def _number(value: float | None, digits: int = 4) -> str:
@@ -69,7 +69,7 @@ def runs_command(
 
 def compare_command(
     folders: Annotated[list[Path], typer.Argument(help="two or more run folders", show_default=False)],
-    plot: Annotated[bool, typer.Option("--plot", help="overlay the runs' train and test curves")] = False,
+    plot: Annotated[bool, typer.Option("--plot", help="overlay the runs' train and test curves", metavar=NO_VALUE)] = False,
     json_output: JsonOption = False,
     ascii_only: AsciiOption = False,
 ) -> None:
@@ -112,7 +112,8 @@ def watch_command(
     folder: Annotated[Optional[Path], typer.Argument(help="a run folder (default: the newest run)",
                                                      show_default=False)] = None,
     runs_dir: RunsDirOption = None,
-    read_only: Annotated[bool, typer.Option("--read-only", help="only look: no pause, stop or lr changes")] = False,
+    read_only: Annotated[bool, typer.Option("--read-only", help="only look: no pause, stop or lr changes",
+                                            metavar=NO_VALUE)] = False,
     ascii_only: AsciiOption = False,
 ) -> None:
     """Open a run in the trainer: its views fed from its folder, live while it records (from this

@@ -12,11 +12,8 @@ from engine.config.build import with_values
 from engine.config.catalog import DATASETS
 from engine.config.presets import preset_config
 from engine.config.schema import RunConfig
+from engine.config.sources import TABLE_START, table_loss
 from tui.cli.options import fail
-
-TABLE_START = {"model.hidden": [16, 16], "model.output_activation": "none", "train.optimizer": "adam",
-               "train.lr": 0.01, "data.batch_size": 32, "train.epochs": 100, "train.log_interval": 10,
-               "train.loss": "cross_entropy"}
 
 
 def source_overrides(overrides: dict[str, Any], data_files: list[Path] | None) -> dict[str, Any]:
@@ -42,8 +39,8 @@ def source_base(overrides: dict[str, Any]) -> RunConfig | None:
         return None
     if info.images:
         return preset_config("shapes")
-    loss = "mse" if overrides.get("data.task") == "regression" else "cross_entropy"
-    return with_values(preset_config("circle"), {**TABLE_START, "train.loss": loss})
+    task = overrides.get("data.task")
+    return with_values(preset_config("circle"), {**TABLE_START, "train.loss": table_loss(str(task))})
 
 
 def choose_table_loss(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
@@ -51,7 +48,6 @@ def choose_table_loss(config: RunConfig, overrides: dict[str, Any]) -> RunConfig
     Raises engine.data.preprocess.DataError when the files cannot tell."""
     if config.data.dataset != "csv" or "train.loss" in overrides:
         return config
-    from engine.data.csv_table import target_task
+    from engine.data.csv_rows import target_facts
 
-    loss = "mse" if target_task(config.data) == "regression" else "cross_entropy"
-    return with_values(config, {"train.loss": loss})
+    return with_values(config, {"train.loss": table_loss(target_facts(config.data).task)})

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.loop.events import RunFinished, RunStarted, Snapshot
 from tui.render.boundary_text import boundary_lines, legend
-from tui.render.regression_text import learned
+from tui.render.regression_text import learned, scores_text
 
 MATRIX_CLASSES = 30  # above this many classes the summary lists per-class accuracy, not the matrix
 
@@ -50,6 +50,8 @@ def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapsh
         parts.append(f"Test accuracy: {end.test_accuracy:.2%}")
     if parts:
         lines.append("  ".join(parts))
+    if end.scores is not None:
+        lines.append(scores_text(end.scores, ascii_only, prefix="Test "))
     if started is not None and started.reference and end.parameters:
         weights, biases = ([f"{v:.4f}" for v in values] for values in learned(end.parameters))
         true_w = ", ".join(f"{w:g}" for w in started.reference["weight"])

@@ -3,7 +3,8 @@
 In colour, each character cell shows two grid rows with the upper-half block: its foreground
 is the upper row's colour and its background the lower's, so the picture has twice the
 terminal's vertical resolution. Colour fades where the model is unsure. Without colour (or
-with `--ascii`) each cell is a region character instead, as in `nntui run`'s summary."""
+with `--ascii`) each cell is a region character instead, as in `nntui run`'s summary. Points
+take tui.render.symbols' shapes in every mode: the class's shape, filled for train, hollow for test."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Span, Text
 
-from tui.render.boundary_text import MARKERS_ASCII, MARKERS_UNICODE, REGIONS_ASCII, REGIONS_UNICODE, UNSURE, cell_of
+from tui.render.boundary_text import UNSURE, cell_of
+from tui.render.symbols import point_marker, region_char
 
 # Class colours after TensorFlow Playground's orange and blue, then distinct hues; all survive
 # the reduction to 256 colours.
@@ -25,7 +27,6 @@ BACKGROUND_RGB = (24, 24, 24)
 SHADES = 15  # confidence steps above the faintest shade
 _CLASS_RGB = np.array(CLASS_RGB, dtype=np.float64)
 _BACKGROUND = np.array(BACKGROUND_RGB, dtype=np.float64)
-TRAIN_MARKER, TEST_MARKER = "●", "✕"
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,12 @@ def boundary_cells(probabilities: Sequence[Sequence[Sequence[float]]], x_range: 
         if where is None:
             continue
         row, col = where
+        chars[row][col] = point_marker(int(label), is_test, style.ascii_only)
         if style.color and not style.ascii_only:
             rgb = CLASS_RGB[int(label) % len(CLASS_RGB)]
             under = styles[row][col].bgcolor or styles[row][col].color
-            chars[row][col] = TEST_MARKER if is_test else TRAIN_MARKER
             styles[row][col] = Style(color=Color.from_rgb(*_bright(rgb)), bgcolor=under, bold=True)
         else:
-            chars[row][col] = _marker_plain(int(label), is_test, style.ascii_only)
             styles[row][col] = Style(bold=True)
     return assemble(chars, styles)
 
@@ -134,14 +134,13 @@ def _colour(code: int) -> Color:
 
 
 def _characters(planes: np.ndarray, lines: int, style: BoundaryStyle) -> tuple[list[list[str]], list[list[Style]]]:
-    regions = REGIONS_ASCII if style.ascii_only else REGIONS_UNICODE
     top_rows = planes[:, 0 : 2 * lines : 2]
     best = top_rows.argmax(axis=0)
     shown = np.full(best.shape, True) if style.discrete else top_rows.max(axis=0) >= UNSURE
     class_styles = [Style(color=Color.from_rgb(*rgb)) if style.color else Style() for rgb in CLASS_RGB]
     chars, styles = [], []
     for best_row, shown_row in zip(best.tolist(), shown.tolist()):
-        chars.append([regions[b % len(regions)] if on else " " for b, on in zip(best_row, shown_row)])
+        chars.append([region_char(b, style.ascii_only) if on else " " for b, on in zip(best_row, shown_row)])
         styles.append([class_styles[b % len(CLASS_RGB)] for b in best_row])
     return chars, styles
 
@@ -150,27 +149,16 @@ def _bright(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     return tuple(min(255, round(c + (255 - c) * 0.45)) for c in rgb)  # type: ignore[return-value]
 
 
-def _marker_plain(label: int, is_test: bool, ascii_only: bool) -> str:
-    """Without colour a marker must name its class: train points by shape, test points by digit."""
-    if is_test:
-        return str(label % 10)
-    return MARKERS_ASCII[label % len(MARKERS_ASCII)] if ascii_only else MARKERS_UNICODE[label % len(MARKERS_UNICODE)]
-
-
 def legend(classes: int, style: BoundaryStyle) -> Text:
-    """One line saying which colour or character is which class, and what the markers mean."""
+    """One line saying which colour or character is which class, and what the points mean."""
     text = Text(no_wrap=True)
-    regions = REGIONS_ASCII if style.ascii_only else REGIONS_UNICODE
     for c in range(classes):
         rgb = CLASS_RGB[c % len(CLASS_RGB)]
-        sample = "██" if style.color and not style.ascii_only else regions[c % len(regions)] * 2
+        sample = "██" if style.color and not style.ascii_only else region_char(c, style.ascii_only) * 2
         text.append(sample, Style(color=Color.from_rgb(*rgb)) if style.color else Style())
-        text.append(f" class {c}  ")
-    plain = not style.color or style.ascii_only
-    markers = MARKERS_ASCII if style.ascii_only else MARKERS_UNICODE
-    train = "".join(markers[c % len(markers)] for c in range(classes)) if plain else TRAIN_MARKER
-    test = "digits" if plain else TEST_MARKER
-    text.append(f"{train} train  ")
-    text.append(f"{test} test" if style.show_test else "test hidden (t)", "" if style.show_test else "dim")
+        text.append(f" class {c} {point_marker(c, False, style.ascii_only)}  ")
+    fill = ("lower train, UPPER test" if style.ascii_only else "filled train, hollow test") if style.show_test \
+        else "train only, test hidden (t)"
+    text.append(fill, "" if style.show_test else "dim")
     text.append("  hard classes (d)" if style.discrete else "  shaded by probability (d)", "dim")
     return text

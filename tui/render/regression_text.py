@@ -1,5 +1,6 @@
 """Regression results as text: learned against true parameters where the data set has them
-(linear: weight and bias), and predictions against targets as a plotext scatter."""
+(linear: weight and bias), the test errors in the target's unit (RMSE, MAE, R²), and predictions
+against targets as a plotext scatter."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from rich.text import Text
 
+from engine.loop.events import FitScores
 from tui.render.loss_chart import MIN_HEIGHT, MIN_WIDTH, built_text
 
 
@@ -22,6 +24,12 @@ def learned(parameters: dict[str, Any]) -> tuple[list[float], list[float]]:
     weights = flatten(next((v for k, v in parameters.items() if k.endswith("weight")), []))
     biases = flatten(next((v for k, v in parameters.items() if k.endswith("bias")), []))
     return weights, biases
+
+
+def scores_text(scores: FitScores, ascii_only: bool = False, prefix: str = "") -> str:
+    """`RMSE: 1.2345  MAE: 0.9876  R²: 0.9512`, in the target's own unit; R² is `-` when undefined."""
+    r2 = "-" if scores.r2 is None else f"{scores.r2:.4f}"
+    return f"{prefix}RMSE: {scores.rmse:.4f}  MAE: {scores.mae:.4f}  {'R^2' if ascii_only else 'R²'}: {r2}"
 
 
 def parameter_table(parameters: dict[str, Any], reference: dict[str, Any]) -> Text:

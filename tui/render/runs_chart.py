@@ -23,17 +23,17 @@ def run_colour(name: str) -> int:
     return PALETTE[zlib.crc32(name.encode("utf-8")) % len(PALETTE)]
 
 
-def run_curves(runs: Sequence[tuple[str, MetricsHistory]], width: int, color: bool = True) -> list[Curve]:
+def run_curves(runs: Sequence[tuple[str, MetricsHistory]], width: int) -> list[Curve]:
     """Train and test curves of each run, decimated to `width` columns; without colour each run's
-    train curve gets a marker of its own."""
+    train curve gets a marker of its own, and test curves are dots."""
     curves = []
     for index, (name, history) in enumerate(runs):
         colour = run_colour(name)
         mark = MARKERS_ASCII[index % len(MARKERS_ASCII)]
         curves.append(Curve(f"{name} train", *decimate(history.epochs, history.train_loss, width), colour,
-                            marker="braille" if color else mark, ascii_marker=mark))
+                            plain_marker=mark, ascii_marker=mark))
         curves.append(Curve(f"{name} test", *decimate(history.epochs, history.test_loss, width), colour,
-                            marker="dot", ascii_marker="."))
+                            plain_marker="dot", ascii_marker="."))
     return curves
 
 
@@ -52,4 +52,4 @@ def runs_legend(runs: Sequence[tuple[str, MetricsHistory]], ascii_only: bool = F
 
 def runs_chart(runs: Sequence[tuple[str, MetricsHistory]], width: int, height: int, *, log_y: bool = False,
                ascii_only: bool = False, color: bool = True) -> Text:
-    return loss_chart(run_curves(runs, width, color), width, height, log_y=log_y, ascii_only=ascii_only, color=color)
+    return loss_chart(run_curves(runs, width), width, height, log_y=log_y, ascii_only=ascii_only, color=color)

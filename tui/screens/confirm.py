@@ -1,4 +1,5 @@
-"""Asks before quitting while a run is in progress."""
+"""Asks before quitting while a run is not saved, by any way out (q, Ctrl+Q), and offers to save
+first: s saves (into a folder you confirm) and then quits, y quits, n or Escape stays."""
 
 from __future__ import annotations
 
@@ -8,20 +9,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 
-class ConfirmQuit(ModalScreen[bool]):
-    """Dismisses with True to quit; y/enter quit, n/escape stay."""
+class ConfirmQuit(ModalScreen[str | None]):
+    """Dismisses with "save" (save, then quit), "quit", or None to stay."""
 
-    BINDINGS = [("y", "answer(True)", "Quit"), ("n,escape", "answer(False)", "Stay")]
+    BINDINGS = [("s", "answer('save')", "Save and quit"), ("y", "answer('quit')", "Quit"),
+                ("n,escape", "answer(None)", "Stay")]
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Training is in progress. Quit and lose this run? (y/n)", classes="dialog-title")
+            yield Static(f"{self.what} is not saved. Save it first (s), quit and lose it (y), or stay (n)?",
+                         classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Quit", variant="error", id="yes")
-                yield Button("Stay", id="no")
+                yield Button("Save and quit", variant="primary", id="save")
+                yield Button("Quit", variant="error", id="quit")
+                yield Button("Stay", id="stay")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.dismiss(None if event.button.id == "stay" else event.button.id)
 
-    def action_answer(self, quit_app: bool) -> None:
-        self.dismiss(quit_app)
+    def action_answer(self, answer: str | None) -> None:
+        self.dismiss(answer)

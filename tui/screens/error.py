@@ -1,10 +1,11 @@
-"""Shows an engine failure: the message a person reads, and the traceback below it. The app
-stays usable behind it; change the setup and reset."""
+"""Shows why a run could not train, in words: the message a person reads, and where the details
+(the traceback) were written; no traceback reaches the screen. The app stays usable behind it:
+change the setup and reset."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -12,16 +13,21 @@ from textual.widgets import Button, Static
 class ErrorScreen(ModalScreen[None]):
     BINDINGS = [("escape,enter", "close", "Close")]
 
-    def __init__(self, error: str, details: str = "") -> None:
+    def __init__(self, error: str, log: str | None = None, bad_input: bool = False) -> None:
+        """`log` is the file holding the details, None when it could not be written; `bad_input`
+        says the user's setup or data was refused rather than the run breaking."""
         super().__init__()
-        self.error, self.details = error, details
+        self.error, self.log_file, self.bad_input = error, log, bad_input
 
     def compose(self) -> ComposeResult:
+        title = "Cannot train on this setup" if self.bad_input else "The run failed"
+        where = f"Details are in {self.log_file}" if self.log_file else "The details could not be written to a log file"
         with Vertical(classes="dialog error-dialog"):
-            yield Static(f"The run failed: {self.error}", classes="dialog-title", markup=False)
-            with VerticalScroll(classes="error-details"):
-                yield Static(self.details or "(no traceback)", markup=False)
-            yield Static("Change the setup and press r to reset.", classes="dialog-problem")
+            yield Static(title, classes="dialog-title")
+            yield Static(self.error, markup=False, id="error-message")
+            yield Static(f"{where}.", classes="error-where", markup=False)
+            yield Static("Change the setup (the field at fault is marked) and press r to reset.",
+                         classes="dialog-problem")
             yield Button("Close", id="close")
 
     def on_button_pressed(self) -> None:

@@ -1,5 +1,6 @@
-"""One dialog asking for a path, used to save a run (a folder) and to load a config (a file).
-The caller's `check` returns a problem to show, or None to accept the path."""
+"""One dialog asking for a path, used to save a run (a folder) and to load a config (a file),
+completing names from the disk as they are typed (right arrow takes the suggestion). The caller's
+`check` returns a problem to show, or None to accept the path."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static
 
 Check = Callable[[str], str | None]
@@ -18,14 +20,15 @@ class PathDialog(ModalScreen[str | None]):
 
     BINDINGS = [("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str, action: str, check: Check) -> None:
+    def __init__(self, title: str, value: str, action: str, check: Check, suggester: Suggester | None = None) -> None:
         super().__init__()
         self.title_text, self.value, self.action_label, self.check = title, value, action, check
+        self.suggester = suggester
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Input(self.value, id="path")
+            yield Input(self.value, id="path", suggester=self.suggester)
             yield Static("", id="path-problem", classes="dialog-problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.action_label, variant="primary", id="ok")

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
-ARROW = " ▼"
+ARROW, ASCII_ARROW = " ▼", " v"
 
 
 class Choice(Widget, can_focus=True):
@@ -93,10 +93,29 @@ class Choice(Widget, can_focus=True):
             self.post_message(self.Changed(self, value))
 
     def render(self) -> Text:
-        width = max(self.content_size.width - len(ARROW), 0)
+        """The value, then the arrow that says "a list opens here" (none while locked)."""
+        arrow = "  " if self.disabled else ASCII_ARROW if getattr(self.app, "ascii_only", False) else ARROW
+        width = max(self.content_size.width - len(arrow), 0)
         shown = Text(self._value, end="") if self._value is not None else Text(self.prompt, style="dim", end="")
         shown.truncate(width, pad=True)
-        return shown + Text(ARROW, style="dim")
+        return shown + Text(arrow, style="dim")
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter picks the next choice starting with it, as in the open list: on a chooser,
+        typing never reaches the app's one-letter commands by surprise."""
+        character = event.character
+        if not character or not character.isalpha() or self.disabled:
+            return
+        event.stop()
+        event.prevent_default()
+        if not self.stepping:
+            return
+        start = self.options.index(self._value) if self._value in self.options else -1
+        for step in range(1, len(self.options) + 1):
+            option = self.options[(start + step) % len(self.options)]
+            if option.lower().startswith(character.lower()):
+                self.value = option
+                return
 
     def action_step(self, delta: int) -> None:
         """Left and right: the previous or next option, without opening the list."""

@@ -1,6 +1,8 @@
 """The three form panels (Model, Data, Hyperparameters) built from the engine's field table,
 with a preset chooser on top. Every edit is parsed and checked as typed; a bad field is marked
-with the reason, and the form announces the whole configuration (or its problems) upward."""
+with the reason, and the form announces the whole configuration (or its problems) upward.
+Choosing a real data source (csv, an image set) starts from that source's setup, as
+`nntui run --data` does, and a CSV file's target picks the loss once it has been read."""
 
 from __future__ import annotations
 
@@ -9,42 +11,29 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.suggester import Suggester, SuggestFromList
+from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from engine.config.build import with_values
-from engine.config.fields import FIELDS, FieldSpec, format_value, get_field, parse_text
+from engine.config.catalog import DATASETS
+from engine.config.fields import FIELDS, SPECS, format_value, get_field, parse_text
 from engine.config.presets import PRESETS
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
-from engine.data.csv_header import header_difference, missing_column, read_header
-from engine.errors import DataError
+from engine.config.sources import source_start
 from tui.widgets.choice import Choice
-from tui.widgets.path_suggester import PathSuggester
+from tui.widgets.form_fields import LIVE_FIELDS, editor_id, error_line, error_text, field_row
+from tui.widgets.table_check import TableFindings, TableWatch, read_findings
 
 SECTION_TITLES = {"model": "Model", "data": "Data", "train": "Hyperparameters"}
-SHORT_LABELS = {"output_activation": "output act", "test_fraction": "test frac", "log_interval": "log every",
-                "weight_decay": "weight decay"}
-LIVE_FIELDS = {"train.lr"}  # editable while training; the engine takes it at the next epoch
+TABLE_READS = ("data.dataset", "data.paths", "data.target", "data.task", "data.missing")  # edits that reread
 
 
-def path_suggester(spec: FieldSpec) -> Suggester | None:
-    """File and folder fields complete names from the disk as they are typed."""
-    if spec.path == "data.paths":
-        return PathSuggester(".csv", several=True)
-    if spec.path in ("data.images", "data.data_root"):
-        return PathSuggester()
-    return None
-
-
-def editor_id(spec: FieldSpec) -> str:
-    return "field-" + spec.path.replace(".", "-")
-
-
-class ConfigForm(VerticalScroll):
-    """Holds the parsed value of every field; `config()` is the configuration they make."""
+class ConfigForm(VerticalScroll, can_focus=False):
+    """Holds the parsed value of every field; `config()` is the configuration they make. Not a
+    Tab stop itself (it has no look of focus): Tab goes from field to field."""
 
     class Changed(Message):
         """A field changed; `config` is None while any field is invalid."""
@@ -58,10 +47,12 @@ class ConfigForm(VerticalScroll):
         self.base = config.copy()
         self.values: dict[str, Any] = {spec.path: get_field(config, spec.path) for spec in FIELDS}
         self.field_errors: dict[str, str] = {}
-        self.file_errors: dict[str, str] = {}  # what reading the CSV header found (data.paths, data.target)
-        self.header: tuple[list[str], tuple[str, ...]] | None = None  # (paths, their columns), once read
+        self.file_errors: dict[str, str] = {}  # what reading the CSV files found (paths, target, loss)
+        self.run_errors: dict[str, str] = {}  # what a run refused, until the field is edited
+        self.table = TableWatch()  # the CSV files: their columns, and the target that picks the loss
         self.problems: list[Problem] = []
         self.locked = False
+        self.run_values: dict[str, Any] = {}  # a live run's values of the LIVE_FIELDS: a bad edit goes back to them
         # Rows are mounted when their field first matters, error lines when they first have something
         # to say: the first screen builds ~120 fewer widgets (CSV and image fields, empty errors).
         self.rows: dict[str, Horizontal] = {}
@@ -77,22 +68,12 @@ class ConfigForm(VerticalScroll):
         dataset = self.values["data.dataset"]
         for section, title in SECTION_TITLES.items():
             yield Static(title, classes="form-section", id=f"section-{section}")
-            yield from (self._row(s) for s in FIELDS if s.section == section and s.applies_to(dataset))
+            yield from (self._row(s.path) for s in FIELDS if s.section == section and s.applies_to(dataset))
 
-    def _row(self, spec: FieldSpec) -> Horizontal:
-        """A field's label and editor, showing its current value and the lock."""
-        value, tooltip = format_value(self.values[spec.path]), f"{spec.help} ({spec.allowed()})"
-        editor: Input | Choice
-        if spec.choices or spec.kind is bool:
-            editor = Choice(spec.choices or ("true", "false"), value, id=editor_id(spec), tooltip=tooltip)
-        else:
-            editor = Input(value, id=editor_id(spec), compact=True, select_on_focus=False, tooltip=tooltip,
-                           suggester=path_suggester(spec))
-        editor.disabled = self.locked and spec.path not in LIVE_FIELDS
-        label = Label(SHORT_LABELS.get(spec.name, spec.name), classes="field-label")
-        self.editors[spec.path] = editor
-        self.rows[spec.path] = Horizontal(label, editor, classes="field-row", id=editor_id(spec) + "-row")
-        return self.rows[spec.path]
+    def _row(self, path: str) -> Horizontal:
+        row, self.editors[path] = field_row(SPECS[path], self.values[path], self.locked)
+        self.rows[path] = row
+        return row
 
     # -- reading edits -----------------------------------------------------------------
 
@@ -114,6 +95,19 @@ class ConfigForm(VerticalScroll):
         event.stop()
         self.screen.set_focus(None)
 
+    def on_descendant_focus(self, event) -> None:
+        """The row being edited is marked (its label reversed): visible in every colour mode."""
+        event.widget.parent.add_class("-editing")
+
+    def on_descendant_blur(self, event) -> None:
+        event.widget.parent.remove_class("-editing")
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        """Leaving a live field (lr) with a value the run refused puts back the value in use."""
+        path = next((p for p, editor in self.editors.items() if editor is event.input), None)
+        if path in self.run_values and path in self.field_errors:
+            self.editors[path].value = format_value(self.run_values[path])
+
     def _edited(self, widget_id: str | None, text: str) -> None:
         spec = next((s for s in FIELDS if editor_id(s) == widget_id), None)
         if spec is None:
@@ -126,14 +120,32 @@ class ConfigForm(VerticalScroll):
             if spec.path not in self.field_errors and value == self.values[spec.path]:
                 return  # the echo of fill(), or an edit back to the same value: nothing to check
             self.field_errors.pop(spec.path, None)
-            self.values[spec.path] = value
+            self.run_errors.pop(spec.path, None)
+            previous, self.values[spec.path] = self.values[spec.path], value
+            if spec.path == "train.loss":
+                self.table.loss_chosen = True
             if spec.path == "data.dataset":
-                self._show_relevant()
-            if spec.path in ("data.dataset", "data.paths"):
+                self._source_chosen(previous, value)
+            if spec.path in TABLE_READS:
                 self._check_files()
-            elif spec.path == "data.target":
-                self._check_target()
         self._announce(spec.path)
+
+    def _source_chosen(self, previous: str, dataset: str) -> None:
+        """A new kind of source starts from its own setup (a table's MLP, the shapes CNN), as on the
+        command line; a CSV file's loss then follows its target once the file is read."""
+        start = source_start(dataset, self.values["data.task"])
+        if start is not None and _family(previous) != _family(dataset):
+            self._set_values(start)
+            self.table.loss_chosen = DATASETS[dataset].source != "table"
+        self._show_relevant()
+
+    def _set_values(self, values: dict[str, Any]) -> None:
+        """Put values into fields from the program (their editors' echoes change nothing)."""
+        for path, value in values.items():
+            self.values[path] = value
+            self.field_errors.pop(path, None)
+            if path in self.editors:
+                self.editors[path].value = format_value(value)
 
     def _announce(self, path: str) -> None:
         self._check()
@@ -147,58 +159,27 @@ class ConfigForm(VerticalScroll):
     # -- the CSV files behind the Data panel -------------------------------------------
 
     def _check_files(self) -> None:
-        """Read the CSV headers off the event loop; the answer marks a bad path or target and
-        offers the columns as the target's completions."""
-        if self.values["data.dataset"] != "csv" or not self.values["data.paths"]:
-            self.file_errors.clear()
-            return
-        paths = list(self.values["data.paths"])
-        self.run_worker(lambda: self._read_headers(paths), thread=True, group="headers", exclusive=True,
-                        exit_on_error=False)
-
-    @staticmethod
-    def _read_headers(paths: list[str]) -> tuple[list[str], tuple[str, ...] | str]:
-        """In a worker thread: the files' columns, or what is wrong with them."""
-        try:
-            found: tuple[str, ...] | str = read_header(paths[0])
-            for path in paths[1:]:
-                header = read_header(path)
-                if header != found:
-                    raise DataError(f"{path}, line 1: {header_difference(header, found)} (as in {paths[0]})")
-        except DataError as err:
-            found = str(err)
-        return paths, found
+        """Read the CSV files off the event loop; the answer marks a bad path or target, offers the
+        columns as the target's completions and fits the loss to the target."""
+        data = self.table.to_read(self.values)
+        if data is not None:
+            self.run_worker(lambda: read_findings(data), thread=True, group="headers", exclusive=True,
+                            exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "headers" and event.state == WorkerState.SUCCESS:
-            self._headers_read(*event.worker.result)
-
-    def _headers_read(self, paths: list[str], found: tuple[str, ...] | str) -> None:
-        if paths != self.values["data.paths"] or self.values["data.dataset"] != "csv":
-            return  # the user has moved on; a newer read is under way
-        self.file_errors.clear()
-        if isinstance(found, str):
-            self.header = None
-            self.file_errors["data.paths"] = found
-        else:
-            self.header = (paths, found)
+            findings: TableFindings = event.worker.result
+            loss = self.table.take(findings, self.values)
             target = self.editors.get("data.target")
-            if isinstance(target, Input):
-                target.suggester = SuggestFromList(found)
-            self._check_target()
-        self._announce("data.paths")
-
-    def _check_target(self) -> None:
-        """The target against the columns already read: no disk read per keystroke."""
-        self.file_errors.pop("data.target", None)
-        if self.header is not None and self.header[0] == self.values["data.paths"]:
-            paths, columns = self.header
-            problem = missing_column(paths[0], self.values["data.target"], columns)
-            if problem:
-                self.file_errors["data.target"] = problem
+            if findings.columns is not None and isinstance(target, Input):
+                target.suggester = SuggestFromList(findings.columns)
+            if loss is not None:
+                self._set_values({"train.loss": loss})
+            self._announce("data.paths")
 
     def _check(self) -> None:
-        """Cross-field problems (loss vs data set, ...) join the per-field ones."""
+        """Cross-field problems (loss vs data set, loss vs a CSV target, ...) join the per-field ones."""
+        self.file_errors = self.table.errors(self.values)
         self.problems = []
         if not self.field_errors:
             try:  # every field is valid alone: what is left to refuse is a combination
@@ -207,28 +188,30 @@ class ConfigForm(VerticalScroll):
                 self.problems = err.problems
         cross = {p.path: p.message for p in self.problems}
         for spec in FIELDS:
-            message = self.field_errors.get(spec.path) or self.file_errors.get(spec.path) or cross.get(spec.path, "")
-            text = f"{spec.help} {message}" if message else ""
-            error = self.errors.get(spec.path)
+            path = spec.path
+            message = (self.field_errors.get(path) or self.file_errors.get(path) or self.run_errors.get(path)
+                       or cross.get(path, ""))
+            error = self.errors.get(path)
             if error is not None:
-                error.update(text)
+                error.update(error_text(message))
                 error.set_class(bool(message), "-shown")
-            elif message and spec.path in self.rows:
-                self.errors[spec.path] = Static(text, id=editor_id(spec) + "-error", classes="field-error -shown")
-                self.mount(self.errors[spec.path], after=self.rows[spec.path])
-            if spec.path in self.editors:
-                self.editors[spec.path].set_class(bool(message), "-invalid")
+            elif message and path in self.rows:
+                self.errors[path] = error_line(spec, message)
+                self.mount(self.errors[path], after=self.rows[path])
+            if path in self.editors:
+                self.editors[path].set_class(bool(message), "-invalid")
 
     def all_problems(self) -> list[Problem]:
-        found = {**self.file_errors, **self.field_errors}
+        found = {**self.run_errors, **self.file_errors, **self.field_errors}
         return [Problem(path, message) for path, message in found.items()] + self.problems
 
     def config_or_none(self) -> RunConfig | None:
-        return None if self.all_problems() else with_values(self.base, self.values)
+        found = {**self.file_errors, **self.field_errors}
+        return None if found or self.problems else with_values(self.base, self.values)
 
     def config(self) -> RunConfig:
         """The configuration the form shows; raises ConfigError naming every bad field."""
-        problems = self.all_problems()
+        problems = [p for p in self.all_problems() if p.path not in self.run_errors]
         if problems:
             raise ConfigError(problems)
         return with_values(self.base, self.values)
@@ -238,14 +221,18 @@ class ConfigForm(VerticalScroll):
     def fill(self, config: RunConfig) -> None:
         """Show every field of `config` (a preset or a loaded file)."""
         self.field_errors.clear()
-        for spec in FIELDS:
-            value = get_field(config, spec.path)
-            self.values[spec.path] = value
-            if spec.path in self.editors:
-                self.editors[spec.path].value = format_value(value)  # Choice or Input
+        self.run_errors.clear()
+        self.table.loss_chosen = True
+        self._set_values({spec.path: get_field(config, spec.path) for spec in FIELDS})
         self._show_relevant()
         self._check_files()
         self._announce("preset")  # once for the whole form: the editors' echoes change nothing
+
+    def mark(self, path: str, message: str) -> None:
+        """Mark a field a run refused (a loss the data cannot take), until it is edited."""
+        if path in SPECS:
+            self.run_errors[path] = message
+            self._check()
 
     def on_mount(self) -> None:
         self._show_relevant()
@@ -259,20 +246,38 @@ class ConfigForm(VerticalScroll):
             for spec in (s for s in FIELDS if s.section == section):
                 relevant = spec.applies_to(dataset)
                 if spec.path not in self.rows and relevant:
-                    self.mount(self._row(spec), after=anchor)
+                    self.mount(self._row(spec.path), after=anchor)
                 if spec.path in self.rows:
                     self.rows[spec.path].display = relevant
                     anchor = self.errors.get(spec.path) or self.rows[spec.path]
 
-    def set_locked(self, running: bool) -> None:
-        """While training, only the learning rate can change; say so."""
+    def set_locked(self, running: bool, run_values: dict[str, Any] | None = None) -> None:
+        """While training, only the learning rate can change, and the locked fields look locked;
+        `run_values` are the live fields' values in use, for a refused edit to go back to."""
         self.locked = running
+        self.run_values = dict(run_values or {})
         self.query_one("#preset", Choice).disabled = running
+        self.query_one("#preset", Choice).parent.set_class(running, "-locked")
         for path, editor in self.editors.items():
-            editor.disabled = running and path not in LIVE_FIELDS
+            held = running and path not in LIVE_FIELDS
+            editor.disabled = held
+            self.rows[path].set_class(held, "-locked")
+
+    def focus_first(self) -> None:
+        """Move the keys into the form: its first field that can take them."""
+        chain = self.screen.focus_chain
+        first = next((widget for widget in chain if self in widget.ancestors), None)
+        if first is not None:
+            first.focus()
 
     def note(self, text: str) -> None:
         self.query_one("#form-note", Static).update(text)
+
+
+def _family(dataset: str) -> str:
+    """synthetic, table or images: switching between image sets keeps the model."""
+    info = DATASETS[dataset]
+    return "images" if info.images else info.source
 
 
 def preset_named(config: RunConfig) -> str | None:

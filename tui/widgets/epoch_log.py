@@ -3,10 +3,12 @@
 At hundreds of logged epochs a second, a RichLog rendered every line as it came and grew its
 virtual size, so each drain re-laid the whole screen out: a tenth of the UI thread's time. This
 log keeps plain strings, never changes its size, and renders only the lines in view, wrapped to
-its width; the arrow keys, page keys and the mouse wheel scroll back, End returns to the newest."""
+its width at word boundaries (a long line goes on indented); the arrow keys, page keys and the
+mouse wheel scroll back, End returns to the newest."""
 
 from __future__ import annotations
 
+import textwrap
 from collections import deque
 
 from rich.segment import Segment
@@ -16,6 +18,13 @@ from textual.widget import Widget
 
 MAX_LINES = 2000
 WHEEL_LINES = 3
+
+
+def wrapped(line: str, width: int) -> list[str]:
+    """A log line in rows of `width` cells, broken between words; a word longer than a row is cut."""
+    if len(line) <= width:
+        return [line]
+    return textwrap.wrap(line, width, subsequent_indent="  " if width > 8 else "", break_on_hyphens=False) or [""]
 
 
 class EpochLog(Widget, can_focus=True):
@@ -60,7 +69,7 @@ class EpochLog(Widget, can_focus=True):
         index = len(self.lines) - self.back - 1
         while index >= 0 and len(rows) < height:
             line = self.lines[index]
-            rows[:0] = [line[i : i + width] for i in range(0, max(len(line), 1), width)]
+            rows[:0] = wrapped(line, width)
             index -= 1
         rows = rows[-height:] if height else []
         if self.back and rows:

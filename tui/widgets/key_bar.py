@@ -1,22 +1,57 @@
 """The keys line at the bottom of the trainer.
 
 Textual's Footer builds one widget per key, and only after the screen's first refresh, so the
-first screen went without its keys for four frames (~120 ms here). The trainer's keys are the
-app's own bindings and never change, so this one widget draws them in the first frame. Where
-they do not fit on one line (80 columns) they wrap onto a second, so every key stays visible;
-a click on a key runs its action, as on the Footer."""
+first screen went without its keys for four frames (~120 ms here). This one widget draws the
+app's `key_items()` in the first frame: the keys of the views in sight, wrapped onto a second line
+where one does not hold them, and at a small size only the essential ones. A click on a key runs
+its action, as on the Footer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.widget import Widget
 
+SMALL_HEIGHT = 16  # below this many rows the bar keeps to one line (two if the essentials need them)
+
+
+@dataclass(frozen=True)
+class KeyItem:
+    """One entry of the key bar: what to press, what it does, and the action a click runs."""
+
+    key: str
+    description: str
+    action: str
+    essential: bool = False  # kept when the bar has no room for every key
+
+
+
+def laid_out(items: Sequence[KeyItem], width: int, max_lines: int) -> list[list[KeyItem]]:
+    """Items in lines of `width` cells; where they need more than `max_lines`, the inessential ones
+    are left out, last first, until they fit (the essential ones always stay)."""
+    kept = list(items)
+    while True:
+        lines: list[list[KeyItem]] = [[]]
+        used = 0
+        for item in kept:
+            length = len(item.key) + len(item.description) + 3
+            if lines[-1] and used + length > width:
+                lines.append([])
+                used = 0
+            lines[-1].append(item)
+            used += length
+        droppable = [i for i, item in enumerate(kept) if not item.essential]
+        if len(lines) <= max_lines or not droppable:
+            return lines
+        del kept[droppable[-1]]
+
 
 class KeyBar(Widget):
-    """Every shown app binding as `key description`, in order, wrapped at the edge."""
+    """Every key the app offers now as `key description`, in order, wrapped at the edge."""
 
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description"}
 
@@ -41,22 +76,9 @@ class KeyBar(Widget):
         super().__init__(**kwargs)
         self._spans: list[tuple[int, int, int, str]] = []  # (line, first column, end column, action)
 
-    def _shown(self) -> list[Binding]:
-        return [b for b in self.app.BINDINGS if isinstance(b, Binding) and b.show]
-
-    def _lines(self, width: int) -> list[list[tuple[str, str, str]]]:
-        """(key, description, action) items laid out greedily into lines of `width` cells."""
-        lines: list[list[tuple[str, str, str]]] = [[]]
-        used = 0
-        for binding in self._shown():
-            item = (f" {self.app.get_key_display(binding)} ", f"{binding.description} ", binding.action)
-            length = len(item[0]) + len(item[1])
-            if lines[-1] and used + length > width:
-                lines.append([])
-                used = 0
-            lines[-1].append(item)
-            used += length
-        return lines
+    def _lines(self, width: int) -> list[list[KeyItem]]:
+        items = self.app.key_items()  # type: ignore[attr-defined]
+        return laid_out(items, width, 1 if self.app.size.height < SMALL_HEIGHT else 2)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines(width))
@@ -70,10 +92,11 @@ class KeyBar(Widget):
             if number:
                 text.append("\n")
             column = 0
-            for key, description, action in line:
+            for item in line:
+                key, description = f" {item.key} ", f"{item.description} "
                 text.append(key, key_style)
                 text.append(description, description_style)
-                self._spans.append((number, column, column + len(key) + len(description), action))
+                self._spans.append((number, column, column + len(key) + len(description), item.action))
                 column += len(key) + len(description)
         return text
 

@@ -1,17 +1,24 @@
-"""The live loss chart: train and test curves of this run, the previous run's train curve
-faint behind them, and the epochs where the learning rate changed. Each series is decimated
+"""The live loss chart: the current run's train and test curves, its epoch axis following that
+run alone, and the epochs where the learning rate changed. Each series is decimated
 incrementally, so a redraw costs the same after a million epochs as after a hundred."""
 
 from __future__ import annotations
 
 from rich.console import Group
+from rich.text import Text
 from textual.widgets import Static
 
 from engine.loop.history import MetricsHistory
 from tui.render.decimate import MinMaxDecimator
-from tui.render.loss_chart import Curve, legend, loss_chart
+from tui.render.loss_chart import legend, loss_chart
+from tui.render.series import loss_curves
 
 BUCKETS = 200
+WAITING = {
+    "idle": "No epochs yet: press space to train, n for one epoch.",
+    "loading": "Loading PyTorch and the data...",
+    "running": "Waiting for the first epoch...",
+}
 
 
 class LossChart(Static):
@@ -22,7 +29,7 @@ class LossChart(Static):
         self.ascii_only = ascii_only
         self.log_y = False
         self.marks: tuple[int, ...] = ()
-        self.previous: tuple[list[float], list[float]] | None = None
+        self.waiting = "idle"  # which WAITING line shows before the first epoch
         self._new_series()
 
     def _new_series(self) -> None:
@@ -42,34 +49,35 @@ class LossChart(Static):
         return True
 
     def new_run(self) -> None:
-        """Keep the finished run's train curve as the faint comparison and start afresh."""
-        if self.seen:
-            self.previous = self.train.points()
+        """Start afresh: the axis belongs to the next run alone."""
         self._new_series()
         self.marks = ()
         self.redraw()
+
+    def wait_for(self, phase: str) -> None:
+        """Say what the chart waits for before its first epoch (idle, loading, running)."""
+        if phase != self.waiting:
+            self.waiting = phase
+            if not self.seen:
+                self.redraw()
 
     def toggle_log(self) -> None:
         self.log_y = not self.log_y
         self.redraw()
 
-    def curves(self) -> list[Curve]:
-        curves = []
-        if self.previous:
-            curves.append(Curve("previous run", *self.previous, color=240, ascii_marker="."))
-        curves.append(Curve("train", *self.train.points(), color="cyan", ascii_marker="*"))
-        curves.append(Curve("test", *self.test.points(), color="orange", ascii_marker="+"))
-        return curves
-
     def redraw(self) -> None:
         width, height = self.content_region.size
         if not width:
             return
-        curves = self.curves()
+        if not self.seen:
+            self.update(Text(WAITING[self.waiting], style="dim"), layout=False)
+            return
+        curves = loss_curves(self.train.points(), self.test.points())
         color = not self.app.no_color
         chart = loss_chart(curves, width, height - 1, log_y=self.log_y, marks=self.marks,
                            ascii_only=self.ascii_only, color=color)
-        self.update(Group(legend(curves, bool(self.marks), self.log_y, self.ascii_only), chart), layout=False)
+        self.update(Group(legend(curves, bool(self.marks), self.log_y, self.ascii_only, color, width), chart),
+                    layout=False)
 
     def on_resize(self) -> None:
         self.redraw()

@@ -1,5 +1,6 @@
 """The metrics panel: state, epoch n/N with a bar, losses, accuracy, best test loss, speed,
-elapsed and ETA, in four lines that fit 80 columns."""
+elapsed and ETA, in four lines that fit 80 columns; a fifth names the run's first warning (a
+setup that runs but trains badly) for as long as that run lasts."""
 
 from __future__ import annotations
 
@@ -7,33 +8,24 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.bridge import RunFigures
+from tui.render.progress import clock, speed
 
-STATE_STYLE = {"idle": "dim", "running": "bold green", "paused": "bold yellow", "finished": "bold cyan"}
-
-
-def clock(seconds: float) -> str:
-    seconds = int(seconds)
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+STATE_STYLE = {"idle": "dim", "loading": "bold", "running": "bold green", "paused": "bold yellow",
+               "finished": "bold cyan"}
 
 
-def speed(samples_per_s: float) -> str:
-    for unit, scale in (("M", 1e6), ("k", 1e3)):
-        if samples_per_s >= scale:
-            return f"{samples_per_s / scale:.1f}{unit}"
-    return f"{samples_per_s:.0f}"
-
-
-def metrics_text(state: str, status: str, figures: RunFigures, epochs: int, ascii_only: bool = False,
-                 bar_width: int = 20) -> Text:
-    """The panel's content, a pure function of the run's figures."""
+def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, ascii_only: bool = False,
+                 bar_width: int = 20, warnings: tuple[str, ...] = ()) -> Text:
+    """The panel's content, a pure function of the run's figures. `shown` is the state as
+    tui.render.status_text.phase gives it; `status` how a finished run ended."""
     latest = figures.latest
     epoch = latest.epoch if latest else 0
     done = epoch / max(epochs, 1)
     filled = round(bar_width * done)
     full, empty = ("#", "-") if ascii_only else ("█", "░")
     text = Text(no_wrap=True)
-    text.append(f"{status or state:<9}", STATE_STYLE.get(state, ""))
+    label = status if shown == "finished" and status else shown
+    text.append(f"{label:<9}", STATE_STYLE.get(shown, ""))
     text.append(f" epoch {epoch}/{epochs} ")
     text.append(full * filled, "green")
     text.append(empty * (bar_width - filled), "dim")
@@ -51,19 +43,35 @@ def metrics_text(state: str, status: str, figures: RunFigures, epochs: int, asci
     text.append("  lr ", "dim")
     text.append(f"{latest.lr:g}" if latest else "-")
     text.append("\n")
-    if latest:
-        eta = latest.elapsed_s / max(epoch, 1) * (epochs - epoch)
-        text.append(f"{speed(latest.samples_per_s)} samples/s  elapsed {clock(latest.elapsed_s)}  ETA {clock(eta)}",
-                    "dim")
+    if shown == "loading":
+        text.append("loading PyTorch and the data...", "dim")
+    elif latest:
+        line = f"{speed(latest.samples_per_s)} samples/s  elapsed {clock(latest.elapsed_s)}"
+        if shown in ("running", "paused"):  # a finished run has nothing left to wait for
+            line += f"  ETA {clock(latest.elapsed_s / max(epoch, 1) * (epochs - epoch))}"
+        text.append(line, "dim")
+    if warnings:
+        text.append("\n")
+        text.append("warning: " + warnings[0] + (f" (+{len(warnings) - 1} more in the log)" if len(warnings) > 1 else ""),
+                    "bold yellow")
     return text
 
 
 class MetricsPanel(Static):
     """Shows `metrics_text`; the app calls `show` when the figures change."""
 
-    def show(self, state: str, status: str, figures: RunFigures, epochs: int, ascii_only: bool = False) -> None:
+    _last: tuple = ()
+
+    def on_resize(self) -> None:
+        if self._last:  # the bar's width follows the panel's
+            self.show(*self._last)
+
+    def show(self, shown: str, status: str, figures: RunFigures, epochs: int, ascii_only: bool = False,
+             warnings: tuple[str, ...] = ()) -> None:
+        self._last = (shown, status, figures, epochs, ascii_only, warnings)
         width = self.content_region.width or 60
         fixed = 9 + len(f" epoch {epochs}/{epochs} ") + 6
+        self.set_class(bool(warnings), "-warned")  # the stylesheet gives a warned panel its fifth line
         # Its size is set by the stylesheet, not its text: no layout pass (a full-screen one cost 20 ms)
-        self.update(metrics_text(state, status, figures, epochs, ascii_only, max(5, min(30, width - fixed))),
-                    layout=False)
+        self.update(metrics_text(shown, status, figures, epochs, ascii_only, max(5, min(30, width - fixed)),
+                                 warnings), layout=False)

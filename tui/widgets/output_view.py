@@ -16,7 +16,7 @@ from engine.loop.events import RunStarted, Snapshot
 
 if TYPE_CHECKING:
     from tui.render.boundary_cells import BoundaryStyle
-from tui.render.regression_text import parameter_table, prediction_plot
+from tui.render.regression_text import parameter_table, prediction_plot, scores_text
 
 WAITING = "What the model learns shows here once training starts (space, or n for one epoch)."
 
@@ -32,6 +32,7 @@ class OutputView(Static):
         self.show_test = True
         self.discrete = False
         self.dirty = False
+        self.boundary = True  # the data makes a decision boundary (the app says, from the configuration)
 
     @property
     def grid_size(self) -> tuple[int, int]:
@@ -48,6 +49,10 @@ class OutputView(Static):
         if info.kind == "table":  # a fit or a confusion matrix: the target column decides
             return "Results"
         return "Images" if info.images else "Fit" if info.kind == "regression" else "Boundary"
+
+    def offers(self, action: str) -> bool:
+        """The boundary's keys (test points, hard classes) mean something only over a boundary."""
+        return self.boundary
 
     def begin(self, started: RunStarted) -> None:
         self.started, self.snapshot, self.dirty = started, None, True
@@ -95,11 +100,18 @@ class OutputView(Static):
             self.update(Group(legend(classes, style), cells), layout=False)
         elif started.reference and snapshot.parameters:
             title = Text(f"Epoch {snapshot.epoch}: learned vs true parameters\n", "bold")
-            self.update(Group(title, parameter_table(snapshot.parameters, started.reference)), layout=False)
+            self.update(Group(title, parameter_table(snapshot.parameters, started.reference), self._scores(snapshot)),
+                        layout=False)
         else:
             title = Text(f"Epoch {snapshot.epoch}: test predictions (up) against targets (across)", "bold")
-            plot = prediction_plot(snapshot.predictions, width, height - 1, self.ascii_only, not self.app.no_color)
-            self.update(Group(title, plot), layout=False)
+            plot = prediction_plot(snapshot.predictions, width, height - 2, self.ascii_only, not self.app.no_color)
+            self.update(Group(title, self._scores(snapshot), plot), layout=False)
+
+    def _scores(self, snapshot: Snapshot) -> Text:
+        """The test errors in the target's own unit, on one line (empty without a test set)."""
+        if snapshot.scores is None:
+            return Text("")
+        return Text(scores_text(snapshot.scores, self.ascii_only, prefix="test "), "dim")
 
     def on_resize(self) -> None:
         self.redraw()

@@ -1,0 +1,84 @@
+"""Status lines that agree with the state: loading before the first epoch, the way a run ended
+rather than one word for all, no time left once it is over, and its setup warnings in sight."""
+
+from __future__ import annotations
+
+import threading
+
+from engine.config.build import with_values
+from engine.config.presets import preset_config
+from tests.tui.conftest import STEADY, break_the_engine, circle_app, run_async, settle
+from tui.app import make_app
+from tui.widgets.loss_chart import LossChart
+
+
+def note(app) -> str:
+    return str(app.query_one("#form-note").render())
+
+
+def metrics(app) -> str:
+    return str(app.query_one("#metrics").render())
+
+
+@run_async
+async def test_while_torch_loads_everything_says_loading(monkeypatch):
+    """Between space and the run's start the metrics, the note and the chart say loading, not
+    `running epoch 0` beside `No epochs yet: press space`."""
+    import engine.loop.trainer
+
+    gate = threading.Event()
+    original = engine.loop.trainer.Trainer.__init__
+
+    def slow_init(self, config):
+        gate.wait(10)
+        original(self, config)
+
+    monkeypatch.setattr(engine.loop.trainer.Trainer, "__init__", slow_init)
+    app = circle_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("space")
+        app.tick()
+        await pilot.pause()
+        chart = app.query_one(LossChart)
+        assert metrics(app).startswith("loading") and "Loading PyTorch" in note(app)
+        assert "Loading PyTorch" in str(chart.render()) and "press space" not in str(chart.render())
+        gate.set()
+        await settle(pilot, app)
+        assert metrics(app).startswith("completed")
+
+
+@run_async
+async def test_a_stopped_run_says_stopped_with_no_time_left():
+    """s ends the run as stopped: the note and the metrics say so, and no ETA is shown."""
+    app = circle_app(epochs=100_000)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("n")
+        await settle(pilot, app, "paused")
+        await pilot.press("s")
+        await settle(pilot, app)
+        assert note(app).startswith("Stopped after 1 epochs") and "Finished" not in note(app)
+        assert metrics(app).startswith("stopped") and "ETA" not in metrics(app)
+
+
+@run_async
+async def test_a_failed_run_says_failed(monkeypatch):
+    """A run that failed is not called finished."""
+    break_the_engine(monkeypatch, "out of memory")
+    app = circle_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("space")
+        await settle(pilot, app)
+        await pilot.press("escape")
+        assert "failed" in note(app) and metrics(app).startswith("failed")
+
+
+@run_async
+async def test_setup_warnings_show_on_the_status_lines():
+    """BCEWithLogits after a Sigmoid trains badly: the warning shows under the metrics, not only in the log."""
+    config = with_values(preset_config("circle"), {"train.loss": "bce_logits", "train.epochs": 3})
+    app = make_app(config, session_options=STEADY)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("space")
+        await settle(pilot, app)
+        assert app.status == "completed" and "warning: BCEWithLogitsLoss applies its own Sigmoid" in metrics(app)
+        assert app.query_one("#metrics").size.height == 5

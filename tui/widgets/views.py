@@ -1,0 +1,135 @@
+"""The right-hand views as one table: each view has an id, a title and a widget factory, and
+keys 1..N show it ([ and ] step through them). Below 140 columns one view shows at a time under a
+one-line bar of their numbers and titles; from 140 on they form a grid, each titled with its key.
+A later view (runs, network, LR finder) is one more VIEWS entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Container, Vertical
+from textual.widget import Widget
+
+from tui.widgets.epoch_log import EpochLog
+from tui.widgets.loss_chart import LossChart
+from tui.widgets.model_summary import ModelSummary
+from tui.widgets.output_view import OutputView
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """One view: `make(ascii_only)` builds its widget; `actions` are the app's keys that act on it
+    (the key bar shows them while it is in sight)."""
+
+    id: str
+    title: str
+    make: Callable[[bool], Widget]
+    actions: tuple[str, ...] = ()
+
+
+VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("loss", "Loss", lambda ascii_only: LossChart(ascii_only), ("log_scale",)),
+    ViewSpec("output", "Boundary", lambda ascii_only: OutputView(ascii_only), ("test_points", "discrete")),
+    ViewSpec("model", "Model", lambda ascii_only: ModelSummary()),
+    ViewSpec("log", "Log", lambda ascii_only: EpochLog()),
+)
+
+
+class ViewBar(Widget):
+    """`[1 Loss]  2 Boundary  3 Model  4 Log`: the shown view bracketed and reversed, so it reads
+    the same in colour, without it and in 7-bit text; a click on a title shows that view."""
+
+    DEFAULT_CSS = "ViewBar { height: 1; }"
+
+    def __init__(self, titles: list[str], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.titles = titles
+        self.active = 0
+
+    def parts(self) -> list[str]:
+        """Each view's label as drawn: `[n Title]` for the shown one, ` n Title ` for the others."""
+        return [f"[{n} {title}]" if n - 1 == self.active else f" {n} {title} "
+                for n, title in enumerate(self.titles, start=1)]
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="crop", end="")
+        for index, part in enumerate(self.parts()):
+            text.append(part, "reverse bold" if index == self.active else "dim")
+        return text
+
+    async def on_click(self, event) -> None:
+        column = 0
+        for index, part in enumerate(self.parts()):
+            if column <= event.x < column + len(part):
+                await self.app.run_action(f"show_view({index})")
+                return
+            column += len(part)
+
+
+class ViewPanel(Vertical):
+    """The bar and the views; `show(index)` brings one to the front and redraws it."""
+
+    def __init__(self, ascii_only: bool = False, views: tuple[ViewSpec, ...] = VIEWS, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.views = views
+        self.ascii_only = ascii_only
+        self.titles = [view.title for view in views]
+        self.active = 0
+
+    def compose(self) -> ComposeResult:
+        yield ViewBar(self.titles, id="view-bar")
+        with Container(id="views"):
+            for index, view in enumerate(self.views):
+                widget = view.make(self.ascii_only)
+                widget.id = f"{view.id}-view"
+                widget.add_class("view")
+                widget.set_class(index == self.active, "-active")
+                widget.border_title = f"{index + 1} {view.title}"
+                yield widget
+
+    def widget(self, view_id: str) -> Widget:
+        return self.query_one(f"#{view_id}-view")
+
+    @property
+    def active_id(self) -> str:
+        return self.views[self.active].id
+
+    def show(self, index: int) -> None:
+        """Bring view `index` to the front (a wide screen shows all: it is marked instead)."""
+        self.active = index % len(self.views)
+        for number, view in enumerate(self.views):
+            self.widget(view.id).set_class(number == self.active, "-active")
+        bar = self.query_one(ViewBar)
+        bar.active = self.active
+        bar.refresh()
+        widget = self.widget(self.active_id)
+        redraw = getattr(widget, "redraw", None)
+        if redraw is not None:  # a hidden view was not drawn while hidden
+            self.call_after_refresh(redraw)
+
+    def cycle(self, delta: int) -> None:
+        self.show(self.active + delta)
+
+    def set_title(self, view_id: str, title: str) -> None:
+        """Rename a view (the output view is Boundary, Fit, Results or Images by the data)."""
+        index = next(i for i, view in enumerate(self.views) if view.id == view_id)
+        self.titles[index] = title
+        self.widget(view_id).border_title = f"{index + 1} {title}"
+        self.query_one(ViewBar).refresh()
+
+    def offers(self, view_id: str, action: str) -> bool:
+        """Whether a view's key means something now: the view is in sight and (where it says) has a use for it."""
+        offers = getattr(self.widget(view_id), "offers", None)
+        return self.in_sight(view_id) and (offers is None or offers(action))
+
+    def in_sight(self, view_id: str) -> bool:
+        """Whether the view is on screen now (the shown one, or any on a wide screen), its pane too."""
+        node: Widget | None = self.widget(view_id)
+        while isinstance(node, Widget):
+            if not node.display:
+                return False
+            node = node.parent  # type: ignore[assignment]
+        return True
