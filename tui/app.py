@@ -1,28 +1,33 @@
 """The trainer app: wiring only. Panels draw themselves (tui/widgets), dialogs live in
-tui/screens, pure drawing in tui/render, keys in tui/keys, run events in tui/run_events and
-leaving in tui/quitting; the engine runs on its own daemon thread and reports into an
-EventBridge that a timer drains at a bounded rate."""
+tui/screens, pure drawing in tui/render, keys in tui/keys, run events in tui/run_events, the run
+controls and which run is shown in tui/run_controls (recording, watching and continuing runs:
+tui/run_host, tui/run_switch) and leaving in tui/quitting; the engine runs on its own daemon thread
+(or a watched run in its folder) and reports into an EventBridge that a timer drains at a bounded
+rate."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.worker import Worker
 
-from engine.config.problems import ConfigError
 from engine.config.schema import RunConfig
 from engine.loop.events import RunFailed, RunFinished
 from engine.loop.session import TrainingSession
+from engine.runs.remote import RemoteSession
 from tui.bridge import EventBridge
 from tui.error_log import log_path
 from tui.keys import key_items, trainer_bindings
 from tui.quitting import request_quit
 from tui.render.command_line import command_line
 from tui.render.status_text import form_note, phase
+from tui.run_controls import RunControls
 from tui.run_events import handle
+from tui.run_host import RunHost
 from tui.save_load import export_to_file, load_dialog, report_worker, save_dialog
 from tui.screens.command import CommandDialog
 from tui.screens.help import HelpScreen
@@ -45,7 +50,7 @@ class AsciiScrollBar(ScrollBarRender):
     HORIZONTAL_BARS = [" "] * 8
 
 
-class NNTuiApp(App):
+class NNTuiApp(RunControls, App):
     """One session, one form, the live views."""
 
     CSS_PATH = "nntui.tcss"
@@ -55,12 +60,17 @@ class NNTuiApp(App):
     HORIZONTAL_BREAKPOINTS = [(0, "-single"), (70, "-narrow"), (140, "-wide")]  # -single: one pane at a time
     BINDINGS = trainer_bindings(VIEWS)
 
-    def __init__(self, config: RunConfig, ascii_only: bool = False, session_options: dict | None = None):
+    def __init__(self, config: RunConfig, ascii_only: bool = False, session_options: dict | None = None,
+                 host: RunHost | None = None, watch: Path | None = None, read_only: bool = False):
         super().__init__()
         self.ascii_only = ascii_only
-        self.initial = config
         self.bridge = EventBridge()
-        self.session = TrainingSession(config, self.bridge, **(session_options or {}))
+        self.session_options = session_options or {}
+        self.host = host or RunHost()
+        self.session: TrainingSession | RemoteSession = (
+            RemoteSession(watch, self.bridge, read_only) if watch is not None
+            else TrainingSession(config, self.bridge, **self.session_options))
+        self.initial = self.session.config
         self.status = ""  # how the last run ended
         self.started = False  # the session's run has reported its start (torch and the data are loaded)
         self.warnings: tuple[str, ...] = ()  # the run's setup warnings, shown under the metrics
@@ -146,71 +156,6 @@ class NNTuiApp(App):
             output.redraw()
         self.session.boundary_size = output.grid_size
 
-    # -- run controls ------------------------------------------------------------------
-
-    def form_config(self) -> RunConfig | None:
-        """The form's configuration, or None after saying why it cannot run."""
-        try:
-            return self.form.config()
-        except ConfigError as err:
-            reason = "; ".join(f"{p.path}: {p.message}" for p in err.problems)
-            self.notify(f"Cannot start: {reason}", title="Invalid setup", severity="error", timeout=8)
-            return None
-
-    def fresh_run(self, config: RunConfig) -> None:
-        """Reset the session to `config`: the views start afresh."""
-        self.session.reset(config)
-        self.bridge.clear()
-        self.status, self.started, self.warnings, self.saved_epoch = "", False, (), None
-        self.chart.new_run()
-        self.output.clear()
-        self.summary.plan(config)
-        self._label_output(config)
-
-    def begin(self, one_epoch: bool) -> None:
-        config = self.form_config()
-        if config is None:
-            return
-        if self.session.state == "finished" or config != self.session.config:
-            self.fresh_run(config)
-        self.session.step() if one_epoch else self.session.start()
-        self.tick()
-
-    def action_toggle(self) -> None:
-        if self.session.state in ("running", "paused"):
-            self.session.toggle()
-        else:
-            self.begin(one_epoch=False)
-
-    def action_step(self) -> None:
-        if self.session.state in ("running", "paused"):
-            self.session.step()
-        else:
-            self.begin(one_epoch=True)
-
-    def action_reset(self) -> None:
-        config = self.form_config()
-        if config is not None:
-            self.fresh_run(config)
-            self.notify("Fresh weights; press space to train.", title="Reset", timeout=3)
-
-    def action_stop(self) -> None:
-        if self.session.state in ("running", "paused"):
-            self.session.stop()
-
-    def on_config_form_changed(self, event: ConfigForm.Changed) -> None:
-        """The learning rate reaches a live run at its next epoch; other edits wait for reset."""
-        if event.config is None:
-            return
-        if event.path == "train.lr" and self.session.state in ("running", "paused"):
-            if event.config.train.lr != self.session.config.train.lr:
-                self.session.set_lr(event.config.train.lr)
-                self.form.run_values["train.lr"] = event.config.train.lr
-                self.log_view.add([f"lr -> {event.config.train.lr:g} from the next epoch"])
-        elif self.session.state == "idle":
-            self.summary.plan(event.config)
-            self._label_output(event.config)
-
     # -- files, command line, help, quit ----------------------------------------------
 
     def action_save(self) -> None:
@@ -244,11 +189,6 @@ class NNTuiApp(App):
     async def action_quit(self) -> None:
         """q and Ctrl+Q (Textual's own quit key): ask first while a run is not saved."""
         request_quit(self)
-
-    def shutdown(self) -> None:
-        """Stop the engine (it checks the flag every batch) and leave at once."""
-        self.session.stop()
-        self.exit()
 
     # -- views, panes and toggles ------------------------------------------------------
 
@@ -292,9 +232,13 @@ class NNTuiApp(App):
         self.keys.refresh(layout=True)  # the boundary's keys come and go with it
 
     def on_unmount(self) -> None:
-        self.session.stop()
+        self.let_go()
 
 
-def make_app(config: RunConfig, ascii_only: bool = False, session_options: dict | None = None) -> NNTuiApp:
-    """The one factory: the CLI, the pilot tests and the snapshots all build the app here."""
-    return NNTuiApp(config, ascii_only=ascii_only, session_options=session_options)
+def make_app(config: RunConfig, ascii_only: bool = False, session_options: dict | None = None,
+             host: RunHost | None = None, watch: Path | None = None, read_only: bool = False) -> NNTuiApp:
+    """The one factory: the CLI, the pilot tests and the snapshots all build the app here. `host`
+    says where runs are recorded (the default: ./runs, or $NNTUI_RUNS_DIR); `watch` opens a run
+    folder instead of a fresh run."""
+    return NNTuiApp(config, ascii_only=ascii_only, session_options=session_options, host=host, watch=watch,
+                    read_only=read_only)

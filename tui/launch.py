@@ -1,26 +1,55 @@
 """Running the trainer as a program: until the user quits, then out at once, engine thread
-stopped. The CLI imports this only when a command opens the trainer."""
+stopped. The CLI imports this only when a command opens the trainer.
+
+A dropped connection loses nothing: SIGHUP (the SSH session or terminal went away) and SIGTERM
+stop the trainer's run at an epoch boundary, let the recorder write its checkpoint and record it
+as stopped, and leave within two seconds with 128 + the signal. After SIGHUP there is no terminal
+to restore, so the process leaves without Textual's teardown."""
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
+from pathlib import Path
 from typing import NoReturn
 
 from engine.config.schema import RunConfig
-from tui.app import make_app
+from tui.app import NNTuiApp, make_app
+from tui.run_host import RunHost
 
 
-def run_app(config: RunConfig, ascii_only: bool = False) -> NoReturn:
-    """Run the trainer until the user quits; the engine thread is stopped on the way out."""
-    app = make_app(config, ascii_only=ascii_only)
+def run_app(config: RunConfig, ascii_only: bool = False, runs_dir: Path | None = None, record: bool = True,
+            watch: Path | None = None, read_only: bool = False) -> NoReturn:
+    """Run the trainer until the user quits (or a signal ends it); its run is stopped on the way out."""
+    app = make_app(config, ascii_only=ascii_only, host=RunHost(runs_dir, record), watch=watch, read_only=read_only)
+    _stop_on_signals(app)
     try:
         app.run()
     finally:
-        app.session.stop()
-        app.session.join(0.5)
+        app.let_go()
     _leave_now(app.return_code or 0)
+
+
+def run_watch(folder: Path, ascii_only: bool = False, read_only: bool = False, runs_dir: Path | None = None) -> NoReturn:
+    """`nntui watch`: the trainer opened on a run folder."""
+    from engine.config.toml_file import load_config
+
+    run_app(load_config(folder / "config.toml"), ascii_only=ascii_only, runs_dir=runs_dir, watch=folder,
+            read_only=read_only)
+
+
+def _stop_on_signals(app: NNTuiApp) -> None:
+    """SIGHUP and SIGTERM end the trainer's run at a boundary, recorded, then the process."""
+    def stop(signum: int, frame: object) -> None:
+        app.let_go()  # the engine stops, the recorder writes the checkpoint: at most ~2 s
+        if signum == signal.SIGHUP:  # no terminal left to restore, nor to wait for
+            os._exit(128 + signum)
+        app.exit(return_code=128 + signum)
+
+    for number in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(number, stop)
 
 
 def _leave_now(code: int) -> NoReturn:

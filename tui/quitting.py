@@ -8,6 +8,7 @@ from typing import Protocol
 from textual.app import App
 
 from engine.loop.session import TrainingSession
+from tui.run_host import RunHost
 from tui.save_load import save_dialog
 from tui.screens.confirm import ConfirmQuit
 
@@ -17,6 +18,7 @@ class QuittingApp(Protocol):
 
     session: TrainingSession
     saved_epoch: int | None
+    host: RunHost
     screen = App.screen
     push_screen = App.push_screen
 
@@ -24,9 +26,10 @@ class QuittingApp(Protocol):
 
 
 def unsaved_run(app: QuittingApp) -> str | None:
-    """`The run (epoch 37 of 100)` when a run has trained epochs not yet saved; None otherwise."""
+    """`The run (epoch 37 of 100)` when a run has trained epochs not yet saved; None otherwise. A
+    recorded run is saved: leaving stops it at an epoch boundary, recorded and resumable."""
     trainer = app.session.trainer
-    if trainer is None or not trainer.epoch or app.saved_epoch == trainer.epoch:
+    if trainer is None or not trainer.epoch or app.saved_epoch == trainer.epoch or app.host.folder is not None:
         return None
     return f"The run (epoch {trainer.epoch} of {app.session.config.train.epochs})"
 

@@ -127,10 +127,12 @@ class TrainingSession:
             self.state = "idle"
 
     def set_lr(self, lr: float) -> None:
-        """Change the learning rate from the next epoch on, without a reset."""
+        """Change the learning rate from the next epoch on, without a reset (a held run takes it at
+        once, so that its checkpoint has it)."""
         with self._cond:
             self.config.train.lr = lr
             self._pending_lr = lr
+            self._cond.notify_all()
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait for the thread to end; True when it has."""
@@ -178,16 +180,20 @@ class TrainingSession:
         held = self._must_wait()
         if held:
             self._emit(Held(trainer.epoch))
-        with self._cond:
-            while self._must_wait():
-                self._waiting.set()
-                self._cond.wait()
-            self._waiting.clear()
-            if self._stop.is_set():
-                return False
-            if self._paused:
-                self._step_credits -= 1
-            resumed = held and not self._paused
+        while True:
+            with self._cond:
+                while self._must_wait() and self._pending_lr is None:
+                    self._waiting.set()
+                    self._cond.wait()
+                if not self._must_wait():  # else it woke for a new lr while held: take it, wait on
+                    self._waiting.clear()
+                    if self._stop.is_set():
+                        return False
+                    if self._paused:
+                        self._step_credits -= 1
+                    resumed = held and not self._paused
+                    break
+            self._take_lr(trainer)
         self._take_lr(trainer)  # one set while waiting
         if resumed:
             self._emit(Resumed(trainer.epoch))

@@ -134,6 +134,8 @@ class RunRecorder:
             self._records.append(("resume", {"epoch": event.epoch}))
         elif isinstance(event, LrChanged):
             self._records.append(("lr", {"epoch": event.epoch, "lr": event.lr, "previous": event.previous}))
+            if self.session.state == "paused":  # held: the pause's checkpoint must have the new lr
+                self._capture()
         elif isinstance(event, (RunFinished, RunFailed)):
             if isinstance(event, RunFinished) and event.status != "diverged":
                 self._capture()

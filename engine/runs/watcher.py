@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,7 @@ class RunWatcher:
         self._metrics_offset += end
         epochs = []
         total, interval = self.config.train.epochs, self.config.train.log_interval
+        elapsed, rate = self._timing()
         for number, line in enumerate(chunk[:end].decode("utf-8", "replace").splitlines(), start=2):
             if start_line == 0 and number == 2 and line == HEADER:
                 continue
@@ -108,9 +110,21 @@ class RunWatcher:
             epoch, train, test, accuracy, lr = row
             self.history.extend_rows([row])
             epochs.append(EpochEnded(epoch, total, train, None if math.isnan(test) else test,
-                                     None if math.isnan(accuracy) else accuracy, 0.0, 0.0,
+                                     None if math.isnan(accuracy) else accuracy, rate, elapsed,
                                      NAN if math.isnan(lr) else lr, epoch % interval == 0 or epoch == total))
         return epochs
+
+    def _timing(self) -> tuple[float, float]:
+        """(seconds since the run started, samples a second) as the records tell them: the writer's
+        own timings are not in the folder, and the rate is the whole run's average."""
+        starts = [r for r in self.events.records if r["event"] == "start"]
+        if not starts:
+            return 0.0, 0.0
+        last = self.events.records[-1]
+        ended = last["event"] == "end"
+        elapsed = max(float(last["time"] if ended else time.time()) - float(starts[-1]["time"]), 1e-9)
+        trained = len(self.history) - int(starts[-1].get("resumed_at") or 0)
+        return elapsed, trained * int(starts[-1].get("train_samples") or 0) / elapsed
 
     def _new_view(self):
         path = self.folder / layout.VIEW

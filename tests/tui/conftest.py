@@ -9,6 +9,7 @@ import pytest
 from engine.config.build import with_values
 from engine.config.presets import preset_config
 from tui.app import NNTuiApp, make_app
+from tui.run_host import RunHost
 from tui.widgets.output_view import OutputView
 
 # Deterministic sessions: test evaluation and snapshots only on log epochs and at the end.
@@ -22,9 +23,11 @@ def state_home(tmp_path, monkeypatch):
     return tmp_path / "state"
 
 
-def circle_app(epochs: int = 20, ascii_only: bool = False, **session) -> NNTuiApp:
+def circle_app(epochs: int = 20, ascii_only: bool = False, record: bool = True, **session) -> NNTuiApp:
+    """The circle preset cut to `epochs`; its runs recorded (under the test's NNTUI_RUNS_DIR) unless
+    `record` is False, as `nntui tui --no-save` would."""
     config = with_values(preset_config("circle"), {"train.epochs": epochs, "train.log_interval": 5})
-    return make_app(config, ascii_only=ascii_only, session_options={**STEADY, **session})
+    return make_app(config, ascii_only=ascii_only, session_options={**STEADY, **session}, host=RunHost(record=record))
 
 
 async def settle(pilot, app: NNTuiApp, until: str = "finished", timeout: float = 30.0) -> None:

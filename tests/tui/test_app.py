@@ -178,7 +178,7 @@ async def test_copy_command_dialog():
 @run_async
 async def test_quit_while_training_asks():
     """q during a run asks first; n stays, y quits and stops the engine."""
-    app = circle_app(epochs=100_000)
+    app = circle_app(epochs=100_000, record=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         await settle(pilot, app, "paused")

@@ -33,7 +33,7 @@ async def test_help_explains_choosers_lr_views_and_symbols():
         await pilot.press("question_mark")
         await pilot.pause()
         text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
-        for words in ("chooser", "learning rate", "Keys 1-4 show a view", "filled train, hollow test", "Escape"):
+        for words in ("chooser", "learning rate", "Keys 1-5 show a view", "filled train, hollow test", "Escape"):
             assert words in text, words
         assert isinstance(app.screen, HelpScreen)
 
@@ -41,7 +41,7 @@ async def test_help_explains_choosers_lr_views_and_symbols():
 @run_async
 async def test_ctrl_q_asks_while_a_run_is_not_saved():
     """Ctrl+Q, like q, asks first during a run; n stays and the run goes on."""
-    app = circle_app(epochs=100_000)
+    app = circle_app(epochs=100_000, record=False)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("n")
         await settle(pilot, app, "paused")
@@ -56,7 +56,7 @@ async def test_ctrl_q_asks_while_a_run_is_not_saved():
 @run_async
 async def test_a_finished_unsaved_run_asks_before_quitting():
     """q after a run that finished but was never saved asks too: the run would be lost."""
-    app = circle_app(epochs=5)
+    app = circle_app(epochs=5, record=False)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("space")
         await settle(pilot, app)
@@ -79,7 +79,7 @@ async def test_nothing_to_lose_quits_at_once():
 @run_async
 async def test_save_and_quit_saves_the_run_then_leaves(tmp_path):
     """s in the quit question asks for a folder, saves the run there and then quits."""
-    app = circle_app(epochs=5)
+    app = circle_app(epochs=5, record=False)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("space")
         await settle(pilot, app)
@@ -95,7 +95,7 @@ async def test_save_and_quit_saves_the_run_then_leaves(tmp_path):
 @run_async
 async def test_a_saved_run_quits_without_asking(tmp_path):
     """Once the run is saved at its last epoch, q leaves at once."""
-    app = circle_app(epochs=5)
+    app = circle_app(epochs=5, record=False)
     async with app.run_test(size=(100, 32)) as pilot:
         await trained_and_saved(pilot, app, tmp_path / "run")
         await pilot.press("q")

@@ -50,7 +50,7 @@ def non_ascii(text: str) -> set[str]:
 async def test_an_ascii_trainer_screen_is_seven_bit(size):
     """--ascii: the idle screen, a finished run's four views, a notice, the help, a chooser's list
     and the quit question hold only 7-bit characters (arrows, divider, view bar, scroll bar included)."""
-    app = circle_app(epochs=10, ascii_only=True)
+    app = circle_app(epochs=10, ascii_only=True, record=False)  # unrecorded: quitting asks
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert not non_ascii(screen_text(app)), "idle"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -13,7 +14,17 @@ import typer
 from engine.config.schema import RunConfig
 from tui.cli.config_commands import config_command, presets_command
 from tui.cli.export_command import export_command
-from tui.cli.options import AsciiOption, Command, ConfigOption, DataOption, Group, PresetOption, fail
+from tui.cli.options import (
+    AsciiOption,
+    Command,
+    ConfigOption,
+    DataOption,
+    Group,
+    NoSaveOption,
+    PresetOption,
+    RunsDirOption,
+    fail,
+)
 from tui.cli.overrides import with_field_options
 from tui.cli.predict_command import predict_command
 from tui.cli.resolve import resolve_config
@@ -42,20 +53,21 @@ def main(ctx: typer.Context, preset: PresetOption = None, config: ConfigOption =
 @app.command("tui", cls=Command)
 @with_field_options
 def tui_command(overrides: dict[str, Any], preset: PresetOption = None, config: ConfigOption = None,
-                data: DataOption = None, ascii_only: AsciiOption = False) -> None:
+                data: DataOption = None, ascii_only: AsciiOption = False, runs_dir: RunsDirOption = None,
+                no_save: NoSaveOption = False) -> None:
     """Open the interactive trainer (the same as a bare `nntui`), its form filled from a preset, a
-    file and options, as `nntui run` would resolve them."""
+    file and options, as `nntui run` would resolve them; its runs are recorded under the runs folder."""
     from tui.cli.sources import source_overrides
 
-    launch_tui(resolve_config(preset, config, source_overrides(overrides, data)), ascii_only)
+    launch_tui(resolve_config(preset, config, source_overrides(overrides, data)), ascii_only, runs_dir, not no_save)
 
 
-def launch_tui(config: RunConfig, ascii_only: bool) -> None:
+def launch_tui(config: RunConfig, ascii_only: bool, runs_dir: Path | None = None, record: bool = True) -> None:
     try:
         from tui.launch import run_app
     except ImportError as err:  # the headless commands work without Textual
         raise fail(f"the trainer needs Textual ({err}); install nntui with its dependencies") from None
-    run_app(config, ascii_only=ascii_only)
+    run_app(config, ascii_only=ascii_only, runs_dir=runs_dir, record=record)
 
 
 app.command("run", cls=Command)(run_command)

@@ -57,3 +57,4 @@ def describe(err: ConfigError, from_options: set[str]) -> str:
 RunsDirOption = Annotated[Optional[Path], typer.Option("--runs-dir", help="the folder runs are recorded in (default: "
                                                        "$NNTUI_RUNS_DIR, else ./runs)", metavar="DIR",
                                                        show_default=False)]
+NoSaveOption = Annotated[bool, typer.Option("--no-save", help="record nothing", metavar=NO_VALUE)]

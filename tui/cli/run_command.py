@@ -10,7 +10,17 @@ import typer
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
 from engine.runs.resume import check_resume
-from tui.cli.options import NO_VALUE, AsciiOption, ConfigOption, DataOption, PresetOption, RunsDirOption, describe, fail
+from tui.cli.options import (
+    NO_VALUE,
+    AsciiOption,
+    ConfigOption,
+    DataOption,
+    NoSaveOption,
+    PresetOption,
+    RunsDirOption,
+    describe,
+    fail,
+)
 from tui.cli.overrides import apply_overrides, with_field_options
 from tui.cli.resolve import resolve_config
 
@@ -25,7 +35,7 @@ def run_command(
                                              metavar=NO_VALUE)] = False,
     save: Annotated[Optional[Path], typer.Option("--save", help="record the run in this folder (default: a new folder "
                                                  "under the runs folder)", show_default=False)] = None,
-    no_save: Annotated[bool, typer.Option("--no-save", help="record nothing", metavar=NO_VALUE)] = False,
+    no_save: NoSaveOption = False,
     runs_dir: RunsDirOption = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="let --save replace an earlier run's files",
                                             metavar=NO_VALUE)] = False,

@@ -30,7 +30,14 @@ NOTES: tuple[tuple[str, tuple[str, ...]], ...] = (  # (heading, paragraphs): the
     ("Views", (
         "{views}. Keys 1-{count} show a view; [ and ] step through them. Below 140 columns one view shows at a time, "
         "from 140 all of them. Below 70 columns the form and the views take turns: 0 shows the form, 1-{count} the "
-        "views.",)),
+        "views.",
+        "Runs lists every recorded run with its status (each run the trainer or `nntui run` trains is recorded "
+        "under the runs folder): space picks runs to overlay their curves, with the fields that differ below; "
+        "Enter opens one. A watched run is paused, stepped, stopped and given a new lr through its folder; space "
+        "on a stopped or crashed one continues it from its checkpoint; r leaves it for a fresh run.",)),
+    ("Leaving", (
+        "q, Ctrl+Q, a dropped connection (SIGHUP) or SIGTERM stop the run at an epoch boundary; it stays recorded "
+        "as stopped, and `nntui watch` or `nntui run --resume` continues it.",)),
     ("Symbols", (
         "{symbols}",
         "Loss chart: train and test in their own colours; without colour train is braille dots and test bullets "

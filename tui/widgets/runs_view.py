@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
@@ -33,9 +34,11 @@ class RunsView(Vertical):
             super().__init__()
             self.folder = folder
 
-    def __init__(self, parent_folder: Path, ascii_only: bool = False, **kwargs) -> None:
+    BINDINGS = [Binding("space", "pick", "Pick", show=False)]
+
+    def __init__(self, ascii_only: bool = False, parent_folder: Path | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.parent_folder = parent_folder
+        self.parent_folder = parent_folder or Path("runs")  # the app's runs folder, once mounted
         self.ascii_only = ascii_only
         self.runs: list[RunInfo] = []
         self.picked: list[Path] = []  # in the order picked: the legend's order
@@ -48,11 +51,18 @@ class RunsView(Vertical):
         yield Static(id="runs-diff")
 
     def on_mount(self) -> None:
+        host = getattr(self.app, "host", None)
+        if host is not None:
+            self.parent_folder = host.runs_folder
         table = self.query_one(DataTable)
-        for label in ("", "run", "status", "data", "model", "epochs", "best test", "acc", "started"):
+        for label in ("", "run", "status", "epochs", "best test", "acc", "data", "model", "started"):
             table.add_column(label, key=label or "pick")
         self.set_interval(REFRESH_S, self.reload)
         self.reload()
+
+    def take_keys(self) -> None:
+        """Shown: the list takes the keys (arrows move, space picks, enter opens)."""
+        self.query_one(DataTable).focus()
 
     # -- reading the folder ----------------------------------------------------------------------
 
@@ -88,9 +98,10 @@ class RunsView(Vertical):
         mark = Text(PICKED if run.folder in self.picked else UNPICKED,
                     style=f"color({run_colour(run.name)})" if not self.app.no_color else "bold")
         started = datetime.fromtimestamp(run.started).strftime("%m-%d %H:%M") if run.started else "-"
-        return [mark, run.name, run.status, run.source, model_text(run.config),
-                f"{run.epochs_done}/{run.config.train.epochs}", f"{best[0]:.4g} @ {best[1]}" if best else "-",
-                "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", started]
+        return [mark, run.name, run.status, f"{run.epochs_done}/{run.config.train.epochs}",
+                f"{best[0]:.4g} @ {best[1]}" if best else "-",
+                "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", run.source,
+                model_text(run.config), started]
 
     # -- picking and opening -------------------------------------------------------------------
 
@@ -100,7 +111,7 @@ class RunsView(Vertical):
             return None
         return self.runs[table.cursor_row]
 
-    def toggle_pick(self) -> None:
+    def action_pick(self) -> None:
         """space: add the run under the cursor to the chart, or take it off."""
         run = self.current()
         if run is None:

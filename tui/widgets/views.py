@@ -17,6 +17,7 @@ from tui.widgets.epoch_log import EpochLog
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.model_summary import ModelSummary
 from tui.widgets.output_view import OutputView
+from tui.widgets.runs_view import RunsView
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("output", "Boundary", lambda ascii_only: OutputView(ascii_only), ("test_points", "discrete")),
     ViewSpec("model", "Model", lambda ascii_only: ModelSummary()),
     ViewSpec("log", "Log", lambda ascii_only: EpochLog()),
+    ViewSpec("runs", "Runs", lambda ascii_only: RunsView(ascii_only)),
 )
 
 
@@ -109,6 +111,9 @@ class ViewPanel(Vertical):
         redraw = getattr(widget, "redraw", None)
         if redraw is not None:  # a hidden view was not drawn while hidden
             self.call_after_refresh(redraw)
+        take_keys = getattr(widget, "take_keys", None)
+        if take_keys is not None:  # a view that is used with keys (the Runs list) gets them when shown
+            self.call_after_refresh(take_keys)
 
     def cycle(self, delta: int) -> None:
         self.show(self.active + delta)
