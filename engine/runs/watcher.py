@@ -97,22 +97,21 @@ class RunWatcher:
         self.torn_lines += end < len(chunk)
         start_line = self._metrics_offset
         self._metrics_offset += end
-        epochs = []
-        total, interval = self.config.train.epochs, self.config.train.log_interval
-        elapsed, rate = self._timing()
+        rows = []
         for number, line in enumerate(chunk[:end].decode("utf-8", "replace").splitlines(), start=2):
             if start_line == 0 and number == 2 and line == HEADER:
                 continue
             try:
-                row = parse_row(line, str(path), number)
+                rows.append(parse_row(line, str(path), number))
             except InputError:
                 continue  # a damaged row: skipped like a damaged event record
-            epoch, train, test, accuracy, lr = row
-            self.history.extend_rows([row])
-            epochs.append(EpochEnded(epoch, total, train, None if math.isnan(test) else test,
-                                     None if math.isnan(accuracy) else accuracy, rate, elapsed,
-                                     NAN if math.isnan(lr) else lr, epoch % interval == 0 or epoch == total))
-        return epochs
+        self.history.extend_rows(rows)
+        total, interval = self.config.train.epochs, self.config.train.log_interval
+        elapsed, rate = self._timing()
+        return [EpochEnded(epoch, total, train, None if math.isnan(test) else test,
+                           None if math.isnan(accuracy) else accuracy, rate, elapsed, NAN if math.isnan(lr) else lr,
+                           epoch % interval == 0 or epoch == total)
+                for epoch, train, test, accuracy, lr in rows]
 
     def _timing(self) -> tuple[float, float]:
         """(seconds since the run started, samples a second) as the records tell them: the writer's
@@ -123,7 +122,7 @@ class RunWatcher:
         last = self.events.records[-1]
         ended = last["event"] == "end"
         elapsed = max(float(last["time"] if ended else time.time()) - float(starts[-1]["time"]), 1e-9)
-        trained = len(self.history) - int(starts[-1].get("resumed_at") or 0)
+        trained = max(len(self.history) - int(starts[-1].get("resumed_at") or 0), 0)
         return elapsed, trained * int(starts[-1].get("train_samples") or 0) / elapsed
 
     def _new_view(self):
