@@ -35,6 +35,7 @@ from tui.widgets.config_form import ConfigForm
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.metrics import MetricsPanel
 from tui.widgets.output_view import OutputView
+from tui.widgets.sweep_facts import sweep_facts
 from tui.widgets.views import VIEWS, ViewPanel
 
 TICK_HZ = 10  # metrics and log: 15 Hz cost the engine about 10 % more throughput than 10 Hz (2 cores)
@@ -99,6 +100,9 @@ class NNTuiApp(RunControls, App):
         self.summary, self.log_view = self.views.widget("model"), self.views.widget("log")
         self.summary.plan(self.initial)
         self._label_output(self.initial)
+        if sweep_facts(self.host.runs_folder) is not None:  # opened on a sweep's folder: its trials
+            self.views.set_title("runs", "Sweep")
+            self.action_show_view(next(i for i, view in enumerate(VIEWS) if view.id == "runs"))
         self.set_interval(1 / TICK_HZ, self.tick)
         self.tick()
 

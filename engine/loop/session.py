@@ -43,6 +43,8 @@ class TrainingSession:
         self._resume = resume
         self.listeners: list[Listener] = [listener] if listener else []
         self.snapshot_interval_s = snapshot_interval_s
+        self.snapshot_on_eval = False  # a snapshot (fit scores included) with every test evaluation
+        self._stop_status = "stopped"
         self.eval_interval_s = eval_interval_s
         self.boundary_size = boundary_size
         self.history = resume.history if resume is not None else MetricsHistory()
@@ -102,8 +104,9 @@ class TrainingSession:
             elif self.state == "running":
                 self.pause()
 
-    def stop(self) -> None:
-        """End the run at the next batch boundary; it finishes as `stopped`."""
+    def stop(self, status: str = "stopped") -> None:
+        """End the run at an epoch boundary; it finishes as `status` (a sweep's pruner says `pruned`)."""
+        self._stop_status = status
         self._stop.set()
         with self._cond:
             self._cond.notify_all()
@@ -120,6 +123,7 @@ class TrainingSession:
             self.trainer = None
             self.result = None
             self._stop = threading.Event()
+            self._stop_status = "stopped"
             self._paused = False
             self._step_credits = 0
             self._pending_lr = None
@@ -239,7 +243,7 @@ class TrainingSession:
         self._started_at = time.perf_counter()
         for epoch in range(trainer.epoch + 1, cfg.epochs + 1):
             if not self._await_turn(trainer):
-                return "stopped", ""
+                return self._stop_status, ""
             with self._model_lock:
                 began = time.perf_counter()
                 try:
@@ -247,7 +251,7 @@ class TrainingSession:
                 except NonFiniteGradient as err:
                     return "diverged", GRADIENT_HINT.format(epoch=err.epoch, lr=trainer.lr)
                 if loss is None:
-                    return "stopped", ""
+                    return self._stop_status, ""
                 now = time.perf_counter()
                 logged = epoch % cfg.log_interval == 0 or epoch == cfg.epochs
                 finite = math.isfinite(loss)
@@ -265,7 +269,7 @@ class TrainingSession:
                     return "diverged", DIVERGED_HINT.format(value=loss, epoch=epoch, lr=trainer.lr)
                 if evaluate and not trainer.parameters_finite():  # checked with the test set, not every epoch
                     return "diverged", WEIGHTS_HINT.format(epoch=epoch, lr=trainer.lr)
-                if self.snapshot_interval_s is not None and (
+                if (evaluate and self.snapshot_on_eval) or self.snapshot_interval_s is not None and (
                         self._paused or now - last_snapshot >= self.snapshot_interval_s):
                     self._emit(self._snapshot(trainer))
                     last_snapshot = time.perf_counter()

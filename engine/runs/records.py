@@ -52,8 +52,10 @@ def started_from(record: dict[str, Any], config: RunConfig) -> RunStarted:
 def end_record(event: RunFinished | RunFailed) -> dict[str, Any]:
     if isinstance(event, RunFailed):
         return {"status": "failed", "epoch": event.epoch, "message": event.error, "bad_input": event.bad_input}
+    scores = asdict(event.scores) if event.scores is not None else {}
     return finite({"status": event.status, "epoch": event.epoch, "train_loss": event.train_loss,
-                   "test_loss": event.test_loss, "test_accuracy": event.test_accuracy, "message": event.message})
+                   "test_loss": event.test_loss, "test_accuracy": event.test_accuracy, **scores,
+                   "message": event.message})
 
 
 def finished_from(record: dict[str, Any]) -> RunFinished | RunFailed:

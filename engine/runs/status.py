@@ -63,6 +63,12 @@ class RunInfo:
     ended: float | None  # of the end record, None while live
     writer: LockInfo | None
     damaged: int = 0  # event-log lines that were not records
+    end: dict[str, Any] | None = None  # the last end record: final losses, accuracy, fit scores
+
+    def final(self, metric: str) -> float | None:
+        """A final figure (test_loss, test_accuracy, rmse, ...) as the run's end recorded it."""
+        value = (self.end or {}).get(metric)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
     @property
     def name(self) -> str:
@@ -118,9 +124,10 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
     else:  # a folder saved by an nntui older than run recording
         status = "completed" if len(history) and history.epochs[-1] >= config.train.epochs else "stopped"
     starts = [r for r in records if r["event"] == "start"]
+    ends = [r for r in records if r["event"] == "end"]
     return RunInfo(path, status, str(starts[0].get("title") or "") if starts else "", config, history,
                    float(starts[0]["time"]) if starts else None, _ended(records, writer, status), writer,
-                   events.damaged)
+                   events.damaged, ends[-1] if ends and status not in LIVE else None)
 
 
 def _ended(records: list[dict[str, Any]], writer: LockInfo | None, status: str) -> float | None:

@@ -30,6 +30,7 @@ from tui.cli.predict_command import predict_command
 from tui.cli.resolve import resolve_config
 from tui.cli.run_command import run_command
 from tui.cli.runs_commands import compare_command, runs_command, watch_command
+from tui.cli.sweep_command import sweep_command
 
 app = typer.Typer(
     cls=Group,
@@ -78,6 +79,7 @@ app.command("predict", cls=Command)(predict_command)
 app.command("runs", cls=Command)(runs_command)
 app.command("compare", cls=Command)(compare_command)
 app.command("watch", cls=Command)(watch_command)
+app.command("sweep", cls=Command)(sweep_command)
 
 
 def entry() -> None:

@@ -125,6 +125,11 @@ def watch_command(
         folder = newest_run(parent) if parent.is_dir() else None
         if folder is None:
             raise fail(f"{parent}: no runs to watch yet; start one with `nntui run` or the trainer")
+    if (folder / "sweep.toml").is_file() and not (folder / "config.toml").exists():  # a sweep: its trials
+        from engine.config.presets import preset_config
+        from tui.launch import run_app
+
+        run_app(preset_config("circle"), ascii_only=ascii_only, runs_dir=folder)
     try:
         read_run(folder)
     except NotARun as err:

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from engine.runs.compare import differing_fields, shown
 from engine.runs.status import RunInfo, list_runs, model_text
 from tui.render.runs_chart import run_colour, runs_chart, runs_legend
+from tui.widgets.sweep_facts import SweepFacts, field_text, sweep_facts
 
 REFRESH_S = 2.0  # the list follows live runs' epochs and statuses this often while shown
 PICKED, UNPICKED = "●", " "
@@ -34,7 +35,7 @@ class RunsView(Vertical):
             super().__init__()
             self.folder = folder
 
-    BINDINGS = [Binding("space", "pick", "Pick", show=False)]
+    BINDINGS = [Binding("space", "pick", "Pick", show=False), Binding("o", "sort", "Sort by metric", show=False)]
 
     def __init__(self, ascii_only: bool = False, parent_folder: Path | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -43,6 +44,8 @@ class RunsView(Vertical):
         self.runs: list[RunInfo] = []
         self.picked: list[Path] = []  # in the order picked: the legend's order
         self._cache: dict = {}
+        self.sweep: SweepFacts | None = None  # set when the folder is a sweep's: its trials, by metric
+        self.by_metric = False
 
     def compose(self) -> ComposeResult:
         table: DataTable = DataTable(id="runs-table", cursor_type="row", zebra_stripes=False)
@@ -54,8 +57,13 @@ class RunsView(Vertical):
         host = getattr(self.app, "host", None)
         if host is not None:
             self.parent_folder = host.runs_folder
+        self.sweep = sweep_facts(self.parent_folder)
         table = self.query_one(DataTable)
-        for label in ("", "run", "status", "epochs", "best test", "acc", "data", "model", "started"):
+        labels = ["", "run", "status", "epochs", "best test", "acc", "data", "model", "started"]
+        if self.sweep is not None:  # a sweep's trials: its metric first, and the searched fields
+            labels[3:3] = [self.sweep.metric, *self.sweep.fields]
+            self.by_metric = True
+        for label in labels:
             table.add_column(label, key=label or "pick")
         self.set_interval(REFRESH_S, self.reload)
         self.reload()
@@ -79,6 +87,8 @@ class RunsView(Vertical):
     def show_runs(self, runs: list[RunInfo]) -> None:
         table = self.query_one(DataTable)
         cursor = table.cursor_row
+        if self.sweep is not None and self.by_metric:
+            runs = self.sweep.ranked(runs)
         self.runs = runs
         present = {run.folder for run in runs}
         self.picked = [folder for folder in self.picked if folder in present]
@@ -98,10 +108,23 @@ class RunsView(Vertical):
         mark = Text(PICKED if run.folder in self.picked else UNPICKED,
                     style=f"color({run_colour(run.name)})" if not self.app.no_color else "bold")
         started = datetime.fromtimestamp(run.started).strftime("%m-%d %H:%M") if run.started else "-"
-        return [mark, run.name, run.status, f"{run.epochs_done}/{run.config.train.epochs}",
-                f"{best[0]:.4g} @ {best[1]}" if best else "-",
-                "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", run.source,
-                model_text(run.config), started]
+        cells: list[Text | str] = [mark, run.name, run.status, f"{run.epochs_done}/{run.config.train.epochs}",
+                                   f"{best[0]:.4g} @ {best[1]}" if best else "-",
+                                   "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", run.source,
+                                   model_text(run.config), started]
+        if self.sweep is not None:
+            value = run.final(self.sweep.metric)
+            best_run = self.sweep.best(self.runs)
+            shown_value = Text("-" if value is None else f"{value:.4g}",
+                               style="reverse bold" if best_run is not None and run.folder == best_run.folder else "")
+            cells[3:3] = [shown_value, *(field_text(run, path) for path in self.sweep.fields)]
+        return cells
+
+    def action_sort(self) -> None:
+        """o (a sweep's trials): best metric first, or back to newest first."""
+        if self.sweep is not None:
+            self.by_metric = not self.by_metric
+            self.show_runs(list_runs(self.parent_folder, self._cache))
 
     # -- picking and opening -------------------------------------------------------------------
 

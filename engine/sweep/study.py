@@ -1,0 +1,173 @@
+"""A sweep as an Optuna study: the sampler and pruner it names, trials that are recorded runs, and
+storage that several processes and machines share (Optuna's journal file by default, an RDB URL
+on request), so that workers started anywhere add trials to the same study and a sweep run again
+continues where it stopped. nntui schedules nothing itself: Optuna decides what each trial tries
+and when it is pruned."""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import optuna
+from optuna.storages import JournalStorage
+from optuna.storages.journal import JournalFileBackend
+from optuna.trial import TrialState
+
+from engine.config.toml_file import dumps, loads
+from engine.errors import InputError
+from engine.sweep.spec import SweepSpec, decode_choice, encode_choice, parse_sweep
+from engine.sweep.trial import run_trial
+
+JOURNAL = "journal.log"
+SPEC_FILE = "sweep.toml"
+BEST_FILE = "best.toml"
+COUNTED = (TrialState.COMPLETE, TrialState.PRUNED)  # trials that count towards the sweep's number
+
+
+def storage_for(where: str) -> Any:
+    """An RDB URL (sqlite:///x.db, postgresql://...) as Optuna takes it, or a journal file path."""
+    if "://" in where:
+        return where
+    Path(where).parent.mkdir(parents=True, exist_ok=True)
+    return JournalStorage(JournalFileBackend(str(where)))
+
+
+def sampler_for(spec: SweepSpec, worker: int = 0) -> optuna.samplers.BaseSampler:
+    """The spec's sampler; each worker seeds its own (seed + worker), or every worker would draw
+    the same first suggestions."""
+    seed = spec.seed + worker
+    if spec.sampler == "random":
+        return optuna.samplers.RandomSampler(seed=seed)
+    if spec.sampler == "grid":
+        grid = {d.path: [encode_choice(v) for v in d.grid()] for d in spec.space}
+        return optuna.samplers.GridSampler(grid, seed=spec.seed)  # one shuffle, shared: workers take turns
+    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, max(2, spec.trials // 3)))
+
+
+def pruner_for(spec: SweepSpec) -> optuna.pruners.BasePruner:
+    if spec.pruner == "median":
+        return optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0)
+    if spec.pruner == "asha":
+        return optuna.pruners.SuccessiveHalvingPruner()
+    return optuna.pruners.NopPruner()
+
+
+def open_study(spec: SweepSpec, storage: Any, worker: int = 0) -> optuna.Study:
+    """Create the study, or load it to continue; its spec and base config go with it, for joiners."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(study_name=spec.name, storage=storage, sampler=sampler_for(spec, worker),
+                                pruner=pruner_for(spec), direction=spec.direction, load_if_exists=True)
+    if "spec" not in study.user_attrs:
+        study.set_user_attr("spec", spec.text)
+        study.set_user_attr("base", dumps(spec.base))
+    return study
+
+
+def join_study(storage: Any, name: str | None = None, worker: int = 0) -> tuple[optuna.Study, SweepSpec]:
+    """A running sweep's study and spec, from its storage alone (another machine's worker)."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    names = [summary.study_name for summary in optuna.get_all_study_summaries(storage)]
+    if name is None:
+        if len(names) != 1:
+            raise InputError(f"--join: the storage holds {len(names)} sweeps ({', '.join(names) or 'none'}); "
+                             "name one with --name")
+        name = names[0]
+    elif name not in names:
+        raise InputError(f"--join: no sweep named {name!r} in the storage (found: {', '.join(names) or 'none'})")
+    loaded = optuna.load_study(study_name=name, storage=storage)
+    if "spec" not in loaded.user_attrs:
+        raise InputError(f"--join: {name!r} is not an nntui sweep")
+    spec = parse_sweep(loaded.user_attrs["spec"], f"{name}.toml")
+    spec = SweepSpec(spec.name, loads(loaded.user_attrs["base"]), spec.space, spec.trials, spec.metric,
+                     spec.direction, spec.sampler, spec.pruner, spec.seed, spec.text)
+    return open_study(spec, storage, worker), spec
+
+
+def suggest(trial: optuna.Trial, spec: SweepSpec) -> dict[str, Any]:
+    """One trial's values for the searched fields, as config values."""
+    values = {}
+    for d in spec.space:
+        if d.choices:
+            values[d.path] = decode_choice(d.path, trial.suggest_categorical(d.path, [encode_choice(c) for c in d.choices]))
+        elif d.integer:
+            values[d.path] = trial.suggest_int(d.path, int(d.low), int(d.high), step=int(d.step or 1), log=d.log)
+        else:
+            values[d.path] = trial.suggest_float(d.path, d.low, d.high, step=d.step, log=d.log)
+    return values
+
+
+def counted(study: optuna.Study) -> int:
+    return len(study.get_trials(deepcopy=False, states=COUNTED))
+
+
+@dataclass
+class Worker:
+    """One process's part of a sweep: it runs trials until the sweep has its number."""
+
+    spec: SweepSpec
+    study: optuna.Study
+    folder: Path  # the sweep's folder: trial-NNNN run folders go in it
+    interrupted: bool = False
+
+    def run(self) -> None:
+        import torch
+
+        torch.set_num_threads(1)  # workers share the machine's cores, one each
+        remaining = self.spec.trials - counted(self.study)
+        if remaining <= 0:
+            return
+        callback = optuna.study.MaxTrialsCallback(self.spec.trials, states=COUNTED)
+        self.study.optimize(self.objective, n_trials=remaining, callbacks=[callback], catch=())
+
+    def objective(self, trial: optuna.Trial) -> float:
+        values = suggest(trial, self.spec)
+        config = self.spec.config_for(values)  # a ConfigError fails the trial, naming the field
+        folder = self.folder / f"trial-{trial.number:04d}"
+        trial.set_user_attr("folder", str(folder))
+        trial.set_user_attr("worker", f"{os.getpid()}@{socket.gethostname()}")
+
+        def prune(value: float, epoch: int) -> bool:
+            trial.report(value, epoch)
+            return trial.should_prune()
+
+        try:
+            outcome = run_trial(config, folder, self.spec.metric, prune, title=f"{self.spec.name} #{trial.number}",
+                                stop=lambda: self.interrupted)
+        except KeyboardInterrupt:
+            self.interrupted = True
+            raise
+        trial.set_user_attr("epochs", outcome.epochs)
+        trial.set_user_attr("status", outcome.status)
+        if self.interrupted or outcome.status == "stopped":
+            self.study.stop()
+            return math.nan  # failed: an interrupted trial does not count, the next invocation retries
+        if outcome.status == "pruned":
+            raise optuna.TrialPruned()
+        return outcome.value if outcome.value is not None else math.nan
+
+
+def best_config_text(spec: SweepSpec, study: optuna.Study) -> str | None:
+    """The best completed trial's configuration as TOML (best.toml), or None before one."""
+    try:
+        best = study.best_trial
+    except ValueError:
+        return None
+    values = {path: decode_choice(path, value) for path, value in best.params.items()}
+    return dumps(spec.config_for(values))
+
+
+def work(folder: str, where: str, name: str | None = None, worker: int = 0) -> None:
+    """A worker process's whole life (the target `nntui sweep --jobs N` starts N times, and
+    `--join` once): open the study from its storage (the spec and base config are kept there) and
+    run trials until it has its number; Ctrl+C ends the trial in hand at an epoch boundary,
+    recorded as stopped."""
+    study, spec = join_study(storage_for(where), name, worker)
+    try:
+        Worker(spec, study, Path(folder)).run()
+    except KeyboardInterrupt:
+        pass

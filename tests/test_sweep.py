@@ -1,0 +1,190 @@
+"""Sweeps on Optuna: a sweep file is checked key by key; trials are recorded runs; two worker
+processes share one journal file; the pruner stops poor trials as `pruned`; best.toml trains to
+the reported metric; another process joins the same study; an interrupted sweep continues."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from engine.runs.status import read_run
+from engine.sweep.spec import SweepError, parse_sweep
+from tests.helpers import assert_one_line_exit
+from tui.cli.main import app
+
+optuna = pytest.importorskip("optuna")
+
+NNTUI = [sys.executable, "-m", "tui.cli"]
+runner = CliRunner()
+
+TINY = """\
+[sweep]
+base = "moons"
+trials = {trials}
+metric = "test_loss"
+sampler = "random"
+pruner = "median"
+seed = {seed}
+[fields]
+"train.epochs" = {epochs}
+"train.log_interval" = 2
+"data.samples" = 120
+[space]
+"train.lr" = [0.05, 0.00001]
+"model.hidden" = [[8], [4]]
+"""
+
+
+def sweep_file(tmp_path: Path, trials: int = 8, epochs: int = 10, seed: int = 3) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY.format(trials=trials, epochs=epochs, seed=seed))
+    return path
+
+
+def sweep(tmp_path: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([*NNTUI, "sweep", *args, "--runs-dir", str(tmp_path / "runs")], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def trials_of(tmp_path: Path, name: str = "tiny") -> list:
+    from engine.sweep.study import JOURNAL, storage_for
+
+    return optuna.load_study(study_name=name, storage=storage_for(str(tmp_path / "runs" / name / JOURNAL))).trials
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("[sweep]\ntrials = 0\n[space]\n\"train.lr\" = [0.1]\n", "sweep.trials: must be a whole number from 1"),
+    ("[sweep]\nmetric = \"speed\"\n[space]\n\"train.lr\" = [0.1]\n", "sweep.metric: must be one of test_loss"),
+    ("[sweep]\nbase = \"nope\"\n[space]\n\"train.lr\" = [0.1]\n", "sweep.base: must be a preset"),
+    ("[sweep]\n[space]\n\"train.learning\" = [0.1]\n", "space.train.learning: not a configuration field"),
+    ("[sweep]\n[space]\n\"train.lr\" = { low = 1, high = 0.1 }\n", "space.train.lr: low (1.0) must be below high"),
+    ("[sweep]\n[space]\n\"train.lr\" = { low = -1, high = 0.1, log = true }\n", "low and high must be"),
+    ("[sweep]\n[space]\n\"model.hidden\" = [[0]]\n", "space.model.hidden: layer sizes must be from 1 to 4096"),
+    ("[sweep]\n[space]\n\"train.optimizer\" = { low = 1, high = 2 }\n", "a range needs a number field"),
+    ("[sweep]\nsampler = \"grid\"\n[space]\n\"train.lr\" = { low = 0.1, high = 1 }\n", "a grid needs choices or a step"),
+    ("[sweep]\n", "space: name at least one field"),
+    ("[sweep]\nbogus = 1\n[space]\n\"train.lr\" = [0.1]\n", "sweep.bogus: unknown key"),
+])
+def test_a_bad_sweep_file_is_refused_naming_the_key(text: str, words: str) -> None:
+    with pytest.raises(SweepError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        parse_sweep(text)
+
+
+def test_the_cli_answers_a_bad_sweep_file_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[sweep]\ntrials = -3\n[space]\n\"train.lr\" = [0.1]\n")
+    assert_one_line_exit(runner.invoke(app, ["sweep", str(path), "--runs-dir", str(tmp_path / "runs")]), 2,
+                         "sweep.trials")
+
+
+def test_two_workers_record_every_trial_prune_some_and_best_toml_trains_to_the_metric(tmp_path: Path) -> None:
+    """Seeded first with two good trials (so the median is a good run's), the other trials with the
+    tiny lr are pruned; every trial is a run folder; best.toml reproduces the best trial's metric."""
+    from engine.sweep.spec import load_sweep
+    from engine.sweep.study import JOURNAL, open_study, storage_for
+
+    path = sweep_file(tmp_path)
+    spec = load_sweep(path)
+    folder = tmp_path / "runs" / "tiny"
+    study = open_study(spec, storage_for(str(folder / JOURNAL)))
+    for hidden in ("8", "4"):
+        study.enqueue_trial({"train.lr": 0.05, "model.hidden": hidden})
+    done = sweep(tmp_path, str(path), "--jobs", "2", "--json")
+    assert done.returncode == 0, done.stderr
+    trials = trials_of(tmp_path)
+    states = [t.state for t in trials]
+    assert states.count(optuna.trial.TrialState.COMPLETE) + states.count(optuna.trial.TrialState.PRUNED) >= 8
+    pruned = [t for t in trials if t.state == optuna.trial.TrialState.PRUNED]
+    assert pruned and all(t.params["train.lr"] == 0.00001 for t in pruned)
+    for trial in trials:
+        run = read_run(Path(trial.user_attrs["folder"]))
+        assert run.status == ("pruned" if trial in pruned else "completed")
+    assert len({t.user_attrs["worker"] for t in trials}) == 2
+    finished = json.loads(done.stdout.splitlines()[-1])
+    best = subprocess.run([*NNTUI, "run", "--config", str(folder / "best.toml"), "--json", "--no-save"],
+                          capture_output=True, text=True)
+    assert json.loads(best.stdout.splitlines()[-1])["test_loss"] == finished["best"]["value"]
+
+
+def test_a_second_process_joins_the_same_study(tmp_path: Path) -> None:
+    path = sweep_file(tmp_path, trials=6, epochs=600)
+    first = subprocess.Popen([*NNTUI, "sweep", str(path), "--runs-dir", str(tmp_path / "runs")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    journal = tmp_path / "runs" / "tiny" / "journal.log"
+    deadline = time.monotonic() + 120
+    while not journal.exists() or not trials_of(tmp_path):
+        assert time.monotonic() < deadline and first.poll() is None, "the sweep never started a trial"
+        time.sleep(0.2)
+    joined = sweep(tmp_path, "--join", str(journal))
+    assert joined.returncode == 0, joined.stderr
+    assert first.wait(timeout=300) == 0
+    workers = {t.user_attrs["worker"] for t in trials_of(tmp_path) if t.state.is_finished()}
+    assert len(workers) == 2
+
+
+def test_an_interrupted_sweep_continues_where_it_stopped(tmp_path: Path) -> None:
+    """Ctrl+C stops the trial in hand at an epoch boundary (recorded as stopped, not counted);
+    the same command again runs trials until the sweep has its number."""
+    path = sweep_file(tmp_path, trials=5, epochs=300)
+    process = subprocess.Popen([*NNTUI, "sweep", str(path), "--runs-dir", str(tmp_path / "runs")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    folder = tmp_path / "runs" / "tiny"
+    deadline = time.monotonic() + 120
+    while not any((folder / f"trial-{n:04d}" / "metrics.csv").exists() for n in range(1, 3)):
+        assert time.monotonic() < deadline and process.poll() is None, "no second trial started"
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=120) == 130
+    before = trials_of(tmp_path)
+    interrupted = [t for t in before if t.state == optuna.trial.TrialState.FAIL]
+    assert interrupted and read_run(Path(interrupted[0].user_attrs["folder"])).status == "stopped"
+    again = sweep(tmp_path, str(path))
+    assert again.returncode == 0, again.stderr
+    after = trials_of(tmp_path)
+    counted = [t for t in after if t.state in (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)]
+    assert len(counted) >= 5 and len(after) > len(before)
+    assert (folder / "best.toml").exists()
+
+
+def test_the_sweep_view_ranks_trials_by_the_metric(tmp_path: Path) -> None:
+    """`nntui watch` on a sweep's folder opens the Sweep view: trials with the metric and the searched
+    fields, best first; o turns to newest first and back."""
+    import asyncio
+
+    from tests.tui.conftest import run_async
+    from tui.app import make_app
+    from tui.run_host import RunHost
+    from tui.widgets.runs_view import RunsView
+
+    done = sweep(tmp_path, str(sweep_file(tmp_path, trials=4, epochs=10, seed=5)))
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / "runs" / "tiny"
+    best = json.loads(subprocess.run([*NNTUI, "sweep", str(tmp_path / "tiny.toml"), "--runs-dir", str(tmp_path / "runs"),
+                                      "--json"], capture_output=True, text=True).stdout.splitlines()[-1])["best"]
+
+    @run_async
+    async def check() -> None:
+        from engine.config.presets import preset_config
+
+        app = make_app(preset_config("circle"), host=RunHost(folder))
+        async with app.run_test(size=(140, 40)) as pilot:
+            view = app.query_one(RunsView)
+            while len(view.runs) < 4:
+                await asyncio.sleep(0.05)
+            assert app.views.titles[app.views.active] == "Sweep"
+            values = [run.final("test_loss") for run in view.runs]
+            assert view.runs[0].folder == Path(best["folder"])
+            scored = [v for v in values if v is not None]
+            assert scored == sorted(scored)
+            view.query_one("#runs-table").focus()
+            await pilot.press("o")
+            assert [run.started for run in view.runs] == sorted((run.started for run in view.runs), reverse=True)
+
+    check()
