@@ -90,9 +90,8 @@ class DdpScriptWriter(ScriptWriter):
         """Refuse a start without torchrun, join the process group, and pick this rank's device."""
         device = self.config.train.device
         lines = ["# torchrun starts one process per rank and tells each its place in the environment",
-                 'if "RANK" not in os.environ:',
-                 call("raise ", "SystemExit", ['f"Start this script with torchrun: torchrun --nproc-per-node 2 '
-                                               '{os.path.basename(__file__)}"'], "    ")]
+                 'if "RANK" not in os.environ:', "    script = os.path.basename(__file__)",
+                 '    raise SystemExit(f"Start it with torchrun: torchrun --nproc-per-node 2 {script}")', ""]
         cuda = ['local_rank = int(os.environ["LOCAL_RANK"])  # this process\'s GPU on its machine',
                 'device = torch.device("cuda", local_rank)', "torch.cuda.set_device(device)",
                 'dist.init_process_group("nccl")']
