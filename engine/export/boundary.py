@@ -9,10 +9,17 @@ from engine.export.plan import ScriptPlan
 BOUNDARY_SIZE = (60, 24)  # columns and rows, as `nntui run` prints it
 REGIONS = ".:-=~^'`"  # nntui's ASCII region and point characters, one per class
 MARKERS = "ostdavlr"  # (tui.render.symbols.ASCII_SHAPES: the engine may not import it; a test compares)
+BOUNDARY_CALL = 'print("Decision boundary (x1 across, x2 up):")\nprint_decision_boundary(X, y)'
 
 
 def decision_boundary(plan: ScriptPlan) -> str:
     """`print_decision_boundary` and its call on the training data; "" where there is no plane."""
+    function = boundary_function(plan)
+    return function and function + "\n\n\n" + BOUNDARY_CALL
+
+
+def boundary_function(plan: ScriptPlan) -> str:
+    """`print_decision_boundary` alone, for a script that calls it elsewhere; "" where there is no plane."""
     if not plan.boundary:
         return ""
     columns, rows = BOUNDARY_SIZE
@@ -49,4 +56,4 @@ def print_decision_boundary(data, labels, columns={columns}, rows={rows}):
             cells[row][column] = markers[int(label)]
     for line in cells:
         print("".join(line))'''
-    return function + "\n\n\n" + 'print("Decision boundary (x1 across, x2 up):")\nprint_decision_boundary(X, y)'
+    return function

@@ -30,12 +30,17 @@ def image_imports(plan: ScriptPlan) -> tuple[list[str], list[str]]:
 
 
 def image_blocks(plan: ScriptPlan) -> list[str]:
-    """The script's data section, block by block: the shapes' drawing code where it needs one,
-    the transforms, the two data sets and their DataLoaders."""
+    """The script's data section, block by block: the data sets, then their DataLoaders."""
+    return [*image_set_blocks(plan), _loaders(plan)]
+
+
+def image_set_blocks(plan: ScriptPlan) -> list[str]:
+    """The shapes' drawing code where it needs one, the transforms and the two data sets
+    `train_set` and `test_set`, for DataLoaders to serve (a DDP script's serve each rank its share)."""
     source = _source(plan.config.data)
     blocks = [shapes_source()] if source == "shapes" else []
     data_sets = {"shapes": _shapes, "torchvision": _torchvision, "folder": _folder}[source]
-    return [*blocks, _transforms(plan), data_sets(plan), _loaders(plan)]
+    return [*blocks, _transforms(plan), data_sets(plan)]
 
 
 def _source(data: DataConfig) -> str:
@@ -173,19 +178,24 @@ def _loaders(plan: ScriptPlan) -> str:
     lines = [*comment(f"A DataLoader serves the training pictures in {batches}{reshuffled}{workers}. Each "
                       "pass over a loader draws from its generator (to shuffle, and to seed worker processes): "
                       "generators of their own leave the seeded one above alone."),
-             *(comment(_WORKERS) if data.num_workers else []),
+             *(comment(WORKERS_NOTE) if data.num_workers else []),
              f"shuffle_generator = torch.Generator().manual_seed({data.seed})",
              call("train_loader = ", "DataLoader", ["train_set", *options, "generator=shuffle_generator"])]
-    if plan.n_test:
-        workers = [f"num_workers={data.num_workers}"] if data.num_workers else []
-        lines += [f"# The test set in batches of {EVAL_BATCH}, in order",
-                  call("test_loader = ", "DataLoader", ["test_set", f"batch_size={EVAL_BATCH}", *workers,
-                                                        "generator=torch.Generator()"])]
-    return "\n".join(lines)
+    return "\n".join(lines + evaluation_loader(plan))
 
 
-_WORKERS = ("Where Python does not fork the workers (macOS, Windows, Python 3.14 on), they run this script "
-            "again: there, set num_workers=0 (the random augmentation then differs from nntui's).")
+def evaluation_loader(plan: ScriptPlan) -> list[str]:
+    """The lines of `test_loader`, which evaluates the test set in order; none without a test set."""
+    if not plan.n_test:
+        return []
+    workers = [f"num_workers={plan.config.data.num_workers}"] if plan.config.data.num_workers else []
+    return [f"# The test set in batches of {EVAL_BATCH}, in order",
+            call("test_loader = ", "DataLoader", ["test_set", f"batch_size={EVAL_BATCH}", *workers,
+                                                  "generator=torch.Generator()"])]
+
+
+WORKERS_NOTE = ("Where Python does not fork the workers (macOS, Windows, Python 3.14 on), they run this script "
+                "again: there, set num_workers=0 (the random augmentation then differs from nntui's).")
 
 
 def image_words(plan: ScriptPlan) -> str:

@@ -73,9 +73,10 @@ def _probabilities(plan: ScriptPlan) -> str:
     return f"    p1 = {p1}\n    return torch.stack([1 - p1, p1], dim=1)"
 
 
-def summary(plan: ScriptPlan) -> str:
-    """The final training loss to the last digit, the test results, and the linear set's parameters."""
-    lines = ["# The final training loss, every digit of it (nntui reports the same number)",
+def summary(plan: ScriptPlan, loss_note: str = "nntui reports the same number") -> str:
+    """The final training loss to the last digit (`loss_note` says why it is worth every digit), the
+    test results, and the linear set's parameters."""
+    lines = [f"# The final training loss, every digit of it ({loss_note})",
              'print(f"Final train loss: {train_loss!r}")']
     if plan.n_test and plan.kind == "regression":
         lines += ["", "# Evaluate on the test set", "test_loss = evaluate(X_test, y_test)",

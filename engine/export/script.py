@@ -49,11 +49,12 @@ def export_script(config: RunConfig, title: str = "") -> str:
     not train on (a CSV file, an image folder, a missing MNIST) raises engine.data.preprocess.DataError,
     as a run would."""
     validate(config)
-    return _Script(config, title).render()
+    return ScriptWriter(config, title).render()
 
 
-class _Script:
-    """The plan of the script, its data section, and its blocks in order."""
+class ScriptWriter:
+    """The plan of the script, its data section, and its blocks in order (engine.export.ddp.script
+    writes the DDP variant on top of it)."""
 
     def __init__(self, config: RunConfig, title: str):
         self.config, self.title = config, title

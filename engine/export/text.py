@@ -11,11 +11,14 @@ WIDTH = 88  # the script's line length, as ruff's and black's formatters have it
 
 def call(target: str, function: str, arguments: list[str], indent: str = "", suffix: str = "") -> str:
     """A call (`target` before it, `suffix` after) on one line, or with its arguments on the next
-    when too long, as a formatter would."""
+    when too long, or one argument a line when they do not fit there either, as a formatter would."""
     line = f"{indent}{target}{function}({', '.join(arguments)}){suffix}"
     if len(line) <= WIDTH:
         return line
-    return f"{indent}{target}{function}(\n{indent}    {', '.join(arguments)}\n{indent}){suffix}"
+    inside = f"{indent}    {', '.join(arguments)}"
+    if len(inside) > WIDTH:
+        inside = ",\n".join(f"{indent}    {argument}" for argument in arguments) + ","
+    return f"{indent}{target}{function}(\n{inside}\n{indent}){suffix}"
 
 
 def list_literal(values: list, prefix: str, indent: str = "") -> str:

@@ -6,6 +6,8 @@ line is printed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from engine.export.plan import ScriptPlan
 from engine.export.text import call
 
@@ -103,9 +105,12 @@ def _loader_loop(plan: ScriptPlan) -> str:
     return "\n".join(lines)
 
 
-def _step_lines(inputs: str, targets: str, indent: str, clip: float = 0.0) -> list[str]:
-    """The training step, as the engine's Trainer._train_step takes it."""
-    lines = ["# Forward pass", f"outputs = model({inputs})", f"loss = criterion(outputs, {targets})", "",
+def _step_lines(inputs: str, targets: str, indent: str, clip: float = 0.0, model: str = "model",
+                stop: Callable[[str, str, str], str] | None = None) -> list[str]:
+    """The training step, as the engine's Trainer._train_step takes it; `model` is what the
+    forward pass calls and `stop` writes the line that ends the run (a DDP script's differ)."""
+    stop = stop or _stop
+    lines = ["# Forward pass", f"outputs = {model}({inputs})", f"loss = criterion(outputs, {targets})", "",
              "# Backward pass and update", "optimizer.zero_grad()", "loss.backward()"]
     lines = [indent + line if line else "" for line in lines]
     if clip:
@@ -114,7 +119,7 @@ def _step_lines(inputs: str, targets: str, indent: str, clip: float = 0.0) -> li
                   f"{indent}try:",
                   call("", "torch.nn.utils.clip_grad_norm_", arguments, indent + "    "),
                   f"{indent}except RuntimeError:",
-                  _stop(indent + "    ", "Diverged in epoch {epoch + 1}: the gradient norm is not finite", " from None")]
+                  stop(indent + "    ", "Diverged in epoch {epoch + 1}: the gradient norm is not finite", " from None")]
     return lines + [indent + "optimizer.step()"]
 
 
@@ -126,6 +131,27 @@ def _stop(indent: str, message: str, suffix: str = "") -> str:
 def _log_and_check(plan: ScriptPlan) -> list[str]:
     """The progress line of logged epochs, then the session's divergence checks: the epoch's
     loss every epoch, the weights where a line was printed (that is when the engine evaluates)."""
+    when, what, body = _progress_line(plan)
+    if when:
+        lines = [f"    # Print {what}", f"    logged = {when}", "    if logged:",
+                 *("        " + b for b in body)]
+    else:
+        lines = [f"    # Print {what}", *("    " + b for b in body)]
+    weights_check = "if logged and not weights_are_finite():" if when else "if not weights_are_finite():"
+    return lines + [
+        "",
+        "    # Stop if training diverged: the loss, or a weight (checked when a line is printed),",
+        "    # is no longer a finite number. A lower learning rate may help.",
+        "    if not math.isfinite(train_loss):",
+        _stop("        ", "Diverged at epoch {epoch + 1}: the loss became {train_loss}"),
+        f"    {weights_check}",
+        _stop("        ", "Diverged by epoch {epoch + 1}: a weight is no longer finite"),
+    ]
+
+
+def _progress_line(plan: ScriptPlan) -> tuple[str, str, list[str]]:
+    """When an epoch's line is printed (a condition on `epoch`; "" for every epoch), what it
+    reports and how often (for its comment), and the statements that print it."""
     train = plan.config.train
     every = train.log_interval
     when = f"(epoch + 1) % {every} == 0" if every > 1 else ""
@@ -140,18 +166,4 @@ def _log_and_check(plan: ScriptPlan) -> list[str]:
                 f'    {epoch_loss}, "', '    f"Test Accuracy: {test_accuracy:.2%}"', ")"]
     else:
         body = [f'print({epoch_loss}")']
-    if when:
-        lines = [f"    # Print {what} {period}", f"    logged = {when}", "    if logged:",
-                 *("        " + b for b in body)]
-    else:
-        lines = [f"    # Print {what} {period}", *("    " + b for b in body)]
-    weights_check = "if logged and not weights_are_finite():" if when else "if not weights_are_finite():"
-    return lines + [
-        "",
-        "    # Stop if training diverged: the loss, or a weight (checked when a line is printed),",
-        "    # is no longer a finite number. A lower learning rate may help.",
-        "    if not math.isfinite(train_loss):",
-        _stop("        ", "Diverged at epoch {epoch + 1}: the loss became {train_loss}"),
-        f"    {weights_check}",
-        _stop("        ", "Diverged by epoch {epoch + 1}: a weight is no longer finite"),
-    ]
+    return when, f"{what} {period}", body

@@ -24,14 +24,17 @@ def export_command(
                                                    show_default=False)] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="let --output replace an existing file",
                                                    metavar=NO_VALUE)] = False,
+    ddp: Annotated[bool, typer.Option("--ddp", help="write a script for torchrun --nproc-per-node N: "
+                                      "DistributedDataParallel, --batch-size per process", metavar=NO_VALUE)] = False,
 ) -> None:
-    """Write the run as a standalone PyTorch script that prints the same losses as `nntui run`."""
+    """Write the run as a standalone PyTorch script that prints the same losses as `nntui run`
+    (with --ddp: a script that trains on N processes under torchrun)."""
     from engine.config.problems import ConfigError
     from engine.errors import DataError
 
     overrides = source_overrides(overrides, data)
     try:
-        script = _script(resolve_config(preset, config, overrides), preset or "")
+        script = _script(resolve_config(preset, config, overrides), preset or "", ddp)
     except ConfigError as err:
         raise fail(describe(err, set(overrides))) from None
     except DataError as err:  # the data (CSV files, image folders) as a run would refuse it
@@ -40,10 +43,15 @@ def export_command(
         typer.echo(script, nl=False)
         return
     write_script(script, output, overwrite)
-    typer.echo(f"Wrote {output}; run it with: python {output}", err=True)
+    start = f"torchrun --nproc-per-node 2 {output} (or any number of processes)" if ddp else f"python {output}"
+    typer.echo(f"Wrote {output}; run it with: {start}", err=True)
 
 
-def _script(config: RunConfig, title: str) -> str:
+def _script(config: RunConfig, title: str, ddp: bool) -> str:
+    if ddp:
+        from engine.export.ddp.script import export_ddp_script
+
+        return export_ddp_script(config, title)
     from engine.export.script import export_script
 
     return export_script(config, title)
