@@ -212,6 +212,15 @@ class _Payload:
         return (Path.touch, (self.marker,))
 
 
+def copy_of(run: Path, tmp_path: Path) -> Path:
+    """A copy of a saved run's folder, to spoil without touching the fixture's."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    for part in run.iterdir():
+        (folder / part.name).write_bytes(part.read_bytes())
+    return folder
+
+
 def _foreign(path: Path) -> None:
     torch.save({"state": [1, 2, 3]}, path)
 
@@ -232,10 +241,7 @@ CHECKPOINTS = {
 
 @pytest.mark.parametrize("name", CHECKPOINTS)
 def test_a_bad_checkpoint_is_refused_and_the_run_folder_kept(name: str, saved_run: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "run"
-    folder.mkdir()
-    for file in saved_run.iterdir():
-        (folder / file.name).write_bytes(file.read_bytes())
+    folder = copy_of(saved_run, tmp_path)
     spoil, words = CHECKPOINTS[name]
     spoil(folder / "checkpoint.pt")
     before = {p.name for p in folder.iterdir()}
@@ -250,10 +256,7 @@ def test_a_bad_checkpoint_is_refused_and_the_run_folder_kept(name: str, saved_ru
 ])
 def test_a_damaged_run_file_is_refused_naming_it(file: str, content: bytes, words: str, saved_run: Path,
                                                  tmp_path: Path) -> None:
-    folder = tmp_path / "run"
-    folder.mkdir()
-    for part in saved_run.iterdir():
-        (folder / part.name).write_bytes(part.read_bytes())
+    folder = copy_of(saved_run, tmp_path)
     (folder / file).write_bytes(content)
     assert_refused(invoke("run", "--resume", folder), words)
 
@@ -300,10 +303,7 @@ def test_a_folder_that_does_not_exist_is_refused(args: tuple[str, ...], tmp_path
 
 
 def test_predict_refuses_a_damaged_model_file(saved_run: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "run"
-    folder.mkdir()
-    for part in saved_run.iterdir():
-        (folder / part.name).write_bytes(part.read_bytes())
+    folder = copy_of(saved_run, tmp_path)
     (folder / "model.pt").write_bytes(random.Random(3).randbytes(512))
     data = tmp_path / "points.csv"
     data.write_text("x1,x2\n0.1,0.2\n")
@@ -349,10 +349,7 @@ def test_a_config_nested_too_deeply_is_refused(content: bytes, tmp_path: Path) -
 
 @pytest.mark.parametrize("name", ["config.toml", "checkpoint.pt", "metrics.csv"])
 def test_a_fifo_in_a_run_folder_is_refused_without_waiting(name: str, saved_run: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "run"
-    folder.mkdir()
-    for part in saved_run.iterdir():
-        (folder / part.name).write_bytes(part.read_bytes())
+    folder = copy_of(saved_run, tmp_path)
     (folder / name).unlink()
     os.mkfifo(folder / name)
     assert_refused(invoke("run", "--resume", folder, "--epochs", "5"), name)
@@ -411,10 +408,7 @@ CHECKPOINT_FIELDS = {
 def test_a_checkpoint_field_out_of_range_is_refused_naming_it(name: str, saved_run: Path, tmp_path: Path) -> None:
     """Each field is checked before use (a wrong-sized RNG state used to raise inside torch), and
     the folder is left as it was."""
-    folder = tmp_path / "run"
-    folder.mkdir()
-    for part in saved_run.iterdir():
-        (folder / part.name).write_bytes(part.read_bytes())
+    folder = copy_of(saved_run, tmp_path)
     field, value, words = CHECKPOINT_FIELDS[name]
     _spoil_checkpoint(folder, field, value)
     before = snapshot(folder)
@@ -434,10 +428,7 @@ PREPROCESS_FIELDS = {
 def test_a_preprocess_field_out_of_range_is_refused_naming_it(name: str, saved_run: Path, tmp_path: Path) -> None:
     import json
 
-    folder = tmp_path / "run"
-    folder.mkdir()
-    for part in saved_run.iterdir():
-        (folder / part.name).write_bytes(part.read_bytes())
+    folder = copy_of(saved_run, tmp_path)
     raw = json.loads((folder / "preprocess.json").read_text())
     spoil, words = PREPROCESS_FIELDS[name]
     spoil(raw)
@@ -448,10 +439,7 @@ def test_a_preprocess_field_out_of_range_is_refused_naming_it(name: str, saved_r
 
 
 def test_a_preprocess_file_nested_too_deeply_is_refused(saved_run: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "run"
-    folder.mkdir()
-    for part in saved_run.iterdir():
-        (folder / part.name).write_bytes(part.read_bytes())
+    folder = copy_of(saved_run, tmp_path)
     (folder / "preprocess.json").write_text("[" * 100_000 + "]" * 100_000)
     rows = tmp_path / "rows.csv"
     rows.write_text("x1,x2\n0.1,0.2\n")

@@ -276,33 +276,14 @@ class TrainingSession:
         return "completed", ""
 
     def _started(self, trainer) -> RunStarted:
-        from engine.config.catalog import DATASETS
-        from engine.config.rules import warnings
+        from engine.loop.views import run_started
 
-        # A synthetic set's columns and classes are only numbered (x1, x2, label 0, 1): nothing to name
-        named = not DATASETS[self.config.data.dataset].synthetic
-        table = trainer.preprocess.table
-        return RunStarted(
-            config=self.config.copy(), task=trainer.task.kind, device=str(trainer.device),
-            summary=str(trainer.model), parameter_count=trainer.parameter_count,
-            train_samples=trainer.train_samples, test_samples=trainer.test_samples,
-            warnings=tuple(warnings(self.config)), train_points=trainer.train_points,
-            test_points=trainer.test_points, reference=trainer.reference,
-            target=table.target if table is not None and named else "",
-            labels=tuple(trainer.labels) if named else (), dropped_rows=trainer.dropped_rows,
-            resumed_at=trainer.epoch)
+        return run_started(self.config, trainer)
 
     def _snapshot(self, trainer) -> Snapshot:
-        from engine.loop.views import (  # torch
-            boundary_grid,
-            fit_scores,
-            image_report,
-            parameters_as_lists,
-            test_predictions,
-        )
-        columns, rows = self.boundary_size
-        return Snapshot(trainer.epoch, boundary_grid(trainer, columns, rows), parameters_as_lists(trainer),
-                        test_predictions(trainer), image_report(trainer), fit_scores(trainer))
+        from engine.loop.views import snapshot  # torch
+
+        return snapshot(trainer, *self.boundary_size)
 
     def _finish(self, outcome: tuple[str, str], trainer) -> RunFinished:
         from engine.loop.views import fit_scores, parameters_as_lists

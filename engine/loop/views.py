@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from engine.loop.events import BoundaryGrid, FitScores, ImageReport
+from engine.config.schema import RunConfig
+from engine.loop.events import BoundaryGrid, FitScores, ImageReport, RunStarted, Snapshot
 
 if TYPE_CHECKING:
     from engine.loop.trainer import Trainer
@@ -90,3 +91,28 @@ def fit_scores(trainer: Trainer) -> FitScores | None:
                                              (actual - actual.mean()).square().sum()]).tolist()  # one sync
     n = len(actual)
     return FitScores(math.sqrt(squared / n), absolute / n, 1 - squared / spread if spread > 0 else None)
+
+
+def snapshot(trainer: Trainer, columns: int, rows: int) -> Snapshot:
+    """Everything the live views draw, at the trainer's current epoch."""
+    return Snapshot(trainer.epoch, boundary_grid(trainer, columns, rows), parameters_as_lists(trainer),
+                    test_predictions(trainer), image_report(trainer), fit_scores(trainer))
+
+
+def run_started(config: RunConfig, trainer: Trainer) -> RunStarted:
+    """What the views need once the model is built and the data read: sizes, points, names."""
+    from engine.config.catalog import DATASETS
+    from engine.config.rules import warnings
+
+    # A synthetic set's columns and classes are only numbered (x1, x2, label 0, 1): nothing to name
+    named = not DATASETS[config.data.dataset].synthetic
+    table = trainer.preprocess.table
+    return RunStarted(
+        config=config.copy(), task=trainer.task.kind, device=str(trainer.device),
+        summary=str(trainer.model), parameter_count=trainer.parameter_count,
+        train_samples=trainer.train_samples, test_samples=trainer.test_samples,
+        warnings=tuple(warnings(config)), train_points=trainer.train_points,
+        test_points=trainer.test_points, reference=trainer.reference,
+        target=table.target if table is not None and named else "",
+        labels=tuple(trainer.labels) if named else (), dropped_rows=trainer.dropped_rows,
+        resumed_at=trainer.epoch)

@@ -19,7 +19,8 @@ from typing import Any
 from engine.config.fields import SPECS, check_value
 from engine.config.problems import ConfigError
 from engine.errors import InputError
-from engine.files.reading import MIB, open_regular
+from engine.files.reading import MIB
+from engine.runs.event_log import read_new_objects
 from engine.runs.layout import CONTROL
 
 ACTIONS = ("pause", "resume", "step", "stop", "lr")
@@ -72,23 +73,8 @@ class ControlInbox:
         self.offset = self.path.stat().st_size if self.path.is_file() else 0
 
     def requests(self) -> list[dict[str, Any]]:
-        try:
-            with open_regular(self.path, "a control file") as handle:
-                handle.seek(self.offset)
-                chunk = handle.read(CONTROL_LIMIT)
-        except InputError:
-            return []
-        end = chunk.rfind(b"\n") + 1
-        self.offset += end
-        found = []
-        for line in chunk[:end].splitlines():
-            try:
-                request = json.loads(line)
-            except (ValueError, RecursionError):
-                continue
-            if isinstance(request, dict) and request.get("action") in ACTIONS:
-                found.append(request)
-        return found
+        values, self.offset, _, _ = read_new_objects(self.path, self.offset, "a control file", CONTROL_LIMIT)
+        return [v for v in values if isinstance(v, dict) and v.get("action") in ACTIONS]
 
     def apply(self, log) -> None:
         """Carry out each new request and answer it in the event log."""

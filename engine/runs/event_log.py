@@ -36,10 +36,31 @@ class EventLog:
             self._file.close()
 
 
+def read_new_objects(path: Path, offset: int, what: str, limit: int) -> tuple[list[Any], int, bool, int]:
+    """The JSON values on the whole lines appended to `path` past `offset` (at most `limit` bytes):
+    (values, the new offset, whether the file ends inside a line, lines that were not JSON). A
+    missing or unreadable file has nothing new. events.jsonl and control.jsonl are both read so."""
+    try:
+        handle: BinaryIO = open_regular(path, what)
+    except Exception:  # not there yet, or gone
+        return [], offset, False, 0
+    with handle:
+        handle.seek(offset)
+        chunk = handle.read(limit)
+    end = chunk.rfind(b"\n") + 1
+    values, damaged = [], 0
+    for line in chunk[:end].splitlines():
+        try:
+            values.append(json.loads(line))
+        except (ValueError, RecursionError):
+            damaged += bool(line.strip())
+    return values, offset + end, end < len(chunk), damaged
+
+
 @dataclass
 class EventTail:
     """Reads a growing events.jsonl a piece at a time: `read` returns the records added since the
-    last call. `damaged` counts lines that were not JSON objects (said once by the caller)."""
+    last call. `damaged` counts lines that were not records (said once by the caller)."""
 
     path: Path
     offset: int = 0
@@ -48,26 +69,10 @@ class EventTail:
     records: list[dict[str, Any]] = field(default_factory=list)
 
     def read(self) -> list[dict[str, Any]]:
-        try:
-            handle: BinaryIO = open_regular(self.path, "an nntui event log")
-        except Exception:  # not there yet, or gone: nothing new
-            return []
-        with handle:
-            handle.seek(self.offset)
-            chunk = handle.read(EVENTS_LIMIT)
-        end = chunk.rfind(b"\n") + 1
-        self.torn = end < len(chunk)
-        self.offset += end
-        new = []
-        for line in chunk[:end].splitlines():
-            try:
-                record = json.loads(line)
-            except (ValueError, RecursionError):
-                record = None
-            if isinstance(record, dict) and isinstance(record.get("event"), str):
-                new.append(record)
-            elif line.strip():
-                self.damaged += 1
+        values, self.offset, self.torn, damaged = read_new_objects(self.path, self.offset, "an nntui event log",
+                                                                   EVENTS_LIMIT)
+        new = [v for v in values if isinstance(v, dict) and isinstance(v.get("event"), str)]
+        self.damaged += damaged + len(values) - len(new)
         self.records.extend(new)
         return new
 
