@@ -178,6 +178,9 @@ def test_a_damaged_event_line_is_skipped_and_counted(tmp_path: Path) -> None:
     events = read_events(folder / "events.jsonl")
     assert events.damaged == 1 and events.torn
     assert read_run(folder).status == "completed"
+    listed = runner.invoke(app, ["runs", str(tmp_path)])
+    assert listed.exit_code == 0 and "completed" in listed.stdout
+    assert listed.stderr.count("\n") == 1 and "skipped 1 damaged line and a truncated last line" in listed.stderr
 
 
 def test_runs_lists_runs_newest_first_with_their_figures(tmp_path: Path) -> None:

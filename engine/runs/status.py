@@ -63,7 +63,16 @@ class RunInfo:
     ended: float | None  # of the end record, None while live
     writer: LockInfo | None
     damaged: int = 0  # event-log lines that were not records
+    torn: bool = False  # the event log ends inside a line (normal while live; cut by a crash otherwise)
     end: dict[str, Any] | None = None  # the last end record: final losses, accuracy, fit scores
+
+    def log_problem(self) -> str | None:
+        """What was skipped reading the event log, in words, or None (a live run's torn last line
+        is a line being written)."""
+        parts = [f"{self.damaged} damaged line{'s' if self.damaged != 1 else ''}"] if self.damaged else []
+        if self.torn and self.status not in LIVE:
+            parts.append("a truncated last line")
+        return f"{self.folder / 'events.jsonl'}: skipped {' and '.join(parts)}" if parts else None
 
     def final(self, metric: str) -> float | None:
         """A final figure (test_loss, test_accuracy, rmse, ...) as the run's end recorded it."""
@@ -127,7 +136,7 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
     ends = [r for r in records if r["event"] == "end"]
     return RunInfo(path, status, str(starts[0].get("title") or "") if starts else "", config, history,
                    float(starts[0]["time"]) if starts else None, _ended(records, writer, status), writer,
-                   events.damaged, ends[-1] if ends and status not in LIVE else None)
+                   events.damaged, events.torn, ends[-1] if ends and status not in LIVE else None)
 
 
 def _ended(records: list[dict[str, Any]], writer: LockInfo | None, status: str) -> float | None:

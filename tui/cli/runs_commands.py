@@ -47,6 +47,8 @@ def runs_command(
     if not parent.is_dir():
         raise fail(f"{parent}: no such runs folder")
     runs = list_runs(parent)
+    for problem in filter(None, (run.log_problem() for run in runs)):
+        typer.echo(f"nntui: warning: {problem}", err=True)
     if json_output:
         for run in runs:
             typer.echo(json.dumps(run.as_dict()))
@@ -105,6 +107,8 @@ def compare_command(
 
 def newest_run(parent: Path) -> Path | None:
     runs = list_runs(parent)
+    for problem in filter(None, (run.log_problem() for run in runs)):
+        typer.echo(f"nntui: warning: {problem}", err=True)
     return runs[0].folder if runs else None
 
 
@@ -131,11 +135,13 @@ def watch_command(
 
         run_app(preset_config("circle"), ascii_only=ascii_only, runs_dir=folder)
     try:
-        read_run(folder)
+        problem = read_run(folder).log_problem()
     except NotARun as err:
         raise fail(str(err)) from None
     except InputError as err:
         raise fail(str(err)) from None
+    if problem:
+        typer.echo(f"nntui: warning: {problem}", err=True)
     try:
         from tui.launch import run_watch
     except ImportError as err:  # the headless commands work without Textual
