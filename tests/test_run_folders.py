@@ -266,3 +266,49 @@ def test_no_checkpoint_of_non_finite_weights_replaces_a_finite_one(tmp_path: Pat
     state = torch.load(folder / "checkpoint.pt", weights_only=True)
     assert all(torch.isfinite(t).all() for t in state["model"].values())
     assert read_run(folder).status == "diverged"
+
+
+def test_a_save_that_fails_exits_1_and_keeps_the_previous_files(tmp_path: Path, monkeypatch) -> None:
+    """A full disk while the end of the run is written (torch wraps ENOSPC in a RuntimeError): exit 1
+    with the reason in one line, the checkpoint, model and config from before kept together, and no
+    temporary file left."""
+    real_save = torch.save
+    calls = {"n": 0}
+
+    def fills_the_disk(obj, handle, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 2:  # the start's model.pt and checkpoint.pt go through
+            raise RuntimeError("[enforce fail at inline_container.cc:626] . unexpected pos 64 vs 0: "
+                               "No space left on device")
+        return real_save(obj, handle, *args, **kwargs)
+
+    monkeypatch.setattr(torch, "save", fills_the_disk)
+    folder = tmp_path / "run"
+    session = _session(epochs=2000, **{"train.log_interval": 500})
+    recorder = _record(folder, session)
+    while not (folder / "checkpoint.pt").exists():
+        session.start() if session.state == "idle" else time.sleep(0.02)
+    assert session.join(60) and recorder.close(30)
+    assert recorder.errors and "No space left on device" in recorder.errors[0] and "checkpoint.pt" in recorder.errors[0]
+    monkeypatch.setattr(torch, "save", real_save)
+    state = torch.load(folder / "checkpoint.pt", weights_only=True)
+    model = torch.load(folder / "model.pt", weights_only=True)
+    assert state["epoch"] < 2000 and all(torch.equal(model[k], state["model"][k]) for k in model)
+    assert not list(folder.glob(".*.tmp"))
+
+
+def test_nntui_run_whose_save_fails_exits_1_naming_the_reason(tmp_path: Path, monkeypatch) -> None:
+    real_save = torch.save
+    calls = {"n": 0}
+
+    def fills_the_disk(obj, handle, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise RuntimeError("unexpected pos 64 vs 0: No space left on device")
+        return real_save(obj, handle, *args, **kwargs)
+
+    monkeypatch.setattr(torch, "save", fills_the_disk)
+    result = runner.invoke(app, ["run", "-p", "circle", "--epochs", "300", "--save", str(tmp_path / "run")])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"nntui: cannot write checkpoint.pt in {tmp_path / 'run'}: unexpected pos 64 vs 0: No space left on device"]

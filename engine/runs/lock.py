@@ -6,6 +6,7 @@ live index.lock from a stale one by its pid."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -80,6 +81,10 @@ class RunLock:
             holder = read_lock(self.folder)
             raise FolderBusy(f"{self.folder}: another nntui is writing this run ({holder or 'a live process'}); "
                              "watch it with `nntui watch`, or choose another folder") from None
+        except OSError as err:  # a file system without locks (ENOLCK, ENOTSUP): the pid check below decides
+            if err.errno not in (errno.ENOLCK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EINVAL):
+                os.close(fd)
+                raise
         holder = read_lock(self.folder)  # a file system without flock (some NFS): trust a live pid
         if holder is not None and holder.pid != os.getpid() and holder.alive():
             os.close(fd)
