@@ -21,6 +21,7 @@ def training_state(trainer) -> dict[str, Any]:
         "optimizer": trainer.optimizer.state_dict(),
         "torch_rng": torch.get_rng_state(),
         "shuffle_rng": trainer.shuffle_generator.get_state(),
+        **({"augment_rng": trainer.augment_generator.get_state()} if trainer.augment_generator is not None else {}),
     }
 
 
@@ -36,6 +37,8 @@ def restore_state(trainer, state: dict[str, Any], source: str | Path) -> None:
     trainer.set_lr(float(state["lr"]))
     torch.set_rng_state(state["torch_rng"])
     trainer.shuffle_generator.set_state(state["shuffle_rng"])
+    if trainer.augment_generator is not None and "augment_rng" in state:  # older checkpoints lack it
+        trainer.augment_generator.set_state(state["augment_rng"])
 
 
 def _first_reason(err: Exception) -> str:

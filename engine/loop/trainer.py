@@ -8,7 +8,6 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader
 
 from engine.config.catalog import DATASETS
 from engine.config.rules import validate
@@ -27,8 +26,8 @@ from engine.models.task import Task, make_loss, table_task, task_for
 
 class Trainer:
     """Everything a run holds. Construction draws (or reads) the data and the initial weights.
-    Tensor data (synthetic sets, CSV tables) lives in X/Y and is sliced per batch; image sets
-    load sample by sample through DataLoaders."""
+    Tensor data (synthetic sets, CSV tables) lives in X/Y and is sliced per batch; image sets are
+    served as uint8 batches by `images` (engine.loop.image_batches) and made inputs per batch."""
 
     def __init__(self, config: RunConfig):
         self.config = validate(config)
@@ -40,8 +39,7 @@ class Trainer:
         self.train_points: tuple[tuple[float, float, float], ...] = ()
         self.test_points: tuple[tuple[float, float, float], ...] = ()
         self.reference: dict[str, Any] | None = None
-        self.train_loader: DataLoader | None = None
-        self.test_loader: DataLoader | None = None
+        self.images = None  # engine.loop.image_batches.ImageBatches, for image sets
         self.X = self.Y = self.X_test = self.Y_test = None
         self.dropped_rows = 0  # CSV rows left out for missing cells
         # Image sets: (epoch, [true][predicted] counts on the device) at the last test evaluation.
@@ -55,7 +53,7 @@ class Trainer:
             X, labels, X_test, labels_test = self._read_table(config)
         else:
             self._load_images(config)
-        if self.train_loader is None:
+        if self.images is None:
             self.X, self.Y = X, self.task.targets(labels)
             self.X_test, self.Y_test = X_test, self.task.targets(labels_test)
 
@@ -68,7 +66,7 @@ class Trainer:
         # A one-layer Sequential (linreg) is called through its layer: the same computation
         # without the container's call, a few percent of a tiny full-batch epoch.
         self._forward = self.model[0] if isinstance(self.model, nn.Sequential) and len(self.model) == 1 else self.model
-        if self.train_loader is None:
+        if self.images is None:
             self.X, self.Y = self.X.to(self.device), self.Y.to(self.device)
             self.X_test, self.Y_test = self.X_test.to(self.device), self.Y_test.to(self.device)
         self.loss_fn = make_loss(self.task)
@@ -78,7 +76,7 @@ class Trainer:
         # Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result.
         clip = self._clip_gradients if config.train.clip_grad else None
         self._fast_step: MlpStep | None = (mlp_step_for(self.model, self.loss_fn, self.optimizer, clip)
-                                           if self.train_loader is None else None)
+                                           if self.images is None else None)
 
     def _draw_synthetic(self, config: RunConfig) -> tuple[torch.Tensor, ...]:
         """The tutorial's order of draws: data then model, or model then data."""
@@ -116,37 +114,30 @@ class Trainer:
         return table.X, table.labels, table.X_test, table.labels_test
 
     def _load_images(self, config: RunConfig) -> None:
-        """Image sets: DataLoaders over the two splits, and an MLP or CNN for their shape."""
-        from engine.data.images import EVAL_BATCH, load_images
+        """Image sets: an MLP or CNN for their shape, and their batches on the device."""
+        from engine.data.images import load_images
+        from engine.loop.image_batches import ImageBatches
         from engine.models.cnn import build_image_model
 
-        data_cfg = config.data
-        images = load_images(data_cfg)
+        images = load_images(config.data)
         spec = images.spec
         self.task = Task("multiclass", config.train.loss, config.model.output_activation, len(spec.labels))
         self.model = build_image_model(config.model, spec.shape, self.task.output_units(config.model.outputs))
         self.preprocess = Preprocess(image=spec)
-        size = data_cfg.batch_size or max(len(images.train), 1)  # type: ignore[arg-type]
-        self.train_loader = DataLoader(images.train, batch_size=size, shuffle=data_cfg.shuffle,
-                                       drop_last=data_cfg.drop_last, num_workers=data_cfg.num_workers,
-                                       generator=self.shuffle_generator)
-        # Its own generator: each pass draws a worker seed from the loader's generator, and from the
-        # global one (the augmentation's) without it, so an evaluation would shift later batches and
-        # a resumed run would part from an uninterrupted one.
-        self.test_loader = DataLoader(images.test, batch_size=EVAL_BATCH, num_workers=data_cfg.num_workers,
-                                      generator=torch.Generator())
+        self.images = ImageBatches(images, config.data, self.device, self.shuffle_generator)
 
     @property
     def train_samples(self) -> int:
-        if self.train_loader is not None:
-            return len(self.train_loader.dataset)  # type: ignore[arg-type]
-        return len(self.X)
+        return self.images.train_samples if self.images is not None else len(self.X)
 
     @property
     def test_samples(self) -> int:
-        if self.test_loader is not None:
-            return len(self.test_loader.dataset)  # type: ignore[arg-type]
-        return len(self.X_test)
+        return self.images.test_samples if self.images is not None else len(self.X_test)
+
+    @property
+    def augment_generator(self) -> torch.Generator | None:
+        """The augmentation's generator (image runs that augment), whose state a checkpoint keeps."""
+        return self.images.augment_generator if self.images is not None else None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -160,15 +151,15 @@ class Trainer:
         set_learning_rate(self.optimizer, lr)
 
     def batches_per_epoch(self) -> int:
-        if self.train_loader is not None:
-            return len(self.train_loader)
+        if self.images is not None:
+            return self.images.batches_per_epoch()
         n = self.train_samples
         return len(batch_sizes(n, self.config.data.batch_size or n, self.config.data.drop_last))
 
     def train_epoch(self, should_stop: Callable[[], bool] = lambda: False) -> float | None:
         """Train one epoch; return its mean loss, or None when stopped part-way."""
-        if self.train_loader is not None:
-            return self._train_loader_epoch(should_stop)
+        if self.images is not None:
+            return self._train_image_epoch(should_stop)
         if not self.model.training:  # evaluation left it in eval mode; setting it again costs a walk
             self.model.train()
         n = self.train_samples
@@ -221,16 +212,16 @@ class Trainer:
         with torch.no_grad():
             return bool(torch.stack([torch.isfinite(p).all() for p in self.model.parameters()]).all().item())
 
-    def _train_loader_epoch(self, should_stop: Callable[[], bool]) -> float | None:
-        """One pass over the training DataLoader (shuffled with the run's own generator)."""
+    def _train_image_epoch(self, should_stop: Callable[[], bool]) -> float | None:
+        """One pass over the training pictures (shuffled with the run's own generator)."""
         self.model.train()
         losses: list[torch.Tensor] = []
         sizes: list[int] = []
-        for xb, labels in self.train_loader:  # type: ignore[union-attr]
+        for pixels, labels in self.images.train_batches():  # type: ignore[union-attr]
             if should_stop():
                 return None
-            xb, yb = xb.to(self.device), self.task.targets(labels).to(self.device)
-            losses.append(self._train_step(xb, yb))
+            xb = self.images.inputs(pixels, train=True)  # type: ignore[union-attr]
+            losses.append(self._train_step(xb, self.task.targets(labels)))
             sizes.append(len(xb))
         if not losses:
             raise ValueError(f"data.batch_size: with drop_last, a batch of {self.config.data.batch_size} from "
@@ -239,8 +230,8 @@ class Trainer:
         return weighted_mean(losses, sizes)
 
     @torch.no_grad()
-    def _evaluate_loader(self) -> tuple[float, float]:
-        """Loss and accuracy over the test loader; the confusion matrix comes with it, and the
+    def _evaluate_images(self) -> tuple[float, float]:
+        """Loss and accuracy over the test pictures; the confusion matrix comes with it, and the
         accuracy is its diagonal."""
         from engine.loop.image_samples import count_confusion
 
@@ -248,8 +239,8 @@ class Trainer:
         loss_sum = torch.zeros((), device=self.device)
         classes = self.task.classes
         confusion = torch.zeros((classes, classes), dtype=torch.long, device=self.device)
-        for xb, labels in self.test_loader:  # type: ignore[union-attr]
-            xb, labels = xb.to(self.device), labels.to(self.device)
+        for pixels, labels in self.images.test_batches():  # type: ignore[union-attr]
+            xb = self.images.inputs(pixels)  # type: ignore[union-attr]
             outputs = self.model(xb)
             loss_sum = loss_sum + self.loss_fn(outputs, self.task.targets(labels)) * len(xb)  # one sync at the end
             confusion += count_confusion(labels, self.task.probabilities(outputs).argmax(dim=1), classes)
@@ -261,8 +252,8 @@ class Trainer:
         """Loss and (for classification) accuracy on the test set; None where there is none."""
         if not self.test_samples:
             return None, None
-        if self.test_loader is not None:
-            return self._evaluate_loader()
+        if self.images is not None:
+            return self._evaluate_images()
         self.model.eval()
         outputs = self.model(self.X_test)
         loss = self.loss_fn(outputs, self.Y_test).item()

@@ -24,7 +24,8 @@ def presets_command() -> None:
         outputs = c.model.outputs or (classes if info.kind == "multiclass" else 1)
         inputs = "cnn " + ",".join(map(str, c.model.channels)) if c.model.kind == "cnn" else str(info.features)
         sizes = [inputs, *map(str, c.model.hidden), str(outputs)]
-        rows.append((p.name, info.kind, f"{c.data.dataset} ({c.data.samples})", "-".join(sizes),
+        samples = c.data.samples or "all"
+        rows.append((p.name, info.kind, f"{c.data.dataset} ({samples})", "-".join(sizes),
                      c.train.loss, str(c.train.epochs), p.description))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:

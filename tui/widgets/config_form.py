@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from engine.config.build import with_values
+from engine.config.build import switched_dataset, with_values
 from engine.config.fields import FIELDS, FieldSpec, format_value, get_field, parse_text
 from engine.config.presets import PRESETS
 from engine.config.problems import ConfigError, Problem
@@ -128,12 +128,21 @@ class ConfigForm(VerticalScroll):
             self.field_errors.pop(spec.path, None)
             self.values[spec.path] = value
             if spec.path == "data.dataset":
+                self._follow_dataset(value)
                 self._show_relevant()
             if spec.path in ("data.dataset", "data.paths"):
                 self._check_files()
             elif spec.path == "data.target":
                 self._check_target()
         self._announce(spec.path)
+
+    def _follow_dataset(self, dataset: str) -> None:
+        """Fields that change with the data set (MNIST takes all its images), shown as they become."""
+        for path, value in switched_dataset(dataset).items():
+            self.values[path] = value
+            self.field_errors.pop(path, None)
+            if path in self.editors:
+                self.editors[path].value = format_value(value)
 
     def _announce(self, path: str) -> None:
         self._check()
