@@ -143,3 +143,15 @@ def test_pixels_stay_bytes_until_a_batch_is_made(files: Path) -> None:
     batches = ImageBatches(load_images(cfg), cfg, CPU, torch.Generator())
     assert batches.train.pixels.dtype == torch.uint8 and batches.train.pixels.shape == (37, 1, 28, 28)
     assert batches.test.labels.tolist() == [i % 10 for i in range(11)]
+
+
+def test_a_cnn_on_the_cpu_trains_channels_last(files: Path) -> None:
+    """The CPU's convolutions are fastest channels-last: the CNN's weights and its input batches
+    take that layout (the exported script too, which test_export runs to the same losses)."""
+    trainer = Trainer(with_values(preset_config("mnist"), {"data.data_root": str(files), "train.device": "cpu"}))
+    pixels, _ = next(trainer.images.train_batches())
+    assert trainer.model[0].weight.is_contiguous(memory_format=torch.channels_last)
+    assert trainer.images.inputs(pixels).is_contiguous(memory_format=torch.channels_last)
+    mlp = Trainer(with_values(preset_config("mnist"), {"data.data_root": str(files), "train.device": "cpu",
+                                                       "model.kind": "mlp"}))
+    assert not mlp.images.channels_last

@@ -92,6 +92,8 @@ def _loader_loop(plan: ScriptPlan) -> str:
     if plan.uses_device:  # (a blank line straight after the `for` would not survive a formatter)
         lines += ["        inputs, targets = inputs.to(device), targets.to(device)"]
     lines += _augment_lines(plan)
+    if plan.channels_last:
+        lines += ["        inputs = inputs.contiguous(memory_format=memory_format)"]
     if len(lines) > 6:
         lines.append("")
     lines += [*_step_lines("inputs", "targets", "        ", plan.config.train.clip_grad),

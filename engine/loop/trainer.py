@@ -63,6 +63,8 @@ class Trainer:
             torch.set_num_threads(1)
 
         self.model.to(self.device)
+        if self.images is not None and self.images.channels_last:
+            self.model.to(memory_format=torch.channels_last)
         # A one-layer Sequential (linreg) is called through its layer: the same computation
         # without the container's call, a few percent of a tiny full-batch epoch.
         self._forward = self.model[0] if isinstance(self.model, nn.Sequential) and len(self.model) == 1 else self.model
@@ -124,7 +126,10 @@ class Trainer:
         self.task = Task("multiclass", config.train.loss, config.model.output_activation, len(spec.labels))
         self.model = build_image_model(config.model, spec.shape, self.task.output_units(config.model.outputs))
         self.preprocess = Preprocess(image=spec)
-        self.images = ImageBatches(images, config.data, self.device, self.shuffle_generator)
+        # A CNN on the CPU trains channels-last: its convolutions and pooling run about 1.4 times as
+        # fast on this layout (the exported script uses it too, so it adds the same sums).
+        channels_last = config.model.kind == "cnn" and self.device.type == "cpu"
+        self.images = ImageBatches(images, config.data, self.device, self.shuffle_generator, channels_last)
 
     @property
     def train_samples(self) -> int:
