@@ -19,8 +19,6 @@ from engine.loop.session import TrainingSession
 from tui.bridge import EventBridge
 from tui.render.command_line import command_line
 from tui.render.run_text import start_lines
-from tui.save_load import export_to_file, load_dialog, report_worker, save_dialog
-from tui.screens.command import CommandDialog
 from tui.screens.confirm import ConfirmQuit
 from tui.screens.error import ErrorScreen
 from tui.screens.help import HelpScreen
@@ -81,6 +79,7 @@ class NNTuiApp(App):
         self._next_slow = 0.0  # perf_counter time of the next chart and boundary redraw
 
     def compose(self) -> ComposeResult:
+        self._apply_breakpoint()  # on the empty screen: set later, it restyles every widget (~30 ms)
         with Horizontal(id="main"):
             yield ConfigForm(self.initial, id="form")
             with Vertical(id="right"):
@@ -95,7 +94,6 @@ class NNTuiApp(App):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self._apply_breakpoint()
         # Held once: `query_one` searches the top screen, which may be a dialog.
         self.form, self.metrics = self.query_one(ConfigForm), self.query_one(MetricsPanel)
         self.chart, self.output = self.query_one(LossChart), self.query_one(OutputView)
@@ -238,19 +236,29 @@ class NNTuiApp(App):
 
     # -- files, command line, help, quit ----------------------------------------------
 
+    # The file dialogs and the command dialog are imported when first used: a tenth of the
+    # trainer's imports, off its first screen.
     def action_save(self) -> None:
+        from tui.save_load import save_dialog
+
         save_dialog(self)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        from tui.save_load import report_worker
+
         report_worker(self, event.worker)
 
     def action_load(self) -> None:
         if self.session.state == "running":
             self.notify("Pause or stop training before loading a config.", severity="warning")
             return
+        from tui.save_load import load_dialog
+
         load_dialog(self)
 
     def action_export(self) -> None:
+        from tui.save_load import export_to_file
+
         export_to_file(self)
 
     def action_command(self) -> None:
@@ -258,6 +266,8 @@ class NNTuiApp(App):
         command = command_line(config)
         self.copy_to_clipboard(command)
         self.log_view.add([f"$ {command}"])
+        from tui.screens.command import CommandDialog
+
         self.push_screen(CommandDialog(command))
 
     def action_help(self) -> None:
