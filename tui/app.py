@@ -34,12 +34,26 @@ TICK_HZ = 10  # metrics and log: 15 Hz cost the engine about 10 % more throughpu
 SLOW_PERIOD = 0.4  # chart and boundary at most at 2.5 Hz while training; each redraw is 5-30 ms of GIL
 REDRAW_SHARE = 0.04  # and less often where a redraw is dear (a large chart), so the engine keeps 96 %
 MAX_REDRAW_PERIOD = 1.5  # but at least this often: a first draw (imports) or a slow one must not freeze them
+# While training, the UI thread may keep a CPU this share of the time (its Python holds the GIL the
+# engine needs, and each wake-up takes it from the engine): the next tick waits until the last one's
+# cost, Textual's frames for it included, is this share of the wait, so a slower machine or a dearer
+# screen is drained less often instead of slowing training.
+UI_SHARE = 0.04
+MAX_TICK_PERIOD = 1.0  # the metrics move at least once a second
 NOTES = {
     "idle": "Edit the fields, then press space to train.",
     "running": "Training: fields are locked except lr (next epoch). Pause (space) to edit the rest.",
     "paused": "Paused: edits apply on reset (r); lr applies at the next epoch.",
     "finished": "Finished: edits apply to the next run (space or r).",
 }
+
+
+def tick_delay(spent: float, training: bool) -> float:
+    """Seconds to the next tick, given the UI thread's CPU seconds since the last one: 1 / TICK_HZ,
+    or while training long enough that the last cycle's cost is UI_SHARE of it (at most
+    MAX_TICK_PERIOD)."""
+    delay = 1 / TICK_HZ
+    return min(max(delay, spent / UI_SHARE), MAX_TICK_PERIOD) if training else delay
 
 
 class NNTuiApp(App):
@@ -77,6 +91,7 @@ class NNTuiApp(App):
         self._shown: tuple = ()
         self._state = ""
         self._next_slow = 0.0  # perf_counter time of the next chart and boundary redraw
+        self._ui_cpu = time.thread_time()  # the UI thread's CPU time at the last tick
 
     def compose(self) -> ComposeResult:
         self._apply_breakpoint()  # on the empty screen: set later, it restyles every widget (~30 ms)
@@ -100,7 +115,7 @@ class NNTuiApp(App):
         self.summary, self.log_view = self.query_one(ModelSummary), self.query_one(EpochLog)
         self.summary.plan(self.initial)
         self._label_output(self.initial)
-        self.set_interval(1 / TICK_HZ, self.tick)
+        self.set_timer(1 / TICK_HZ, self._timed_tick)
         self.tick()
 
     def _apply_breakpoint(self) -> None:
@@ -112,6 +127,14 @@ class NNTuiApp(App):
             self.screen.set_class(chosen is not None and name == chosen[1], name)
 
     # -- the bounded-rate redraw -------------------------------------------------------
+
+    def _timed_tick(self) -> None:
+        """The timer's tick, which sets the next: at TICK_HZ, or later while training when the
+        UI thread's last ticks cost more than its share."""
+        self.tick()
+        cpu = time.thread_time()
+        spent, self._ui_cpu = cpu - self._ui_cpu, cpu
+        self.set_timer(tick_delay(spent, self.session.state == "running"), self._timed_tick)
 
     def tick(self) -> None:
         """Drain the engine's events and redraw what changed."""
