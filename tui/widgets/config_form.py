@@ -86,8 +86,10 @@ class ConfigForm(VerticalScroll):
         if spec.choices or spec.kind is bool:
             editor = Choice(spec.choices or ("true", "false"), value, id=editor_id(spec), tooltip=tooltip)
         else:
+            # validate_on=(): the form checks every edit itself (and marks -invalid); Input's own
+            # validation would restyle each field as it mounts, a tenth of the first screen's time
             editor = Input(value, id=editor_id(spec), compact=True, select_on_focus=False, tooltip=tooltip,
-                           suggester=path_suggester(spec))
+                           validate_on=(), suggester=path_suggester(spec))
         editor.disabled = self.locked and spec.path not in LIVE_FIELDS
         label = Label(SHORT_LABELS.get(spec.name, spec.name), classes="field-label")
         self.editors[spec.path] = editor
