@@ -87,6 +87,22 @@ def test_cached_batches_are_the_tutorial_dataloaders_batches(name: str, files: P
             assert torch.equal(x, tx) and torch.equal(y, ty)
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.parametrize("name", ["mnist-all-shuffled", "mnist-resized-in-order", "folder-resized"])
+def test_cached_batches_on_the_gpu_are_the_dataloaders_batches_moved_there(name: str, files: Path) -> None:
+    """On a GPU the pixels live there, and the batches made there (÷ 255 and Normalize on the
+    device) are bit for bit the tutorial's, made on the host and copied over."""
+    cfg = data_config(name, files)
+    cuda = torch.device("cuda")
+    batches = ImageBatches(load_images(cfg), cfg, cuda, torch.Generator().manual_seed(cfg.seed))
+    assert batches.cached and batches.train.pixels.device.type == "cuda"
+    train, _ = tutorial_sets(cfg)
+    loader = DataLoader(train, batch_size=cfg.batch_size or len(train), shuffle=cfg.shuffle, drop_last=cfg.drop_last,
+                        generator=torch.Generator().manual_seed(cfg.seed))
+    for (pixels, labels), (tx, ty) in zip(batches.train_batches(), loader):
+        assert torch.equal(batches.inputs(pixels, train=True), tx.to(cuda)) and torch.equal(labels, ty.to(cuda))
+
+
 @pytest.mark.parametrize("name", ["mnist-all-shuffled", "folder-resized"])
 def test_cached_test_batches_are_the_test_loaders(name: str, files: Path) -> None:
     """The test set comes in order, in batches of the training batch size, as the tutorial's
