@@ -17,6 +17,7 @@ from engine.config.schema import RunConfig
 from engine.loop.events import RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.session import TrainingSession
 from tui.bridge import EventBridge
+from tui.pacing import TICK_HZ, redraw_delay, tick_delay
 from tui.render.command_line import command_line
 from tui.render.run_text import start_lines
 from tui.screens.confirm import ConfirmQuit
@@ -30,30 +31,12 @@ from tui.widgets.metrics import MetricsPanel
 from tui.widgets.model_summary import ModelSummary
 from tui.widgets.output_view import OutputView
 
-TICK_HZ = 10  # metrics and log: 15 Hz cost the engine about 10 % more throughput than 10 Hz (2 cores)
-SLOW_PERIOD = 0.4  # chart and boundary at most at 2.5 Hz while training; each redraw is 5-30 ms of GIL
-REDRAW_SHARE = 0.04  # and less often where a redraw is dear (a large chart), so the engine keeps 96 %
-MAX_REDRAW_PERIOD = 1.5  # but at least this often: a first draw (imports) or a slow one must not freeze them
-# While training, the UI thread may keep a CPU this share of the time (its Python holds the GIL the
-# engine needs, and each wake-up takes it from the engine): the next tick waits until the last one's
-# cost, Textual's frames for it included, is this share of the wait, so a slower machine or a dearer
-# screen is drained less often instead of slowing training.
-UI_SHARE = 0.04
-MAX_TICK_PERIOD = 1.0  # the metrics move at least once a second
 NOTES = {
     "idle": "Edit the fields, then press space to train.",
     "running": "Training: fields are locked except lr (next epoch). Pause (space) to edit the rest.",
     "paused": "Paused: edits apply on reset (r); lr applies at the next epoch.",
     "finished": "Finished: edits apply to the next run (space or r).",
 }
-
-
-def tick_delay(spent: float, training: bool) -> float:
-    """Seconds to the next tick, given the UI thread's CPU seconds since the last one: 1 / TICK_HZ,
-    or while training long enough that the last cycle's cost is UI_SHARE of it (at most
-    MAX_TICK_PERIOD)."""
-    delay = 1 / TICK_HZ
-    return min(max(delay, spent / UI_SHARE), MAX_TICK_PERIOD) if training else delay
 
 
 class NNTuiApp(App):
@@ -164,7 +147,7 @@ class NNTuiApp(App):
         if state != "running" or now >= self._next_slow:
             self._redraw_views(figures.lr_changes)
             cost = time.perf_counter() - now
-            self._next_slow = now + min(max(SLOW_PERIOD, cost / REDRAW_SHARE), MAX_REDRAW_PERIOD)
+            self._next_slow = now + redraw_delay(cost)
 
     def _redraw_views(self, lr_changes: tuple[int, ...]) -> None:
         """The chart and the boundary, where shown: a hidden tab is drawn when it is opened."""

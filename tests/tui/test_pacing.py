@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.app import MAX_TICK_PERIOD, TICK_HZ, UI_SHARE, tick_delay
+from tui.pacing import MAX_TICK_PERIOD, TICK_HZ, UI_SHARE, tick_delay
 
 
 def test_cheap_ticks_come_at_the_tick_rate() -> None:
