@@ -41,6 +41,14 @@ def interleaved(a: Callable[[], float], b: Callable[[], float], repeats: int) ->
     return statistics.median(xs), statistics.median(ys)
 
 
+def paired_ratio(a: Callable[[], float], b: Callable[[], float], repeats: int) -> tuple[float, float, float]:
+    """a and b timed back to back `repeats` times: their medians and the median of the ratios a/b
+    of each pair, which a shared machine's changing load moves less than a ratio of medians."""
+    pairs = [(a(), b()) for _ in range(repeats)]
+    return (statistics.median(x for x, _ in pairs), statistics.median(y for _, y in pairs),
+            statistics.median(x / y for x, y in pairs))
+
+
 def environment() -> dict[str, str]:
     """The environment for child processes: this checkout's code first."""
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}

@@ -13,7 +13,7 @@ import sys
 import time
 from functools import partial
 
-from measure import ROOT, Row, environment, interleaved, median_of, peak_rss_mib, timed_run
+from measure import ROOT, Row, environment, median_of, paired_ratio, peak_rss_mib, timed_run
 
 TYPER = [sys.executable, "-c", "import typer"]
 
@@ -23,11 +23,11 @@ def command_rows() -> list[Row]:
     for args in (["--help"], ["presets"]):
         command = [sys.executable, "-m", "tui.cli", *args]
         timed_run(command)
-        ours, theirs = interleaved(partial(timed_run, command), partial(timed_run, TYPER), 9)
-        ratio = ours / theirs
+        ours, theirs, ratio = paired_ratio(partial(timed_run, command), partial(timed_run, TYPER), 9)
         rows.append(Row(f"nntui {' '.join(args)}", "wall time (s)", ours, theirs, ratio,
                         '<= 1.5x python -c "import typer"', ratio <= 1.5,
-                        "the whole process against the interpreter importing Typer alone, 9 runs each, alternated"))
+                        "the whole process against the interpreter importing Typer alone, 9 pairs, the median of their "
+                        "ratios"))
     return rows
 
 
@@ -72,12 +72,11 @@ def first_screen() -> Row:
     bare_argv = [sys.executable, str(ROOT / "benchmarks" / "bare_app.py")]
     first_frame_seconds(ours_argv)
     first_frame_seconds(bare_argv)
-    ours, theirs = interleaved(lambda: first_frame_seconds(ours_argv), lambda: first_frame_seconds(bare_argv), 7)
-    ratio = ours / theirs
+    ours, theirs, ratio = paired_ratio(partial(first_frame_seconds, ours_argv), partial(first_frame_seconds, bare_argv), 7)
     return Row("first screen of nntui (the trainer, circle preset)", "seconds", ours, theirs, ratio,
                "<= 2x a bare Textual app with a key bar", ratio <= 2,
                "from starting the process in a 100x30 pseudo-terminal to its key bar on screen, against an App "
-               "with a Footer of two keys, 7 runs each, alternated; `nntui tui --preset P` also pays Typer's "
+               "with a Footer of two keys, 7 pairs, the median of their ratios; `nntui tui --preset P` also pays Typer's "
                "option parsing (it imports pydantic, about 40 ms)")
 
 
