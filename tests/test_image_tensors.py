@@ -171,3 +171,14 @@ def test_a_cnn_on_the_cpu_trains_channels_last(files: Path) -> None:
     mlp = Trainer(with_values(preset_config("mnist"), {"data.data_root": str(files), "train.device": "cpu",
                                                        "model.kind": "mlp"}))
     assert not mlp.images.channels_last
+
+
+def test_an_mlp_on_pictures_takes_the_autograd_free_step_with_autograd_s_weights(files: Path) -> None:
+    """Flattened pictures through an MLP train with the fast MLP step, to the very weights autograd gives."""
+    config = with_values(preset_config("mnist"), {"data.data_root": str(files), "train.device": "cpu",
+                                                  "model.kind": "mlp", "model.hidden": [16], "data.batch_size": 8})
+    fast, plain = Trainer(config), Trainer(config)
+    assert fast._fast_step is not None
+    plain._fast_step = None
+    assert [fast.train_epoch() for _ in range(2)] == [plain.train_epoch() for _ in range(2)]
+    assert all(torch.equal(a, b) for a, b in zip(fast.model.parameters(), plain.model.parameters()))

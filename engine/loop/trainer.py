@@ -75,10 +75,12 @@ class Trainer:
         self.optimizer = make_optimizer(self.model.parameters(), config.train)
         self.lr = config.train.lr
         self.epoch = 0
-        # Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result.
+        # Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result;
+        # so do pictures through one (after its Flatten, which the step does itself).
         clip = self._clip_gradients if config.train.clip_grad else None
-        self._fast_step: MlpStep | None = (mlp_step_for(self.model, self.loss_fn, self.optimizer, clip)
-                                           if self.images is None else None)
+        stepped = self.model if self.images is None else self.model[1:] if config.model.kind == "mlp" else None
+        self._fast_step: MlpStep | None = (mlp_step_for(stepped, self.loss_fn, self.optimizer, clip)
+                                           if stepped is not None else None)
 
     def _draw_synthetic(self, config: RunConfig) -> tuple[torch.Tensor, ...]:
         """The tutorial's order of draws: data then model, or model then data."""
@@ -226,6 +228,8 @@ class Trainer:
             if should_stop():
                 return None
             xb = self.images.inputs(pixels, train=True)  # type: ignore[union-attr]
+            if self._fast_step is not None:
+                xb = xb.flatten(1)
             losses.append(self._train_step(xb, self.task.targets(labels)))
             sizes.append(len(xb))
         if not losses:
