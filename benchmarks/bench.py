@@ -1,331 +1,113 @@
-"""nntui's speed and memory targets, each measured beside its baseline in the same run.
+"""nntui's speed and memory targets, each measured beside its baseline in the same run, so that
+the ratios travel between machines.
 
-Run: `python benchmarks/bench.py` (under a minute on a 2-core machine). It prints a table
-of medians, ratios and whether each target is met, writes benchmarks/results.json, and rewrites
-the table between the bench markers in README.md, so no figure is ever typed in by hand.
+    python benchmarks/bench.py            # every row (a few minutes on a 2-core machine)
+    python benchmarks/bench.py --only mnist,live_rows   # measure these rows again, keep the rest
+    python benchmarks/bench.py --gpu      # only the GPU rows (needs CUDA), into results-gpu.json
+    python benchmarks/bench.py --readme   # rewrite README's table from the saved results
+
+It prints each row as it is measured, writes benchmarks/results.json (results-gpu.json for the GPU
+rows) and rewrites the table between the bench markers in README.md from both files, so that no
+figure is ever typed in by hand. GPU rows are measured when torch sees CUDA, and skipped otherwise.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import platform
-import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+from engine_rows import linreg_vs_tutorial, minibatch_vs_dataloader, shapes_cnn_vs_dataloader  # noqa: E402
+from image_rows import MnistFiles, gpu_rows, mnist_rows  # noqa: E402
+from measure import ROOT, Row  # noqa: E402
+from run_rows import folder_size, recording_cost, sweep_scaling  # noqa: E402
+from startup_rows import command_rows, first_screen, peak_memory  # noqa: E402
+from ui_rows import boundary_frame, chart_redraw, live_rows  # noqa: E402
+
+RESULTS, GPU_RESULTS = HERE / "results.json", HERE / "results-gpu.json"
 
 
-@dataclass
-class Row:
-    workload: str
-    measured: str  # what the figure is
-    value: float
-    baseline: float | None
-    ratio: float | None
-    target: str
-    met: bool
+def cpu_rows() -> list[Callable[[], Row | list[Row]]]:
+    files: list[MnistFiles] = []
+
+    def mnist() -> list[Row]:
+        files.append(MnistFiles())
+        return mnist_rows(files[0])
+
+    return [linreg_vs_tutorial, minibatch_vs_dataloader, mnist, shapes_cnn_vs_dataloader, live_rows,
+            command_rows, first_screen, peak_memory, boundary_frame, chart_redraw, recording_cost, folder_size,
+            sweep_scaling]
 
 
-def median_of(fn: Callable[[], float], repeats: int) -> float:
-    return statistics.median(fn() for _ in range(repeats))
+def measure_again(names: list[str]) -> None:
+    """Measure the named rows again (a noisy moment of a shared machine) and put them in place of
+    their earlier figures in results.json, saying so in their notes."""
+    rows = {row.__name__: row for row in cpu_rows()}
+    unknown = sorted(set(names) - set(rows))
+    if unknown:
+        raise SystemExit(f"bench.py --only: no rows named {', '.join(unknown)} (one of {', '.join(rows)})")
+    payload = json.loads(RESULTS.read_text())
+    fresh = {row.workload: row for row in measure([rows[name] for name in names])}
+    for index, old in enumerate(payload["rows"]):
+        row = fresh.pop(old["workload"], None)
+        if row is not None:
+            row.note += f"; measured again on its own ({time.strftime('%Y-%m-%d')}) after a noisy full run"
+            payload["rows"][index] = asdict(row)
+    payload["rows"] += [asdict(row) for row in fresh.values()]
+    RESULTS.write_text(json.dumps(payload, indent=2) + "\n")
 
 
-def interleaved(a: Callable[[], float], b: Callable[[], float], repeats: int) -> tuple[float, float]:
-    """Medians of a and b timed alternately, so drift in the machine's load hits both alike."""
-    xs, ys = [], []
-    for _ in range(repeats):
-        xs.append(a())
-        ys.append(b())
-    return statistics.median(xs), statistics.median(ys)
+def measure(rows: list[Callable[[], Row | list[Row]]]) -> list[Row]:
+    results: list[Row] = []
+    for row in rows:
+        got = row()
+        for one in got if isinstance(got, list) else [got]:
+            results.append(one)
+            print(format_row(one), flush=True)
+    return results
 
 
-# -- rows ------------------------------------------------------------------------------------
-
-def linreg_vs_tutorial() -> Row:
-    import torch
-    from torch import nn
-
-    from engine.config.presets import preset_config
-    from engine.loop.session import TrainingSession
-
-    def tutorial() -> float:
-        began = time.perf_counter()
-        torch.manual_seed(42)
-        X = torch.randn(100, 2)
-        Y = X @ torch.tensor([2.0, 3.0]) + 4.0 + torch.randn(100) * 0.1
-        model = nn.Linear(2, 1)
-        criterion = nn.MSELoss()
-        optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-        for epoch in range(1000):
-            model.train()
-            loss = criterion(model(X).squeeze(), Y)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            if (epoch + 1) % 100 == 0:
-                loss.item()
-        return time.perf_counter() - began
-
-    def engine() -> float:
-        began = time.perf_counter()
-        session = TrainingSession(preset_config("linreg"), lambda event: None, snapshot_interval_s=None,
-                                  eval_interval_s=None)
-        session.start()
-        session.join()
-        return time.perf_counter() - began
-
-    engine()  # warm up (and let the engine choose its thread count, which the tutorial then shares)
-    tutorial()
-    ours, theirs = interleaved(engine, tutorial, 15)
-    return Row("linreg, full batch, 1000 epochs", "engine time (s)", ours, theirs, ours / theirs,
-               "<= 1.10x the tutorial's loop", ours / theirs <= 1.10)
+def machine() -> str:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{platform.machine()}, {cores} CPUs, Python {platform.python_version()}"
 
 
-def minibatch_vs_dataloader() -> Row:
-    import torch
-    from torch import nn
-    from torch.utils.data import DataLoader, TensorDataset
-
-    from engine.config.schema import DataConfig, ModelConfig, RunConfig, TrainConfig
-    from engine.loop.trainer import Trainer
-
-    config = RunConfig(ModelConfig(hidden=[16, 16], output_activation="none"),
-                       DataConfig(dataset="moons", samples=10_000, noise=0.1, batch_size=32, test_fraction=0.0),
-                       TrainConfig(loss="bce_logits", optimizer="sgd", lr=0.1, epochs=20))
-
-    def tutorial() -> float:
-        torch.manual_seed(0)
-        X = torch.randn(10_000, 2)
-        Y = (X[:, 0] * X[:, 1] > 0).float().unsqueeze(1)
-        model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1))
-        criterion = nn.BCEWithLogitsLoss()
-        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-        loader = DataLoader(TensorDataset(X, Y), batch_size=32, shuffle=True)
-        began = time.perf_counter()
-        for _ in range(20):
-            for inputs, labels in loader:
-                loss = criterion(model(inputs), labels)
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-        return time.perf_counter() - began
-
-    def engine() -> float:
-        trainer = Trainer(config)
-        began = time.perf_counter()
-        for _ in range(20):
-            trainer.train_epoch()
-        return time.perf_counter() - began
-
-    ours, theirs = interleaved(engine, tutorial, 3)
-    speedup = theirs / ours
-    return Row("2-16-16-1 MLP, 10k samples, batch 32, 20 epochs", "engine time (s)", ours, theirs, speedup,
-               ">= 5x faster than TensorDataset+DataLoader", speedup >= 5)
-
-
-def command_time(args: list[str], repeats: int = 5) -> float:
-    def once() -> float:
-        began = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=ROOT, capture_output=True, check=True)
-        return time.perf_counter() - began
-
-    once()
-    return median_of(once, repeats)
-
-
-def startup_rows() -> list[Row]:
-    empty = median_of(lambda: _timed_run([sys.executable, "-c", "pass"]), 5)
-    rows = []
-    for args in (["--help"], ["presets"]):
-        seconds = command_time(args)
-        rows.append(Row(f"nntui {' '.join(args)}", "wall time (s)", seconds, empty, None, "<= 0.3 s (no torch import)",
-                        seconds <= 0.3))
-    return rows
-
-
-def _timed_run(argv: list[str]) -> float:
-    began = time.perf_counter()
-    subprocess.run(argv, cwd=ROOT, capture_output=True, check=True)
-    return time.perf_counter() - began
-
-
-def peak_memory() -> Row:
-    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-
-    def rss(argv: list[str]) -> float:
-        done = subprocess.run([sys.executable, "-c", probe, *argv], cwd=ROOT, capture_output=True, text=True,
-                              check=True)
-        return int(done.stdout.strip()) / 1024  # MiB
-
-    ours = median_of(lambda: rss([sys.executable, "-m", "tui.cli", "run", "--preset", "linreg"]), 3)
-    theirs = median_of(lambda: rss([sys.executable, str(ROOT / "tests" / "tutorial" / "linreg.py")]), 3)
-    return Row("peak RSS of nntui run --preset linreg", "MiB", ours, theirs, ours / theirs,
-               "<= 1.2x python running the tutorial's script", ours / theirs <= 1.2)
-
-
-def boundary_frame() -> Row:
-    from engine.config.presets import preset_config
-    from engine.loop.trainer import Trainer
-    from engine.loop.views import boundary_grid
-    from tui.render.boundary_cells import boundary_cells
-
-    trainer = Trainer(preset_config("circle"))
-    points = trainer.train_points
-
-    def frame() -> float:
-        trainer.train_epoch()  # a new picture each time, as during training (not timed)
-        began = time.perf_counter()
-        grid = boundary_grid(trainer, 80, 80)  # two grid rows per text line: 80 x 40 cells
-        boundary_cells(grid.probabilities, grid.x_range, grid.y_range, points)
-        return time.perf_counter() - began
-
-    for _ in range(5):
-        frame()
-    ms = median_of(frame, 50) * 1000
-    return Row("decision-boundary frame, 80x40 cells", "median ms", ms, None, None, "<= 5 ms", ms <= 5)
-
-
-def chart_redraw() -> Row:
-    """The live chart's redraw: its decimators have read the series as it grew (one pass over
-    each epoch, during training), so a redraw costs the chart's width, not the run's length."""
-    from tui.render.decimate import MinMaxDecimator
-    from tui.render.loss_chart import loss_chart
-    from tui.render.series import loss_curves
-
-    def redraw(epochs: int) -> float:
-        xs = list(range(1, epochs + 1))
-        series = {"train": [1 / x for x in xs], "test": [1.1 / x for x in xs]}
-        decimators = {}
-        for name, ys in series.items():
-            decimators[name] = MinMaxDecimator(80)
-            decimators[name].extend(xs, ys)
-
-        def once() -> float:
-            began = time.perf_counter()
-            curves = loss_curves(decimators["train"].points(), decimators["test"].points())
-            loss_chart(curves, 80, 20)
-            return time.perf_counter() - began
-
-        once()
-        return median_of(once, 9)
-
-    small, large = redraw(100), redraw(1_000_000)
-    return Row("loss-chart redraw (80x20, train+test), 1,000,000 epochs vs 100", "seconds", large, small,
-               large / small, "<= 2x", large / small <= 2)
-
-
-def tui_live_vs_headless() -> Row:
-    """Circle trained in the trainer with live redraws on (the app's own session options, its
-    10 Hz drain, chart and boundary at most 2.5 Hz), against the same run headless, in epochs per
-    second. 30,000 epochs (about 4 s): long enough that the one-off cost of starting and ending a
-    run in the UI (locking and unlocking the form, ~0.1 s) does not stand for the live cost."""
-    import asyncio
-
-    from engine.config.build import with_values
-    from engine.config.presets import preset_config
-    from engine.loop.session import TrainingSession
-    from tui.app import make_app
-
-    config = with_values(preset_config("circle"), {"train.epochs": 30_000})  # logs every 10 epochs, as the preset
-
-    def headless() -> float:
-        session = TrainingSession(config, lambda event: None, snapshot_interval_s=None, eval_interval_s=None)
-        began = time.perf_counter()
-        session.start()
-        session.join()
-        return config.train.epochs / (time.perf_counter() - began)
-
-    def live() -> float:
-        app = make_app(config)
-
-        async def drive() -> float:
-            async with app.run_test(size=(120, 40)) as pilot:
-                await pilot.pause()
-                began = time.perf_counter()
-                app.session.start()
-                while app.session.state != "finished":
-                    await asyncio.sleep(0.01)
-                return config.train.epochs / (time.perf_counter() - began)
-
-        return asyncio.run(drive())
-
-    headless()
-    ours, theirs = interleaved(live, headless, 3)
-    ratio = ours / theirs
-    return Row("circle trained in the TUI, redraw on", "epochs/s", ours, theirs, ratio,
-               ">= 0.85x the headless throughput", ratio >= 0.85)
-
-
-def first_screen() -> Row:
-    """Seconds from starting `nntui tui` in a pseudo-terminal until its footer is on screen."""
-    import os
-    import pty
-    import select
-    import signal
-
-    def once() -> float:
-        began = time.perf_counter()
-        pid, fd = pty.fork()
-        if pid == 0:  # the child: the trainer, at 100x30
-            os.environ.update({"COLUMNS": "100", "LINES": "30", "TERM": "xterm-256color"})
-            os.chdir(ROOT)
-            os.execv(sys.executable, [sys.executable, "-m", "tui.cli", "tui", "--preset", "circle"])
-        seen = b""
-        shown = None
-        while shown is None and time.perf_counter() - began < 20:
-            ready, _, _ = select.select([fd], [], [], 0.5)
-            if ready:
-                try:
-                    seen += os.read(fd, 65536)
-                except OSError:
-                    break
-                if b"Run/pause" in seen:
-                    shown = time.perf_counter() - began
-        os.write(fd, b"q")
-        quit_by = time.perf_counter() + 10
-        try:  # read on to the end: a child blocked writing its later frames would never see the q
-            while time.perf_counter() < quit_by:
-                if select.select([fd], [], [], 0.5)[0] and not os.read(fd, 65536):
-                    break
-            else:
-                os.kill(pid, signal.SIGKILL)  # it ignored the q: do not hang the benchmark
-        except OSError:  # the child has closed the terminal
-            pass
-        os.waitpid(pid, 0)
-        os.close(fd)
-        return shown if shown is not None else float("inf")
-
-    once()
-    seconds = median_of(once, 5)
-    return Row("first screen of nntui tui", "seconds", seconds, None, None, "<= 0.5 s", seconds <= 0.5)
-
-
-ROWS: list[Callable[[], Row | list[Row]]] = [linreg_vs_tutorial, minibatch_vs_dataloader, tui_live_vs_headless,
-                                             startup_rows, first_screen, peak_memory, boundary_frame, chart_redraw]
+def save(path: Path, results: list[Row], device: str) -> None:
+    payload = {"machine": device, "date": time.strftime("%Y-%m-%d"), "rows": [asdict(r) for r in results]}
+    path.write_text(json.dumps(payload, indent=2) + "\n")
 
 
 def main() -> None:
-    results: list[Row] = []
-    for measure in ROWS:
-        try:
-            got = measure()
-        except ImportError as err:
-            print(f"skipped {measure.__name__}: {err}", file=sys.stderr)
-            continue
-        for row in got if isinstance(got, list) else [got]:
-            results.append(row)
-            print(format_row(row), flush=True)
-    payload = {"machine": f"{platform.machine()}, {platform.python_version()}",
-               "date": time.strftime("%Y-%m-%d"), "rows": [asdict(r) for r in results]}
-    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
-    update_readme(results, payload)
+    parser = argparse.ArgumentParser(description="nntui's benchmark rows")
+    parser.add_argument("--gpu", action="store_true", help="only the GPU rows (CUDA), saved to results-gpu.json")
+    parser.add_argument("--readme", action="store_true", help="measure nothing: rewrite README's table")
+    parser.add_argument("--only", help="comma-separated rows to measure again (e.g. mnist,live_rows)")
+    args = parser.parse_args()
+    if args.only:
+        measure_again([name.strip() for name in args.only.split(",") if name.strip()])
+    elif not args.readme:
+        import torch
+
+        cuda = torch.cuda.is_available()
+        if args.gpu and not cuda:
+            raise SystemExit("bench.py --gpu: torch sees no CUDA device")
+        if not args.gpu:
+            save(RESULTS, measure(cpu_rows()), machine())
+        if cuda:
+            name = torch.cuda.get_device_name(0)
+            save(GPU_RESULTS, measure([lambda: gpu_rows(MnistFiles())]), f"{name}, {machine()}")
+        else:
+            print("GPU rows skipped: torch sees no CUDA device", file=sys.stderr)
+    update_readme()
 
 
 def format_row(row: Row) -> str:
@@ -335,15 +117,26 @@ def format_row(row: Row) -> str:
     return f"{verdict} {row.workload}: {row.measured} {row.value:.4g}{base}{ratio} (target {row.target})"
 
 
-def update_readme(results: list[Row], payload: dict) -> None:
+def _table(payload: dict) -> list[str]:
     lines = ["| workload | figure | nntui | baseline | ratio | target | met |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
-    for r in results:
+    for r in (Row(**row) for row in payload["rows"]):
         base = "" if r.baseline is None else f"{r.baseline:.4g}"
         ratio = "" if r.ratio is None else f"{r.ratio:.2f}"
         lines.append(f"| {r.workload} | {r.measured} | {r.value:.4g} | {base} | {ratio} | {r.target} | "
                      f"{'yes' if r.met else 'no'} |")
-    lines.append(f"\nMeasured {payload['date']} on {payload['machine']} by `python benchmarks/bench.py`.")
+    lines += ["", f"Measured {payload['date']} on {payload['machine']}.", ""]
+    lines += [f"- *{r['workload']}*: {r['note']}" for r in payload["rows"] if r.get("note")]
+    return lines
+
+
+def update_readme() -> None:
+    """The table (and the GPU table, once a GPU run saved one) between README's bench markers."""
+    lines = _table(json.loads(RESULTS.read_text()))
+    if GPU_RESULTS.exists():
+        lines += ["", "On a GPU (`python benchmarks/bench.py --gpu`):", "", *_table(json.loads(GPU_RESULTS.read_text()))]
+    else:
+        lines += ["", "The GPU rows (`python benchmarks/bench.py --gpu`) have not been measured on this checkout."]
     readme = ROOT / "README.md"
     text = readme.read_text()
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"

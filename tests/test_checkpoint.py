@@ -47,10 +47,13 @@ def test_resumed_run_ends_with_the_uninterrupted_parameters(preset: str, stop_at
     assert len((Path(run) / "metrics.csv").read_text().splitlines()) == total + 1
 
 
-def test_an_augmented_image_run_resumes_exactly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("device", ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="needs a CUDA GPU"))])
+def test_an_augmented_image_run_resumes_exactly(tmp_path: Path, device: str) -> None:
     """Shuffled, randomly rotated and flipped image batches continue where they stopped: the
-    checkpoint carries the RNG states the DataLoader and the transforms draw from."""
-    common = ["--preset", "shapes", "--samples", "200", "--rotation", "15", "--hflip", "--device", "cpu"]
+    checkpoint carries the states of the shuffling and augmentation generators (on the GPU too)."""
+    common = ["--preset", "shapes", "--samples", "200", "--rotation", "15", "--hflip", "--resized-crop",
+              "--device", device]
     stopped, whole = tmp_path / "stopped", tmp_path / "whole"
     assert runner.invoke(app, ["run", *common, "--epochs", "1", "--save", str(stopped)]).exit_code == 0
     assert runner.invoke(app, ["run", "--resume", str(stopped), "--epochs", "3"]).exit_code == 0

@@ -72,8 +72,10 @@ def test_flags_show_as_flags_in_help(command: list[str]) -> None:
 
 def test_tui_takes_every_field_option(monkeypatch: pytest.MonkeyPatch) -> None:
     """`nntui tui --preset circle --lr 0.05 --hidden 8,8` opens the trainer with those values."""
+    from tui.cli import tui_command
+
     opened = []
-    monkeypatch.setattr(main, "launch_tui", lambda config, ascii_only: opened.append((config, ascii_only)))
+    monkeypatch.setattr(tui_command, "launch_tui", lambda config, ascii_only, *_: opened.append((config, ascii_only)))
     result = invoke("tui", "--preset", "circle", "--lr", "0.05", "--hidden", "8,8", "--no-shuffle", "--ascii")
     assert result.exit_code == 0, result.output
     config, ascii_only = opened[0]

@@ -79,8 +79,9 @@ VARIANTS = {
 
 
 def configs() -> dict[str, RunConfig]:
-    """Every preset (some cut short) and every variant, by test id."""
-    found = {name: with_values(preset_config(name), SHORTER.get(name, {})) for name in PRESETS}
+    """Every preset that needs no files (some cut short) and every variant, by test id."""
+    found = {name: with_values(preset_config(name), SHORTER.get(name, {})) for name in PRESETS
+             if DATASETS[PRESETS[name].config.data.dataset].source != "torchvision"}
     for name, (preset, values) in VARIANTS.items():
         found[name] = with_values(preset_config(preset), values)
     return found
@@ -105,9 +106,11 @@ def printed(process: subprocess.Popen) -> list[str]:
 
 
 def test_every_preset_is_covered_and_one_runs_in_full() -> None:
-    """The cases include every preset, images too, and at least one at its full length."""
-    assert "shapes" in PRESETS and set(PRESETS) <= set(CONFIGS)
-    assert any(CONFIGS[name] == preset_config(name) for name in PRESETS)
+    """The cases include every preset, images too (MNIST's on files the tests write), and at least
+    one at its full length."""
+    on_files = {preset for preset, _ in IMAGE_FILE_RUNS.values()}
+    assert {"shapes", "mnist", "fashion-mnist"} <= set(PRESETS) and set(PRESETS) <= set(CONFIGS) | on_files
+    assert any(CONFIGS[name] == preset_config(name) for name in CONFIGS if name in PRESETS)
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))
@@ -255,21 +258,32 @@ def test_exported_csv_script_is_clean_standalone_python(name: str, tmp_path: Pat
 
 # -- image files -------------------------------------------------------------------------------
 
-# Runs on the pictures of `write_pictures` in the working folder, which is also the home folder:
-# options on top of the shapes preset, as `nntui run --images` starts.
+# Runs on the pictures of `pictures` in the working folder, which is also the home folder: the
+# MNIST presets as they are (their data root aside), and options on top of the shapes preset, as
+# `nntui run --images` starts.
 IMAGE_FILE_RUNS = {
-    "images-folder-augmented": {
+    "mnist-preset": ("mnist", {"data.data_root": "."}),
+    "fashion-mnist-preset": ("fashion-mnist", {"data.data_root": "~"}),
+    "images-folder-augmented": ("shapes", {
         "data.dataset": "images", "data.images": "pics", "data.test_fraction": 0.25, "data.batch_size": 4,
         "data.hflip": True, "data.resized_crop": True, "model.channels": [4], "model.hidden": [8],
-        "train.epochs": 3},
-    "mnist-first-samples-from-home": {
+        "train.epochs": 3}),
+    "mnist-first-samples-from-home": ("shapes", {
         "data.dataset": "mnist", "data.data_root": "~", "data.samples": 16, "data.batch_size": 8,
-        "model.channels": [4], "model.hidden": [8], "train.optimizer": "rmsprop", "train.epochs": 3},
-    "fashion-mnist-mlp-no-test-set": {
+        "model.channels": [4], "model.hidden": [8], "train.optimizer": "rmsprop", "train.epochs": 3}),
+    "fashion-mnist-mlp-no-test-set": ("shapes", {
         "data.dataset": "fashion-mnist", "data.data_root": ".", "data.test_fraction": 0.0, "data.samples": 20,
         "model.kind": "mlp", "model.hidden": [8, 8], "data.batch_size": 5, "data.rotation": 10.0,
-        "train.epochs": 2},
+        "train.epochs": 2}),
+    "mnist-resized-all-rotated-flipped": ("mnist", {
+        "data.data_root": ".", "data.resize": 20, "data.hflip": True, "data.rotation": 30.0,
+        "data.normalize": "dataset", "data.batch_size": 4, "train.epochs": 2}),
 }
+
+
+def image_file_config(name: str) -> RunConfig:
+    preset, values = IMAGE_FILE_RUNS[name]
+    return with_values(preset_config(preset), values)
 
 
 @pytest.fixture
@@ -289,13 +303,13 @@ def pictures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_exported_image_file_script_repeats_the_run(name: str, pictures: Path) -> None:
     """A script exported from an ImageFolder or MNIST run reads the pictures through torchvision,
     from the folders as given, and prints nntui's losses exactly."""
-    assert_script_repeats(with_values(preset_config("shapes"), IMAGE_FILE_RUNS[name]), name, pictures)
+    assert_script_repeats(image_file_config(name), name, pictures)
 
 
 @pytest.mark.parametrize("name", list(IMAGE_FILE_RUNS))
 def test_exported_image_file_script_is_clean_standalone_python(name: str, pictures: Path) -> None:
     """An image file script compiles, passes ruff, and imports only torch, torchvision, math and os."""
-    source = export_script(with_values(preset_config("shapes"), IMAGE_FILE_RUNS[name]))
+    source = export_script(image_file_config(name))
     assert_clean_standalone(source, pictures, {"torch", "torchvision", "math", "os"})
 
 

@@ -189,8 +189,8 @@ def test_ddp_csv_and_image_file_scripts_are_clean_standalone_python(pictures: Pa
     write_tables(pictures)
     for name in CSV_RUNS:
         assert_clean_standalone(export_ddp_script(csv_config(name)), pictures, {"torch", "math", "os", "csv"})
-    for values in IMAGE_FILE_RUNS.values():
-        source = export_ddp_script(with_values(preset_config("shapes"), values))
+    for preset, values in IMAGE_FILE_RUNS.values():
+        source = export_ddp_script(with_values(preset_config(preset), values))
         assert_clean_standalone(source, pictures, {"torch", "torchvision", "math", "os"})
 
 

@@ -53,7 +53,7 @@ def test_report_matches_the_evaluation():
     assert sum(report.confusion[i][i] for i in range(4)) / total == accuracy
     assert len(report.pixels) == SAMPLE_IMAGES and len(report.pixels[0]) == 28 and len(report.pixels[0][0]) == 28
     assert all(0.0 <= v <= 1.0 for row in report.pixels[0] for v in row)
-    assert report.truth == tuple(trainer.test_loader.dataset.targets[:SAMPLE_IMAGES])
+    assert report.truth == tuple(trainer.images.test.labels[:SAMPLE_IMAGES].tolist())
     assert len(report.predicted) == SAMPLE_IMAGES and set(report.predicted) <= {0, 1, 2, 3}
 
 

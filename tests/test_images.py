@@ -1,5 +1,5 @@
 """Image data: tiny MNIST/Fashion-MNIST IDX files read by the real torchvision classes, an
-ImageFolder of generated PNGs, the transforms, the offline shapes set and the CNN."""
+ImageFolder of generated PNGs, resizing and normalisation, the offline shapes set and the CNN."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from torchvision import transforms
 
 from engine.config.build import with_values
 from engine.config.presets import preset_config
 from engine.config.problems import ConfigError
 from engine.config.schema import DataConfig, ModelConfig, RunConfig, TrainConfig
-from engine.data.images import load_images, make_transform
-from engine.data.preprocess import ImageSpec
+from engine.data.image_tensors import InputMaker
+from engine.data.images import load_images
 from engine.data.shapes import ShapesDataset
 from engine.errors import DataError
 from engine.loop.trainer import Trainer
@@ -36,15 +35,39 @@ def write_idx(raw: Path, prefix: str, labels: list[int]) -> None:
 
 @pytest.mark.parametrize(("dataset", "folder"), [("mnist", "MNIST"), ("fashion-mnist", "FashionMNIST")])
 def test_torchvision_sets_read_idx_files_from_the_data_root(tmp_path: Path, dataset: str, folder: str) -> None:
-    """MNIST and FashionMNIST load the test's own IDX files through torchvision, normalised."""
+    """MNIST and FashionMNIST load the test's own IDX files through torchvision, held as uint8 pixels."""
     write_idx(tmp_path / folder / "raw", "train", [i % 10 for i in range(12)])
     write_idx(tmp_path / folder / "raw", "t10k", [i % 10 for i in range(4)])
     data = load_images(DataConfig(dataset=dataset, data_root=str(tmp_path), samples=10, test_fraction=0.5))
     assert (len(data.train), len(data.test)) == (10, 4)
-    image, label = data.train[3]
-    assert image.shape == (1, 28, 28) and label == 3
-    assert image.min().item() < 0  # Normalize with the data set's mean moved the black background below 0
+    image, label = data.train.dataset[3]
+    assert image.shape == (1, 28, 28) and image.dtype == torch.uint8 and label == 3
+    assert data.train.pixels is not None and torch.equal(data.train.pixels[3], image)
+    assert InputMaker(data.spec, torch.device("cpu"))(image).min().item() < 0  # the mean moved black below 0
     assert len(data.spec.labels) == 10
+
+
+@pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
+def test_torchvision_sets_use_all_their_images_with_samples_zero(tmp_path: Path, dataset: str) -> None:
+    """samples 0 takes every training and test picture, whatever test_fraction says."""
+    folder = "MNIST" if dataset == "mnist" else "FashionMNIST"
+    write_idx(tmp_path / folder / "raw", "train", [i % 10 for i in range(23)])
+    write_idx(tmp_path / folder / "raw", "t10k", [i % 10 for i in range(7)])
+    data = load_images(DataConfig(dataset=dataset, data_root=str(tmp_path), samples=0, test_fraction=0.5))
+    assert (len(data.train), len(data.test)) == (23, 7)
+    no_test = load_images(DataConfig(dataset=dataset, data_root=str(tmp_path), samples=0, test_fraction=0.0))
+    assert (len(no_test.train), len(no_test.test)) == (23, 0)
+
+
+@pytest.mark.parametrize(("normalize", "low", "high"), [("dataset", -0.1307 / 0.3081, (1 - 0.1307) / 0.3081),
+                                                        ("0.5", -1.0, 1.0), ("none", 0.0, 1.0)])
+def test_normalize_choices_set_the_input_range(tmp_path: Path, normalize: str, low: float, high: float) -> None:
+    """dataset uses MNIST's mean and std, 0.5 maps pixels to [-1, 1] (the tutorial), none keeps [0, 1]."""
+    write_idx(tmp_path / "MNIST" / "raw", "train", [0, 1])
+    write_idx(tmp_path / "MNIST" / "raw", "t10k", [0])
+    data = load_images(DataConfig(dataset="mnist", data_root=str(tmp_path), samples=0, normalize=normalize))
+    x = InputMaker(data.spec, torch.device("cpu"))(data.train.pixels)
+    assert x.min().item() == pytest.approx(low) and x.max().item() == pytest.approx(high)
 
 
 def test_missing_torchvision_data_says_where_and_how(tmp_path: Path) -> None:
@@ -69,7 +92,7 @@ def test_image_folder_splits_and_resizes_pngs(tmp_path: Path) -> None:
     data = load_images(DataConfig(dataset="images", images=str(root), test_fraction=0.2))
     assert data.spec.labels == ("cats", "dogs")
     assert (len(data.train), len(data.test)) == (8, 2)
-    assert data.train[0][0].shape == (3, 28, 28)
+    assert data.train.dataset[0][0].shape == (3, 28, 28)
 
 
 def test_missing_image_folder_is_named(tmp_path: Path) -> None:
@@ -78,21 +101,11 @@ def test_missing_image_folder_is_named(tmp_path: Path) -> None:
         load_images(DataConfig(dataset="images", images=str(tmp_path / "none")))
 
 
-def test_augmentation_is_for_training_only() -> None:
-    """Flip, rotation and resized crop join the training transform, never the test one."""
-    cfg = DataConfig(dataset="shapes", hflip=True, rotation=15, resized_crop=True)
-    spec = ImageSpec("L", (28, 28), (0.5,), (0.5,))
-    train = [type(t) for t in make_transform(spec, cfg, train=True).transforms]
-    test = [type(t) for t in make_transform(spec, cfg).transforms]
-    augment = {transforms.RandomHorizontalFlip, transforms.RandomRotation, transforms.RandomResizedCrop}
-    assert augment <= set(train) and not augment & set(test)
-    assert test == [transforms.Resize, transforms.ToTensor, transforms.Normalize]
-
-
 def test_resize_changes_the_model_input(tmp_path: Path) -> None:
-    """data.resize sets the size the images reach the model at."""
+    """data.resize sets the size the images reach the model at (decoded through the Dataset)."""
     data = load_images(DataConfig(dataset="shapes", samples=4, resize=16))
-    assert data.train[0][0].shape == (1, 16, 16)
+    assert data.train.dataset[0][0].shape == (1, 16, 16) and data.train.pixels is None
+    assert data.spec.shape == (1, 16, 16)
 
 
 def test_shapes_are_seeded_and_balanced() -> None:

@@ -22,6 +22,7 @@ from engine.runs.remote import RemoteSession
 from tui.bridge import EventBridge
 from tui.error_log import log_path
 from tui.keys import key_items, trainer_bindings
+from tui.pacing import TICK_HZ, redraw_delay, tick_delay
 from tui.quitting import request_quit
 from tui.render.command_line import command_line
 from tui.render.status_text import form_note, phase
@@ -37,11 +38,6 @@ from tui.widgets.metrics import MetricsPanel
 from tui.widgets.output_view import OutputView
 from tui.widgets.sweep_facts import sweep_facts
 from tui.widgets.views import VIEWS, ViewPanel
-
-TICK_HZ = 10  # metrics and log: 15 Hz cost the engine about 10 % more throughput than 10 Hz (2 cores)
-SLOW_PERIOD = 0.4  # chart and boundary at most at 2.5 Hz while training; each redraw is 5-30 ms of GIL
-REDRAW_SHARE = 0.04  # and less often where a redraw is dear (a large chart), so the engine keeps 96 %
-MAX_REDRAW_PERIOD = 1.5  # but at least this often: a first draw (imports) or a slow one must not freeze them
 
 
 class AsciiScrollBar(ScrollBarRender):
@@ -80,9 +76,11 @@ class NNTuiApp(RunControls, App):
         self._shown: tuple = ()
         self._state = ""
         self._next_slow = 0.0  # perf_counter time of the next chart and boundary redraw
+        self._ui_cpu = time.thread_time()  # the UI thread's CPU time at the last tick
         ScrollBar.renderer = AsciiScrollBar if ascii_only else ScrollBarRender  # one app per process
 
     def compose(self) -> ComposeResult:
+        self._apply_breakpoint()  # on the empty screen: set later, it restyles every widget (~30 ms)
         with Horizontal(id="main", classes="-on-views"):
             yield ConfigForm(self.initial, id="form")
             with Vertical(id="right"):
@@ -92,7 +90,6 @@ class NNTuiApp(RunControls, App):
 
     def on_mount(self) -> None:
         self.set_class(self.ascii_only, "-ascii")
-        self._apply_breakpoint()
         # Held once: `query_one` searches the top screen, which may be a dialog.
         self.form, self.metrics = self.query_one(ConfigForm), self.query_one(MetricsPanel)
         self.views, self.keys = self.query_one(ViewPanel), self.query_one(KeyBar)
@@ -103,7 +100,7 @@ class NNTuiApp(RunControls, App):
         if sweep_facts(self.host.runs_folder) is not None:  # opened on a sweep's folder: its trials
             self.views.set_title("runs", "Sweep")
             self.action_show_view(next(i for i, view in enumerate(VIEWS) if view.id == "runs"))
-        self.set_interval(1 / TICK_HZ, self.tick)
+        self.set_timer(1 / TICK_HZ, self._timed_tick)
         self.tick()
 
     def _apply_breakpoint(self) -> None:
@@ -119,6 +116,14 @@ class NNTuiApp(RunControls, App):
         self.call_after_refresh(lambda: self.screen_stack[0].query(KeyBar).refresh(layout=True))
 
     # -- the bounded-rate redraw -------------------------------------------------------
+
+    def _timed_tick(self) -> None:
+        """The timer's tick, which sets the next: at TICK_HZ, or later while training when the
+        UI thread's last ticks cost more than its share (tui.pacing)."""
+        self.tick()
+        cpu = time.thread_time()
+        spent, self._ui_cpu = cpu - self._ui_cpu, cpu
+        self.set_timer(tick_delay(spent, self.session.state == "running"), self._timed_tick)
 
     def tick(self) -> None:
         """Drain the engine's events and redraw what changed."""
@@ -149,7 +154,7 @@ class NNTuiApp(RunControls, App):
         if state != "running" or now >= self._next_slow:
             self._redraw_views(figures.lr_changes)
             cost = time.perf_counter() - now
-            self._next_slow = now + min(max(SLOW_PERIOD, cost / REDRAW_SHARE), MAX_REDRAW_PERIOD)
+            self._next_slow = now + redraw_delay(cost)
 
     def _redraw_views(self, lr_changes: tuple[int, ...]) -> None:
         """The chart and the boundary, where shown: a hidden view is drawn when it is shown."""

@@ -30,6 +30,15 @@ def with_values(config: RunConfig, values: dict[str, Any]) -> RunConfig:
     return from_dict(data)
 
 
+def switched_dataset(dataset: str) -> dict[str, Any]:
+    """Fields that follow a change of data set unless the user gives them too: MNIST and
+    Fashion-MNIST train on all their images (samples 0), not on the count another set used."""
+    from engine.config.catalog import DATASETS
+
+    info = DATASETS.get(dataset)
+    return {"data.samples": 0} if info is not None and info.source == "torchvision" else {}
+
+
 def to_dict(config: RunConfig) -> dict[str, dict[str, Any]]:
     return dataclasses.asdict(config)
 

@@ -26,6 +26,8 @@ class FieldSpec:
     high: float | None = None
     low_open: bool = False  # True: value must be > low rather than >= low
     item: type = int  # list fields: int (layer/channel sizes) or str (file paths)
+    # Older spellings still read (a TOML value or typed text) and the value each stands for.
+    aliases: tuple[tuple[Any, Any], ...] = ()
     # The data sources that read this field (catalog.DatasetInfo.source, or "source:kind" for one
     # kind of them); () = all.
     sources: tuple[str, ...] = ()
@@ -86,7 +88,7 @@ FIELDS: tuple[FieldSpec, ...] = (
               sources=IMAGE_SOURCES),
     FieldSpec("model", "channels", list, "cnn: channels of each conv block, e.g. 8,16", sources=IMAGE_SOURCES),
     FieldSpec("data", "dataset", str, "data set: synthetic, csv or images", tuple(catalog.DATASETS)),
-    FieldSpec("data", "samples", int, "training points", low=1, high=10_000_000,
+    FieldSpec("data", "samples", int, "training points (mnist, fashion-mnist: 0 = all)", low=0, high=10_000_000,
               sources=("synthetic", "torchvision", "procedural")),
     FieldSpec("data", "noise", float, "noise level of the data set", low=0, high=10, sources=("synthetic",)),
     FieldSpec("data", "classes", int, "classes of blobs and spiral", low=2, high=10,
@@ -112,7 +114,9 @@ FIELDS: tuple[FieldSpec, ...] = (
               sources=IMAGE_SOURCES),
     FieldSpec("data", "resize", int, "resize images to this square size (0: keep)", low=0, high=1024,
               sources=IMAGE_SOURCES),
-    FieldSpec("data", "normalize", bool, "normalize images with the data set's mean and std", sources=IMAGE_SOURCES),
+    FieldSpec("data", "normalize", str, "Normalize images: dataset (its mean and std), 0.5 (values in [-1, 1]) or none",
+              ("dataset", "0.5", "none"), sources=IMAGE_SOURCES,
+              aliases=((True, "dataset"), (False, "none"), ("true", "dataset"), ("false", "none"))),
     FieldSpec("data", "hflip", bool, "augment: random horizontal flips (training only)", sources=IMAGE_SOURCES),
     FieldSpec("data", "rotation", float, "augment: random rotation in degrees (training only)", low=0, high=180,
               sources=IMAGE_SOURCES),
@@ -141,6 +145,11 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
 
     def bad(message: str) -> ConfigError:
         return ConfigError([Problem(spec.path, message)])
+
+    for old, new in spec.aliases:
+        if type(value) is type(old) and value == old:
+            value = new
+            break
 
     if spec.kind is list and spec.item is str:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):

@@ -2,8 +2,12 @@
 optimizer, learning rate, epochs, print interval and order of random draws); the playground
 presets are 2-D sets the tutorial stops short of, tuned to reach >= 95 % test accuracy.
 
-The tutorial presets train on the CPU, as the tutorial's code does: a GPU's kernels round
-differently, so `auto` would print other numbers on a machine with CUDA (seen on an H100)."""
+The tutorial presets that print the tutorial's numbers train on the CPU, as the tutorial's code
+does: a GPU's kernels round differently, so `auto` would print other numbers on a machine with CUDA
+(seen on an H100). The MNIST presets load the data as the tutorial's MNIST section does
+(ToTensor, Normalize((0.5,), (0.5,)), shuffled batches of 64, test batches of 64 in order); the
+section trains nothing, so the CNN, optimizer and epochs are nntui's, and they take a GPU where
+there is one."""
 
 from __future__ import annotations
 
@@ -65,11 +69,17 @@ PRESETS: dict[str, Preset] = {
                 ModelConfig(hidden=[8], activation="relu", output_activation="none"),
                 DataConfig(dataset="blobs", samples=400, noise=0.6, classes=4, batch_size=32, seed=42),
                 TrainConfig(loss="cross_entropy", optimizer="adam", lr=0.01, epochs=50, log_interval=5)),
-        _preset("shapes", "28x28 drawn shapes (offline images), small CNN through a DataLoader", False,
+        _preset("shapes", "28x28 drawn shapes (offline images), small CNN", False,
                 ModelConfig(hidden=[32], activation="relu", output_activation="none", kind="cnn",
                             channels=[8, 16]),
                 DataConfig(dataset="shapes", samples=1200, batch_size=32, seed=42),
                 TrainConfig(loss="cross_entropy", optimizer="adam", lr=0.01, epochs=4, log_interval=1)),
+        *(_preset(name, f"{what}: the tutorial's MNIST loaders, all 60,000 / 10,000 images, small CNN", True,
+                  ModelConfig(hidden=[64], activation="relu", output_activation="none", kind="cnn",
+                              channels=[8, 16]),
+                  DataConfig(dataset=name, samples=0, batch_size=64, shuffle=True, normalize="0.5", seed=42),
+                  TrainConfig(loss="cross_entropy", optimizer="adam", lr=0.001, epochs=3, log_interval=1))
+          for name, what in (("mnist", "handwritten digits"), ("fashion-mnist", "Zalando's clothing"))),
     )
 }
 

@@ -49,8 +49,13 @@ def cross_problems(config: RunConfig) -> list[Problem]:
     if loss != "cross_entropy" and config.model.outputs > 1:
         problems.append(Problem("model.outputs", f"{loss} compares one output with one target: use 1 "
                                 f"(or 0 for automatic), got {config.model.outputs}"))
-    sized = info is None or info.source != "table"  # a table trains on all its rows
-    if sized and config.data.batch_size and config.data.drop_last and config.data.batch_size > config.data.samples:
+    sized = info is None or info.source not in ("table", "folder")  # tables and folders: all their rows
+    all_images = info is not None and info.source == "torchvision" and config.data.samples == 0
+    if info is not None and info.source in ("synthetic", "procedural") and not config.data.samples:
+        problems.append(Problem("data.samples", f"0 (all of a set's images) is for mnist and fashion-mnist; "
+                                f"'{config.data.dataset}' needs at least 1"))
+    if (sized and not all_images and config.data.batch_size and config.data.drop_last
+            and config.data.batch_size > config.data.samples):
         problems.append(Problem("data.batch_size", f"with drop_last, a batch of {config.data.batch_size} from "
                                 f"{config.data.samples} samples leaves no batch"))
     return problems + _source_problems(config, info)

@@ -24,7 +24,7 @@ class DataConfig:
     """Which data set, how much of it, and how it is cut into batches."""
 
     dataset: str = "circle"
-    samples: int = 100  # training points; the test set comes on top of these
+    samples: int = 100  # training points; the test set comes on top of these (mnist, fashion-mnist: 0 = all)
     noise: float = 0.0  # data-set specific noise level (0 keeps the tutorial's draws)
     classes: int = 3  # for the multi-class sets (blobs, spiral)
     test_fraction: float = 0.2  # share of all points held out for testing
@@ -45,7 +45,7 @@ class DataConfig:
     download: bool = False  # let torchvision fetch mnist/fashion-mnist into data_root
     num_workers: int = 0  # DataLoader worker processes for image data
     resize: int = 0  # Resize images to this square size; 0 keeps their size (shapes/mnist: 28)
-    normalize: bool = True  # Normalize with the data set's mean and std
+    normalize: str = "dataset"  # Normalize: dataset (its own mean and std) | 0.5 (mean and std 0.5) | none
     hflip: bool = False  # training only: RandomHorizontalFlip
     rotation: float = 0.0  # training only: RandomRotation by up to this many degrees
     resized_crop: bool = False  # training only: RandomResizedCrop back to the image size

@@ -1,6 +1,7 @@
-"""Image data sets and their transforms: torchvision's MNIST and FashionMNIST, an ImageFolder of
-the user's own pictures, and the offline `shapes` set. Train and test sets share one
-preprocessing pipeline; augmentation is added to the training set only."""
+"""Image data sets as torchvision reads them: MNIST and FashionMNIST, an ImageFolder of the user's
+own pictures, and the offline `shapes` set. Each split serves its pictures decoded (resized where
+asked, as uint8 tensors); turning them into the model's inputs (to float, augmentation, Normalize)
+is done on whole batches by `engine.data.image_tensors` and `engine.data.augment`."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from engine.data.shapes import SHAPE_SIZE, ShapesDataset
 from engine.data.synthetic import test_size
 from engine.errors import DataError
 
-EVAL_BATCH = 256  # test images per evaluation batch
+EVAL_BATCH = 256  # test images per evaluation batch when training takes the whole set at once
 CACHE_ROOT = Path.home() / ".cache" / "nntui"
 FOLDER_SIZE = 28  # ImageFolder pictures come in any size; without data.resize they become this square
 # The data sets' own means and stds (ImageFolder: the ImageNet values the tutorial uses).
@@ -33,11 +34,24 @@ TORCHVISION = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST}
 
 
 @dataclass
-class ImageData:
-    """The two splits as Datasets, and how one picture becomes the model's input."""
+class ImageSplit:
+    """One split: a Dataset of (uint8 C x H x W tensor, class) pairs, and, where the whole split
+    already lies in memory at the size the model takes (MNIST, shapes), those pixels and labels."""
 
-    train: Dataset
-    test: Dataset
+    dataset: Dataset
+    pixels: torch.Tensor | None = None  # uint8 (N, C, H, W)
+    labels: torch.Tensor | None = None  # int64 (N,)
+
+    def __len__(self) -> int:
+        return len(self.dataset)  # type: ignore[arg-type]
+
+
+@dataclass
+class ImageData:
+    """The two splits, and how one picture becomes the model's input."""
+
+    train: ImageSplit
+    test: ImageSplit
     spec: ImageSpec
 
 
@@ -45,65 +59,85 @@ def data_root(cfg: DataConfig) -> Path:
     return Path(cfg.data_root).expanduser() if cfg.data_root else CACHE_ROOT
 
 
+def normalization(cfg: DataConfig) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Normalize's mean and std per channel: the data set's own, 0.5 (the tutorial's MNIST), or none."""
+    if cfg.normalize == "none":
+        return (), ()
+    mean, std = NORMALIZE[cfg.dataset]
+    return ((0.5,) * len(mean), (0.5,) * len(std)) if cfg.normalize == "0.5" else (mean, std)
+
+
 def image_spec(cfg: DataConfig, mode: str, native: int, labels: tuple[str, ...]) -> ImageSpec:
     size = cfg.resize or native
-    mean, std = NORMALIZE[cfg.dataset] if cfg.normalize else ((), ())
+    mean, std = normalization(cfg)
     return ImageSpec(mode, (size, size), tuple(mean), tuple(std), labels)
 
 
-def make_transform(spec: ImageSpec, cfg: DataConfig | None = None, train: bool = False,
-                   resize: bool = True) -> transforms.Compose:
-    """Resize, training-only augmentation, ToTensor and Normalize, in the tutorial's order.
-    `resize` False skips Resize for sets whose pictures already have the size."""
-    steps: list = [transforms.Resize(spec.size)] if resize else []
-    if train and cfg is not None:
-        if cfg.hflip:
-            steps.append(transforms.RandomHorizontalFlip())
-        if cfg.rotation:
-            steps.append(transforms.RandomRotation(cfg.rotation))
-        if cfg.resized_crop:
-            steps.append(transforms.RandomResizedCrop(spec.size, scale=(0.7, 1.0), antialias=True))
-    steps.append(transforms.ToTensor())
+def make_transform(spec: ImageSpec) -> transforms.Compose:
+    """Resize, ToTensor and Normalize: one picture file as the model takes it (`predict`)."""
+    steps: list = [transforms.Resize(spec.size), transforms.ToTensor()]
     if spec.mean:
         steps.append(transforms.Normalize(spec.mean, spec.std))
     return transforms.Compose(steps)
+
+
+def pixel_transform(spec: ImageSpec, resize: bool) -> transforms.Compose:
+    """What each picture goes through before batching: Resize (where its size differs) and
+    PILToTensor, which keeps the bytes; ToTensor's division and Normalize come per batch."""
+    return transforms.Compose([*([transforms.Resize(spec.size)] if resize else []), transforms.PILToTensor()])
 
 
 def load_images(cfg: DataConfig) -> ImageData:
     """The configured image set's train and test splits."""
     source = DATASETS[cfg.dataset].source
     if source == "procedural":
-        spec = image_spec(cfg, "L", SHAPE_SIZE, ShapesDataset.classes)
-        resize = bool(cfg.resize)
-        train = ShapesDataset(cfg.samples, cfg.seed, transform=make_transform(spec, cfg, True, resize))
-        test = ShapesDataset(test_size(cfg), cfg.seed + 1, transform=make_transform(spec, resize=resize))
-        return ImageData(train, test, spec)
+        return _shapes(cfg)
     if source == "torchvision":
         return _torchvision(cfg)
     return _folder(cfg)
+
+
+def _shapes(cfg: DataConfig) -> ImageData:
+    spec = image_spec(cfg, "L", SHAPE_SIZE, ShapesDataset.classes)
+    resize = bool(cfg.resize) and cfg.resize != SHAPE_SIZE
+    splits = []
+    for n, seed in ((cfg.samples, cfg.seed), (test_size(cfg), cfg.seed + 1)):
+        shapes = ShapesDataset(n, seed, transform=pixel_transform(spec, resize))
+        pixels = None if resize else torch.from_numpy(shapes.data).unsqueeze(1)
+        splits.append(ImageSplit(shapes, pixels, None if resize else torch.tensor(shapes.targets)))
+    return ImageData(*splits, spec)
 
 
 def _torchvision(cfg: DataConfig) -> ImageData:
     root = data_root(cfg)
     cls = TORCHVISION[cfg.dataset]
     spec = image_spec(cfg, "L", 28, tuple(cls.classes))
+    resize = bool(cfg.resize) and cfg.resize != 28
     try:
-        resize = bool(cfg.resize)
-        train = cls(str(root), train=True, transform=make_transform(spec, cfg, True, resize), download=cfg.download)
-        test = cls(str(root), train=False, transform=make_transform(spec, resize=resize), download=cfg.download)
+        train = cls(str(root), train=True, transform=pixel_transform(spec, resize), download=cfg.download)
+        test = cls(str(root), train=False, transform=pixel_transform(spec, resize), download=cfg.download)
     except RuntimeError as err:
-        raw = root / cls.__name__ / "raw"
-        if cfg.download:
-            raise DataError(f"{cfg.dataset}: download into {raw} failed ({err})") from None
-        names = ", ".join(Path(name).stem for name, _ in cls.resources)
-        raise DataError(f"{cfg.dataset}: not found in {raw} (expects {names}); run again with --download to "
-                        f"fetch it there, or copy the files there yourself (--data-root DIR picks another "
-                        "folder)") from None
-    return ImageData(_first(train, cfg.samples), _first(test, test_size(cfg)), spec)
+        raise _missing(cfg, cls, root, err) from None
+    n_train = len(train) if not cfg.samples else min(cfg.samples, len(train))
+    n_test = (len(test) if not cfg.samples else test_size(cfg)) if cfg.test_fraction else 0
+    return ImageData(_first(train, n_train, resize), _first(test, n_test, resize), spec)
 
 
-def _first(dataset: Dataset, n: int) -> Dataset:
-    return dataset if n >= len(dataset) else Subset(dataset, range(n))  # type: ignore[arg-type]
+def _missing(cfg: DataConfig, cls: type, root: Path, err: RuntimeError) -> DataError:
+    raw = root / cls.__name__ / "raw"
+    if cfg.download:
+        return DataError(f"{cfg.dataset}: download into {raw} failed ({err})")
+    names = ", ".join(Path(name).stem for name, _ in cls.resources)  # type: ignore[attr-defined]
+    return DataError(f"{cfg.dataset}: not found in {raw} (expects {names}); run again with --download to fetch it "
+                     "there, or copy the files there yourself (--data-root DIR picks another folder)")
+
+
+def _first(dataset: datasets.MNIST, n: int, resize: bool) -> ImageSplit:
+    """The first n pictures of a torchvision set, whose `data` holds them all as uint8 already."""
+    subset = dataset if n >= len(dataset) else Subset(dataset, range(n))
+    if resize:
+        return ImageSplit(subset)
+    return ImageSplit(subset, dataset.data[:n].unsqueeze(1), dataset.targets[:n])
 
 
 def _folder(cfg: DataConfig) -> ImageData:
@@ -118,10 +152,9 @@ def _folder(cfg: DataConfig) -> ImageData:
     if len(probe.classes) < 2:
         raise DataError(f"{root}: {len(probe.classes)} class folder(s); a classifier needs at least two")
     spec = image_spec(cfg, "RGB", FOLDER_SIZE, tuple(probe.classes))
-    train_set = datasets.ImageFolder(str(root), transform=make_transform(spec, cfg, train=True), loader=load_rgb)
-    test_set = datasets.ImageFolder(str(root), transform=make_transform(spec), loader=load_rgb)
+    pictures = datasets.ImageFolder(str(root), transform=pixel_transform(spec, resize=True), loader=load_rgb)
     order = torch.randperm(len(probe), generator=torch.Generator().manual_seed(cfg.seed)).tolist()
     n_test = round(len(order) * cfg.test_fraction)
     if n_test >= len(order):
         raise DataError(f"{root}: {len(order)} images leave none for training")
-    return ImageData(Subset(train_set, order[n_test:]), Subset(test_set, order[:n_test]), spec)
+    return ImageData(ImageSplit(Subset(pictures, order[n_test:])), ImageSplit(Subset(pictures, order[:n_test])), spec)

@@ -1,15 +1,18 @@
 """An image run's data as source code, for `engine.export.script`: the data set as engine.data.images loads it
 (the offline shapes drawn as export_shapes writes them, torchvision's MNIST and Fashion-MNIST
-from the same folder, or an ImageFolder split by the same permutation),
-the transforms of engine.data.images.make_transform in their order, and DataLoaders built as the
-engine's Trainer builds them, generators included, so that every batch and every random flip is
-nntui's."""
+from the same folder, or an ImageFolder split by the same permutation), the tutorial's
+per-picture transforms (Resize, ToTensor, Normalize), and DataLoaders whose batches are those of
+the engine's engine.loop.image_batches, shuffling generator included. An augmented run's script
+augments and normalises each training batch as the engine does (engine.export.augment), so that
+every batch and every random flip is nntui's."""
 
 from __future__ import annotations
 
 from engine.config.catalog import DATASETS
 from engine.config.schema import DataConfig
+from engine.data.augment import augmented
 from engine.data.images import EVAL_BATCH, TORCHVISION
+from engine.export.augment import augment_source
 from engine.export.plan import ScriptPlan
 from engine.export.shapes import shapes_source
 from engine.export.text import call, comment, string
@@ -25,8 +28,8 @@ def image_imports(plan: ScriptPlan) -> tuple[list[str], list[str]]:
         return [], ["import numpy as np", "from PIL import Image, ImageDraw",
                     "from torch.utils.data import DataLoader, Dataset", "from torchvision import transforms"]
     standard = ["os"] if _folder_path(data).startswith("os.") else []
-    return standard, ["from torch.utils.data import DataLoader, Subset",
-                      "from torchvision import datasets, transforms"]
+    loading = "DataLoader, Subset" if source == "folder" or data.samples else "DataLoader"
+    return standard, [f"from torch.utils.data import {loading}", "from torchvision import datasets, transforms"]
 
 
 def image_blocks(plan: ScriptPlan) -> list[str]:
@@ -40,7 +43,8 @@ def image_set_blocks(plan: ScriptPlan) -> list[str]:
     source = _source(plan.config.data)
     blocks = [shapes_source()] if source == "shapes" else []
     data_sets = {"shapes": _shapes, "torchvision": _torchvision, "folder": _folder}[source]
-    return [*blocks, _transforms(plan), data_sets(plan)]
+    augmenting = [augment_source(plan)] if augmented(plan.config.data) else []
+    return [*blocks, _transforms(plan), *augmenting, data_sets(plan)]
 
 
 def _source(data: DataConfig) -> str:
@@ -57,32 +61,25 @@ def _folder_path(data: DataConfig) -> str:
 
 
 def _transforms(plan: ScriptPlan) -> str:
-    """One pipeline for both splits, or a training one with the augmentation and a test one."""
+    """One pipeline for both splits; for an augmented run, training pictures stop at ToTensor and
+    are augmented and normalised a batch at a time in the training loop."""
     data, spec = plan.config.data, plan.image
     assert spec is not None
     resize = _source(data) == "folder" or bool(data.resize)
     size = "x".join(map(str, spec.size))
     start = [f"transforms.Resize({spec.size!r}),  # every picture to {size} pixels"] if resize else []
-    augment = []
-    if data.hflip:
-        augment.append("transforms.RandomHorizontalFlip(),  # mirror half of them")
-    if data.rotation:
-        augment.append(f"transforms.RandomRotation({data.rotation!r}),  # turn by up to {data.rotation:g} degrees "
-                       "either way")
-    if data.resized_crop:
-        augment.append(f"transforms.RandomResizedCrop({spec.size!r}, scale=(0.7, 1.0), antialias=True),"
-                       f"  # a random 70-100% of the picture, scaled back to {size}")
-    end = [f"transforms.ToTensor(),  # a {'x'.join(map(str, spec.shape))} tensor of values in [0, 1]"]
-    if spec.mean:
-        end.append(f"transforms.Normalize({spec.mean!r}, {spec.std!r}),  # {_statistics(data)}")
+    start.append(f"transforms.ToTensor(),  # a {'x'.join(map(str, spec.shape))} tensor of values in [0, 1]")
+    end = [f"transforms.Normalize({spec.mean!r}, {spec.std!r}),  # {_statistics(data)}"] if spec.mean else []
     used = [name for name, used in (("Resize", resize), ("ToTensor", True), ("Normalize", spec.mean)) if used]
     steps = " and ".join([", ".join(used[:-1]), used[-1]]) if len(used) > 1 else used[0]
-    if not augment:
+    if not augmented(data):
         return "\n".join([f"# Each picture becomes the model's input: {steps}", _compose("transform", start + end)])
-    return "\n".join([*comment("Training pictures are augmented: changed at random, anew each epoch. Both splits "
-                               f"then go through {steps}"),
-                      _compose("train_transform", start + augment + end),
-                      _compose("test_transform", start + end)])
+    lines = [*comment(f"Each picture goes through {steps}; training pictures are first augmented (changed at "
+                      "random, anew each epoch) a batch at a time by `augment` below, then normalised"),
+             _compose("train_transform", start), _compose("test_transform", start + end)]
+    if spec.mean:
+        lines.append(f"normalize = transforms.Normalize({spec.mean!r}, {spec.std!r})  # for the augmented batches")
+    return "\n".join(lines)
 
 
 def _compose(name: str, steps: list[str]) -> str:
@@ -91,18 +88,15 @@ def _compose(name: str, steps: list[str]) -> str:
 
 
 def _statistics(data: DataConfig) -> str:
-    """Where Normalize's values come from, in its comment (engine.data.images.NORMALIZE)."""
+    """Where Normalize's values come from, in its comment (engine.data.images.normalization)."""
     source = _source(data)
+    if data.normalize == "0.5":
+        return "(x - 0.5) / 0.5: values in [-1, 1], as in the tutorial's MNIST section"
     if source == "folder":
         return "(x - mean) / std, with ImageNet's values for each colour"
     if source == "torchvision":
         return f"(x - mean) / std, with {TORCHVISION[data.dataset].__name__}'s mean and std"
     return "(x - 0.5) / 0.5: values in [-1, 1]"
-
-
-def augmented(data: DataConfig) -> bool:
-    """Whether training pictures are changed at random (by draws from torch's seeded generator)."""
-    return bool(data.hflip or data.rotation or data.resized_crop)
 
 
 def _transform_names(plan: ScriptPlan) -> tuple[str, str]:
@@ -132,6 +126,9 @@ def _torchvision(plan: ScriptPlan) -> str:
     if plan.n_test:
         lines.append(call("test_set = ", f"datasets.{name}", ["root", "train=False", f"transform={test}",
                                                               f"download={data.download}"]))
+    if not data.samples:  # all of them
+        return "\n".join(lines)
+    if plan.n_test:
         lines += [f"# The first {plan.n_train} training pictures and the first {plan.n_test} test pictures",
                   f"train_set = Subset(train_set, range({plan.n_train}))",
                   f"test_set = Subset(test_set, range({plan.n_test}))"]
@@ -185,17 +182,19 @@ def _loaders(plan: ScriptPlan) -> str:
 
 
 def evaluation_loader(plan: ScriptPlan) -> list[str]:
-    """The lines of `test_loader`, which evaluates the test set in order; none without a test set."""
+    """The lines of `test_loader`, which evaluates the test set in order, in the training batch
+    size (the whole set's: EVAL_BATCH), as the tutorial's test loader does; none without a test set."""
     if not plan.n_test:
         return []
-    workers = [f"num_workers={plan.config.data.num_workers}"] if plan.config.data.num_workers else []
-    return [f"# The test set in batches of {EVAL_BATCH}, in order",
-            call("test_loader = ", "DataLoader", ["test_set", f"batch_size={EVAL_BATCH}", *workers,
-                                                  "generator=torch.Generator()"])]
+    data = plan.config.data
+    workers = [f"num_workers={data.num_workers}"] if data.num_workers else []
+    test_size = data.batch_size or EVAL_BATCH
+    return [f"# The test set in batches of {test_size}, in order",
+            call("test_loader = ", "DataLoader", ["test_set", f"batch_size={test_size}", "shuffle=False", *workers])]
 
 
 WORKERS_NOTE = ("Where Python does not fork the workers (macOS, Windows, Python 3.14 on), they run this script "
-                "again: there, set num_workers=0 (the random augmentation then differs from nntui's).")
+                "again: there, set num_workers=0 (the batches stay the same).")
 
 
 def image_words(plan: ScriptPlan) -> str:

@@ -46,6 +46,11 @@ class ScriptPlan:
         return [self.image.shape, *(conv_shapes(self.image.shape, self.config.model.channels) or [])]
 
     @property
+    def channels_last(self) -> bool:
+        """Whether the CNN may train on the CPU, where the engine lays its tensors out channels-last."""
+        return bool(self.conv_shapes) and self.config.train.device in ("cpu", "auto")
+
+    @property
     def parameters(self) -> int:
         """Weights and biases, as engine.models.mlp.parameter_count counts them."""
         if not self.conv_shapes:

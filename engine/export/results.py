@@ -25,8 +25,10 @@ def evaluation(plan: ScriptPlan) -> str:
     blocks = ["def class_probabilities(outputs):\n"
               f'    """The model\'s outputs as class probabilities: {what}."""\n' + _probabilities(plan)]
     if plan.n_test and plan.image is not None:
-        blocks.append(_EVALUATE_LOADER.format(to_device="            inputs, labels = inputs.to(device), "
-                                              "labels.to(device)\n" if plan.uses_device else ""))
+        moves = ["            inputs, labels = inputs.to(device), labels.to(device)\n"] if plan.uses_device else []
+        if plan.channels_last:
+            moves.append("            inputs = inputs.contiguous(memory_format=memory_format)\n")
+        blocks.append(_EVALUATE_LOADER.format(to_device="".join(moves)))
     elif plan.n_test:
         blocks.append("def evaluate(X, y):\n"
                       '    """Loss and accuracy of the model on (X, y), without training it."""\n'

@@ -19,7 +19,7 @@ from engine.config.rules import validate, warnings
 from engine.config.schema import RunConfig
 from engine.export.boundary import decision_boundary
 from engine.export.data import data_source, synthetic_blocks
-from engine.export.images import augmented, image_blocks, image_imports, image_words
+from engine.export.images import image_blocks, image_imports, image_words
 from engine.export.model import model_blocks
 from engine.export.plan import image_plan, synthetic_plan, table_plan
 from engine.export.results import evaluation, summary
@@ -129,8 +129,6 @@ class ScriptWriter:
     def seed(self) -> str:
         train = self.config.train
         same = "initial weights" if self.table or self.images else "data and initial weights"
-        if self.images and augmented(self.config.data):
-            same += " and augmentation"
         lines = [f"# Seed the random number generator: the same {same} on every run",
                  f"torch.manual_seed({self.config.data.seed})"]
         if self.plan.uses_device:

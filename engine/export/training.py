@@ -92,7 +92,12 @@ def _loader_loop(plan: ScriptPlan) -> str:
              "    epoch_loss, seen = 0.0, 0",
              "    for inputs, targets in train_loader:"]
     if plan.uses_device:  # (a blank line straight after the `for` would not survive a formatter)
-        lines += ["        inputs, targets = inputs.to(device), targets.to(device)", ""]
+        lines += ["        inputs, targets = inputs.to(device), targets.to(device)"]
+    lines += _augment_lines(plan)
+    if plan.channels_last:
+        lines += ["        inputs = inputs.contiguous(memory_format=memory_format)"]
+    if len(lines) > 6:
+        lines.append("")
     lines += [*_step_lines("inputs", "targets", "        ", plan.config.train.clip_grad),
               "",
               "        # Sum the loss as a tensor: .item() every batch would wait for the device",
@@ -103,6 +108,16 @@ def _loader_loop(plan: ScriptPlan) -> str:
               "",
               *_log_and_check(plan)]
     return "\n".join(lines)
+
+
+def _augment_lines(plan: ScriptPlan) -> list[str]:
+    """An augmented run changes each training batch at random, then normalises it."""
+    data, spec = plan.config.data, plan.image
+    if spec is None or not (data.hflip or data.rotation or data.resized_crop):
+        return []
+    call_augment = "normalize(augment(inputs))" if spec.mean else "augment(inputs)"
+    return [f"        inputs = {call_augment}  # flipped, turned or cropped at random" +
+            (", then normalised" if spec.mean else "")]
 
 
 def _step_lines(inputs: str, targets: str, indent: str, clip: float = 0.0, model: str = "model",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torch.utils.data import Dataset
 
 from engine.data.preprocess import ImageSpec
 from engine.loop.events import ImageReport
@@ -38,14 +37,12 @@ def grey_levels(images: torch.Tensor, spec: ImageSpec) -> list[list[list[float]]
 
 
 class ImageSamples:
-    """The first few test images, kept on the device, with their classes and grey levels."""
+    """A few test images as the model takes them (on the device), their classes and grey levels."""
 
-    def __init__(self, dataset: Dataset, spec: ImageSpec, device: torch.device, count: int = SAMPLE_IMAGES):
-        items = [dataset[i] for i in range(min(count, len(dataset)))]  # type: ignore[arg-type]
-        images = torch.stack([image for image, _ in items])
-        self.inputs = images.to(device)
-        self.truth = tuple(int(label) for _, label in items)
-        self.pixels = grey_levels(images, spec)
+    def __init__(self, inputs: torch.Tensor, labels: torch.Tensor, spec: ImageSpec):
+        self.inputs = inputs
+        self.truth = tuple(int(label) for label in labels.tolist())
+        self.pixels = grey_levels(inputs, spec)
 
     @torch.no_grad()
     def report(self, model: nn.Module, task: Task, epoch: int, confusion: torch.Tensor) -> ImageReport:

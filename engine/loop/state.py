@@ -22,6 +22,7 @@ def training_state(trainer) -> dict[str, Any]:
         "optimizer": trainer.optimizer.state_dict(),
         "torch_rng": torch.get_rng_state(),
         "shuffle_rng": trainer.shuffle_generator.get_state(),
+        **_augment_state(trainer),
     }
 
 
@@ -37,6 +38,8 @@ def restore_state(trainer, state: dict[str, Any], source: str | Path) -> None:
     trainer.set_lr(float(state["lr"]))
     torch.set_rng_state(state["torch_rng"])
     trainer.shuffle_generator.set_state(state["shuffle_rng"])
+    if trainer.augment_generator is not None and "augment_rng" in state:  # older checkpoints lack it
+        trainer.augment_generator.set_state(state["augment_rng"])
 
 
 def _first_reason(err: Exception) -> str:
@@ -52,7 +55,8 @@ def captured_state(trainer) -> dict[str, Any]:
     return {"epoch": trainer.epoch, "lr": trainer.lr,
             "model": {k: v.detach().to("cpu", copy=True) for k, v in trainer.model.state_dict().items()},
             "optimizer": copy.deepcopy(_on_cpu(trainer.optimizer.state_dict())),
-            "torch_rng": torch.get_rng_state(), "shuffle_rng": trainer.shuffle_generator.get_state()}
+            "torch_rng": torch.get_rng_state(), "shuffle_rng": trainer.shuffle_generator.get_state(),
+            **_augment_state(trainer)}
 
 
 def _on_cpu(value: Any) -> Any:
@@ -73,7 +77,14 @@ def epoch_start_state(trainer) -> dict[str, Any]:
         "optimizer": copy.deepcopy(trainer.optimizer.state_dict()),
         "torch_rng": torch.get_rng_state(),
         "shuffle_rng": trainer.shuffle_generator.get_state(),
+        **_augment_state(trainer),
     }
+
+
+def _augment_state(trainer) -> dict[str, Any]:
+    """The batch augmentation's generator, where the run augments (engine.data.augment)."""
+    generator = getattr(trainer, "augment_generator", None)
+    return {"augment_rng": generator.get_state()} if generator is not None else {}
 
 
 def restore_epoch_start(trainer, state: dict[str, Any]) -> None:
@@ -82,3 +93,5 @@ def restore_epoch_start(trainer, state: dict[str, Any]) -> None:
     trainer.optimizer.load_state_dict(state["optimizer"])
     torch.set_rng_state(state["torch_rng"])
     trainer.shuffle_generator.set_state(state["shuffle_rng"])
+    if "augment_rng" in state:
+        trainer.augment_generator.set_state(state["augment_rng"])

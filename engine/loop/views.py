@@ -37,19 +37,20 @@ def image_report(trainer: Trainer) -> ImageReport | None:
     """Image classifiers, once the test set has been evaluated: its confusion matrix and a few
     fixed test images with the model's guesses. Tables with classes (no 2-D boundary to draw):
     the matrix alone, from one pass over the test rows."""
-    if trainer.train_loader is None and trainer.task.is_classification and trainer.bounds is None and trainer.test_samples:
+    if trainer.images is None and trainer.task.is_classification and trainer.bounds is None and trainer.test_samples:
         from engine.loop.image_samples import count_confusion
 
         trainer.model.eval()
         guesses = trainer.task.probabilities(trainer.model(trainer.X_test)).argmax(dim=1)
         confusion = count_confusion(trainer.Y_test.reshape(-1), guesses, trainer.task.classes)
         return ImageReport(trainer.epoch, confusion.cpu().tolist(), [], (), ())
-    if trainer.test_loader is None or trainer.confusion is None or not trainer.test_samples:
+    if trainer.images is None or trainer.confusion is None or not trainer.test_samples:
         return None
     if trainer.samples_picked is None:
-        from engine.loop.image_samples import ImageSamples
+        from engine.loop.image_samples import SAMPLE_IMAGES, ImageSamples
 
-        trainer.samples_picked = ImageSamples(trainer.test_loader.dataset, trainer.preprocess.image, trainer.device)
+        pixels, labels = trainer.images.first_test(SAMPLE_IMAGES)
+        trainer.samples_picked = ImageSamples(trainer.images.inputs(pixels), labels, trainer.preprocess.image)
     trainer.model.eval()
     return trainer.samples_picked.report(trainer.model, trainer.task, *trainer.confusion)
 

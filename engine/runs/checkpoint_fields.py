@@ -65,3 +65,5 @@ def check_fields(state: dict[str, Any], file: Path) -> None:
     _finite_tensors(optimizer["state"], file, "optimizer.state")
     _rng_state(state["torch_rng"], file, "torch_rng")
     _rng_state(state["shuffle_rng"], file, "shuffle_rng")
+    if "augment_rng" in state:
+        _rng_state(state["augment_rng"], file, "augment_rng")

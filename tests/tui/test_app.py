@@ -309,7 +309,7 @@ async def test_a_dear_redraw_waits_longer_but_never_freezes_the_views(monkeypatc
     chart still moves; the boundary is sized for its tab even while another tab is shown."""
     import time
 
-    from tui.app import MAX_REDRAW_PERIOD, SLOW_PERIOD
+    from tui.pacing import MAX_REDRAW_PERIOD, SLOW_PERIOD
 
     app = circle_app()
     async with app.run_test(size=SIZE):

@@ -137,3 +137,17 @@ async def test_a_csv_classifier_shows_its_confusion_matrix(tmp_path: Path):
         report = output.snapshot.images
         assert report is not None and sum(map(sum, report.confusion)) == output.started.test_samples
         assert "true\\guess" in report_text(report, output.started.labels, 60, 20).plain
+
+
+@run_async
+async def test_choosing_mnist_takes_all_of_its_images():
+    """Picking mnist as the data set sets samples to 0 (all its pictures), as `--dataset mnist` does."""
+    from tui.widgets.choice import Choice
+
+    app = make_app(preset_config("shapes"), session_options=STEADY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = app.query_one(ConfigForm)
+        form.query_one("#field-data-dataset", Choice).value = "mnist"
+        await pilot.pause()
+        assert form.values["data.samples"] == 0
+        assert form.query_one("#field-data-samples", Input).value == "0"

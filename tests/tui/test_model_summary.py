@@ -12,7 +12,7 @@ from engine.models.mlp import build_mlp, parameter_count
 from tui.widgets.model_summary import image_shape, planned_count, planned_layers, planned_outputs, planned_summary
 
 
-@pytest.mark.parametrize("name", [name for name in PRESETS if name != "shapes"])
+@pytest.mark.parametrize("name", [name for name in PRESETS if PRESETS[name].config.model.kind == "mlp"])
 def test_plan_counts_what_the_engine_builds_for_synthetic_sets(name):
     """For every synthetic preset the planned count is the built MLP's."""
     config = preset_config(name)
@@ -21,6 +21,7 @@ def test_plan_counts_what_the_engine_builds_for_synthetic_sets(name):
 
 
 @pytest.mark.parametrize("values", [{}, {"model.kind": "mlp"}, {"data.resize": 32}, {"data.dataset": "mnist"},
+                                    {"data.dataset": "fashion-mnist", "model.hidden": [64]},
                                     {"model.channels": [4, 8, 8]}, {"data.dataset": "images", "data.images": "x"}])
 def test_plan_counts_what_the_engine_builds_for_images(values):
     """CNN and MLP on pictures: the planned count is the built model's (folder classes aside)."""

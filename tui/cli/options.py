@@ -7,41 +7,22 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
 from engine.config.presets import PRESETS
 from engine.config.problems import ConfigError
 from tui.cli.exit_codes import EXIT_USAGE
+from tui.cli.help_flags import NO_VALUE, Command, Group  # noqa: F401  (the commands' classes, with their options)
 from tui.cli.overrides import option_for
 
 PresetOption = Annotated[Optional[str], typer.Option("--preset", "-p", help=f"start from a preset: {', '.join(PRESETS)}",
                                                      show_default=False)]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="read a TOML run configuration",
                                                       show_default=False)]
-NO_VALUE = ""  # the metavar of an on/off flag: Typer would show `<bool>`, as if it took a value
 AsciiOption = Annotated[bool, typer.Option("--ascii", help="7-bit output only (boundary, charts, lines)",
                                            metavar=NO_VALUE)]
 DataOption = Annotated[Optional[list[Path]], typer.Option("--data", help="train on this CSV file (repeat for several "
                                                           "files with the same columns); sets --dataset csv",
                                                           metavar="FILE", show_default=False, rich_help_panel="Data")]
-
-
-class _HelpIsAFlag:
-    """--help takes no value either: shown bare, like the other flags."""
-
-    def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.metavar = NO_VALUE
-        return option
-
-
-class Command(_HelpIsAFlag, TyperCommand):
-    """Every nntui command: Typer's, with --help shown as a flag."""
-
-
-class Group(_HelpIsAFlag, TyperGroup):
-    """The nntui app: Typer's group, with --help shown as a flag."""
 
 
 def fail(message: str) -> typer.Exit:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from engine.config.build import switched_dataset
 from engine.config.presets import preset_config
 from engine.config.problems import ConfigError
 from engine.config.schema import RunConfig
@@ -29,8 +30,17 @@ def resolve_config(preset: str | None, config: Path | None, overrides: dict[str,
             if base is not None:
                 return choose_table_loss(apply_overrides(base, overrides), overrides)
             base = preset_config("circle")
-        return apply_overrides(base, overrides)
+        return apply_overrides(base, {**_followers(base, overrides), **overrides})
     except ConfigError as err:
         raise fail(describe(err, set(overrides))) from None
     except DataError as err:
         raise fail(str(err)) from None
+
+
+def _followers(base: RunConfig, overrides: dict[str, Any]) -> dict[str, Any]:
+    """What changes with --dataset when it names another set than the base's (and the options do
+    not set it themselves): `--preset shapes --dataset mnist` trains on all of MNIST, not 1,200."""
+    dataset = overrides.get("data.dataset")
+    if not isinstance(dataset, str) or dataset == base.data.dataset:
+        return {}
+    return {path: str(value) for path, value in switched_dataset(dataset).items()}

@@ -1,7 +1,7 @@
 """Where `nntui run` gets its data when the user names files rather than a preset: `--data FILE`
 means the csv data set, `--images DIR` the images one, and without a preset the starting
-configuration suits the source (a table MLP whose loss follows the target column, or the shapes
-preset's CNN for pictures)."""
+configuration suits the source (a table MLP whose loss follows the target column, the MNIST
+presets for their data sets, or the shapes preset's CNN for other pictures)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def source_base(overrides: dict[str, Any]) -> RunConfig | None:
     info = DATASETS.get(name) if isinstance(name, str) else None
     if info is None or info.synthetic:
         return None
+    if info.source == "torchvision":
+        return preset_config(info.name)  # the mnist and fashion-mnist presets
     if info.images:
         return preset_config("shapes")
     task = overrides.get("data.task")

@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from engine.config.build import with_values
+from engine.config.build import switched_dataset, with_values
 from engine.config.catalog import DATASETS
 from engine.config.fields import FIELDS, SPECS, format_value, get_field, parse_text
 from engine.config.presets import PRESETS
@@ -137,6 +137,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
         if start is not None and _family(previous) != _family(dataset):
             self._set_values(start)
             self.table.loss_chosen = DATASETS[dataset].source != "table"
+        self._set_values(switched_dataset(dataset))  # MNIST takes all its images, whatever came before
         self._show_relevant()
 
     def _set_values(self, values: dict[str, Any]) -> None:

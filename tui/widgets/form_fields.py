@@ -47,8 +47,10 @@ def field_row(spec: FieldSpec, value: object, locked: bool) -> tuple[Horizontal,
     if spec.choices or spec.kind is bool:
         editor = Choice(spec.choices or ("true", "false"), shown, id=editor_id(spec), tooltip=tooltip)
     else:
+        # validate_on=(): the form checks every edit itself (and marks -invalid); Input's own
+        # validation would restyle each field as it mounts, a tenth of the first screen's time
         editor = Input(shown, id=editor_id(spec), compact=True, select_on_focus=False, tooltip=tooltip,
-                       suggester=path_suggester(spec))
+                       validate_on=(), suggester=path_suggester(spec))
     held = locked and spec.path not in LIVE_FIELDS
     editor.disabled = held
     label = Label(label_text(spec), classes="field-label")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from engine.export.plan import ScriptPlan
 from engine.export.text import call, comment
-from engine.export.training import _WEIGHTS_ARE_FINITE, _progress_line, _step_lines
+from engine.export.training import _WEIGHTS_ARE_FINITE, _augment_lines, _progress_line, _step_lines
 
 STOP = '''\
 def stop(message):
@@ -89,7 +89,12 @@ def _loader_loop(plan: ScriptPlan) -> str:
     device = ", device=device" if plan.uses_device else ""
     lines += [f"    epoch_loss, seen = torch.zeros((){device}), 0", "    for inputs, targets in train_loader:"]
     if plan.uses_device:
-        lines += ["        inputs, targets = inputs.to(device), targets.to(device)", ""]
+        lines += ["        inputs, targets = inputs.to(device), targets.to(device)"]
+    lines += _augment_lines(plan)  # the plain script's batch augmentation and memory layout, as they are
+    if plan.channels_last:
+        lines += ["        inputs = inputs.contiguous(memory_format=memory_format)"]
+    if lines[-1] != "    for inputs, targets in train_loader:":
+        lines.append("")
     lines += [*_step("inputs", "targets", "        ", plan.config.train.clip_grad),
               "",
               "        # Sum the loss as a tensor: .item() every batch would wait for the device",
