@@ -25,6 +25,7 @@ from engine.export.plan import image_plan, synthetic_plan, table_plan
 from engine.export.results import evaluation, summary
 from engine.export.table import table_blocks, table_imports
 from engine.export.text import WIDTH, call, fit, join
+from engine.export.toolkit import schedule_block
 from engine.export.training import training_loop
 
 LOSSES = {  # loss name -> the criterion line
@@ -85,7 +86,8 @@ class _Script:
     def render(self) -> str:
         plan = self.plan
         blocks = [self.docstring(), self.imports(), self.seed(), *self.before_model, *model_blocks(plan),
-                  *self.after_model, self.loss_and_optimizer(), evaluation(plan), training_loop(plan),
+                  *self.after_model, self.loss_and_optimizer(), schedule_block(plan), evaluation(plan),
+                  training_loop(plan),
                   summary(plan), decision_boundary(plan)]
         return join([fit(b) for b in blocks if b])
 

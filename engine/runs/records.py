@@ -53,7 +53,8 @@ def end_record(event: RunFinished | RunFailed) -> dict[str, Any]:
     if isinstance(event, RunFailed):
         return {"status": "failed", "epoch": event.epoch, "message": event.error, "bad_input": event.bad_input}
     return finite({"status": event.status, "epoch": event.epoch, "train_loss": event.train_loss,
-                   "test_loss": event.test_loss, "test_accuracy": event.test_accuracy, "message": event.message})
+                   "test_loss": event.test_loss, "test_accuracy": event.test_accuracy, "message": event.message,
+                   "best_epoch": event.best_epoch, "best_test_loss": event.best_test_loss})
 
 
 def finished_from(record: dict[str, Any]) -> RunFinished | RunFailed:
