@@ -13,6 +13,7 @@ import typer
 from engine.config.schema import RunConfig
 from tui.cli.config_commands import config_command, presets_command
 from tui.cli.export_command import export_command
+from tui.cli.lr_find_command import lr_find_command
 from tui.cli.options import AsciiOption, Command, ConfigOption, DataOption, Group, PresetOption, fail
 from tui.cli.overrides import with_field_options
 from tui.cli.predict_command import predict_command
@@ -62,6 +63,7 @@ app.command("run", cls=Command)(run_command)
 app.command("presets", cls=Command)(presets_command)
 app.command("config", cls=Command)(config_command)
 app.command("export", cls=Command)(export_command)
+app.command("lr-find", cls=Command)(lr_find_command)
 app.command("predict", cls=Command)(predict_command)
 app.command("runs", cls=Command)(runs_command)
 app.command("compare", cls=Command)(compare_command)
