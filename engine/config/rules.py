@@ -80,6 +80,16 @@ def watchers(config: RunConfig) -> list[str]:
     return found
 
 
+def manual_lr_problem(config: RunConfig) -> str | None:
+    """Why the lr of a run of `config` cannot be changed by hand while it trains (a schedule sets
+    it), or None when it can."""
+    schedule = config.train.schedule
+    if schedule == "none":
+        return None
+    return (f"the {schedule} schedule sets the lr during a run (train.schedule); a new train.lr takes effect with "
+            "the next run")
+
+
 def require_test_set(config: RunConfig, test_samples: int) -> None:
     """Refuse a run whose data left no test rows (a small table) when a field watches the test loss."""
     watching = watchers(config)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from engine.config.problems import ConfigError
-from engine.config.rules import validate, watchers
+from engine.config.rules import manual_lr_problem, validate, watchers
 from engine.config.schema import RunConfig
 from engine.errors import InputError
 from engine.loop.divergence import DIVERGED_HINT, GRADIENT_HINT, WEIGHTS_HINT, NonFiniteGradient
@@ -127,13 +127,8 @@ class TrainingSession:
             self.state = "idle"
 
     def lr_problem(self) -> str | None:
-        """Why the learning rate cannot be changed by hand during this run, or None when it can: a
-        schedule sets it (a changed train.lr takes effect with the next run)."""
-        schedule = self.config.train.schedule
-        if schedule == "none":
-            return None
-        return (f"the {schedule} schedule sets the lr during a run (train.schedule); a new train.lr takes effect "
-                "with the next run")
+        """Why the learning rate cannot be changed by hand during this run, or None when it can."""
+        return manual_lr_problem(self.config)
 
     def set_lr(self, lr: float) -> None:
         """Change the learning rate from the next epoch on, without a reset; refused (ValueError with
