@@ -9,6 +9,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from engine.config.catalog import GLIDING_SCHEDULES
+from engine.config.rules import tracks_best
 from engine.loop.events import EpochEnded, Event, RunFinished, RunStarted
 from tui.render.run_text import epoch_line
 
@@ -43,9 +44,8 @@ class EventBridge:
     def __call__(self, event: Event) -> None:
         if not isinstance(event, EpochEnded):
             if isinstance(event, RunStarted):
-                train = event.config.train
-                self.figures.schedule = train.schedule
-                self.figures.tracks_best = train.early_stop > 0 or train.keep_best or train.restore_best
+                self.figures.schedule = event.config.train.schedule
+                self.figures.tracks_best = tracks_best(event.config)
             elif isinstance(event, RunFinished) and event.test_loss is not None:  # the weights it ends with
                 self.figures.last_test = (event.test_loss, event.test_accuracy)  # (restore_best: the best's)
             self.events.append(event)

@@ -98,6 +98,13 @@ def require_test_set(config: RunConfig, test_samples: int) -> None:
                                                 "data.test_fraction")])
 
 
+def tracks_best(config: RunConfig) -> bool:
+    """Whether a run keeps its best epoch: early stopping or the best weights are on (the plateau
+    schedule watches the test loss on its own)."""
+    train = config.train
+    return train.early_stop > 0 or train.keep_best or train.restore_best
+
+
 def toolkit_problems(config: RunConfig) -> list[Problem]:
     """The lr schedule, early stopping and the best weights: what each needs of the rest."""
     train = config.train

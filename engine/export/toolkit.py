@@ -6,7 +6,7 @@ it, the best epoch's weights (best.pt, restore_best) and early stopping."""
 
 from __future__ import annotations
 
-from engine.config.rules import watchers
+from engine.config.rules import tracks_best, watchers
 from engine.export.plan import ScriptPlan
 from engine.export.text import call
 
@@ -25,8 +25,7 @@ def watching(plan: ScriptPlan) -> bool:
 
 def tracking(plan: ScriptPlan) -> bool:
     """Whether the script keeps the best epoch (early stopping, best.pt or restore_best)."""
-    train = plan.config.train
-    return train.early_stop > 0 or train.keep_best or train.restore_best
+    return tracks_best(plan.config)
 
 
 def _batches_per_epoch(plan: ScriptPlan) -> str:

@@ -59,6 +59,17 @@ class BestWatch:
         return (f"the test loss has not fallen{fall} for {self.waited} epochs; the best was {self.best.loss:.4f} "
                 f"at epoch {self.best.epoch}")
 
+    def restore(self, model: torch.nn.Module, epoch: int, message: str) -> str:
+        """Put the best epoch's weights back into `model` (in place: the fast MLP step holds its
+        tensors) unless `epoch`, the last, was the best; `message` (how the run ended) says so."""
+        best = self.best
+        if best.weights is None or best.epoch == epoch:
+            return message
+        model.load_state_dict(best.weights)
+        if message:  # early stopping's reason names the best epoch already
+            return f"{message}, whose weights were restored"
+        return f"Restored the weights of epoch {best.epoch} (test loss {best.loss:.4f}), the best"
+
     def state_dict(self) -> dict[str, Any]:
         """Plain values and CPU tensors, for the checkpoint."""
         weights = None if self.best.weights is None else {k: v.cpu() for k, v in self.best.weights.items()}
@@ -71,9 +82,3 @@ class BestWatch:
             weights = {k: v.to(device) for k, v in weights.items()}
         self.best = BestState(int(state["epoch"]), float(state["loss"]), weights if self.keep_weights else None)
         self.reference, self.waited = float(state["reference"]), int(state["waited"])
-
-
-def tracks_best(cfg: TrainConfig) -> bool:
-    """Whether the run keeps a BestWatch: early stopping or the best weights (the plateau schedule
-    watches the test loss on its own)."""
-    return cfg.early_stop > 0 or cfg.keep_best or cfg.restore_best

@@ -320,7 +320,7 @@ class TrainingSession:
         status, message = outcome
         with self._model_lock:
             if status in ("completed", "early-stopped") and self.config.train.restore_best:
-                message = _restored(trainer, message)
+                message = trainer.best.restore(trainer.model, trainer.epoch, message)
             if trainer.epoch and status != "diverged":
                 self._emit(self._snapshot(trainer))
             n = len(self.history)
@@ -333,18 +333,6 @@ class TrainingSession:
                                       best[0] if best else None)
         self.state = "finished"
         return self.result
-
-
-def _restored(trainer, message: str) -> str:
-    """Put the best epoch's weights back (in place: the fast MLP step holds the tensors); the end
-    message says so."""
-    best = trainer.best
-    if best is None or best.best.weights is None or best.best.epoch == trainer.epoch:
-        return message
-    trainer.model.load_state_dict(best.best.weights)
-    if message:  # early stopping's reason names the best epoch already
-        return f"{message}, whose weights were restored"
-    return f"Restored the weights of epoch {best.best.epoch} (test loss {best.best.loss:.4f}), the best"
 
 
 def _describe(err: BaseException) -> str:

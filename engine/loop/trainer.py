@@ -12,12 +12,12 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from engine.config.catalog import DATASETS
-from engine.config.rules import require_test_set, validate
+from engine.config.rules import require_test_set, tracks_best, validate
 from engine.config.schema import RunConfig
 from engine.data.preprocess import Preprocess, synthetic_preprocess
 from engine.data.synthetic import TRUE_BIAS, TRUE_WEIGHT, draw, test_size
 from engine.loop.batching import batch_sizes, weighted_mean
-from engine.loop.best import BestWatch, tracks_best
+from engine.loop.best import BestWatch
 from engine.loop.device import resolve_device
 from engine.loop.divergence import NonFiniteGradient
 from engine.loop.schedule import LrSchedule, make_schedule
@@ -87,7 +87,7 @@ class Trainer:
         self.schedule: LrSchedule | None = make_schedule(self.optimizer, config.train, self.batches_per_epoch())
         self._batch_schedule = self.schedule if self.schedule is not None and self.schedule.per_batch else None
         self.lr = self.optimizer.param_groups[0]["lr"]  # a schedule may start elsewhere (OneCycleLR: max_lr / 25)
-        self.best = BestWatch(config.train) if tracks_best(config.train) else None  # early stopping, best weights
+        self.best = BestWatch(config.train) if tracks_best(config) else None  # early stopping, best weights
         self.epoch = 0
         self._epoch_seconds: float | None = None  # the last minibatch epoch's duration; None before one
         # Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result.

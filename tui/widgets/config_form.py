@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from engine.config.build import with_values
 from engine.config.catalog import DATASETS
-from engine.config.fields import FIELDS, SPECS, format_value, get_field, parse_text
+from engine.config.fields import FIELDS, SPECS, check_value, format_value, get_field, parse_text
 from engine.config.presets import PRESETS
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
@@ -162,10 +162,9 @@ class ConfigForm(VerticalScroll, can_focus=False):
         self.post_message(self.Changed(path, config, self.all_problems()))
 
     def put(self, path: str, value: Any) -> None:
-        """Set a field from the program (the LR finder's suggestion), checked and announced as an edit."""
-        self._edited(editor_id(SPECS[path]), format_value(value))
-        if path in self.editors:
-            self.editors[path].value = format_value(value)
+        """Set a field from the program (the LR finder's suggestion) and announce it as an edit."""
+        self._set_values({path: check_value(SPECS[path], value)})
+        self._announce(path)
 
     # -- the CSV files behind the Data panel -------------------------------------------
 
