@@ -6,7 +6,8 @@ that it prints nntui's very losses, yet reads like the tutorial's code: the data
 This module puts the script together and writes its head (docstring, imports, seed) and its loss
 and optimizer; each other part has a module of its own: export_data (synthetic sets),
 export_table (CSV files), export_images (image sets, their transforms and DataLoaders; with
-export_shapes), export_model, export_loop, export_results and export_boundary. The facts they
+export_shapes), export_model, export_loop, export_toolkit (the lr scheduler, early stopping, the
+best weights), export_results and export_boundary. The facts they
 share are an export_plan.ScriptPlan, and export_text lays their lines out."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
 """The training loop: the Trainer (one run's tensors, an epoch at a time), the TrainingSession
 that drives it on a thread with start/pause/step/stop, the plain events it reports, the metrics
-history, and what the live views draw. Imports config, data and models; never runs or export."""
+history, what the live views draw, and the training toolkit (the lr schedule, early stopping and
+the best epoch, the LR finder). Imports config, data and models; never runs or export."""

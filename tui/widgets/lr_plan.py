@@ -46,8 +46,9 @@ class LrPlan(Static):
         self.display = train.schedule != "none"
         self._lrs = []
         if train.schedule == "plateau":
-            self.update(f"{LABEL}{train.lr:g}, x{train.schedule_factor:g} after {train.schedule_patience} epochs "
-                        f"without a better test loss (min {train.schedule_min_lr:g})")
+            floor = f", min {train.schedule_min_lr:g}" if train.schedule_min_lr else ""
+            self.update(f"{LABEL}{train.lr:g}, then x{train.schedule_factor:g}\n  after {train.schedule_patience} "
+                        f"stalled epochs{floor}")
         elif train.schedule != "none":
             self.update(f"{LABEL}(planning...)")
             self.run_worker(lambda: (key, _planned(train, batches)), thread=True, group="lr-plan",
