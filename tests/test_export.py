@@ -70,6 +70,22 @@ VARIANTS = {
         "model.kind": "mlp", "model.hidden": [16], "data.hflip": True, "data.rotation": 20.0, "data.samples": 120,
         "data.batch_size": 16, "data.drop_last": True, "train.optimizer": "sgd", "train.momentum": 0.9,
         "train.epochs": 3}),
+    # The training toolkit: each lr schedule, early stopping, best.pt and restore_best.
+    "moons-onecycle-early-stop-best": ("moons", {
+        "train.schedule": "onecycle", "train.schedule_warmup": 0.2, "train.lr": 0.05, "train.early_stop": 3,
+        "train.restore_best": True, "train.keep_best": True, "train.epochs": 40}),
+    "circle-cosine-restore-best": ("circle", {
+        "train.schedule": "cosine", "train.schedule_min_lr": 0.01, "train.restore_best": True}),
+    "xor-step": ("xor", {
+        "train.schedule": "step", "train.schedule_step_size": 3, "train.schedule_gamma": 0.5, "train.epochs": 12,
+        "train.log_interval": 3}),
+    "spiral-plateau-early-stop-delta": ("spiral", {
+        "train.schedule": "plateau", "train.schedule_patience": 1, "train.schedule_factor": 0.5,
+        "train.schedule_min_lr": 0.002, "train.epochs": 25, "train.early_stop": 4, "train.early_stop_delta": 0.01}),
+    "linreg-plateau-full-batch": ("linreg", {
+        "train.schedule": "plateau", "train.schedule_patience": 2, "train.epochs": 300, "train.keep_best": True}),
+    "shapes-onecycle-keep-best": ("shapes", {
+        "train.schedule": "onecycle", "data.samples": 160, "train.epochs": 2, "train.keep_best": True}),
     "shapes-deep-cnn-cropped-workers": ("shapes", {
         "model.channels": [4, 4, 4, 4], "model.hidden": [], "data.resize": 32, "data.resized_crop": True,
         "data.normalize": False, "data.num_workers": 2, "data.shuffle": False, "data.batch_size": 0,
@@ -132,6 +148,9 @@ def assert_script_repeats(config: RunConfig, name: str, tmp_path: Path) -> None:
     assert ("torch.set_num_threads(1)" in source) == one_thread
     assert [line for line in lines if line.startswith("Epoch [")] == [
         epoch_line(e) for e in recorder.epochs if e.logged]
+    if end.status == "early-stopped":  # the script stops at the same epoch, for the same reason
+        reason = end.message.split(", whose weights")[0]
+        assert f"Early stop at epoch {end.epoch}: {reason}" in lines
     final = [float(m[1]) for line in lines if (m := re.fullmatch(r"Final train loss: (\S+)", line))]
     assert final == [end.train_loss]
     if end.test_accuracy is not None:

@@ -175,11 +175,20 @@ def test_diverging_ranks_stop_together_and_rank_zero_says_why(tmp_path: Path) ->
 # -- the script's text --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", list(CONFIGS))
+def _uses_toolkit(config: RunConfig) -> bool:
+    train = config.train
+    return train.schedule != "none" or bool(train.early_stop) or train.keep_best or train.restore_best
+
+
+DDP_CONFIGS = {name: config for name, config in CONFIGS.items() if not _uses_toolkit(config)}
+TOOLKIT_CONFIGS = {name: config for name, config in CONFIGS.items() if _uses_toolkit(config)}
+
+
+@pytest.mark.parametrize("name", list(DDP_CONFIGS))
 def test_ddp_script_is_clean_standalone_python(name: str, tmp_path: Path) -> None:
     """Every preset's and variant's DDP script compiles, passes ruff's checks and formatter, and
     imports only what the plain script does, and os."""
-    config = CONFIGS[name]
+    config = DDP_CONFIGS[name]
     allowed = {"torch", "math", "os", "torchvision", "numpy", "PIL"}
     assert_clean_standalone(export_ddp_script(config, name), tmp_path, allowed)
 
@@ -239,3 +248,19 @@ def test_export_ddp_refuses_mps_naming_the_option(cli: typer.Typer) -> None:  # 
     assert result.stderr.strip().splitlines() == [
         "nntui: error: --device: a DDP script runs on auto, cpu or cuda (Gloo on the CPU, NCCL on CUDA); "
         "mps has no process-group backend"]
+
+
+@pytest.mark.parametrize("name", list(TOOLKIT_CONFIGS))
+def test_ddp_export_refuses_schedules_early_stopping_and_best_weights_by_field(name: str) -> None:
+    """A DDP script trains every epoch at one lr and ends on the last weights: a run with a schedule,
+    early stopping, keep_best or restore_best is refused, each field named, rather than exported wrong."""
+    config = TOOLKIT_CONFIGS[name]
+    with pytest.raises(ConfigError) as caught:
+        export_ddp_script(config, name)
+    named = {problem.path for problem in caught.value.problems}
+    train = config.train
+    expected = {path for path, used in (("train.schedule", train.schedule != "none"),
+                                        ("train.early_stop", bool(train.early_stop)),
+                                        ("train.keep_best", train.keep_best),
+                                        ("train.restore_best", train.restore_best)) if used}
+    assert named == expected

@@ -17,6 +17,7 @@ CASES = {  # preset, overrides: shuffled minibatches, an MLP on tensors and a CN
     "moons-mlp": ("moons", {"train.epochs": 6}),
     "spiral-mlp-adam": ("spiral", {"train.epochs": 4}),
     "shapes-cnn": ("shapes", {"train.epochs": 3, "data.samples": 160, "train.device": "cpu"}),
+    "moons-onecycle": ("moons", {"train.epochs": 6, "train.schedule": "onecycle"}),  # its lr moves every batch
 }
 
 

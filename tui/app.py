@@ -19,9 +19,10 @@ from engine.config.schema import RunConfig
 from engine.loop.events import RunFailed, RunFinished
 from engine.loop.session import TrainingSession
 from engine.runs.remote import RemoteSession
-from tui.bridge import EventBridge
+from tui.bridge import EventBridge, RunFigures
 from tui.error_log import log_path
 from tui.keys import key_items, trainer_bindings
+from tui.lr_actions import apply_suggestion, put_suggestion, sweep
 from tui.pacing import TICK_HZ, redraw_delay, tick_delay
 from tui.quitting import request_quit
 from tui.render.command_line import command_line
@@ -34,6 +35,7 @@ from tui.screens.command import CommandDialog
 from tui.screens.help import HelpScreen
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.lr_finder_view import LrFinderView
 from tui.widgets.metrics import MetricsPanel
 from tui.widgets.output_view import OutputView
 from tui.widgets.sweep_facts import sweep_facts
@@ -144,22 +146,23 @@ class NNTuiApp(RunControls, App):
             self._shown = (shown, self.status, figures.latest, figures.last_test, self.warnings)
             self.metrics.show(shown, self.status, figures, self.session.config.train.epochs, self.ascii_only,
                               self.warnings)
-            self.form.note(form_note(shown, self.status, figures.latest.epoch if figures.latest else 0))
+            self.form.note(form_note(shown, self.status, figures.latest.epoch if figures.latest else 0,
+                                     self.session.config.train.schedule))
             self.chart.wait_for("loading" if shown == "loading" else "running" if state != "idle" else "idle")
         if state != self._state:
             self._state = state
-            live = {"train.lr": self.session.config.train.lr} if state in ("running", "paused") else {}
-            self.form.set_locked(state == "running", live)
+            live = state in ("running", "paused") and self.session.config.train.schedule == "none"
+            self.form.set_locked(state == "running", {"train.lr": self.session.config.train.lr} if live else {})
         now = time.perf_counter()
         if state != "running" or now >= self._next_slow:
-            self._redraw_views(figures.lr_changes)
+            self._redraw_views(figures)
             cost = time.perf_counter() - now
             self._next_slow = now + redraw_delay(cost)
 
-    def _redraw_views(self, lr_changes: tuple[int, ...]) -> None:
+    def _redraw_views(self, figures: RunFigures) -> None:
         """The chart and the boundary, where shown: a hidden view is drawn when it is shown."""
         chart, output = self.chart, self.output
-        if chart.follow(self.session.history, lr_changes) and self.views.in_sight("loss"):
+        if chart.follow(self.session.history, figures.lr_changes, figures.best_mark) and self.views.in_sight("loss"):
             chart.redraw()
         if output.dirty and self.views.in_sight("output"):
             output.redraw()
@@ -227,6 +230,15 @@ class NNTuiApp(RunControls, App):
 
     def action_discrete(self) -> None:
         self.output.toggle_discrete()
+
+    def action_lr_find(self) -> None:
+        sweep(self)
+
+    def action_apply_lr(self) -> None:
+        apply_suggestion(self)
+
+    def on_lr_finder_view_apply(self, event: LrFinderView.Apply) -> None:
+        put_suggestion(self, event.lr)
 
     def action_leave_form(self) -> None:
         self.screen.set_focus(None)

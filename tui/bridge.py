@@ -8,7 +8,9 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from engine.loop.events import EpochEnded, Event
+from engine.config.catalog import GLIDING_SCHEDULES
+from engine.config.rules import tracks_best
+from engine.loop.events import EpochEnded, Event, RunFinished, RunStarted
 from tui.render.run_text import epoch_line
 
 LOG_LINES_KEPT = 1000
@@ -21,7 +23,14 @@ class RunFigures:
     latest: EpochEnded | None = None
     last_test: tuple[float, float | None] | None = None  # (test loss, test accuracy)
     best_test: tuple[float, int] | None = None  # (test loss, epoch)
-    lr_changes: tuple[int, ...] = ()  # epochs at which a new learning rate took effect
+    lr_changes: tuple[int, ...] = ()  # epochs at which a new learning rate took effect (by hand, or a schedule's step)
+    schedule: str = "none"  # the run's lr schedule; cosine and onecycle glide, so their changes are not marked
+    tracks_best: bool = False  # early stopping or the best weights are on: the chart marks the best epoch
+
+    @property
+    def best_mark(self) -> tuple[int, float] | None:
+        """(epoch, test loss) of the best epoch, where the run keeps it; the chart marks it."""
+        return (self.best_test[1], self.best_test[0]) if self.tracks_best and self.best_test else None
 
 
 class EventBridge:
@@ -34,11 +43,16 @@ class EventBridge:
 
     def __call__(self, event: Event) -> None:
         if not isinstance(event, EpochEnded):
+            if isinstance(event, RunStarted):
+                self.figures.schedule = event.config.train.schedule
+                self.figures.tracks_best = tracks_best(event.config)
+            elif isinstance(event, RunFinished) and event.test_loss is not None:  # the weights it ends with
+                self.figures.last_test = (event.test_loss, event.test_accuracy)  # (restore_best: the best's)
             self.events.append(event)
             return
         figures = self.figures
         previous = figures.latest
-        if previous is not None and event.lr != previous.lr:
+        if previous is not None and event.lr != previous.lr and figures.schedule not in GLIDING_SCHEDULES:
             figures.lr_changes = (*figures.lr_changes, event.epoch)
         if event.test_loss is not None:
             figures.last_test = (event.test_loss, event.test_accuracy)

@@ -32,6 +32,7 @@ def trainer_bindings(views: Sequence[ViewSpec]) -> list[Binding]:
         Binding("l", "log_scale", "Log scale"),
         Binding("t", "test_points", "Test points"),
         Binding("d", "discrete", "Hard classes"),
+        *(Binding(key.key, key.action, key.description) for view in views for key in view.keys),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("escape", "leave_form", "", show=False),
@@ -46,7 +47,7 @@ def key_items(bindings: Sequence[Binding], views: Sequence[ViewSpec], in_sight: 
     """The key bar's entries: the shown bindings, a view's own keys only while `in_sight(view, action)`
     (the view is on screen and has a use for the key), and one entry for the view keys (with the
     form's key where one pane shows at a time)."""
-    view_actions = {action: view.id for view in views for action in view.actions}
+    view_actions = {action: view.id for view in views for action in view.all_actions}
     items = []
     for binding in bindings:
         if binding.action == "show_view(0)":

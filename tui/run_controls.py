@@ -10,6 +10,7 @@ from engine.errors import InputError
 from engine.loop.session import TrainingSession
 from engine.runs.remote import RemoteSession
 from tui.bridge import EventBridge
+from tui.lr_actions import lr_edited
 from tui.run_host import CLOSE_TIMEOUT_S
 from tui.run_switch import continue_watched, record_new_run, watch_folder, watching
 from tui.widgets.config_form import ConfigForm
@@ -97,10 +98,7 @@ class RunControls:
         if event.config is None:
             return
         if event.path == "train.lr" and self.session.state in ("running", "paused"):
-            if event.config.train.lr != self.session.config.train.lr:
-                self.control(self.session.set_lr, event.config.train.lr)
-                self.form.run_values["train.lr"] = event.config.train.lr
-                self.log_view.add([f"lr -> {event.config.train.lr:g} from the next epoch"])
+            self.control(lr_edited, self, event.config.train.lr)  # type: ignore[arg-type]
         elif self.session.state == "idle":
             self.summary.plan(event.config)
             self._label_output(event.config)

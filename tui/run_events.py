@@ -44,9 +44,12 @@ def handle(app: WatchingApp, event: Event) -> None:
         app.output.take(event)
     elif isinstance(event, RunFinished):
         app.status = event.status
-        log.add([f"Run {event.status} after {event.epoch} epochs. {event.message}".strip()])
+        said = event.message[:1].upper() + event.message[1:]
+        log.add([f"Run {event.status} after {event.epoch} epochs. {said}".strip()])
         if event.status == "diverged":
             app.notify(event.message, title="Diverged", severity="warning", timeout=8)
+        elif event.status == "early-stopped":
+            app.notify(said, title=f"Stopped early at epoch {event.epoch}", timeout=8)
     elif isinstance(event, RunFailed):
         app.status = "failed"
         log.add([f"Run failed: {event.error}"])

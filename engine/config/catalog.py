@@ -95,6 +95,16 @@ OUTPUT_ACTIVATIONS: dict[str, str] = {
     "softmax": "Softmax: a probability distribution over the output units",
 }
 
+SCHEDULES: dict[str, str] = {
+    "none": "a constant learning rate (changeable by hand during a run)",
+    "step": "StepLR: multiply the lr by gamma every step_size epochs",
+    "cosine": "CosineAnnealingLR: from lr down to min_lr along a half cosine over the run",
+    "onecycle": "OneCycleLR: warm up to max_lr, then anneal far below lr; stepped every batch",
+    "plateau": "ReduceLROnPlateau: multiply the lr by factor after patience epochs without a better test loss",
+}
+# Schedules whose lr changes every epoch or batch (the rest change it in steps now and then).
+GLIDING_SCHEDULES = ("cosine", "onecycle")
+
 DEVICES: dict[str, str] = {
     "auto": "cuda if present, then mps, then cpu",
     "cpu": "the CPU",

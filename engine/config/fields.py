@@ -25,18 +25,26 @@ class FieldSpec:
     low: float | None = None
     high: float | None = None
     low_open: bool = False  # True: value must be > low rather than >= low
+    high_open: bool = False  # True: value must be < high rather than <= high
     item: type = int  # list fields: int (layer/channel sizes) or str (file paths)
     # Older spellings still read (a TOML value or typed text) and the value each stands for.
     aliases: tuple[tuple[Any, Any], ...] = ()
     # The data sources that read this field (catalog.DatasetInfo.source, or "source:kind" for one
     # kind of them); () = all.
     sources: tuple[str, ...] = ()
+    schedules: tuple[str, ...] = ()  # the lr schedules (train.schedule) that read this field; () = any
 
     def applies_to(self, dataset: str) -> bool:
         """Whether this field matters for a data set (forms hide the rest)."""
         info = catalog.DATASETS.get(dataset)
         return (not self.sources or info is None or info.source in self.sources
                 or f"{info.source}:{info.kind}" in self.sources)
+
+    def matters(self, values: dict[str, Any]) -> bool:
+        """Whether this field matters for a configuration's values by path: its data set, and for a
+        schedule's setting, the chosen schedule (the form shows only these rows)."""
+        schedule = values.get("train.schedule", "none")
+        return self.applies_to(values["data.dataset"]) and (not self.schedules or schedule in self.schedules)
 
     @property
     def metavar(self) -> str:
@@ -70,7 +78,7 @@ class FieldSpec:
         if self.kind is str:
             return "any text"
         low = "" if self.low is None else ("> " if self.low_open else ">= ") + _num(self.low)
-        high = "" if self.high is None else "<= " + _num(self.high)
+        high = "" if self.high is None else ("< " if self.high_open else "<= ") + _num(self.high)
         return " and ".join(p for p in (low, high) if p) or "any number"
 
 
@@ -131,6 +139,28 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("train", "epochs", int, "epochs to train", low=1, high=100_000_000),
     FieldSpec("train", "log_interval", int, "epochs between logged lines", low=1, high=100_000_000),
     FieldSpec("train", "device", str, "where tensors live", tuple(catalog.DEVICES)),
+    # The training toolkit: the lr schedule and its settings, early stopping, the best weights.
+    FieldSpec("train", "schedule", str, "learning-rate schedule", tuple(catalog.SCHEDULES)),
+    FieldSpec("train", "schedule_step_size", int, "step: epochs between two lr cuts", low=1, high=100_000_000,
+              schedules=("step",)),
+    FieldSpec("train", "schedule_gamma", float, "step: multiply the lr by this at each cut", low=0, high=1,
+              low_open=True, schedules=("step",)),
+    FieldSpec("train", "schedule_min_lr", float, "cosine: the lr at the end; plateau: the lowest lr", low=0,
+              high=100, schedules=("cosine", "plateau")),
+    FieldSpec("train", "schedule_max_lr", float, "onecycle: the peak lr (0: train.lr)", low=0, high=100,
+              schedules=("onecycle",)),
+    FieldSpec("train", "schedule_warmup", float, "onecycle: share of the run rising to the peak", low=0, high=1,
+              low_open=True, high_open=True, schedules=("onecycle",)),
+    FieldSpec("train", "schedule_factor", float, "plateau: multiply the lr by this at each cut", low=0, high=1,
+              low_open=True, high_open=True, schedules=("plateau",)),
+    FieldSpec("train", "schedule_patience", int, "plateau: epochs without a better test loss before a cut", low=0,
+              high=100_000_000, schedules=("plateau",)),
+    FieldSpec("train", "early_stop", int, "stop after this many epochs without a better test loss (0: off)", low=0,
+              high=100_000_000),
+    FieldSpec("train", "early_stop_delta", float, "early stop: the least fall of the test loss that counts", low=0,
+              high=1_000_000),
+    FieldSpec("train", "restore_best", bool, "end a completed or early-stopped run on its best epoch's weights"),
+    FieldSpec("train", "keep_best", bool, "write best.pt whenever the test loss reaches a new low"),
 )
 SPECS: dict[str, FieldSpec] = {spec.path: spec for spec in FIELDS}
 
@@ -188,7 +218,7 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
         if not math.isfinite(value):
             raise bad(f"must be a finite number ({spec.allowed()}), got {shown(value)}")
     too_low = spec.low is not None and (value <= spec.low if spec.low_open else value < spec.low)
-    too_high = spec.high is not None and value > spec.high
+    too_high = spec.high is not None and (value >= spec.high if spec.high_open else value > spec.high)
     if too_low or too_high:
         raise bad(f"must be {spec.allowed()}, got {_num(value)}")
     return value

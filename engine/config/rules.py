@@ -58,7 +58,7 @@ def cross_problems(config: RunConfig) -> list[Problem]:
             and config.data.batch_size > config.data.samples):
         problems.append(Problem("data.batch_size", f"with drop_last, a batch of {config.data.batch_size} from "
                                 f"{config.data.samples} samples leaves no batch"))
-    return problems + _source_problems(config, info)
+    return problems + _source_problems(config, info) + toolkit_problems(config)
 
 
 def _source_problems(config: RunConfig, info: catalog.DatasetInfo | None) -> list[Problem]:
@@ -73,6 +73,55 @@ def _source_problems(config: RunConfig, info: catalog.DatasetInfo | None) -> lis
     if config.model.kind == "cnn" and (info is None or not info.images):
         problems.append(Problem("model.kind", f"a cnn needs image data; '{config.data.dataset}' is not images: "
                                 "use mlp, or one of shapes, mnist, fashion-mnist, images"))
+    return problems
+
+
+def watchers(config: RunConfig) -> list[str]:
+    """The fields that watch the test loss, so need a test set and have it measured every epoch."""
+    train = config.train
+    found = ["train.schedule"] if train.schedule == "plateau" else []
+    found += [path for path, on in (("train.early_stop", train.early_stop > 0), ("train.keep_best", train.keep_best),
+                                    ("train.restore_best", train.restore_best)) if on]
+    return found
+
+
+def manual_lr_problem(config: RunConfig) -> str | None:
+    """Why the lr of a run of `config` cannot be changed by hand while it trains (a schedule sets
+    it), or None when it can."""
+    schedule = config.train.schedule
+    if schedule == "none":
+        return None
+    return (f"the {schedule} schedule sets the lr during a run (train.schedule); a new train.lr takes effect with "
+            "the next run")
+
+
+def require_test_set(config: RunConfig, test_samples: int) -> None:
+    """Refuse a run whose data left no test rows (a small table) when a field watches the test loss."""
+    watching = watchers(config)
+    if watching and not test_samples:
+        raise ConfigError([Problem(watching[0], "watches the test loss, and the test split has no rows: raise "
+                                                "data.test_fraction")])
+
+
+def tracks_best(config: RunConfig) -> bool:
+    """Whether a run keeps its best epoch: early stopping or the best weights are on (the plateau
+    schedule watches the test loss on its own)."""
+    train = config.train
+    return train.early_stop > 0 or train.keep_best or train.restore_best
+
+
+def toolkit_problems(config: RunConfig) -> list[Problem]:
+    """The lr schedule, early stopping and the best weights: what each needs of the rest."""
+    train = config.train
+    problems = []
+    if config.data.test_fraction == 0:
+        for path in watchers(config):
+            what = "the plateau schedule watches" if path == "train.schedule" else "watches"
+            problems.append(Problem(path, f"{what} the test loss, and data.test_fraction is 0: hold out a test set "
+                                          "(e.g. 0.2)"))
+    if train.schedule == "cosine" and train.schedule_min_lr >= train.lr:
+        problems.append(Problem("train.schedule_min_lr", f"the cosine schedule anneals from train.lr ({train.lr:g}) "
+                                f"down to this: give less than {train.lr:g}"))
     return problems
 
 

@@ -64,6 +64,20 @@ class TrainConfig:
     epochs: int = 100
     log_interval: int = 10  # print a line every this many epochs
     device: str = "auto"
+    # The learning-rate schedule (torch.optim.lr_scheduler) and the settings each one reads.
+    schedule: str = "none"  # none | step | cosine | onecycle | plateau
+    schedule_step_size: int = 30  # step: epochs between two cuts
+    schedule_gamma: float = 0.1  # step: the factor of each cut
+    schedule_min_lr: float = 0.0  # cosine: the lr at the end of the run; plateau: the lowest lr
+    schedule_max_lr: float = 0.0  # onecycle: the peak lr; 0 means train.lr
+    schedule_warmup: float = 0.3  # onecycle: the share of the run spent rising to the peak
+    schedule_factor: float = 0.1  # plateau: the factor of each cut
+    schedule_patience: int = 10  # plateau: epochs without a better test loss before a cut
+    # Early stopping and the best weights (the test loss is measured every epoch when any is on).
+    early_stop: int = 0  # stop after this many epochs without a test-loss improvement; 0 is off
+    early_stop_delta: float = 0.0  # the least fall of the test loss that counts as an improvement
+    restore_best: bool = False  # end a completed or early-stopped run on its best epoch's weights
+    keep_best: bool = False  # write best.pt (the state dict) whenever the test loss reaches a new low
 
 
 @dataclass

@@ -6,7 +6,8 @@ that it prints nntui's very losses, yet reads like the tutorial's code: the data
 This module puts the script together and writes its head (docstring, imports, seed) and its loss
 and optimizer; each other part has a module of its own: export_data (synthetic sets),
 export_table (CSV files), export_images (image sets, their transforms and DataLoaders; with
-export_shapes), export_model, export_loop, export_results and export_boundary. The facts they
+export_shapes), export_model, export_loop, export_toolkit (the lr scheduler, early stopping, the
+best weights), export_results and export_boundary. The facts they
 share are an export_plan.ScriptPlan, and export_text lays their lines out."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from engine.export.plan import image_plan, synthetic_plan, table_plan
 from engine.export.results import evaluation, summary
 from engine.export.table import table_blocks, table_imports
 from engine.export.text import WIDTH, call, fit, join
+from engine.export.toolkit import schedule_block
 from engine.export.training import training_loop
 
 LOSSES = {  # loss name -> the criterion line
@@ -86,7 +88,8 @@ class ScriptWriter:
     def render(self) -> str:
         plan = self.plan
         blocks = [self.docstring(), self.imports(), self.seed(), *self.before_model, *model_blocks(plan),
-                  *self.after_model, self.loss_and_optimizer(), evaluation(plan), training_loop(plan),
+                  *self.after_model, self.loss_and_optimizer(), schedule_block(plan), evaluation(plan),
+                  training_loop(plan),
                   summary(plan), decision_boundary(plan)]
         return join([fit(b) for b in blocks if b])
 

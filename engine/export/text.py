@@ -15,10 +15,11 @@ def call(target: str, function: str, arguments: list[str], indent: str = "", suf
     line = f"{indent}{target}{function}({', '.join(arguments)}){suffix}"
     if len(line) <= WIDTH:
         return line
-    inside = f"{indent}    {', '.join(arguments)}"
-    if len(inside) > WIDTH:
-        inside = ",\n".join(f"{indent}    {argument}" for argument in arguments) + ","
-    return f"{indent}{target}{function}(\n{inside}\n{indent}){suffix}"
+    inner = f"{indent}    {', '.join(arguments)}"
+    if len(inner) <= WIDTH:
+        return f"{indent}{target}{function}(\n{inner}\n{indent}){suffix}"
+    exploded = "".join(f"{indent}    {argument},\n" for argument in arguments)  # one a line, as the formatter does
+    return f"{indent}{target}{function}(\n{exploded}{indent}){suffix}"
 
 
 def list_literal(values: list, prefix: str, indent: str = "") -> str:

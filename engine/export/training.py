@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from engine.export.plan import ScriptPlan
 from engine.export.text import call
+from engine.export.toolkit import after_loop_lines, batch_step_lines, epoch_end_lines, watch_lines, watching
 
 
 def training_loop(plan: ScriptPlan) -> str:
@@ -18,7 +19,7 @@ def training_loop(plan: ScriptPlan) -> str:
         loop = _loader_loop(plan)
     else:
         loop = _minibatch_loop(plan) if plan.minibatch else _full_batch_loop(plan)
-    return _WEIGHTS_ARE_FINITE + "\n\n\n" + loop
+    return _WEIGHTS_ARE_FINITE + "\n\n\n" + "\n".join([loop, *after_loop_lines(plan)])
 
 
 _WEIGHTS_ARE_FINITE = '''\
@@ -35,7 +36,7 @@ def _full_batch_loop(plan: ScriptPlan) -> str:
         "for epoch in range(epochs):",
         "    model.train()  # training mode",
         "",
-        *_step_lines("X", "y", "    ", plan.config.train.clip_grad),
+        *_step_lines("X", "y", "    ", plan),
         "    train_loss = loss.item()",
         "",
         *_log_and_check(plan),
@@ -71,7 +72,7 @@ def _minibatch_loop(plan: ScriptPlan) -> str:
     lines += [f"        inputs = X{shuffled}[start : start + batch_size]",
               f"        targets = y{shuffled}[start : start + batch_size]",
               "",
-              *_step_lines("inputs", "targets", "        ", plan.config.train.clip_grad),
+              *_step_lines("inputs", "targets", "        ", plan),
               "",
               "        # Sum the loss as a tensor: .item() every batch would wait for the device",
               "        epoch_loss += loss.detach() * len(inputs)",
@@ -98,7 +99,7 @@ def _loader_loop(plan: ScriptPlan) -> str:
         lines += ["        inputs = inputs.contiguous(memory_format=memory_format)"]
     if len(lines) > 6:
         lines.append("")
-    lines += [*_step_lines("inputs", "targets", "        ", plan.config.train.clip_grad),
+    lines += [*_step_lines("inputs", "targets", "        ", plan),
               "",
               "        # Sum the loss as a tensor: .item() every batch would wait for the device",
               "        epoch_loss += loss.detach() * len(inputs)",
@@ -120,11 +121,13 @@ def _augment_lines(plan: ScriptPlan) -> list[str]:
             (", then normalised" if spec.mean else "")]
 
 
-def _step_lines(inputs: str, targets: str, indent: str, clip: float = 0.0, model: str = "model",
+def _step_lines(inputs: str, targets: str, indent: str, plan: ScriptPlan, model: str = "model",
                 stop: Callable[[str, str, str], str] | None = None) -> list[str]:
-    """The training step, as the engine's Trainer._train_step takes it; `model` is what the
-    forward pass calls and `stop` writes the line that ends the run (a DDP script's differ)."""
+    """The training step, as the engine's Trainer._train_step takes it (and OneCycleLR's step);
+    `model` is what the forward pass calls and `stop` writes the line that ends the run (a DDP
+    script's differ)."""
     stop = stop or _stop
+    clip = plan.config.train.clip_grad
     lines = ["# Forward pass", f"outputs = {model}({inputs})", f"loss = criterion(outputs, {targets})", "",
              "# Backward pass and update", "optimizer.zero_grad()", "loss.backward()"]
     lines = [indent + line if line else "" for line in lines]
@@ -135,7 +138,7 @@ def _step_lines(inputs: str, targets: str, indent: str, clip: float = 0.0, model
                   call("", "torch.nn.utils.clip_grad_norm_", arguments, indent + "    "),
                   f"{indent}except RuntimeError:",
                   stop(indent + "    ", "Diverged in epoch {epoch + 1}: the gradient norm is not finite", " from None")]
-    return lines + [indent + "optimizer.step()"]
+    return lines + [indent + "optimizer.step()", *batch_step_lines(plan, indent)]
 
 
 def _stop(indent: str, message: str, suffix: str = "") -> str:
@@ -145,22 +148,26 @@ def _stop(indent: str, message: str, suffix: str = "") -> str:
 
 def _log_and_check(plan: ScriptPlan) -> list[str]:
     """The progress line of logged epochs, then the session's divergence checks: the epoch's
-    loss every epoch, the weights where a line was printed (that is when the engine evaluates)."""
+    loss every epoch, the weights where the test loss is measured (as the engine does), then what
+    the schedule and early stopping do at an epoch's end."""
     when, what, body = _progress_line(plan)
     if when:
         lines = [f"    # Print {what}", f"    logged = {when}", "    if logged:",
                  *("        " + b for b in body)]
     else:
         lines = [f"    # Print {what}", *("    " + b for b in body)]
-    weights_check = "if logged and not weights_are_finite():" if when else "if not weights_are_finite():"
-    return lines + [
+    checked = when and not watching(plan)  # the engine checks the weights wherever it measures the test loss
+    weights_check = "if logged and not weights_are_finite():" if checked else "if not weights_are_finite():"
+    when_checked = "every epoch" if not checked else "when a line is printed"
+    return watch_lines(plan) + lines + [
         "",
-        "    # Stop if training diverged: the loss, or a weight (checked when a line is printed),",
+        f"    # Stop if training diverged: the loss, or a weight (checked {when_checked}),",
         "    # is no longer a finite number. A lower learning rate may help.",
         "    if not math.isfinite(train_loss):",
         _stop("        ", "Diverged at epoch {epoch + 1}: the loss became {train_loss}"),
         f"    {weights_check}",
         _stop("        ", "Diverged by epoch {epoch + 1}: a weight is no longer finite"),
+        *epoch_end_lines(plan),
     ]
 
 
@@ -172,12 +179,15 @@ def _progress_line(plan: ScriptPlan) -> tuple[str, str, list[str]]:
     when = f"(epoch + 1) % {every} == 0" if every > 1 else ""
     if when and train.epochs % every:
         when += " or epoch + 1 == epochs"
+    if when and train.early_stop:
+        when += " or stop_early"
     classifier = plan.kind != "regression" and plan.n_test
     what = "the loss and the test accuracy" if classifier else "the loss"
     period = f"every {every} epochs" if every > 1 else "every epoch"
     epoch_loss = 'f"Epoch [{epoch + 1}/{epochs}], Loss: {train_loss:.4f}'
+    measured = watching(plan)  # the test accuracy is at hand already
     if classifier:
-        body = [f"_, test_accuracy = evaluate({plan.test_data})", "print(",
+        body = [*([] if measured else [f"_, test_accuracy = evaluate({plan.test_data})"]), "print(",
                 f'    {epoch_loss}, "', '    f"Test Accuracy: {test_accuracy:.2%}"', ")"]
     else:
         body = [f'print({epoch_loss}")']

@@ -119,16 +119,18 @@ class LrChanged:
 
 @dataclass(frozen=True)
 class RunFinished:
-    """The run ended: completed, stopped by the caller, or diverged (non-finite loss)."""
+    """The run ended: completed, early-stopped, stopped by the caller, or diverged (non-finite loss)."""
 
-    status: str  # "completed" | "stopped" | "diverged"
+    status: str  # "completed" | "early-stopped" | "stopped" | "diverged"
     epoch: int
     train_loss: float | None
-    test_loss: float | None
+    test_loss: float | None  # of the weights the run ends with (the best epoch's under restore_best)
     test_accuracy: float | None
-    message: str = ""
+    message: str = ""  # why it ended so (diverged, early-stopped) and whether the best weights were restored
     parameters: dict[str, Any] | None = None
     scores: FitScores | None = None  # regression with a test set, unless diverged
+    best_epoch: int | None = None  # the lowest test loss among the epochs that measured one, and its epoch
+    best_test_loss: float | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from engine.config.problems import ConfigError
-from engine.config.rules import validate
+from engine.config.rules import manual_lr_problem, validate, watchers
 from engine.config.schema import RunConfig
 from engine.errors import InputError
 from engine.loop.divergence import DIVERGED_HINT, GRADIENT_HINT, WEIGHTS_HINT, NonFiniteGradient
@@ -130,9 +130,17 @@ class TrainingSession:
             self._waiting.set()
             self.state = "idle"
 
+    def lr_problem(self) -> str | None:
+        """Why the learning rate cannot be changed by hand during this run, or None when it can."""
+        return manual_lr_problem(self.config)
+
     def set_lr(self, lr: float) -> None:
         """Change the learning rate from the next epoch on, without a reset (a held run takes it at
-        once, so that its checkpoint has it)."""
+        once, so that its checkpoint has it); refused (ValueError with the reason) while a schedule
+        sets it."""
+        problem = self.lr_problem()
+        if problem is not None:
+            raise ValueError(problem)
         with self._cond:
             self.config.train.lr = lr
             self._pending_lr = lr
@@ -223,7 +231,8 @@ class TrainingSession:
                     from engine.loop.state import restore_state
 
                     restore_state(trainer, self._resume.checkpoint, self._resume.source)
-                    trainer.set_lr(self.config.train.lr)  # a resume may change it (engine.runs.resume)
+                    if trainer.schedule is None:
+                        trainer.set_lr(self.config.train.lr)  # a resume may change it (engine.runs.resume)
                 self.trainer = trainer
             self._emit(self._started(trainer))
             self._emit(self._finish(self._loop(trainer), trainer))
@@ -241,11 +250,15 @@ class TrainingSession:
         stop = self._stop
         last_eval = last_snapshot = time.perf_counter()
         self._started_at = time.perf_counter()
+        every_epoch = bool(watchers(self.config))  # early stopping, the best weights or plateau need each test loss
+        steps = trainer.schedule is not None and not trainer.schedule.gliding  # its lr changes are events
+        best = trainer.best
         for epoch in range(trainer.epoch + 1, cfg.epochs + 1):
             if not self._await_turn(trainer):
                 return self._stop_status, ""
             with self._model_lock:
                 began = time.perf_counter()
+                lr = trainer.lr  # the lr the epoch starts with (a OneCycleLR moves it every batch)
                 try:
                     loss = trainer.train_epoch(stop.is_set)
                 except NonFiniteGradient as err:
@@ -255,20 +268,28 @@ class TrainingSession:
                 now = time.perf_counter()
                 logged = epoch % cfg.log_interval == 0 or epoch == cfg.epochs
                 finite = math.isfinite(loss)
-                evaluate = logged or self._paused or not finite or (
+                evaluate = every_epoch or logged or self._paused or not finite or (
                     self.eval_interval_s is not None and now - last_eval >= self.eval_interval_s)
                 test_loss, accuracy = trainer.evaluate() if evaluate else (None, None)
                 if evaluate:
                     last_eval = now
+                trainer.end_epoch(test_loss)
+                if best is not None:
+                    best.update(epoch, test_loss, trainer.model)
+                    logged = logged or best.stop_now  # the epoch a run stops early at has its line
                 event = EpochEnded(epoch, cfg.epochs, loss, test_loss, accuracy,
                                    trainer.train_samples / max(now - began, 1e-9),
-                                   now - self._started_at, trainer.lr, logged)
+                                   now - self._started_at, lr, logged)
                 self.history.append(event)
                 self._emit(event)
+                if steps and trainer.lr != lr and epoch < cfg.epochs:  # (no epoch after the last to take it)
+                    self._emit(LrChanged(epoch, trainer.lr, lr))
                 if not finite:
-                    return "diverged", DIVERGED_HINT.format(value=loss, epoch=epoch, lr=trainer.lr)
+                    return "diverged", DIVERGED_HINT.format(value=loss, epoch=epoch, lr=lr)
                 if evaluate and not trainer.parameters_finite():  # checked with the test set, not every epoch
-                    return "diverged", WEIGHTS_HINT.format(epoch=epoch, lr=trainer.lr)
+                    return "diverged", WEIGHTS_HINT.format(epoch=epoch, lr=lr)
+                if best is not None and best.stop_now:
+                    return "early-stopped", best.reason()
                 if (evaluate and self.snapshot_on_eval) or self.snapshot_interval_s is not None and (
                         self._paused or now - last_snapshot >= self.snapshot_interval_s):
                     self._emit(self._snapshot(trainer))
@@ -289,14 +310,18 @@ class TrainingSession:
         from engine.loop.views import fit_scores, parameters_as_lists
         status, message = outcome
         with self._model_lock:
+            if status in ("completed", "early-stopped") and self.config.train.restore_best:
+                message = trainer.best.restore(trainer.model, trainer.epoch, message)
             if trainer.epoch and status != "diverged":
                 self._emit(self._snapshot(trainer))
             n = len(self.history)
             train_loss = self.history.train_loss[-1] if n else None
             test_loss, accuracy = trainer.evaluate() if status != "diverged" else (None, None)
             scores = fit_scores(trainer) if status != "diverged" else None
+            best = self.history.best_test_loss()
             self.result = RunFinished(status, trainer.epoch, train_loss, test_loss, accuracy, message,
-                                      parameters_as_lists(trainer), scores)
+                                      parameters_as_lists(trainer), scores, best[1] if best else None,
+                                      best[0] if best else None)
         self.state = "finished"
         return self.result
 

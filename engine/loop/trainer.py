@@ -11,13 +11,15 @@ import torch
 from torch import nn
 
 from engine.config.catalog import DATASETS
-from engine.config.rules import validate
+from engine.config.rules import require_test_set, tracks_best, validate
 from engine.config.schema import RunConfig
 from engine.data.preprocess import Preprocess, synthetic_preprocess
 from engine.data.synthetic import TRUE_BIAS, TRUE_WEIGHT, draw, test_size
 from engine.loop.batching import batch_sizes, weighted_mean
+from engine.loop.best import BestWatch
 from engine.loop.device import resolve_device
 from engine.loop.divergence import NonFiniteGradient
+from engine.loop.schedule import LrSchedule, make_schedule
 from engine.loop.state import epoch_start_state, restore_epoch_start
 from engine.models.layer_sizes import SMALL_WORK
 from engine.models.mlp import build_mlp, parameter_count
@@ -81,7 +83,11 @@ class Trainer:
             self.X_test, self.Y_test = self.X_test.to(self.device), self.Y_test.to(self.device)
         self.loss_fn = make_loss(self.task)
         self.optimizer = make_optimizer(self.model.parameters(), config.train)
-        self.lr = config.train.lr
+        require_test_set(config, self.test_samples)
+        self.schedule: LrSchedule | None = make_schedule(self.optimizer, config.train, self.batches_per_epoch())
+        self._batch_schedule = self.schedule if self.schedule is not None and self.schedule.per_batch else None
+        self.lr = self.optimizer.param_groups[0]["lr"]  # a schedule may start elsewhere (OneCycleLR: max_lr / 25)
+        self.best = BestWatch(config.train) if tracks_best(config) else None  # early stopping, best weights
         self.epoch = 0
         self._epoch_seconds: float | None = None  # the last minibatch epoch's duration; None before one
         # Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result;
@@ -166,6 +172,14 @@ class Trainer:
         self.lr = lr
         set_learning_rate(self.optimizer, lr)
 
+    def end_epoch(self, test_loss: float | None) -> None:
+        """The schedule's step at the end of an epoch (with its test loss, for the plateau schedule);
+        `lr` then holds the next epoch's learning rate."""
+        schedule = self.schedule
+        if schedule is not None:
+            schedule.after_epoch(test_loss)
+            self.lr = self.optimizer.param_groups[0]["lr"]
+
     def batches_per_epoch(self) -> int:
         if self.images is not None:
             return self.images.batches_per_epoch()
@@ -198,6 +212,8 @@ class Trainer:
         if should_stop():
             return None
         loss = self._train_step(self.X, self.Y)
+        if self._batch_schedule is not None:
+            self._batch_schedule.after_batch()
         self.epoch += 1
         return loss.item()
 
@@ -216,10 +232,13 @@ class Trainer:
             losses: list[torch.Tensor] = []
             sizes = batch_sizes(n, size, self.config.data.drop_last)
             seen = 0
+            schedule = self._batch_schedule
             for rows in sizes:
                 if should_stop():
                     return None
                 losses.append(self._train_step(X[seen : seen + rows], Y[seen : seen + rows]))
+                if schedule is not None:
+                    schedule.after_batch()
                 seen += rows
         self.epoch += 1
         return weighted_mean(losses, sizes)
@@ -261,6 +280,8 @@ class Trainer:
             if self._fast_step is not None:
                 xb = xb.flatten(1)
             losses.append(self._train_step(xb, self.task.targets(labels)))
+            if self._batch_schedule is not None:
+                self._batch_schedule.after_batch()
             sizes.append(len(xb))
         if not losses:
             raise ValueError(f"data.batch_size: with drop_last, a batch of {self.config.data.batch_size} from "

@@ -67,3 +67,7 @@ def check_fields(state: dict[str, Any], file: Path) -> None:
     _rng_state(state["shuffle_rng"], file, "shuffle_rng")
     if "augment_rng" in state:
         _rng_state(state["augment_rng"], file, "augment_rng")
+    for field in ("schedule", "best"):  # checked against the run itself when restored (engine.loop.toolkit_state)
+        value = state.get(field)
+        if value is not None and (not isinstance(value, dict) or not all(isinstance(k, str) for k in value)):
+            raise _bad(file, field, "must be a state dict (names to values), or absent")

@@ -106,5 +106,8 @@ class ControlInbox:
                 check_value(SPECS["train.lr"], float(lr))
             except ConfigError as err:
                 return False, str(err)
+            problem = session.lr_problem()  # a schedule sets the lr
+            if problem:
+                return False, problem
             session.set_lr(float(lr))
         return True, ""

@@ -63,6 +63,9 @@ def save_run(directory: str | Path, config: RunConfig, history: MetricsHistory, 
             files.append((folder / layout.PREPROCESS, _text(json.dumps(asdict(trainer.preprocess), indent=1))))
         files += [(folder / layout.MODEL, lambda handle: torch.save(state["model"], handle)),
                   (folder / layout.CHECKPOINT, lambda handle: torch.save(checkpoint_file_state(state), handle))]
+        best = state["best"]
+        if config.train.keep_best and best is not None and best["weights"] is not None:  # best.pt, as recorded
+            files.append((folder / layout.BEST, lambda handle: torch.save(best["weights"], handle)))
     lock = RunLock(folder).acquire()
     try:
         remove_orphans(folder)

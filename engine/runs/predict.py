@@ -141,8 +141,9 @@ def is_image(path: str) -> bool:
     return Path(path).suffix.lower() in IMAGE_SUFFIXES
 
 
-def load_predictor(directory: str | Path) -> Predictor:
-    """Rebuild a saved run's model from config.toml, model.pt and preprocess.json."""
+def load_predictor(directory: str | Path, best: bool = False) -> Predictor:
+    """Rebuild a saved run's model from config.toml, model.pt (with `best`, best.pt: the weights
+    of its lowest test loss, written under train.keep_best) and preprocess.json."""
     from engine.config.toml_file import load_config
     from engine.models.cnn import build_image_model
     from engine.models.mlp import build_mlp
@@ -158,13 +159,14 @@ def load_predictor(directory: str | Path) -> Predictor:
         model: nn.Module = build_image_model(config.model, preprocess.image.shape, outputs)
     else:
         model = build_mlp(config.model, preprocess.table.features, outputs)  # type: ignore[union-attr]
-    weights = folder / "model.pt"
+    weights = folder / ("best.pt" if best else "model.pt")
     if not weights.is_file():
-        raise DataError(f"{weights}: missing")
+        why = " (--best needs a run recorded with train.keep_best, --keep-best)" if best else ""
+        raise DataError(f"{weights}: missing{why}")
     state = read_weights_only(weights, "model state dict")
     try:
         model.load_state_dict(state)
     except (RuntimeError, ValueError, TypeError, AttributeError) as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise DataError(f"{folder / 'model.pt'}: does not fit the saved configuration ({first})") from None
+        raise DataError(f"{weights}: does not fit the saved configuration ({first})") from None
     return Predictor(config, preprocess, model)

@@ -1,8 +1,9 @@
 """A run recording itself into its folder while it trains, so that it outlives the terminal and
 anyone can watch it: config.toml at the start, metrics.csv rows and events.jsonl records appended
-within a second, view.json replaced at the view rate, and checkpoint.pt with model.pt replaced
-together every CHECKPOINT_EVERY_S, at every pause and at the end. The folder is held (lock) from
-`open` to `close`.
+within a second, view.json replaced at the view rate, checkpoint.pt with model.pt replaced
+together every CHECKPOINT_EVERY_S, at every pause and at the end, and with train.keep_best,
+best.pt replaced at most every BEST_EVERY_S while the test loss reaches new lows (and at the
+end, so that it holds the best epoch's weights). The folder is held (lock) from `open` to `close`.
 
 The listener runs on the engine thread and does almost nothing per epoch: it copies the trainer's
 state only when a checkpoint is due (the model is between epochs then), and leaves every write to
@@ -18,7 +19,7 @@ from typing import Any
 
 from engine.config.toml_file import dumps
 from engine.errors import InputError
-from engine.files.atomic import remove_orphans, write_text_atomic, write_together
+from engine.files.atomic import remove_orphans, write_atomic, write_text_atomic, write_together
 from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.history import MetricsHistory
 from engine.runs import layout
@@ -31,6 +32,7 @@ from engine.runs.records import end_record, start_record, view_record
 
 CHECKPOINT_EVERY_S = 30.0
 VIEW_EVERY_S = 0.5
+BEST_EVERY_S = 1.0  # a run improving every epoch (thousands a second) writes best.pt at most this often
 FLUSH_EVERY_S = 0.25  # metrics rows and events reach the disk at least this often
 
 
@@ -65,6 +67,7 @@ class RunRecorder:
         self._log: EventLog | None = None
         self._replace: list[str] = []  # an overwritten run's files, removed when this one starts
         self._started_rows: int | None = None  # metrics rows at the start; None until the run starts
+        self._best_written = 0  # the epoch whose weights best.pt holds (0: none written by this run)
 
     # -- opening and closing (caller's thread) ----------------------------------------------
 
@@ -158,7 +161,7 @@ class RunRecorder:
     # -- the writer thread -------------------------------------------------------------------
 
     def _write_loop(self) -> None:
-        last_view = last_checkpoint = time.monotonic()
+        last_view = last_checkpoint = last_best = time.monotonic()
         ending: list[tuple[str, dict[str, Any]]] = []  # the end record waits for everything else
         while True:
             self._wake.wait(FLUSH_EVERY_S)
@@ -183,6 +186,9 @@ class RunRecorder:
             if self._state is not None:
                 self._commit_state()
                 last_checkpoint = now
+            if ended or now - last_best >= BEST_EVERY_S:
+                self._write_best()
+                last_best = now
             if self._snapshot is not None and (ended or now - last_view >= self.view_every_s):
                 snapshot, self._snapshot = self._snapshot, None
                 self._attempt(layout.VIEW, write_text_atomic, self.folder / layout.VIEW,
@@ -224,6 +230,22 @@ class RunRecorder:
             self._log.append("checkpoint", epoch=state["epoch"])  # type: ignore[union-attr]
 
         self._attempt(layout.CHECKPOINT, commit)
+
+    def _write_best(self) -> None:
+        """best.pt from the run's BestWatch, when it has reached a new low since the last write. Its
+        weights dict is never changed in place, so this thread may save the one it reads."""
+        trainer = self.session.trainer
+        watch = getattr(trainer, "best", None)
+        if watch is None or not self.session.config.train.keep_best:
+            return
+        best = watch.best
+        if best.weights is None or best.epoch == self._best_written:
+            return
+        import torch
+
+        weights = {name: tensor.cpu() for name, tensor in best.weights.items()}
+        self._attempt(layout.BEST, write_atomic, self.folder / layout.BEST, lambda h: torch.save(weights, h))
+        self._best_written = best.epoch
 
     def _attempt(self, name: str, write, *args: Any, **kwargs: Any) -> None:
         """Run one write; a failure (a full disk, a vanished folder) is kept in `errors` once per

@@ -55,7 +55,7 @@ def end_record(event: RunFinished | RunFailed) -> dict[str, Any]:
     scores = asdict(event.scores) if event.scores is not None else {}
     return finite({"status": event.status, "epoch": event.epoch, "train_loss": event.train_loss,
                    "test_loss": event.test_loss, "test_accuracy": event.test_accuracy, **scores,
-                   "message": event.message})
+                   "message": event.message, "best_epoch": event.best_epoch, "best_test_loss": event.best_test_loss})
 
 
 def finished_from(record: dict[str, Any]) -> RunFinished | RunFailed:

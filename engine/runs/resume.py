@@ -1,7 +1,8 @@
 """What a resumed run may change. A checkpoint continues the very run it was taken from, so only
 fields that do not change what the weights are trained on may differ: more epochs, a new
 learning rate (applied from the first resumed epoch), the log interval and the device. Anything
-else would be half applied (a config saying one thing, weights trained on another)."""
+else would be half applied (a config saying one thing, weights trained on another). A run with
+an lr schedule keeps its lr, and cosine and onecycle, laid over the run, its epochs."""
 
 from __future__ import annotations
 
@@ -26,10 +27,25 @@ def check_resume(saved: RunConfig, wanted: RunConfig, epochs_done: int) -> RunCo
                               f"{format_value(get_field(saved, path))}); only "
                               f"{', '.join(p.split('.')[1] for p in RESUMABLE)} may")
                 for path in changed_fields(saved, wanted) if path not in RESUMABLE]
+    problems += _schedule_problems(saved, wanted)
     if wanted.train.epochs <= epochs_done:
         problems.append(Problem("train.epochs", f"the run has already trained {epochs_done} epochs; give more "
                                 f"than {epochs_done} to continue it"))
     if problems:
         raise ConfigError(problems)
     return wanted
+
+
+def _schedule_problems(saved: RunConfig, wanted: RunConfig) -> list[Problem]:
+    """A schedule sets the lr of a resumed run as it would have set it; cosine and onecycle are
+    laid over the run's epochs, so a longer run would be another schedule."""
+    schedule = saved.train.schedule
+    problems = []
+    if schedule != "none" and wanted.train.lr != saved.train.lr:
+        problems.append(Problem("train.lr", f"cannot change when resuming a run whose lr follows the {schedule} "
+                                            "schedule (train.schedule)"))
+    if schedule in ("cosine", "onecycle") and wanted.train.epochs != saved.train.epochs:
+        problems.append(Problem("train.epochs", f"cannot change when resuming: the {schedule} schedule spans the "
+                                                f"run's {saved.train.epochs} epochs"))
+    return problems
 

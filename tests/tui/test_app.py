@@ -278,7 +278,7 @@ async def test_form_shows_only_the_fields_the_data_set_reads():
         assert shown(_editor("data.paths")) and shown(_editor("data.target"))
         assert not shown(_editor("data.resize"))
         in_order = [row.id for row in form.query(".field-row") if row.id and row.display]
-        assert in_order == [f"{_editor(s.path)}-row" for s in FIELDS if s.applies_to("csv")]
+        assert in_order == [f"{_editor(s.path)}-row" for s in FIELDS if s.matters(form.values)]
 
 
 @run_async

@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from tests.tui.conftest import answer_path_dialog, circle_app, run_async, screen_text, settle, trained_and_saved
 from tui.screens.confirm import ConfirmQuit
 from tui.screens.help import HelpScreen
+from tui.widgets.views import VIEWS
 
 
 @run_async
@@ -33,7 +34,8 @@ async def test_help_explains_choosers_lr_views_and_symbols():
         await pilot.press("question_mark")
         await pilot.pause()
         text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
-        for words in ("chooser", "learning rate", "Keys 1-5 show a view", "filled train, hollow test", "Escape"):
+        for words in ("chooser", "learning rate", f"Keys 1-{len(VIEWS)} show a view", "filled train, hollow test",
+                      "Escape"):
             assert words in text, words
         assert isinstance(app.screen, HelpScreen)
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from tests.tui.conftest import circle_app, run_async, screen_text
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.views import VIEWS
+
+VIEW_KEYS = f" 1-{len(VIEWS)} [ ] Views "
 
 
 def shown_view(app) -> str:
-    return next(view for view in ("loss", "output", "model", "log", "runs") if app.query_one(f"#{view}-view").display)
+    return next(view.id for view in VIEWS if app.query_one(f"#{view.id}-view").display)
 
 
 @run_async
@@ -29,7 +32,7 @@ async def test_brackets_step_through_the_views_and_wrap():
         await pilot.press("right_square_bracket")
         assert shown_view(app) == "output"
         await pilot.press("left_square_bracket", "left_square_bracket")
-        assert shown_view(app) == "runs"
+        assert shown_view(app) == VIEWS[-1].id
 
 
 @run_async
@@ -40,7 +43,7 @@ async def test_the_bar_and_the_key_bar_say_how_to_switch():
         await pilot.press("3")
         text = screen_text(app)
         assert " 1 Loss  2 Boundary [3 Model] 4 Log " in text
-        assert " 1-5 [ ] Views " in str(app.query_one(KeyBar).render())
+        assert VIEW_KEYS in str(app.query_one(KeyBar).render())
 
 
 @run_async
@@ -66,7 +69,7 @@ async def test_a_small_screen_keeps_the_essential_keys():
     async with app.run_test(size=(40, 12)):
         lines = str(app.query_one(KeyBar).render()).split("\n")
         assert len(lines) <= 2 and all(len(line) <= 40 for line in lines)
-        for key in (" space Run/pause ", " s Stop ", " 0 Form ", " 1-5 [ ] Views ", " ? Help ", " q Quit "):
+        for key in (" space Run/pause ", " s Stop ", " 0 Form ", VIEW_KEYS, " ? Help ", " q Quit "):
             assert key in "\n".join(lines) + " "
 
 

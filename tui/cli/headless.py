@@ -251,12 +251,13 @@ def _conclude(session: TrainingSession, outcome: _Outcome, printer: _Printer, op
         fit = {"rmse": scores.rmse, "mae": scores.mae, "r2": scores.r2} if scores else {}
         finished = {"event": "finished", "status": end.status, "epoch": end.epoch, "train_loss": end.train_loss,
                     "test_loss": end.test_loss, "test_accuracy": end.test_accuracy, **fit,
-                    "parameters": end.parameters}
+                    "best_epoch": end.best_epoch, "best_test_loss": end.best_test_loss, "parameters": end.parameters}
         if options.folder is not None:
             finished["folder"] = str(options.folder)
         if end.message:
             finished["reason"] = end.message
-            _say(err, f"nntui: {end.status}: {end.message}")
+            if end.status == "diverged":
+                _say(err, f"nntui: {end.status}: {end.message}")
         printer.json(finished)
     else:
         for text in summary_lines(end, outcome.started, outcome.snapshot, options.ascii_only):

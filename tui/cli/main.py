@@ -32,6 +32,7 @@ COMMANDS = {
     "runs": ("tui.cli.runs_commands", "runs_command", "List the recorded runs, newest first."),
     "compare": ("tui.cli.runs_commands", "compare_command", "Set runs side by side: fields that differ, figures."),
     "watch": ("tui.cli.runs_commands", "watch_command", "Open a recorded run (or a sweep) in the trainer."),
+    "lr-find": ("tui.cli.lr_find_command", "lr_find_command", "Find a learning rate (fastai's LR finder)."),
     "sweep": ("tui.cli.sweep_command", "sweep_command", "Search configurations with an Optuna study."),
 }
 

@@ -30,6 +30,8 @@ def predict_command(
                                                    "appended to this CSV file", show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="refuse an input at its first bad row (exit 2) instead "
                                          "of answering the others", metavar=NO_VALUE)] = False,
+    best: Annotated[bool, typer.Option("--best", help="use best.pt, the weights of the run's lowest test loss "
+                                       "(recorded with --keep-best), instead of model.pt", metavar=NO_VALUE)] = False,
 ) -> None:
     """Apply a saved run's model to new CSV rows or images, with the run's own preprocessing."""
     from engine.errors import InputError
@@ -38,7 +40,7 @@ def predict_command(
     if inputs.count(STDIN) > 1:
         raise fail("inputs: - (standard input) can be given once")
     try:
-        predictor = load_predictor(run_dir)
+        predictor = load_predictor(run_dir, best)
         answers = [_answer(predictor, item, strict) for item in inputs]
     except InputError as err:  # a bad run folder, model file or input file (or row, with --strict)
         raise fail(str(err)) from None

@@ -61,7 +61,7 @@ def run_command(
             raise fail("--resume: " + describe(err, set(overrides) | {"train.epochs"})) from None
     else:
         run_config = resolve_config(preset, config, overrides)
-    _check_device(run_config, overrides)
+    check_device(run_config, overrides)
     title = preset or ""
     folder = None if no_save else _run_folder(save, resume, runs_dir, title or run_config.data.dataset)
     options = HeadlessOptions(json_lines=json_lines, plot=plot, ascii_only=ascii_only, folder=folder,
@@ -104,7 +104,7 @@ def _load_saved_run(folder: Path, preset: str | None, config: Path | None):
         raise fail(f"--resume: {err}") from None
 
 
-def _check_device(config: RunConfig, overrides: dict[str, Any]) -> None:
+def check_device(config: RunConfig, overrides: dict[str, Any]) -> None:
     """A GPU this machine lacks is bad input, said before torch starts the run."""
     if config.train.device in ("cuda", "mps"):
         from engine.loop.device import device_problem

@@ -40,7 +40,8 @@ def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapsh
     """The closing summary: status, final losses, and the learned parameters or the boundary."""
     lines = [f"Run {end.status} after {end.epoch} epoch{'' if end.epoch == 1 else 's'}."]
     if end.message:
-        lines.append(f"Diverged: {end.message}")
+        lines.append(f"Diverged: {end.message}" if end.status == "diverged" else end.message[0].upper() + end.message[1:]
+                     + ".")
     parts = []
     if end.train_loss is not None:
         parts.append(f"Train loss: {end.train_loss:.4f}")

@@ -60,10 +60,16 @@ def epoch_ticks(low: int, high: int, room: int) -> list[int]:
     return ticks
 
 
+BEST_MARKER = {"color": "◆", "ascii": "@"}  # the best epoch's point on the test curve
+BEST_COLOUR = 46
+
+
 def loss_chart(curves: Sequence[Curve], width: int, height: int, *, log_y: bool = False,
-               marks: Sequence[float] = (), ascii_only: bool = False, color: bool = True) -> Text:
+               marks: Sequence[float] = (), ascii_only: bool = False, color: bool = True,
+               best: tuple[int, float] | None = None) -> Text:
     """Draw `curves` in a width x height box; `marks` are epochs drawn as vertical lines (the
-    learning-rate changes). Log scale drops values that are not positive."""
+    learning-rate changes), `best` the best epoch's (epoch, test loss), drawn as a point of its own.
+    Log scale drops values that are not positive."""
     if width < MIN_WIDTH or height < MIN_HEIGHT:
         return Text("(enlarge the window to see the loss chart)", style="dim")
     drawn = [c for c in (_kept(c, log_y) for c in curves) if c.xs]
@@ -84,6 +90,8 @@ def loss_chart(curves: Sequence[Curve], width: int, height: int, *, log_y: bool 
     for epoch in marks:
         if low <= epoch <= high:
             plt.vline(epoch, "magenta")
+    if best is not None and low <= best[0] <= high and (best[1] > 0 or not log_y):
+        plt.scatter([best[0]], [best[1]], color=BEST_COLOUR, marker=BEST_MARKER["ascii" if ascii_only else "color"])
     if log_y:
         plt.yscale("log")
     if height >= ROOMY_HEIGHT:
@@ -121,16 +129,22 @@ def swatch(curve: Curve, color: bool, ascii_only: bool) -> str:
 
 
 def legend(curves: Sequence[Curve], marks: bool, log_y: bool, ascii_only: bool = False, color: bool = True,
-           width: int = 80) -> Text:
+           width: int = 80, best: bool = False) -> Text:
     """One line naming the curves by the very colour or marker they are drawn with, shortened to
     fit `width`."""
-    text = Text()
-    for curve in curves:
-        text.append(swatch(curve, color, ascii_only) + " ", style=f"color({curve.color})" if color else "")
-        text.append(curve.name + "  ")
-    if marks:
-        text.append(":" if ascii_only else "┆", style="magenta" if color else "")
-        text.append(" lr change  ")
-    text.append("log" if log_y else "linear", style="dim")
+    for short in (False, True):  # the lr marks' words shortened where the line would not fit
+        text = Text()
+        for curve in curves:
+            text.append(swatch(curve, color, ascii_only) + " ", style=f"color({curve.color})" if color else "")
+            text.append(curve.name + "  ")
+        if marks:
+            text.append(":" if ascii_only else "┆", style="magenta" if color else "")
+            text.append(" lr  " if short else " lr change  ")
+        if best:
+            text.append(BEST_MARKER["ascii" if ascii_only else "color"], style=f"color({BEST_COLOUR})" if color else "")
+            text.append(" best  ")
+        text.append("log" if log_y else "linear", style="dim")
+        if len(text) + len(" (l)") <= width:
+            break
     text.append(" (l)" if len(text) + len(" scale (l toggles)") > width else " scale (l toggles)", style="dim")
     return text

@@ -26,7 +26,13 @@ NOTES: tuple[tuple[str, tuple[str, ...]], ...] = (  # (heading, paragraphs): the
     ("While training", (
         "Only the learning rate can change: it takes effect at the next epoch and is marked on the loss chart; a "
         "refused value goes back to the one in use. The other fields are locked (dimmed, choosers without their "
-        "arrow); pause (space) or stop (s) to edit them: edits apply on reset (r).",)),
+        "arrow); pause (space) or stop (s) to edit them: edits apply on reset (r).",
+        "Under an lr schedule (the schedule field) the schedule sets the lr: it is locked too, the metrics show the "
+        "lr in use, and a new lr waits for the next run. The form draws the planned lr before a run starts.")),
+    ("The learning rate", (
+        "The LR finder view sweeps the learning rate on the form's setup when you press f (fastai's method: up to 100 "
+        "batches from 1e-7 to 10, on a model of its own) and draws the loss over it; a puts its suggestion (the "
+        "valley) into the lr field.",)),
     ("Views", (
         "{views}. Keys 1-{count} show a view; [ and ] step through them. Below 140 columns one view shows at a time, "
         "from 140 all of them. Below 70 columns the form and the views take turns: 0 shows the form, 1-{count} the "
@@ -41,7 +47,8 @@ NOTES: tuple[tuple[str, tuple[str, ...]], ...] = (  # (heading, paragraphs): the
     ("Symbols", (
         "{symbols}",
         "Loss chart: train and test in their own colours; without colour train is braille dots and test bullets "
-        "({ascii_curves} in 7-bit text); magenta lines mark learning-rate changes.")),
+        "({ascii_curves} in 7-bit text); magenta lines mark learning-rate changes (by hand, or a step or plateau "
+        "schedule's cuts); {best} marks the best epoch where early stopping or the best weights are on.")),
     ("Files", ("A failed run's details (the traceback) go to {log}, never to the screen.",)),
 )
 
@@ -69,7 +76,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         views = ", ".join(f"{number} {title}" for number, title in enumerate(self.views, start=1))
         notes = notes_text(arrow="v" if self.ascii_only else "▼", views=views, count=str(len(self.views)),
-                           symbols=symbols_help(self.ascii_only), log=self.log_file, ascii_curves="* and +")
+                           symbols=symbols_help(self.ascii_only), log=self.log_file, ascii_curves="* and +",
+                           best="@" if self.ascii_only else "◆")
         with VerticalScroll(classes="dialog help-dialog", id="help-scroll"):
             yield Static("nntui keys (arrows, PgUp, PgDn, Home and End scroll this help)", classes="dialog-title")
             yield Static(key_lines(self.bindings), markup=False)

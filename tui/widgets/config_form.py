@@ -18,13 +18,14 @@ from textual.worker import Worker, WorkerState
 
 from engine.config.build import switched_dataset, with_values
 from engine.config.catalog import DATASETS
-from engine.config.fields import FIELDS, SPECS, format_value, get_field, parse_text
+from engine.config.fields import FIELDS, SPECS, check_value, format_value, get_field, parse_text
 from engine.config.presets import PRESETS
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
 from engine.config.sources import source_start
 from tui.widgets.choice import Choice
 from tui.widgets.form_fields import LIVE_FIELDS, editor_id, error_line, error_text, field_row
+from tui.widgets.lr_plan import LrPlan, planned_batches
 from tui.widgets.table_check import TableFindings, TableWatch, read_findings
 
 SECTION_TITLES = {"model": "Model", "data": "Data", "train": "Hyperparameters"}
@@ -65,10 +66,10 @@ class ConfigForm(VerticalScroll, can_focus=False):
             yield Label("preset", classes="field-label")
             yield Choice(list(PRESETS), preset_named(self.base), prompt="choose a preset", allow_blank=True,
                          stepping=False, id="preset")
-        dataset = self.values["data.dataset"]
         for section, title in SECTION_TITLES.items():
             yield Static(title, classes="form-section", id=f"section-{section}")
-            yield from (self._row(s.path) for s in FIELDS if s.section == section and s.applies_to(dataset))
+            yield from (self._row(s.path) for s in FIELDS if s.section == section and s.matters(self.values))
+        yield LrPlan(id="lr-plan")
 
     def _row(self, path: str) -> Horizontal:
         row, self.editors[path] = field_row(SPECS[path], self.values[path], self.locked)
@@ -126,6 +127,8 @@ class ConfigForm(VerticalScroll, can_focus=False):
                 self.table.loss_chosen = True
             if spec.path == "data.dataset":
                 self._source_chosen(previous, value)
+            if spec.path == "train.schedule":
+                self._show_relevant()  # each schedule has its own settings
             if spec.path in TABLE_READS:
                 self._check_files()
         self._announce(spec.path)
@@ -155,7 +158,14 @@ class ConfigForm(VerticalScroll, can_focus=False):
         named = preset_named(config) if config is not None else None
         if chooser.value != named:  # a changed setup is no longer the preset it names
             chooser.value = named
+        if config is not None and not self.locked:
+            self.query_one(LrPlan).plan(config.train, planned_batches(config))
         self.post_message(self.Changed(path, config, self.all_problems()))
+
+    def put(self, path: str, value: Any) -> None:
+        """Set a field from the program (the LR finder's suggestion) and announce it as an edit."""
+        self._set_values({path: check_value(SPECS[path], value)})
+        self._announce(path)
 
     # -- the CSV files behind the Data panel -------------------------------------------
 
@@ -238,29 +248,36 @@ class ConfigForm(VerticalScroll, can_focus=False):
     def on_mount(self) -> None:
         self._show_relevant()
         self._check_files()
+        config = self.config_or_none()
+        if config is not None:
+            self.query_one(LrPlan).plan(config.train, planned_batches(config))
 
     def _show_relevant(self) -> None:
-        """Only the fields the chosen data set reads: no CSV or image options for a synthetic set."""
-        dataset = self.values["data.dataset"]
+        """Only the fields the chosen data set (and lr schedule) reads: no CSV or image options for a
+        synthetic set, no step size without the step schedule."""
         for section in SECTION_TITLES:
             anchor: Widget = self.query_one(f"#section-{section}")
             for spec in (s for s in FIELDS if s.section == section):
-                relevant = spec.applies_to(dataset)
+                relevant = spec.matters(self.values)
                 if spec.path not in self.rows and relevant:
                     self.mount(self._row(spec.path), after=anchor)
                 if spec.path in self.rows:
                     self.rows[spec.path].display = relevant
                     anchor = self.errors.get(spec.path) or self.rows[spec.path]
+                if spec.schedules or spec.path == "train.schedule":  # the lr plan follows the schedule's rows
+                    self.move_child(self.query_one(LrPlan), after=anchor)
+                    anchor = self.query_one(LrPlan)
 
     def set_locked(self, running: bool, run_values: dict[str, Any] | None = None) -> None:
-        """While training, only the learning rate can change, and the locked fields look locked;
-        `run_values` are the live fields' values in use, for a refused edit to go back to."""
+        """While training, only the learning rate can change (where `run_values` holds it: not while
+        a schedule sets it), and the locked fields look locked; `run_values` are the live fields'
+        values in use, for a refused edit to go back to."""
         self.locked = running
         self.run_values = dict(run_values or {})
         self.query_one("#preset", Choice).disabled = running
         self.query_one("#preset", Choice).parent.set_class(running, "-locked")
         for path, editor in self.editors.items():
-            held = running and path not in LIVE_FIELDS
+            held = running and not (path in LIVE_FIELDS and path in self.run_values)  # lr: unless a schedule sets it
             editor.disabled = held
             self.rows[path].set_class(held, "-locked")
 

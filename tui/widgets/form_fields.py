@@ -16,7 +16,11 @@ from tui.widgets.path_suggester import PathSuggester
 LABEL_WIDTH = 11  # the longest label's cells; the stylesheet leaves one more as a gap
 SHORT_LABELS = {"output_activation": "output act", "test_fraction": "test frac", "log_interval": "log every",
                 "weight_decay": "decay", "standardize_target": "std target", "categorical": "text cols",
-                "num_workers": "workers", "resized_crop": "crop", "clip_grad": "clip grad"}
+                "num_workers": "workers", "resized_crop": "crop", "clip_grad": "clip grad",
+                # the training toolkit's rows
+                "schedule_step_size": "step size", "schedule_gamma": "gamma", "schedule_min_lr": "min lr",
+                "schedule_max_lr": "max lr", "schedule_warmup": "warm-up", "schedule_factor": "factor",
+                "schedule_patience": "patience", "early_stop_delta": "stop delta", "restore_best": "end at best"}
 LIVE_FIELDS = {"train.lr"}  # editable while training; the engine takes it at the next epoch
 
 

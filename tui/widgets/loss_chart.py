@@ -1,5 +1,5 @@
 """The live loss chart: the current run's train and test curves, its epoch axis following that
-run alone, and the epochs where the learning rate changed. Each series is decimated
+run alone, the epochs where the learning rate changed, and the best epoch where the run keeps it. Each series is decimated
 incrementally, so a redraw costs the same after a million epochs as after a hundred."""
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class LossChart(Static):
         self.ascii_only = ascii_only
         self.log_y = False
         self.marks: tuple[int, ...] = ()
+        self.best: tuple[int, float] | None = None  # the best epoch's (epoch, test loss), where the run keeps it
         self.waiting = "idle"  # which WAITING line shows before the first epoch
         self._new_series()
 
@@ -37,21 +38,21 @@ class LossChart(Static):
         self.test = MinMaxDecimator(BUCKETS)
         self.seen = 0
 
-    def follow(self, history: MetricsHistory, marks: tuple[int, ...]) -> bool:
+    def follow(self, history: MetricsHistory, marks: tuple[int, ...], best: tuple[int, float] | None = None) -> bool:
         """Take in the epochs added since the last call; True when a redraw is due."""
         n = len(history.epochs)
-        if n == self.seen and marks == self.marks:
+        if n == self.seen and marks == self.marks and best == self.best:
             return False
         epochs = history.epochs[:n]
         self.train.extend(epochs, history.train_loss[:n])
         self.test.extend(epochs, history.test_loss[:n])
-        self.seen, self.marks = n, marks
+        self.seen, self.marks, self.best = n, marks, best
         return True
 
     def new_run(self) -> None:
         """Start afresh: the axis belongs to the next run alone."""
         self._new_series()
-        self.marks = ()
+        self.marks, self.best = (), None
         self.redraw()
 
     def wait_for(self, phase: str) -> None:
@@ -75,9 +76,9 @@ class LossChart(Static):
         curves = loss_curves(self.train.points(), self.test.points())
         color = not self.app.no_color
         chart = loss_chart(curves, width, height - 1, log_y=self.log_y, marks=self.marks,
-                           ascii_only=self.ascii_only, color=color)
-        self.update(Group(legend(curves, bool(self.marks), self.log_y, self.ascii_only, color, width), chart),
-                    layout=False)
+                           ascii_only=self.ascii_only, color=color, best=self.best)
+        self.update(Group(legend(curves, bool(self.marks), self.log_y, self.ascii_only, color, width,
+                                 best=self.best is not None), chart), layout=False)
 
     def on_resize(self) -> None:
         self.redraw()

@@ -24,7 +24,7 @@ def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, asci
     filled = round(bar_width * done)
     full, empty = ("#", "-") if ascii_only else ("█", "░")
     text = Text(no_wrap=True)
-    label = status if shown == "finished" and status else shown
+    label = state_label(shown, status)
     text.append(f"{label:<9}", STATE_STYLE.get(shown, ""))
     text.append(f" epoch {epoch}/{epochs} ")
     text.append(full * filled, "green")
@@ -41,7 +41,9 @@ def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, asci
     text.append("\nbest test ", "dim")
     text.append(f"{figures.best_test[0]:.4f} @ {figures.best_test[1]}" if figures.best_test else "-")
     text.append("  lr ", "dim")
-    text.append(f"{latest.lr:g}" if latest else "-")
+    text.append(f"{latest.lr:.4g}" if latest else "-")
+    if figures.schedule != "none":
+        text.append(f" {figures.schedule}", "dim")
     text.append("\n")
     if shown == "loading":
         text.append("loading PyTorch and the data...", "dim")
@@ -57,6 +59,11 @@ def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, asci
     return text
 
 
+def state_label(shown: str, status: str) -> str:
+    """The first word of the panel: the state, or how a finished run ended (early-stopped is 13 wide)."""
+    return status if shown == "finished" and status else shown
+
+
 class MetricsPanel(Static):
     """Shows `metrics_text`; the app calls `show` when the figures change."""
 
@@ -70,7 +77,7 @@ class MetricsPanel(Static):
              warnings: tuple[str, ...] = ()) -> None:
         self._last = (shown, status, figures, epochs, ascii_only, warnings)
         width = self.content_region.width or 60
-        fixed = 9 + len(f" epoch {epochs}/{epochs} ") + 6
+        fixed = max(9, len(state_label(shown, status))) + len(f" epoch {epochs}/{epochs} ") + 6
         self.set_class(bool(warnings), "-warned")  # the stylesheet gives a warned panel its fifth line
         # Its size is set by the stylesheet, not its text: no layout pass (a full-screen one cost 20 ms)
         self.update(metrics_text(shown, status, figures, epochs, ascii_only, max(5, min(30, width - fixed)),

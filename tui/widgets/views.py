@@ -15,20 +15,36 @@ from textual.widget import Widget
 
 from tui.widgets.epoch_log import EpochLog
 from tui.widgets.loss_chart import LossChart
+from tui.widgets.lr_finder_view import LrFinderView
 from tui.widgets.model_summary import ModelSummary
 from tui.widgets.output_view import OutputView
 from tui.widgets.runs_view import RunsView
 
 
 @dataclass(frozen=True)
+class ViewKey:
+    """A key of a view's own: it runs the app's `action_<action>` (the key bar shows it while the
+    view is in sight)."""
+
+    key: str
+    action: str
+    description: str
+
+
+@dataclass(frozen=True)
 class ViewSpec:
     """One view: `make(ascii_only)` builds its widget; `actions` are the app's keys that act on it
-    (the key bar shows them while it is in sight)."""
+    (the key bar shows them while it is in sight); `keys` are keys the view brings (bound from here)."""
 
     id: str
     title: str
     make: Callable[[bool], Widget]
     actions: tuple[str, ...] = ()
+    keys: tuple[ViewKey, ...] = ()
+
+    @property
+    def all_actions(self) -> tuple[str, ...]:
+        return self.actions + tuple(key.action for key in self.keys)
 
 
 VIEWS: tuple[ViewSpec, ...] = (
@@ -37,6 +53,8 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("model", "Model", lambda ascii_only: ModelSummary()),
     ViewSpec("log", "Log", lambda ascii_only: EpochLog()),
     ViewSpec("runs", "Runs", lambda ascii_only: RunsView(ascii_only)),
+    ViewSpec("lrfind", "LR finder", lambda ascii_only: LrFinderView(ascii_only),
+             keys=(ViewKey("f", "lr_find", "Find lr"), ViewKey("a", "apply_lr", "Apply lr"))),
 )
 
 
@@ -52,9 +70,17 @@ class ViewBar(Widget):
         self.active = 0
 
     def parts(self) -> list[str]:
-        """Each view's label as drawn: `[n Title]` for the shown one, ` n Title ` for the others."""
-        return [f"[{n} {title}]" if n - 1 == self.active else f" {n} {title} "
-                for n, title in enumerate(self.titles, start=1)]
+        """Each view's label as drawn: `[n Title]` for the shown one, ` n Title ` for the others; where
+        they do not all fit, others keep only their number (` n `), from the last one back."""
+        parts = [f"[{n} {title}]" if n - 1 == self.active else f" {n} {title} "
+                 for n, title in enumerate(self.titles, start=1)]
+        width = self.size.width or 1_000
+        for index in reversed(range(len(parts))):  # the last titles go first
+            if sum(map(len, parts)) <= width:
+                break
+            if index != self.active:
+                parts[index] = f" {index + 1} "
+        return parts
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="crop", end="")

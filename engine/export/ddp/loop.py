@@ -58,9 +58,8 @@ def _tensor_loop(plan: ScriptPlan) -> str:
     if shuffled:
         lines += ["    sampler.set_epoch(epoch)  # a new order every epoch, the same on every rank",
                   *("    " + line for line in share)]
-    clip = plan.config.train.clip_grad
     if not plan.minibatch:
-        lines += ["", *_step("X_rank", "y_rank", "    ", clip), "    epoch_loss = loss.detach() * len(share)"]
+        lines += ["", *_step("X_rank", "y_rank", "    ", plan), "    epoch_loss = loss.detach() * len(share)"]
     else:
         lines += [f"    epoch_loss = torch.zeros((){device})"]
         if dropping:
@@ -70,7 +69,7 @@ def _tensor_loop(plan: ScriptPlan) -> str:
         lines += ["        inputs = X_rank[start : start + batch_size]",
                   "        targets = y_rank[start : start + batch_size]",
                   "",
-                  *_step("inputs", "targets", "        ", clip),
+                  *_step("inputs", "targets", "        ", plan),
                   "",
                   "        # Sum the loss as a tensor: .item() every batch would wait for the device",
                   "        epoch_loss += loss.detach() * len(inputs)"]
@@ -95,7 +94,7 @@ def _loader_loop(plan: ScriptPlan) -> str:
         lines += ["        inputs = inputs.contiguous(memory_format=memory_format)"]
     if lines[-1] != "    for inputs, targets in train_loader:":
         lines.append("")
-    lines += [*_step("inputs", "targets", "        ", plan.config.train.clip_grad),
+    lines += [*_step("inputs", "targets", "        ", plan),
               "",
               "        # Sum the loss as a tensor: .item() every batch would wait for the device",
               "        epoch_loss += loss.detach() * len(inputs)",
@@ -103,9 +102,9 @@ def _loader_loop(plan: ScriptPlan) -> str:
     return "\n".join(lines + _epoch_loss("pictures", "seen") + _log_and_check(plan))
 
 
-def _step(inputs: str, targets: str, indent: str, clip: float) -> list[str]:
+def _step(inputs: str, targets: str, indent: str, plan: ScriptPlan) -> list[str]:
     """The plain script's step, through DDP, ending the run on every rank if clipping finds no finite norm."""
-    return _step_lines(inputs, targets, indent, clip, model="ddp_model", stop=_stop)
+    return _step_lines(inputs, targets, indent, plan, model="ddp_model", stop=_stop)
 
 
 def _stop(indent: str, message: str, suffix: str = "") -> str:

@@ -40,7 +40,23 @@ def export_ddp_script(config: RunConfig, title: str = "") -> str:
     if config.train.device not in DEVICES:
         raise ConfigError([Problem("train.device", f"a DDP script runs on auto, cpu or cuda (Gloo on the CPU, NCCL "
                                                    f"on CUDA); {config.train.device} has no process-group backend")])
+    train = config.train
+    used = {"train.schedule": train.schedule != "none", "train.early_stop": bool(train.early_stop),
+            "train.keep_best": train.keep_best, "train.restore_best": train.restore_best}
+    toolkit = [Problem(path, why) for path, why in UNSHARED if used[path]]
+    if toolkit:
+        raise ConfigError(toolkit)
     return DdpScriptWriter(config, title).render()
+
+
+# What the ranks would have to agree on at each epoch's end, which a DDP script does not write yet:
+# one rank's test loss would move its lr or stop it alone, and the ranks would part.
+UNSHARED = (
+    ("train.schedule", "a DDP script keeps the lr constant: use schedule none (or export without --ddp)"),
+    ("train.early_stop", "a DDP script trains every epoch: use early_stop 0 (or export without --ddp)"),
+    ("train.keep_best", "a DDP script saves the last weights only: use keep_best false (or export without --ddp)"),
+    ("train.restore_best", "a DDP script ends on the last weights: use restore_best false (or export without --ddp)"),
+)
 
 
 class DdpScriptWriter(ScriptWriter):
