@@ -8,7 +8,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from engine.loop.events import EpochEnded, Event
+from engine.loop.events import EpochEnded, Event, FitScores, Snapshot
 from tui.render.run_text import epoch_line
 
 LOG_LINES_KEPT = 1000
@@ -22,6 +22,7 @@ class RunFigures:
     last_test: tuple[float, float | None] | None = None  # (test loss, test accuracy)
     best_test: tuple[float, int] | None = None  # (test loss, epoch)
     lr_changes: tuple[int, ...] = ()  # epochs at which a new learning rate took effect
+    scores: FitScores | None = None  # regression: the latest snapshot's test RMSE, MAE and R²
 
 
 class EventBridge:
@@ -34,6 +35,8 @@ class EventBridge:
 
     def __call__(self, event: Event) -> None:
         if not isinstance(event, EpochEnded):
+            if isinstance(event, Snapshot) and event.scores is not None:
+                self.figures.scores = event.scores
             self.events.append(event)
             return
         figures = self.figures

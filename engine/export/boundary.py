@@ -4,6 +4,7 @@ prints in ASCII (tui.render.boundary_text), so that the tests can compare the tw
 
 from __future__ import annotations
 
+from engine.data.features import computed_features
 from engine.export.plan import ScriptPlan
 
 BOUNDARY_SIZE = (60, 24)  # columns and rows, as `nntui run` prints it
@@ -19,6 +20,8 @@ def decision_boundary(plan: ScriptPlan) -> str:
     regions = "".join(REGIONS[c % len(REGIONS)] for c in range(plan.classes))
     markers = "".join(MARKERS[c % len(MARKERS)] for c in range(plan.classes))
     to_device = ".to(device)" if plan.uses_device else ""
+    features = bool(computed_features(plan.config.data))  # the model takes features of the points
+    inputs = "input_features(grid)" if features else "grid"
     function = f'''\
 def print_decision_boundary(data, labels, columns={columns}, rows={rows}):
     """Print the class the model predicts over the plane, one character per cell of a
@@ -35,7 +38,8 @@ def print_decision_boundary(data, labels, columns={columns}, rows={rows}):
 
     model.eval()
     with torch.no_grad():
-        probabilities = class_probabilities(model(grid)).reshape(rows, columns, -1)
+        outputs = model({inputs})
+        probabilities = class_probabilities(outputs).reshape(rows, columns, -1)
     confidence, predicted = probabilities.max(dim=2)
     cells = [
         [regions[c] if p >= 0.6 else " " for p, c in zip(ps, cs, strict=True)]
@@ -49,4 +53,5 @@ def print_decision_boundary(data, labels, columns={columns}, rows={rows}):
             cells[row][column] = markers[int(label)]
     for line in cells:
         print("".join(line))'''
-    return function + "\n\n\n" + 'print("Decision boundary (x1 across, x2 up):")\nprint_decision_boundary(X, y)'
+    return (function + "\n\n\n" + 'print("Decision boundary (x1 across, x2 up):")\n'
+            + f"print_decision_boundary({'X_plane' if features else 'X'}, y)")

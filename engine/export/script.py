@@ -19,6 +19,7 @@ from engine.config.rules import validate, warnings
 from engine.config.schema import RunConfig
 from engine.export.boundary import decision_boundary
 from engine.export.data import data_source, synthetic_blocks
+from engine.export.features import penalty_block
 from engine.export.images import augmented, image_blocks, image_imports, image_words
 from engine.export.model import model_blocks
 from engine.export.plan import image_plan, synthetic_plan, table_plan
@@ -85,7 +86,8 @@ class _Script:
     def render(self) -> str:
         plan = self.plan
         blocks = [self.docstring(), self.imports(), self.seed(), *self.before_model, *model_blocks(plan),
-                  *self.after_model, self.loss_and_optimizer(), evaluation(plan), training_loop(plan),
+                  *self.after_model, self.loss_and_optimizer(), penalty_block(plan), evaluation(plan),
+                  training_loop(plan),
                   summary(plan), decision_boundary(plan)]
         return join([fit(b) for b in blocks if b])
 

@@ -6,6 +6,7 @@ line is printed."""
 
 from __future__ import annotations
 
+from engine.export.features import objective
 from engine.export.plan import ScriptPlan
 from engine.export.text import call
 
@@ -33,7 +34,7 @@ def _full_batch_loop(plan: ScriptPlan) -> str:
         "for epoch in range(epochs):",
         "    model.train()  # training mode",
         "",
-        *_step_lines("X", "y", "    ", plan.config.train.clip_grad),
+        *_step_lines("X", "y", "    ", plan),
         "    train_loss = loss.item()",
         "",
         *_log_and_check(plan),
@@ -69,7 +70,7 @@ def _minibatch_loop(plan: ScriptPlan) -> str:
     lines += [f"        inputs = X{shuffled}[start : start + batch_size]",
               f"        targets = y{shuffled}[start : start + batch_size]",
               "",
-              *_step_lines("inputs", "targets", "        ", plan.config.train.clip_grad),
+              *_step_lines("inputs", "targets", "        ", plan),
               "",
               "        # Sum the loss as a tensor: .item() every batch would wait for the device",
               "        epoch_loss += loss.detach() * len(inputs)",
@@ -91,7 +92,7 @@ def _loader_loop(plan: ScriptPlan) -> str:
              "    for inputs, targets in train_loader:"]
     if plan.uses_device:  # (a blank line straight after the `for` would not survive a formatter)
         lines += ["        inputs, targets = inputs.to(device), targets.to(device)", ""]
-    lines += [*_step_lines("inputs", "targets", "        ", plan.config.train.clip_grad),
+    lines += [*_step_lines("inputs", "targets", "        ", plan),
               "",
               "        # Sum the loss as a tensor: .item() every batch would wait for the device",
               "        epoch_loss += loss.detach() * len(inputs)",
@@ -103,10 +104,13 @@ def _loader_loop(plan: ScriptPlan) -> str:
     return "\n".join(lines)
 
 
-def _step_lines(inputs: str, targets: str, indent: str, clip: float = 0.0) -> list[str]:
+def _step_lines(inputs: str, targets: str, indent: str, plan: ScriptPlan) -> list[str]:
     """The training step, as the engine's Trainer._train_step takes it."""
+    clip = plan.config.train.clip_grad
+    update = "# Backward pass (of the loss and the penalty) and update" if objective(plan) != "loss" else \
+        "# Backward pass and update"
     lines = ["# Forward pass", f"outputs = model({inputs})", f"loss = criterion(outputs, {targets})", "",
-             "# Backward pass and update", "optimizer.zero_grad()", "loss.backward()"]
+             update, "optimizer.zero_grad()", f"{objective(plan)}.backward()"]
     lines = [indent + line if line else "" for line in lines]
     if clip:
         arguments = ["model.parameters()", repr(clip), "error_if_nonfinite=True"]

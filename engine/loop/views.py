@@ -1,6 +1,7 @@
 """What the live views draw, computed from a trainer's model between epochs: the decision
-boundary over a grid, the image classifier's report, regression predictions and small state
-dicts as lists. Plain values out (events cross threads); no tensors."""
+boundary over a grid (the fitted surface for 2-D regression), the image classifier's report,
+regression predictions and small state dicts as lists. Plain values out (events cross threads);
+no tensors. The neurons' maps are engine.loop.neurons', the layers' health engine.loop.health's."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from engine.loop.events import BoundaryGrid, FitScores, ImageReport
+from engine.loop.events import BoundaryGrid, FitScores, ImageReport, SurfaceGrid
+from engine.loop.plane import plane_grid
 
 if TYPE_CHECKING:
     from engine.loop.trainer import Trainer
@@ -22,14 +24,23 @@ def boundary_grid(trainer: Trainer, columns: int, rows: int) -> BoundaryGrid | N
     """Class probabilities at the centre of each cell of a columns x rows grid."""
     if trainer.bounds is None or not trainer.task.is_classification:
         return None
-    (x0, x1), (y0, y1) = trainer.bounds
-    xs = x0 + (torch.arange(columns, dtype=torch.float32) + 0.5) * ((x1 - x0) / columns)
-    ys = y1 - (torch.arange(rows, dtype=torch.float32) + 0.5) * ((y1 - y0) / rows)
-    yy, xx = torch.meshgrid(ys, xs, indexing="ij")
-    grid = torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1).to(trainer.device)
+    grid = plane_grid(trainer.bounds, columns, rows).to(trainer.device)
     trainer.model.eval()
-    probs = trainer.task.probabilities(trainer.model(grid)).reshape(rows, columns, -1).permute(2, 0, 1)
-    return BoundaryGrid((x0, x1), (y0, y1), probs.cpu().tolist())
+    outputs = trainer.model(trainer.model_inputs(grid))
+    probs = trainer.task.probabilities(outputs).reshape(rows, columns, -1).permute(2, 0, 1)
+    return BoundaryGrid(*trainer.bounds, probs.cpu().tolist())
+
+
+@torch.no_grad()
+def surface_grid(trainer: Trainer, columns: int, rows: int) -> SurfaceGrid | None:
+    """A 2-D regression model's prediction at the centre of each cell, in the target's own unit."""
+    if trainer.bounds is None or trainer.task.is_classification:
+        return None
+    grid = plane_grid(trainer.bounds, columns, rows).to(trainer.device)
+    trainer.model.eval()
+    scale, shift = _target_unit(trainer)
+    values = trainer.model(trainer.model_inputs(grid))[:, 0].double() * scale + shift
+    return SurfaceGrid(*trainer.bounds, values.reshape(rows, columns).cpu().tolist())
 
 @torch.no_grad()
 def image_report(trainer: Trainer) -> ImageReport | None:

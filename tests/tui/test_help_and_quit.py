@@ -33,7 +33,7 @@ async def test_help_explains_choosers_lr_views_and_symbols():
         await pilot.press("question_mark")
         await pilot.pause()
         text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
-        for words in ("chooser", "learning rate", "Keys 1-4 show a view", "filled train, hollow test", "Escape"):
+        for words in ("chooser", "learning rate", "Keys 1-5 show a view", "filled train, hollow test", "Escape"):
             assert words in text, words
         assert isinstance(app.screen, HelpScreen)
 

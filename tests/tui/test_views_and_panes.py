@@ -1,4 +1,4 @@
-"""The views by keyboard (1-4, [ and ]) and, below 70 columns, the form and the views taking turns."""
+"""The views by keyboard (1-5, [ and ]) and, below 70 columns, the form and the views taking turns."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from tui.widgets.key_bar import KeyBar
 
 
 def shown_view(app) -> str:
-    return next(view for view in ("loss", "output", "model", "log") if app.query_one(f"#{view}-view").display)
+    return next(view for view in ("loss", "output", "model", "log", "network") if app.query_one(f"#{view}-view").display)
 
 
 @run_async
 async def test_number_keys_show_each_view():
-    """1 to 4 bring Loss, Boundary, Model and Log to the front, without a single Tab."""
+    """1 to 5 bring Loss, Boundary, Model, Log and Network to the front, without a single Tab."""
     app = circle_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        for key, view in (("2", "output"), ("4", "log"), ("3", "model"), ("1", "loss")):
+        for key, view in (("2", "output"), ("4", "log"), ("5", "network"), ("3", "model"), ("1", "loss")):
             await pilot.press(key)
             assert shown_view(app) == view
 
@@ -29,18 +29,18 @@ async def test_brackets_step_through_the_views_and_wrap():
         await pilot.press("right_square_bracket")
         assert shown_view(app) == "output"
         await pilot.press("left_square_bracket", "left_square_bracket")
-        assert shown_view(app) == "log"
+        assert shown_view(app) == "network"
 
 
 @run_async
 async def test_the_bar_and_the_key_bar_say_how_to_switch():
-    """The view bar numbers the views and marks the shown one; the key bar names 1-4 and [ ]."""
+    """The view bar numbers the views and marks the shown one; the key bar names 1-5 and [ ]."""
     app = circle_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("3")
         text = screen_text(app)
-        assert " 1 Loss  2 Boundary [3 Model] 4 Log " in text
-        assert " 1-4 [ ] Views " in str(app.query_one(KeyBar).render())
+        assert " 1 Loss  2 Boundary [3 Model] 4 Log  5 Network " in text
+        assert " 1-5 [ ] Views " in str(app.query_one(KeyBar).render())
 
 
 @run_async
@@ -66,7 +66,7 @@ async def test_a_small_screen_keeps_the_essential_keys():
     async with app.run_test(size=(40, 12)):
         lines = str(app.query_one(KeyBar).render()).split("\n")
         assert len(lines) <= 2 and all(len(line) <= 40 for line in lines)
-        for key in (" space Run/pause ", " s Stop ", " 0 Form ", " 1-4 [ ] Views ", " ? Help ", " q Quit "):
+        for key in (" space Run/pause ", " s Stop ", " 0 Form ", " 1-5 [ ] Views ", " ? Help ", " q Quit "):
             assert key in "\n".join(lines) + " "
 
 

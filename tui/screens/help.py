@@ -30,7 +30,11 @@ NOTES: tuple[tuple[str, tuple[str, ...]], ...] = (  # (heading, paragraphs): the
     ("Views", (
         "{views}. Keys 1-{count} show a view; [ and ] step through them. Below 140 columns one view shows at a time, "
         "from 140 all of them. Below 70 columns the form and the views take turns: 0 shows the form, 1-{count} the "
-        "views.",)),
+        "views.",
+        "Network: every unit over the input plane, layer by layer (orange below 0, blue above; without colour, "
+        "shades from a unit's lowest value to its highest), a bar under each as long as its outgoing weights are "
+        "large. The arrows pick a unit (up and down a layer, left and right a unit); the Boundary view then draws "
+        "it large, and o goes back to the model's output.")),
     ("Symbols", (
         "{symbols}",
         "Loss chart: train and test in their own colours; without colour train is braille dots and test bullets "

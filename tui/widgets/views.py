@@ -16,6 +16,7 @@ from textual.widget import Widget
 from tui.widgets.epoch_log import EpochLog
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.model_summary import ModelSummary
+from tui.widgets.network_view import NetworkView
 from tui.widgets.output_view import OutputView
 
 
@@ -32,9 +33,11 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("loss", "Loss", lambda ascii_only: LossChart(ascii_only), ("log_scale",)),
-    ViewSpec("output", "Boundary", lambda ascii_only: OutputView(ascii_only), ("test_points", "discrete")),
-    ViewSpec("model", "Model", lambda ascii_only: ModelSummary()),
+    ViewSpec("output", "Boundary", lambda ascii_only: OutputView(ascii_only), ("test_points", "discrete",
+                                                                             "show_output")),
+    ViewSpec("model", "Model", lambda ascii_only: ModelSummary(ascii_only)),
     ViewSpec("log", "Log", lambda ascii_only: EpochLog()),
+    ViewSpec("network", "Network", lambda ascii_only: NetworkView(ascii_only), ("pick_neuron(-1, 0)", "show_output")),
 )
 
 
@@ -109,6 +112,22 @@ class ViewPanel(Vertical):
         redraw = getattr(widget, "redraw", None)
         if redraw is not None:  # a hidden view was not drawn while hidden
             self.call_after_refresh(redraw)
+
+    def tell(self, method: str, *arguments: object) -> None:
+        """Call `method` on every view that has it: a run began (`begin`), a snapshot came (`take`),
+        a fresh run clears them (`clear`)."""
+        for view in self.views:
+            handler = getattr(self.widget(view.id), method, None)
+            if handler is not None:
+                handler(*arguments)
+
+    def redraw_due(self) -> None:
+        """Redraw the views holding something new (`dirty`) that are in sight; a hidden one is
+        drawn when it is shown."""
+        for view in self.views:
+            widget = self.widget(view.id)
+            if getattr(widget, "dirty", False) and self.in_sight(view.id):
+                widget.redraw()  # type: ignore[attr-defined]
 
     def cycle(self, delta: int) -> None:
         self.show(self.active + delta)
