@@ -147,6 +147,31 @@ def boundary_frame() -> Row:
                "figure: on a slower machine the trainer redraws less often (its redraws keep 4 % of the time)")
 
 
+def network_frame() -> Row:
+    """Every thumbnail of a 2-8-8-1 network (the xor preset) as the Network view draws it at 80x24,
+    where the view is 47 columns by 17 lines; the maps change each frame, as during training."""
+    from engine.config.presets import preset_config
+    from engine.loop.neurons import neuron_maps
+    from engine.loop.trainer import Trainer
+    from tui.render.network_cells import network_text
+
+    trainer = Trainer(preset_config("xor"))
+
+    def frame() -> float:
+        trainer.train_epoch()
+        maps = neuron_maps(trainer)  # made on the engine's thread, not the UI's: not timed
+        began = time.perf_counter()
+        network_text(maps, 47, 17, (1, 2))
+        return time.perf_counter() - began
+
+    for _ in range(5):
+        frame()
+    ms = median_of(frame, 50) * 1000
+    return Row("Network view, all thumbnails of a 2-8-8-1 net at 80x24", "median ms", ms, None, None, "<= 5 ms",
+               ms <= 5, "the text of every neuron's thumbnail from maps the engine made, 50 frames; an absolute "
+               "figure, like the boundary frame's")
+
+
 def chart_redraw() -> Row:
     """The live chart's redraw: its decimators have read the series as it grew (one pass over
     each epoch, during training), so a redraw costs the chart's width, not the run's length."""

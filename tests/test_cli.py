@@ -53,7 +53,8 @@ def test_json_lines_per_logged_epoch_and_finished() -> None:
     objects = [json.loads(line) for line in result.output.splitlines()]
     epochs = [o for o in objects if o["event"] == "epoch"]
     assert [o["epoch"] for o in epochs] == list(range(10, 101, 10))
-    assert set(epochs[0]) == {"event", "epoch", "train_loss", "test_loss", "test_accuracy", "lr", "elapsed_s"}
+    assert set(epochs[0]) == {"event", "epoch", "train_loss", "test_loss", "test_accuracy", "lr", "elapsed_s",
+                              "health"}
     finished = objects[-1]
     assert finished["event"] == "finished" and finished["status"] == "completed"
     assert set(finished["parameters"]) == {"0.weight", "0.bias", "2.weight", "2.bias"}

@@ -86,6 +86,20 @@ VARIANTS = {
         "train.schedule": "plateau", "train.schedule_patience": 2, "train.epochs": 300, "train.keep_best": True}),
     "shapes-onecycle-keep-best": ("shapes", {
         "train.schedule": "onecycle", "data.samples": 160, "train.epochs": 2, "train.keep_best": True}),
+    "circle-squared-features-linear-l2": ("circle", {
+        "data.features": ["x1^2", "x2^2"], "model.hidden": [], "train.regularization": "l2", "train.reg_rate": 0.01}),
+    "moons-every-feature-l1-adam": ("moons", {
+        "data.features": ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"], "train.regularization": "l1",
+        "train.reg_rate": 0.001, "train.epochs": 10, "train.log_interval": 5}),
+    "gauss-regression-minibatches-l2": ("xor", {
+        "data.dataset": "gauss", "train.loss": "mse", "data.noise": 0.1, "train.regularization": "l2",
+        "train.reg_rate": 0.003, "train.epochs": 10, "train.log_interval": 5}),
+    "plane-model-first-features": ("simple-nn", {
+        "data.dataset": "plane", "data.features": ["x1", "x1*x2", "sin(x2)"], "data.samples": 50,
+        "train.epochs": 30}),
+    "random-features-model-first": ("simple-nn", {"data.features": ["x1^2", "sin(x1)"], "data.batch_size": 4}),
+    "shapes-cnn-l1": ("shapes", {
+        "train.regularization": "l1", "train.reg_rate": 0.0001, "data.samples": 64, "train.epochs": 1}),
     "shapes-deep-cnn-cropped-workers": ("shapes", {
         "model.channels": [4, 4, 4, 4], "model.hidden": [], "data.resize": 32, "data.resized_crop": True,
         "data.normalize": False, "data.num_workers": 2, "data.shuffle": False, "data.batch_size": 0,

@@ -147,6 +147,21 @@ def test_full_batch_on_two_ranks_matches_nntui(tmp_path: Path) -> None:
 
 
 @pytest.mark.torchrun
+def test_input_features_and_an_l2_penalty_on_two_ranks_match_nntui(tmp_path: Path) -> None:
+    """A linear model on circle's squared features with an L2 penalty: every rank adds the same
+    penalty, so the averaged gradient is nntui's full-batch one, and the boundary is drawn over the
+    points themselves."""
+    config = with_values(preset_config("circle"), {
+        "train.device": "cpu", "data.features": ["x1^2", "x2^2"], "model.hidden": [],
+        "train.regularization": "l2", "train.reg_rate": 0.01, "train.epochs": 50})
+    result, weights = assert_two_ranks_agree(export_ddp_script(config, "circle"), tmp_path)
+    reference, loss = engine_run(config)
+    assert largest_difference(weights, reference) < TOLERANCE
+    assert final_loss(result.stdout) == pytest.approx(loss, abs=TOLERANCE)
+    assert "Decision boundary (x1 across, x2 up):" in result.stdout
+
+
+@pytest.mark.torchrun
 def test_csv_run_on_two_ranks_matches_nntui_at_twice_the_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A CSV run in unshuffled minibatches of 8 (114 rows: the last batch short) on two ranks ends
     where nntui's run with batches of 16 does."""

@@ -2,7 +2,8 @@
 
 Each case trains two copies of one model side by side, one through `loss.backward()` and
 `optimizer.step()`, the other through `MlpStep`, and compares every parameter bit for bit after
-every step, on batches of uneven size (the last batch of an epoch is often short)."""
+every step, on batches of uneven size (the last batch of an epoch is often short). With an L1 or L2
+penalty, autograd differentiates `loss + rate * penalty` and the step adds its own gradient."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from engine.loop.batching import batch_sizes, weighted_mean
 from engine.models.mlp import build_mlp
 from engine.models.mlp_step import mlp_step_for
 from engine.models.optim import make_optimizer
+from engine.models.regularization import penalty_for, weights_of
 from engine.models.task import LOSS_LAYERS
 
 BATCHES = (32, 32, 7, 1, 32)
@@ -55,7 +57,8 @@ def _assert_same_training(model_cfg: ModelConfig, train_cfg: TrainConfig, featur
     def clip_fast() -> None:
         nn.utils.clip_grad_norm_(fast.parameters(), train_cfg.clip_grad)
 
-    step = mlp_step_for(fast, loss_fn, fast_opt, clip_fast if clip else None)
+    penalty = penalty_for(train_cfg.regularization, train_cfg.reg_rate)
+    step = mlp_step_for(fast, loss_fn, fast_opt, clip_fast if clip else None, penalty)
     assert step is not None
     X, Y = _data(train_cfg.loss, features, outputs, sum(batches))
     seen = 0
@@ -64,7 +67,7 @@ def _assert_same_training(model_cfg: ModelConfig, train_cfg: TrainConfig, featur
         seen += rows
         ref_loss = loss_fn(reference(xb), yb)
         ref_opt.zero_grad()
-        ref_loss.backward()
+        (ref_loss if penalty is None else penalty.objective(ref_loss, weights_of(reference))).backward()
         if clip:
             nn.utils.clip_grad_norm_(reference.parameters(), train_cfg.clip_grad)
         ref_opt.step()
@@ -110,6 +113,41 @@ def test_gradient_clipping_runs_before_the_optimizer_step() -> None:
 def test_a_single_linear_layer_trains_as_autograd_does() -> None:
     _assert_same_training(ModelConfig(hidden=[]), TrainConfig(loss="mse", optimizer="sgd", lr=0.01),
                           features=2, outputs=1)
+
+
+@pytest.mark.parametrize("regularization", ["l1", "l2"])
+@pytest.mark.parametrize(("optimizer", "rate"), [("sgd", 0.03), ("sgd", 7.0), ("adam", 0.001), ("rmsprop", 0.3)])
+def test_a_penalty_on_the_weights_trains_as_autograd_does(regularization: str, optimizer: str, rate: float) -> None:
+    """L1 and L2 penalties, small rates and large, with plain SGD and with optimizers that keep state."""
+    _assert_same_training(ModelConfig(hidden=[8, 5], activation="tanh"),
+                          TrainConfig(loss="mse", optimizer=optimizer, lr=0.05, regularization=regularization,
+                                      reg_rate=rate))
+
+
+def test_a_penalty_with_momentum_decay_and_clipping_trains_as_autograd_does() -> None:
+    """The penalty's gradient is in place before clipping and before the optimizer's own decay."""
+    _assert_same_training(ModelConfig(hidden=[6]), TrainConfig(loss="cross_entropy", optimizer="sgd", lr=0.2,
+                                                                momentum=0.9, weight_decay=0.01, clip_grad=0.05,
+                                                                regularization="l2", reg_rate=0.1),
+                          outputs=3, clip=True)
+
+
+@pytest.mark.parametrize("regularization", ["l1", "l2"])
+def test_a_trainer_with_a_penalty_ends_where_autograd_ends(regularization: str) -> None:
+    """A Trainer's epochs with and without the fast step, penalty on: same losses, same weights."""
+    from engine.config.schema import DataConfig, RunConfig
+    from engine.loop.trainer import Trainer
+
+    config = RunConfig(ModelConfig(hidden=[8, 8]), DataConfig(dataset="xor", samples=200, batch_size=16),
+                       TrainConfig(loss="bce_logits", optimizer="sgd", lr=0.1, epochs=3, regularization=regularization,
+                                   reg_rate=0.01))
+    fast, slow = Trainer(config), Trainer(config)
+    assert fast._fast_step is not None and fast._fast_step.penalty is not None
+    slow._fast_step = None
+    for _ in range(3):
+        assert fast.train_epoch() == slow.train_epoch()
+    for a, b in zip(fast.model.parameters(), slow.model.parameters()):
+        assert torch.equal(a, b)
 
 
 def test_plain_sgd_leaves_no_gradients_or_optimizer_state() -> None:

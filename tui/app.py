@@ -24,6 +24,7 @@ from tui.error_log import log_path
 from tui.keys import key_items, trainer_bindings
 from tui.lr_actions import apply_suggestion, put_suggestion, sweep
 from tui.pacing import TICK_HZ, redraw_delay, tick_delay
+from tui.picking import apply_pick, picking_allowed
 from tui.quitting import request_quit
 from tui.render.command_line import command_line
 from tui.render.status_text import form_note, phase
@@ -97,6 +98,7 @@ class NNTuiApp(RunControls, App):
         self.views, self.keys = self.query_one(ViewPanel), self.query_one(KeyBar)
         self.chart, self.output = self.views.widget("loss"), self.views.widget("output")
         self.summary, self.log_view = self.views.widget("model"), self.views.widget("log")
+        self.network = self.views.widget("network")
         self.summary.plan(self.initial)
         self._label_output(self.initial)
         if sweep_facts(self.host.runs_folder) is not None:  # opened on a sweep's folder: its trials
@@ -142,8 +144,8 @@ class NNTuiApp(RunControls, App):
             handle(self, event)
         state, figures = self.session.state, self.bridge.figures
         shown = phase(state, self.started)
-        if (shown, self.status, figures.latest, figures.last_test, self.warnings) != self._shown:
-            self._shown = (shown, self.status, figures.latest, figures.last_test, self.warnings)
+        if (shown, self.status, figures.latest, figures.last_test, figures.scores, self.warnings) != self._shown:
+            self._shown = (shown, self.status, figures.latest, figures.last_test, figures.scores, self.warnings)
             self.metrics.show(shown, self.status, figures, self.session.config.train.epochs, self.ascii_only,
                               self.warnings)
             self.form.note(form_note(shown, self.status, figures.latest.epoch if figures.latest else 0,
@@ -160,13 +162,12 @@ class NNTuiApp(RunControls, App):
             self._next_slow = now + redraw_delay(cost)
 
     def _redraw_views(self, figures: RunFigures) -> None:
-        """The chart and the boundary, where shown: a hidden view is drawn when it is shown."""
-        chart, output = self.chart, self.output
+        """The chart and the views with something new, where shown: a hidden view is drawn when it is shown."""
+        chart = self.chart
         if chart.follow(self.session.history, figures.lr_changes, figures.best_mark) and self.views.in_sight("loss"):
             chart.redraw()
-        if output.dirty and self.views.in_sight("output"):
-            output.redraw()
-        self.session.boundary_size = output.grid_size
+        self.views.redraw_due()
+        self.session.boundary_size = self.output.grid_size
 
     # -- files, command line, help, quit ----------------------------------------------
 
@@ -240,11 +241,23 @@ class NNTuiApp(RunControls, App):
     def on_lr_finder_view_apply(self, event: LrFinderView.Apply) -> None:
         put_suggestion(self, event.lr)
 
+    def action_pick_neuron(self, layers: int, units: int) -> None:
+        """Arrows in the Network view: pick a unit, drawn large in the Boundary view."""
+        apply_pick(self, self.network.move(layers, units))
+
+    def action_show_output(self) -> None:
+        """o: the Boundary view draws the model's output again."""
+        self.network.unpick()
+        apply_pick(self, None)
+
     def action_leave_form(self) -> None:
         self.screen.set_focus(None)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """The trainer's keys do nothing while a dialog is open (but quitting asks, or leaves)."""
+        """The trainer's keys do nothing while a dialog is open (but quitting asks, or leaves); the
+        arrows and o only where tui.picking allows."""
+        if action in ("pick_neuron", "show_output") and hasattr(self, "network"):
+            return len(self.screen_stack) == 1 and picking_allowed(self, action)
         return len(self.screen_stack) == 1 or action == "quit"
 
     def _label_output(self, config: RunConfig) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from engine.config.catalog import GLIDING_SCHEDULES
 from engine.config.rules import tracks_best
-from engine.loop.events import EpochEnded, Event, RunFinished, RunStarted
+from engine.loop.events import EpochEnded, Event, FitScores, RunFinished, RunStarted, Snapshot
 from tui.render.run_text import epoch_line
 
 LOG_LINES_KEPT = 1000
@@ -26,6 +26,7 @@ class RunFigures:
     lr_changes: tuple[int, ...] = ()  # epochs at which a new learning rate took effect (by hand, or a schedule's step)
     schedule: str = "none"  # the run's lr schedule; cosine and onecycle glide, so their changes are not marked
     tracks_best: bool = False  # early stopping or the best weights are on: the chart marks the best epoch
+    scores: FitScores | None = None  # regression: the latest snapshot's test RMSE, MAE and R²
 
     @property
     def best_mark(self) -> tuple[int, float] | None:
@@ -48,6 +49,8 @@ class EventBridge:
                 self.figures.tracks_best = tracks_best(event.config)
             elif isinstance(event, RunFinished) and event.test_loss is not None:  # the weights it ends with
                 self.figures.last_test = (event.test_loss, event.test_accuracy)  # (restore_best: the best's)
+            elif isinstance(event, Snapshot) and event.scores is not None:
+                self.figures.scores = event.scores
             self.events.append(event)
             return
         figures = self.figures

@@ -32,6 +32,11 @@ def trainer_bindings(views: Sequence[ViewSpec]) -> list[Binding]:
         Binding("l", "log_scale", "Log scale"),
         Binding("t", "test_points", "Test points"),
         Binding("d", "discrete", "Hard classes"),
+        Binding("up", "pick_neuron(-1, 0)", "Pick unit", key_display="arrows"),
+        Binding("down", "pick_neuron(1, 0)", "", show=False),
+        Binding("left", "pick_neuron(0, -1)", "", show=False),
+        Binding("right", "pick_neuron(0, 1)", "", show=False),
+        Binding("o", "show_output", "Output"),
         *(Binding(key.key, key.action, key.description) for view in views for key in view.keys),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
@@ -47,7 +52,10 @@ def key_items(bindings: Sequence[Binding], views: Sequence[ViewSpec], in_sight: 
     """The key bar's entries: the shown bindings, a view's own keys only while `in_sight(view, action)`
     (the view is on screen and has a use for the key), and one entry for the view keys (with the
     form's key where one pane shows at a time)."""
-    view_actions = {action: view.id for view in views for action in view.all_actions}
+    view_actions: dict[str, list[str]] = {}  # an action may belong to several views (o: Network and Boundary)
+    for view in views:
+        for action in view.all_actions:
+            view_actions.setdefault(action, []).append(view.id)
     items = []
     for binding in bindings:
         if binding.action == "show_view(0)":
@@ -56,8 +64,8 @@ def key_items(bindings: Sequence[Binding], views: Sequence[ViewSpec], in_sight: 
             items.append(KeyItem(f"1-{len(views)} [ ]", "Views", binding.action, True))
         if not binding.show:
             continue
-        view = view_actions.get(binding.action)
-        if view is not None and not in_sight(view, binding.action):
+        owners = view_actions.get(binding.action)
+        if owners is not None and not any(in_sight(view, binding.action) for view in owners):
             continue
         key = binding.key_display or binding.key
         items.append(KeyItem(key.replace("ctrl+", "^"), binding.description, binding.action,

@@ -11,6 +11,7 @@ from engine.loop.session import TrainingSession
 from engine.runs.remote import RemoteSession
 from tui.bridge import EventBridge
 from tui.lr_actions import lr_edited
+from tui.picking import apply_pick
 from tui.run_host import CLOSE_TIMEOUT_S
 from tui.run_switch import continue_watched, record_new_run, watch_folder, watching
 from tui.widgets.config_form import ConfigForm
@@ -47,7 +48,8 @@ class RunControls:
         self.status, self.started, self.warnings, self.saved_epoch = "", False, (), None
         self._state = ""
         self.chart.new_run()
-        self.output.clear()
+        self.views.tell("clear")
+        apply_pick(self, None)
         self.summary.plan(session.config)
         self._label_output(session.config)
 

@@ -17,6 +17,7 @@ from tui.widgets.config_form import ConfigForm
 from tui.widgets.epoch_log import EpochLog
 from tui.widgets.model_summary import ModelSummary
 from tui.widgets.output_view import OutputView
+from tui.widgets.views import ViewPanel
 
 
 class WatchingApp(Protocol):
@@ -26,6 +27,7 @@ class WatchingApp(Protocol):
     log_view: EpochLog
     output: OutputView
     summary: ModelSummary
+    views: ViewPanel
     status: str
     started: bool
     warnings: tuple[str, ...]
@@ -37,11 +39,11 @@ def handle(app: WatchingApp, event: Event) -> None:
     log = app.log_view
     if isinstance(event, RunStarted):
         app.started, app.warnings = True, event.warnings
-        app.output.begin(event)
+        app.views.tell("begin", event)
         app.summary.built(event)
         log.add([*start_lines(event), *(f"warning: {w}" for w in event.warnings)])
     elif isinstance(event, Snapshot):
-        app.output.take(event)
+        app.views.tell("take", event)
     elif isinstance(event, RunFinished):
         app.status = event.status
         said = event.message[:1].upper() + event.message[1:]

@@ -29,6 +29,11 @@ class DatasetInfo:
     def images(self) -> bool:
         return self.source in IMAGE_SOURCES
 
+    @property
+    def plane(self) -> bool:
+        """A synthetic set of points (x1, x2): it takes input features, and is drawn over its plane."""
+        return self.synthetic and self.features == 2
+
 
 IMAGE_SOURCES = ("torchvision", "procedural", "folder")
 
@@ -45,6 +50,10 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("moons", "binary", 2, "two interleaving half circles"),
         DatasetInfo("spiral", "multiclass", 2, "interleaved spiral arms, one class per arm"),
         DatasetInfo("blobs", "multiclass", 2, "Gaussian clusters, one class per cluster"),
+        DatasetInfo("plane", "regression", 2, "uniform points in [-6,6]^2, y = (x1 + x2) / 10 (Playground's "
+                    "reg-plane)"),
+        DatasetInfo("gauss", "regression", 2, "uniform points in [-6,6]^2, y = six signed Gaussian bumps "
+                    "(Playground's reg-gauss)"),
         DatasetInfo("csv", "table", 0, "your CSV files (data.paths) with a target column (data.target)",
                     source="table"),
         DatasetInfo("shapes", "multiclass", 784, "28x28 drawings of circles, squares, triangles and crosses "
@@ -56,6 +65,24 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("images", "multiclass", 0, "your ImageFolder tree (data.images): one sub-folder per class",
                     source="folder"),
     )
+}
+
+# Input features of the 2-D sets, as TensorFlow Playground offers them, in the order the model takes them.
+FEATURES: dict[str, str] = {
+    "x1": "the first coordinate",
+    "x2": "the second coordinate",
+    "x1^2": "the first coordinate squared",
+    "x2^2": "the second coordinate squared",
+    "x1*x2": "the product of the coordinates",
+    "sin(x1)": "the sine of the first coordinate",
+    "sin(x2)": "the sine of the second coordinate",
+}
+PLAIN_FEATURES = ("x1", "x2")  # the point itself: no features computed
+
+REGULARIZATIONS: dict[str, str] = {
+    "none": "no penalty",
+    "l1": "L1: reg_rate times the sum of |w| over the weights (not the biases)",
+    "l2": "L2: reg_rate times the sum of w^2/2 over the weights (not the biases)",
 }
 
 MODEL_KINDS: dict[str, str] = {

@@ -35,10 +35,11 @@ class FieldSpec:
     schedules: tuple[str, ...] = ()  # the lr schedules (train.schedule) that read this field; () = any
 
     def applies_to(self, dataset: str) -> bool:
-        """Whether this field matters for a data set (forms hide the rest)."""
+        """Whether this field matters for a data set (forms hide the rest); "synthetic:2d" names the
+        sets of points (x1, x2)."""
         info = catalog.DATASETS.get(dataset)
         return (not self.sources or info is None or info.source in self.sources
-                or f"{info.source}:{info.kind}" in self.sources)
+                or f"{info.source}:{info.kind}" in self.sources or f"{info.source}:{info.features}d" in self.sources)
 
     def matters(self, values: dict[str, Any]) -> bool:
         """Whether this field matters for a configuration's values by path: its data set, and for a
@@ -49,6 +50,8 @@ class FieldSpec:
     @property
     def metavar(self) -> str:
         """The placeholder a CLI option or a form shows for the value."""
+        if self.kind is list and self.choices:
+            return "FEATURES"
         if self.choices:
             return "|".join(self.choices)
         if self.kind is list:
@@ -67,6 +70,8 @@ class FieldSpec:
 
     def allowed(self) -> str:
         """The allowed values in words, for error messages and help."""
+        if self.kind is list and self.choices:
+            return "comma-separated, any of " + ", ".join(self.choices)
         if self.choices:
             return "one of " + ", ".join(self.choices)
         if self.kind is bool:
@@ -101,6 +106,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("data", "noise", float, "noise level of the data set", low=0, high=10, sources=("synthetic",)),
     FieldSpec("data", "classes", int, "classes of blobs and spiral", low=2, high=10,
               sources=("synthetic:multiclass",)),
+    FieldSpec("data", "features", list, "2-d sets: what the model takes from each point, e.g. x1^2,x2^2",
+              tuple(catalog.FEATURES), item=str, sources=("synthetic:2d",)),
     FieldSpec("data", "test_fraction", float, "share of all points held out for testing", low=0, high=0.9),
     FieldSpec("data", "batch_size", int, "minibatch size (0: full batch)", low=0, high=10_000_000),
     FieldSpec("data", "shuffle", bool, "reshuffle the training set every epoch"),
@@ -135,6 +142,9 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("train", "lr", float, "learning rate", low=0, high=100, low_open=True),
     FieldSpec("train", "momentum", float, "momentum (SGD, RMSprop)", low=0, high=1, low_open=False),
     FieldSpec("train", "weight_decay", float, "L2 weight decay", low=0, high=1),
+    FieldSpec("train", "regularization", str, "penalty on the weights (not biases) added to the loss",
+              tuple(catalog.REGULARIZATIONS)),
+    FieldSpec("train", "reg_rate", float, "regularization rate: the penalty's weight", low=0, high=10),
     FieldSpec("train", "clip_grad", float, "clip the gradient norm to this (0: off)", low=0, high=1_000_000),
     FieldSpec("train", "epochs", int, "epochs to train", low=1, high=100_000_000),
     FieldSpec("train", "log_interval", int, "epochs between logged lines", low=1, high=100_000_000),
@@ -181,6 +191,8 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
             value = new
             break
 
+    if spec.kind is list and spec.choices:
+        return _chosen(spec, value)
     if spec.kind is list and spec.item is str:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise bad(f"must be a list of file paths, got {shown(value)}")
@@ -222,6 +234,25 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
     if too_low or too_high:
         raise bad(f"must be {spec.allowed()}, got {_num(value)}")
     return value
+
+
+def _chosen(spec: FieldSpec, value: Any) -> list[str]:
+    """A list of choices (input features) in the table's order, each named once; x1², x1**2 and
+    spaces are read as x1^2."""
+    def bad(message: str) -> ConfigError:
+        return ConfigError([Problem(spec.path, message)])
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise bad(f"must be a list, {spec.allowed()}; got {shown(value)}")
+    names = [v.replace(" ", "").lower().replace("²", "^2").replace("**2", "^2") for v in value]
+    for name in names:
+        if name not in spec.choices:
+            raise bad(f"unknown feature {name!r}: {spec.allowed()}")
+        if names.count(name) > 1:
+            raise bad(f"{name} is named twice")
+    if not names:
+        raise bad(f"needs at least one feature: {spec.allowed()}")
+    return [choice for choice in spec.choices if choice in names]
 
 
 def parse_text(spec: FieldSpec, text: str) -> Any:

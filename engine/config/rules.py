@@ -138,7 +138,20 @@ def warnings(config: RunConfig) -> list[str]:
                      "set model.output_activation = none")
     if loss == "cross_entropy" and config.model.outputs == 1:
         found.append("CrossEntropyLoss with one output unit always predicts class 0: use 2 or more outputs")
+    found.extend(_regularization_warnings(config))
     return found
+
+
+def _regularization_warnings(config: RunConfig) -> list[str]:
+    """A penalty without a rate, or a rate without a penalty, does nothing."""
+    kind, rate = config.train.regularization, config.train.reg_rate
+    if kind != "none" and rate == 0:
+        return [f"train.regularization is {kind} but train.reg_rate is 0: no penalty is added; set a rate "
+                "such as 0.001"]
+    if kind == "none" and rate > 0:
+        return [f"train.reg_rate is {rate:g} but train.regularization is none: the rate does nothing; "
+                "choose l1 or l2"]
+    return []
 
 
 def table_problems(target: str, task: str, labels: tuple[str, ...], loss: str) -> list[Problem]:

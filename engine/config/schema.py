@@ -27,6 +27,8 @@ class DataConfig:
     samples: int = 100  # training points; the test set comes on top of these (mnist, fashion-mnist: 0 = all)
     noise: float = 0.0  # data-set specific noise level (0 keeps the tutorial's draws)
     classes: int = 3  # for the multi-class sets (blobs, spiral)
+    # 2-D sets: what the model takes from each point (x1, x2), in catalog.FEATURES' order
+    features: list[str] = field(default_factory=lambda: ["x1", "x2"])
     test_fraction: float = 0.2  # share of all points held out for testing
     batch_size: int = 0  # 0 means full batch, as in the tutorial
     shuffle: bool = True  # reshuffle the training set each epoch (minibatches only)
@@ -60,6 +62,8 @@ class TrainConfig:
     lr: float = 0.01
     momentum: float = 0.0  # SGD and RMSprop
     weight_decay: float = 0.0
+    regularization: str = "none"  # none | l1 | l2: a penalty on the weights (not biases) added to the loss
+    reg_rate: float = 0.0  # the penalty's weight, as TensorFlow Playground's regularization rate
     clip_grad: float = 0.0  # clip the gradient norm to this before each step; 0 is off
     epochs: int = 100
     log_interval: int = 10  # print a line every this many epochs

@@ -16,6 +16,11 @@ TRUE_WEIGHT = (2.0, 3.0)
 TRUE_BIAS = 4.0
 # The first-network example's fixed targets; longer sets repeat them.
 SEQUENTIAL_TARGETS = (1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0)
+# TensorFlow Playground's regression sets: points uniform in [-RADIUS, RADIUS]^2, and for `gauss`
+# six bumps (x, y, sign) of radius 2 whose signed height, the largest in size, is the target.
+RADIUS = 6.0
+GAUSSIANS = ((-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0), (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0),
+             (4.0, -2.5, -1.0))
 
 Pair = tuple[torch.Tensor, torch.Tensor]
 
@@ -87,6 +92,30 @@ def blobs(n: int, cfg: DataConfig) -> Pair:
     return centres + torch.randn(n, 2) * cfg.noise, labels
 
 
+def _uniform_and_moved(n: int, noise: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Playground's regression points, and where each target is read: the point moved by up to
+    noise * RADIUS on each axis (drawn at every noise level, so the points never change with it)."""
+    points = torch.rand(n, 2) * (2 * RADIUS) - RADIUS
+    shift = (torch.rand(n, 2) * (2 * RADIUS) - RADIUS) * noise
+    return points, points + shift
+
+
+def plane(n: int, cfg: DataConfig) -> Pair:
+    points, moved = _uniform_and_moved(n, cfg.noise)
+    y = (moved[:, 0] + moved[:, 1]) / 10
+    return points, y.unsqueeze(1)
+
+
+def gauss(n: int, cfg: DataConfig) -> Pair:
+    points, moved = _uniform_and_moved(n, cfg.noise)
+    centres = torch.tensor([(x, y) for x, y, _ in GAUSSIANS])
+    signs = torch.tensor([sign for _, _, sign in GAUSSIANS])
+    distance = (moved.unsqueeze(1) - centres).pow(2).sum(dim=2).sqrt()  # (n, 6)
+    heights = signs * (1 - distance / 2).clamp(0, 1)
+    tallest = heights.abs().argmax(dim=1, keepdim=True)  # the first bump of the largest size, as Playground
+    return points, heights.gather(1, tallest)
+
+
 GENERATORS: dict[str, Callable[[int, DataConfig], Pair]] = {
     "linear": linear,
     "random": random,
@@ -96,6 +125,8 @@ GENERATORS: dict[str, Callable[[int, DataConfig], Pair]] = {
     "moons": moons,
     "spiral": spiral,
     "blobs": blobs,
+    "plane": plane,
+    "gauss": gauss,
 }
 assert set(GENERATORS) == {name for name, info in DATASETS.items() if info.synthetic}
 

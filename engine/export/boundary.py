@@ -4,18 +4,25 @@ prints in ASCII (tui.render.boundary_text), so that the tests can compare the tw
 
 from __future__ import annotations
 
+from engine.data.features import computed_features
 from engine.export.plan import ScriptPlan
 
 BOUNDARY_SIZE = (60, 24)  # columns and rows, as `nntui run` prints it
 REGIONS = ".:-=~^'`"  # nntui's ASCII region and point characters, one per class
 MARKERS = "ostdavlr"  # (tui.render.symbols.ASCII_SHAPES: the engine may not import it; a test compares)
-BOUNDARY_CALL = 'print("Decision boundary (x1 across, x2 up):")\nprint_decision_boundary(X, y)'
 
 
 def decision_boundary(plan: ScriptPlan) -> str:
     """`print_decision_boundary` and its call on the training data; "" where there is no plane."""
     function = boundary_function(plan)
-    return function and function + "\n\n\n" + BOUNDARY_CALL
+    return function and function + "\n\n\n" + boundary_call(plan)
+
+
+def boundary_call(plan: ScriptPlan) -> str:
+    """The lines that print the boundary over the training points (the points themselves, not the
+    features the model takes of them)."""
+    points = "X_plane" if computed_features(plan.config.data) else "X"
+    return f'print("Decision boundary (x1 across, x2 up):")\nprint_decision_boundary({points}, y)'
 
 
 def boundary_function(plan: ScriptPlan) -> str:
@@ -26,6 +33,8 @@ def boundary_function(plan: ScriptPlan) -> str:
     regions = "".join(REGIONS[c % len(REGIONS)] for c in range(plan.classes))
     markers = "".join(MARKERS[c % len(MARKERS)] for c in range(plan.classes))
     to_device = ".to(device)" if plan.uses_device else ""
+    features = bool(computed_features(plan.config.data))  # the model takes features of the points
+    inputs = "input_features(grid)" if features else "grid"
     function = f'''\
 def print_decision_boundary(data, labels, columns={columns}, rows={rows}):
     """Print the class the model predicts over the plane, one character per cell of a
@@ -42,7 +51,8 @@ def print_decision_boundary(data, labels, columns={columns}, rows={rows}):
 
     model.eval()
     with torch.no_grad():
-        probabilities = class_probabilities(model(grid)).reshape(rows, columns, -1)
+        outputs = model({inputs})
+        probabilities = class_probabilities(outputs).reshape(rows, columns, -1)
     confidence, predicted = probabilities.max(dim=2)
     cells = [
         [regions[c] if p >= 0.6 else " " for p, c in zip(ps, cs, strict=True)]

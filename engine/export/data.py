@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.config.schema import DataConfig
-from engine.data.synthetic import SEQUENTIAL_TARGETS, TRUE_BIAS, TRUE_WEIGHT
+from engine.data.synthetic import GAUSSIANS, RADIUS, SEQUENTIAL_TARGETS, TRUE_BIAS, TRUE_WEIGHT
+from engine.export.features import features_lines, input_features
 from engine.export.plan import ScriptPlan
 
 
@@ -26,13 +27,15 @@ def synthetic_blocks(plan: ScriptPlan, source: DataSource) -> tuple[list[str], l
     samples = plan.config.data.samples
     training = (f"# Generate the training data: {samples} samples\n"
                 f"X, y = {source.function}({samples})"
-                + _class_indices(plan, "y") + plan.to_device("X", "y"))
+                + _class_indices(plan, "y") + features_lines(plan, "X", plan.boundary) + plan.to_device("X", "y"))
     test = ("# Hold out a test set, drawn last so that the training data and weights stay the same\n"
             f"X_test, y_test = {source.function}({plan.n_test})"
-            + _class_indices(plan, "y_test") + plan.to_device("X_test", "y_test")) if plan.n_test else ""
+            + _class_indices(plan, "y_test") + features_lines(plan, "X_test", False)
+            + plan.to_device("X_test", "y_test")) if plan.n_test else ""
+    definitions = [block for block in (source.code.rstrip("\n"), input_features(plan)) if block]
     if plan.model_first:
-        return [source.code.rstrip("\n")], [training, test]
-    return [source.code.rstrip("\n"), training], [test]
+        return definitions, [training, test]
+    return [*definitions, training], [test]
 
 
 def _class_indices(plan: ScriptPlan, name: str) -> str:
@@ -145,4 +148,45 @@ def make_blobs(n, classes={k}):
     spread = torch.randn(n, 2){_weighted_noise(noise)}
     return centres + spread, labels
 ''', needs_math=True)
+    if cfg.dataset in ("plane", "gauss"):
+        return _playground_regression(cfg)
     raise ValueError(f"no source for data set {cfg.dataset!r}")
+
+
+def _playground_regression(cfg: DataConfig) -> DataSource:
+    """TensorFlow Playground's reg-plane and reg-gauss, as engine.data.synthetic draws them."""
+    head = f'''\
+# Points fill the square [-{RADIUS:g}, {RADIUS:g}]^2, as in TensorFlow Playground
+radius = {RADIUS!r}
+'''
+    moved = f'''\
+    points = torch.rand(n, 2) * (2 * radius) - radius
+    # The target is read where noise moves the point (drawn even without noise)
+    shift = (torch.rand(n, 2) * (2 * radius) - radius) * {cfg.noise!r}
+    moved = points + shift
+'''
+    if cfg.dataset == "plane":
+        return DataSource("make_plane", head + f'''
+
+def make_plane(n):
+    """n points with the target (x1 + x2) / 10: a tilted plane."""
+{moved}    y = (moved[:, 0] + moved[:, 1]) / 10
+    return points, y.unsqueeze(1)
+''')
+    centres = ", ".join(f"[{x!r}, {y!r}]" for x, y, _ in GAUSSIANS)
+    signs = ", ".join(repr(sign) for _, _, sign in GAUSSIANS)
+    return DataSource("make_gauss", head + f'''\
+# Six bumps of radius 2, each lifting (+1) or sinking (-1) the target near its centre
+centres = torch.tensor(
+    [{centres}]
+)
+signs = torch.tensor([{signs}])
+
+
+def make_gauss(n):
+    """n points with the signed height of the tallest bump where each is read."""
+{moved}    distance = (moved.unsqueeze(1) - centres).pow(2).sum(dim=2).sqrt()
+    heights = signs * (1 - distance / 2).clamp(0, 1)
+    tallest = heights.abs().argmax(dim=1, keepdim=True)  # the first of equals
+    return points, heights.gather(1, tallest)
+''')

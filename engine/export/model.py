@@ -5,6 +5,7 @@ engine's order so that the seed gives the very same initial weights."""
 
 from __future__ import annotations
 
+from engine.data.features import computed_features
 from engine.export.plan import ScriptPlan
 from engine.export.text import call, list_literal, units
 
@@ -125,7 +126,8 @@ def _input_words(plan: ScriptPlan) -> list[str]:
     """The model's input in its comment: "2 inputs", "1x28x28 pictures, 784 values each", or a
     CNN's pictures and conv blocks."""
     if plan.image is None:
-        return [f"{plan.features} inputs"]
+        names = computed_features(plan.config.data)
+        return [f"{plan.features} input features ({', '.join(names)})" if names else f"{plan.features} inputs"]
     pictures = f"{_size(plan.image.shape)} pictures"
     shapes = plan.conv_shapes
     if not shapes:

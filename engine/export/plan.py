@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from engine.config.catalog import DATASETS
 from engine.config.schema import RunConfig
+from engine.data.features import input_width
 from engine.data.preprocess import ImageSpec, TableSchema
 from engine.data.synthetic import test_size
 from engine.models.layer_sizes import SMALL_WORK, conv_shapes, output_units, parameter_count
@@ -97,8 +98,8 @@ def synthetic_plan(config: RunConfig) -> ScriptPlan:
     """The plan of a run on one of the synthetic data sets."""
     info = DATASETS[config.data.dataset]
     task = task_for(config)
-    return ScriptPlan(config, task.kind, task.classes, info.features, config.data.samples, test_size(config.data),
-                      boundary=info.features == 2 and task.is_classification)
+    return ScriptPlan(config, task.kind, task.classes, input_width(config.data), config.data.samples,
+                      test_size(config.data), boundary=info.plane and task.is_classification)
 
 
 def table_plan(config: RunConfig, schema: TableSchema, task: Task, n_train: int, n_test: int) -> ScriptPlan:

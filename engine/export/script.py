@@ -20,6 +20,7 @@ from engine.config.rules import validate, warnings
 from engine.config.schema import RunConfig
 from engine.export.boundary import decision_boundary
 from engine.export.data import data_source, synthetic_blocks
+from engine.export.features import penalty_block
 from engine.export.images import image_blocks, image_imports, image_words
 from engine.export.model import model_blocks
 from engine.export.plan import image_plan, synthetic_plan, table_plan
@@ -88,7 +89,8 @@ class ScriptWriter:
     def render(self) -> str:
         plan = self.plan
         blocks = [self.docstring(), self.imports(), self.seed(), *self.before_model, *model_blocks(plan),
-                  *self.after_model, self.loss_and_optimizer(), schedule_block(plan), evaluation(plan),
+                  *self.after_model, self.loss_and_optimizer(), penalty_block(plan), schedule_block(plan),
+                  evaluation(plan),
                   training_loop(plan),
                   summary(plan), decision_boundary(plan)]
         return join([fit(b) for b in blocks if b])

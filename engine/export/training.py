@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from engine.export.features import objective
 from engine.export.plan import ScriptPlan
 from engine.export.text import call
 from engine.export.toolkit import after_loop_lines, batch_step_lines, epoch_end_lines, watch_lines, watching
@@ -128,8 +129,10 @@ def _step_lines(inputs: str, targets: str, indent: str, plan: ScriptPlan, model:
     script's differ)."""
     stop = stop or _stop
     clip = plan.config.train.clip_grad
+    update = "# Backward pass (of the loss and the penalty) and update" if objective(plan) != "loss" else \
+        "# Backward pass and update"
     lines = ["# Forward pass", f"outputs = {model}({inputs})", f"loss = criterion(outputs, {targets})", "",
-             "# Backward pass and update", "optimizer.zero_grad()", "loss.backward()"]
+             update, "optimizer.zero_grad()", f"{objective(plan)}.backward()"]
     lines = [indent + line if line else "" for line in lines]
     if clip:
         arguments = ["model.parameters()", repr(clip), "error_if_nonfinite=True"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.config.schema import RunConfig
+from engine.loop.network_events import ModelHealth, NeuronFocus, NeuronMaps
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class RunStarted:
     train_samples: int
     test_samples: int
     warnings: tuple[str, ...] = ()
-    # 2-D inputs only: (x, y, label) of each point, for drawing them over the boundary.
+    # 2-D inputs only: (x, y, label) of each point (its target for regression), drawn over the plane.
     train_points: tuple[tuple[float, float, float], ...] = ()
     test_points: tuple[tuple[float, float, float], ...] = ()
     # The data set's true parameters where a linear model can be compared with them (weight, bias).
@@ -45,6 +46,7 @@ class EpochEnded:
     elapsed_s: float
     lr: float
     logged: bool  # a log-interval epoch (or the last one)
+    health: ModelHealth | None = None  # measured at logged epochs (MLPs on in-memory data)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,16 @@ class BoundaryGrid:
     x_range: tuple[float, float]
     y_range: tuple[float, float]
     probabilities: list[list[list[float]]]  # [class][row][column]
+
+
+@dataclass(frozen=True)
+class SurfaceGrid:
+    """A 2-D regression model's prediction on a regular grid over the inputs, in the target's own
+    unit; rows go from top (high y) down."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    values: list[list[float]]  # [row][column]
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,10 @@ class Snapshot:
     predictions: tuple[tuple[float, float], ...] = ()  # regression: (target, prediction) on the test set
     images: ImageReport | None = None  # image classifiers only
     scores: FitScores | None = None  # regression with a test set only
+    surface: SurfaceGrid | None = None  # 2-D regression: the prediction over the plane
+    neurons: NeuronMaps | None = None  # MLPs on 2-D sets: every unit over the plane
+    focus: NeuronFocus | None = None  # the picked unit on a finer grid, when one is picked
+    health: ModelHealth | None = None  # the latest measurement (MLPs on in-memory data)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from engine.errors import InputError
 from engine.loop.divergence import DIVERGED_HINT, GRADIENT_HINT, WEIGHTS_HINT, NonFiniteGradient
 from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.history import MetricsHistory
+from engine.loop.snapshots import HealthClock, take_snapshot
 
 Listener = Callable[[Event], None]
-
 
 
 class TrainingSession:
@@ -35,10 +35,13 @@ class TrainingSession:
         eval_interval_s: float | None = 0.05,
         boundary_size: tuple[int, int] = (60, 30),
         resume=None,
+        health_at_log: bool = False,
     ):
         """`snapshot_interval_s` bounds how often live views (boundary, parameters) are computed;
         None means only at the end. `eval_interval_s` likewise for the test set between log epochs.
-        `resume` is an engine.runs.folder.SavedRun to continue from its checkpoint."""
+        `resume` is an engine.runs.folder.SavedRun to continue from its checkpoint. `health_at_log`
+        measures model health at every logged epoch (EpochEnded.health), a pass over the training
+        set each; snapshots carry it anyway, measured within a small share of the time."""
         self.config = validate(config).copy()
         self._resume = resume
         self.listeners: list[Listener] = [listener] if listener else []
@@ -47,6 +50,9 @@ class TrainingSession:
         self._stop_status = "stopped"
         self.eval_interval_s = eval_interval_s
         self.boundary_size = boundary_size
+        self.health_at_log = health_at_log
+        self.picked_neuron: tuple[int, int] | None = None  # (layer, unit) a view shows large, set by the caller
+        self._health = HealthClock()
         self.history = resume.history if resume is not None else MetricsHistory()
         self.trainer = None  # engine.loop.trainer.Trainer once built
         self.result: RunFinished | RunFailed | None = None
@@ -127,6 +133,7 @@ class TrainingSession:
             self._paused = False
             self._step_credits = 0
             self._pending_lr = None
+            self._health = HealthClock()
             self._waiting.set()
             self.state = "idle"
 
@@ -157,6 +164,16 @@ class TrainingSession:
     def wait_until_held(self, timeout: float = 10.0) -> bool:
         """Wait until the loop is between epochs waiting for a turn, or has ended."""
         return self._waiting.wait(timeout)
+
+    def refresh_views(self) -> None:
+        """Report a Snapshot now, on the caller's thread (not the UI's: this is torch work), for a
+        run that is not training: a view asks for something new (a picked neuron) while it is
+        paused or has ended."""
+        trainer = self.trainer
+        if trainer is None or self.state == "running":
+            return
+        with self._model_lock:
+            self._emit(self._snapshot(trainer))
 
     @contextmanager
     def between_epochs(self) -> Iterator[None]:
@@ -277,9 +294,10 @@ class TrainingSession:
                 if best is not None:
                     best.update(epoch, test_loss, trainer.model)
                     logged = logged or best.stop_now  # the epoch a run stops early at has its line
+                health = self._health.at_log(trainer) if logged and finite and self.health_at_log else None
                 event = EpochEnded(epoch, cfg.epochs, loss, test_loss, accuracy,
                                    trainer.train_samples / max(now - began, 1e-9),
-                                   now - self._started_at, lr, logged)
+                                   now - self._started_at, lr, logged, health)
                 self.history.append(event)
                 self._emit(event)
                 if steps and trainer.lr != lr and epoch < cfg.epochs:  # (no epoch after the last to take it)
@@ -301,10 +319,9 @@ class TrainingSession:
 
         return run_started(self.config, trainer)
 
-    def _snapshot(self, trainer) -> Snapshot:
-        from engine.loop.views import snapshot  # torch
-
-        return snapshot(trainer, *self.boundary_size)
+    def _snapshot(self, trainer, final: bool = False) -> Snapshot:
+        health = self._health.live(trainer, due=final)  # the last views of a run show its last health
+        return take_snapshot(trainer, self.boundary_size, self.picked_neuron, health)
 
     def _finish(self, outcome: tuple[str, str], trainer) -> RunFinished:
         from engine.loop.views import fit_scores, parameters_as_lists
@@ -313,7 +330,7 @@ class TrainingSession:
             if status in ("completed", "early-stopped") and self.config.train.restore_best:
                 message = trainer.best.restore(trainer.model, trainer.epoch, message)
             if trainer.epoch and status != "diverged":
-                self._emit(self._snapshot(trainer))
+                self._emit(self._snapshot(trainer, final=True))
             n = len(self.history)
             train_loss = self.history.train_loss[-1] if n else None
             test_loss, accuracy = trainer.evaluate() if status != "diverged" else (None, None)

@@ -13,18 +13,21 @@ from torch import nn
 from engine.config.catalog import DATASETS
 from engine.config.rules import require_test_set, tracks_best, validate
 from engine.config.schema import RunConfig
+from engine.data.features import computed_features, feature_columns, input_width
 from engine.data.preprocess import Preprocess, synthetic_preprocess
 from engine.data.synthetic import TRUE_BIAS, TRUE_WEIGHT, draw, test_size
 from engine.loop.batching import batch_sizes, weighted_mean
 from engine.loop.best import BestWatch
 from engine.loop.device import resolve_device
 from engine.loop.divergence import NonFiniteGradient
+from engine.loop.plane import padded_bounds, plane_points
 from engine.loop.schedule import LrSchedule, make_schedule
 from engine.loop.state import epoch_start_state, restore_epoch_start
 from engine.models.layer_sizes import SMALL_WORK
 from engine.models.mlp import build_mlp, parameter_count
 from engine.models.mlp_step import MlpStep, mlp_step_for
 from engine.models.optim import make_optimizer, set_learning_rate
+from engine.models.regularization import penalty_for, weights_of
 from engine.models.task import Task, make_loss, table_task, task_for
 
 ROLLBACK_AFTER_S = 0.25  # a stop waits for the end of a shorter epoch; a longer one is rolled back
@@ -50,6 +53,7 @@ class Trainer:
         self.test_points: tuple[tuple[float, float, float], ...] = ()
         self.reference: dict[str, Any] | None = None
         self.images = None  # engine.loop.image_batches.ImageBatches, for image sets
+        self.features: tuple[str, ...] = ()  # what the model computes from each point (x1, x2); () takes it as it is
         self.X = self.Y = self.X_test = self.Y_test = None
         self.dropped_rows = 0  # CSV rows left out for missing cells
         # Image sets: (epoch, [true][predicted] counts on the device) at the last test evaluation.
@@ -84,6 +88,8 @@ class Trainer:
         self.loss_fn = make_loss(self.task)
         self.optimizer = make_optimizer(self.model.parameters(), config.train)
         require_test_set(config, self.test_samples)
+        self.penalty = penalty_for(config.train.regularization, config.train.reg_rate)
+        self._weights = weights_of(self.model)
         self.schedule: LrSchedule | None = make_schedule(self.optimizer, config.train, self.batches_per_epoch())
         self._batch_schedule = self.schedule if self.schedule is not None and self.schedule.per_batch else None
         self.lr = self.optimizer.param_groups[0]["lr"]  # a schedule may start elsewhere (OneCycleLR: max_lr / 25)
@@ -94,7 +100,7 @@ class Trainer:
         # so do pictures through one (after its Flatten, which the step does itself).
         clip = self._clip_gradients if config.train.clip_grad else None
         stepped = self.model if self.images is None else self.model[1:] if config.model.kind == "mlp" else None
-        self._fast_step: MlpStep | None = (mlp_step_for(stepped, self.loss_fn, self.optimizer, clip)
+        self._fast_step: MlpStep | None = (mlp_step_for(stepped, self.loss_fn, self.optimizer, clip, self.penalty)
                                            if stepped is not None else None)
 
     def _draw_synthetic(self, config: RunConfig) -> tuple[torch.Tensor, ...]:
@@ -104,22 +110,29 @@ class Trainer:
         self.task = task_for(config)
         outputs = self.task.output_units(config.model.outputs)
         if info.model_first:
-            self.model = build_mlp(config.model, info.features, outputs)
+            self.model = build_mlp(config.model, input_width(data_cfg), outputs)
             X, labels = draw(data_cfg, data_cfg.samples)
         else:
             X, labels = draw(data_cfg, data_cfg.samples)
-            self.model = build_mlp(config.model, info.features, outputs)
+            self.model = build_mlp(config.model, input_width(data_cfg), outputs)
         # The test set comes after the tutorial's own draws, so it cannot change them.
         n_test = test_size(data_cfg)
         X_test, labels_test = draw(data_cfg, n_test) if n_test else (X[:0], labels[:0])
-        self.bounds = _padded_bounds(X) if info.features == 2 else None
-        self.train_points = _points(X, labels) if info.features == 2 and self.task.is_classification else ()
-        self.test_points = _points(X_test, labels_test) if self.train_points else ()
-        linear_model = not self.config.model.hidden  # only one layer's weights compare with the truth
+        # Points, bounds and boundary stay on the raw plane: only the model sees the features.
+        self.bounds = padded_bounds(X) if info.plane else None
+        self.train_points = plane_points(X, labels) if info.plane else ()  # (x1, x2, class or target)
+        self.test_points = plane_points(X_test, labels_test) if info.plane else ()
+        self.features = computed_features(data_cfg)
+        # only one layer's weights on the points themselves compare with the truth
+        linear_model = not self.config.model.hidden and not self.features
         self.reference = ({"weight": list(TRUE_WEIGHT), "bias": TRUE_BIAS}
                           if data_cfg.dataset == "linear" and linear_model else None)
         self.preprocess = synthetic_preprocess(info.features, self.task.kind, self.task.classes)
-        return X, labels, X_test, labels_test
+        return self.model_inputs(X), labels, self.model_inputs(X_test), labels_test
+
+    def model_inputs(self, points: torch.Tensor) -> torch.Tensor:
+        """What the model takes for raw points of a 2-D set: their input features, or themselves."""
+        return feature_columns(points, self.features) if self.features else points
 
     def _read_table(self, config: RunConfig) -> tuple[torch.Tensor, ...]:
         """A CSV table: its target decides the task; then the MLP on its encoded features."""
@@ -250,7 +263,10 @@ class Trainer:
             return self._fast_step(xb, yb)
         loss = self.loss_fn(self._forward(xb), yb)
         self.optimizer.zero_grad()
-        loss.backward()
+        if self.penalty is not None:  # the penalty joins what is minimised; the reported loss is the data's
+            self.penalty.objective(loss, self._weights).backward()
+        else:
+            loss.backward()
         if self.config.train.clip_grad:
             self._clip_gradients()
         self.optimizer.step()
@@ -320,13 +336,3 @@ class Trainer:
         if not self.task.is_classification:
             return loss, None
         return loss, self.task.correct(outputs, self.Y_test).item() / self.test_samples
-
-def _padded_bounds(X: torch.Tensor) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The tutorial's plotting range: the data's extent plus one on every side."""
-    lo, hi = X.min(dim=0).values.tolist(), X.max(dim=0).values.tolist()
-    return (lo[0] - 1, hi[0] + 1), (lo[1] - 1, hi[1] + 1)
-
-
-def _points(X: torch.Tensor, labels: torch.Tensor) -> tuple[tuple[float, float, float], ...]:
-    rows = torch.cat([X[:, :2], labels.float().reshape(-1, 1)], dim=1).tolist()
-    return tuple((x, y, c) for x, y, c in rows)

@@ -1,6 +1,7 @@
 """What the live views draw, computed from a trainer's model between epochs: the decision
-boundary over a grid, the image classifier's report, regression predictions and small state
-dicts as lists. Plain values out (events cross threads); no tensors."""
+boundary over a grid (the fitted surface for 2-D regression), the image classifier's report,
+regression predictions and small state dicts as lists. Plain values out (events cross threads);
+no tensors. The neurons' maps are engine.loop.neurons', the layers' health engine.loop.health's."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from engine.config.schema import RunConfig
-from engine.loop.events import BoundaryGrid, FitScores, ImageReport, RunStarted, Snapshot
+from engine.loop.events import BoundaryGrid, FitScores, ImageReport, RunStarted, SurfaceGrid
+from engine.loop.plane import plane_grid
 
 if TYPE_CHECKING:
     from engine.loop.trainer import Trainer
@@ -23,14 +25,24 @@ def boundary_grid(trainer: Trainer, columns: int, rows: int) -> BoundaryGrid | N
     """Class probabilities at the centre of each cell of a columns x rows grid."""
     if trainer.bounds is None or not trainer.task.is_classification:
         return None
-    (x0, x1), (y0, y1) = trainer.bounds
-    xs = x0 + (torch.arange(columns, dtype=torch.float32) + 0.5) * ((x1 - x0) / columns)
-    ys = y1 - (torch.arange(rows, dtype=torch.float32) + 0.5) * ((y1 - y0) / rows)
-    yy, xx = torch.meshgrid(ys, xs, indexing="ij")
-    grid = torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1).to(trainer.device)
+    grid = plane_grid(trainer.bounds, columns, rows).to(trainer.device)
     trainer.model.eval()
-    probs = trainer.task.probabilities(trainer.model(grid)).reshape(rows, columns, -1).permute(2, 0, 1)
-    return BoundaryGrid((x0, x1), (y0, y1), probs.cpu().tolist())
+    outputs = trainer.model(trainer.model_inputs(grid))
+    probs = trainer.task.probabilities(outputs).reshape(rows, columns, -1).permute(2, 0, 1)
+    return BoundaryGrid(*trainer.bounds, probs.cpu().tolist())
+
+
+@torch.no_grad()
+def surface_grid(trainer: Trainer, columns: int, rows: int) -> SurfaceGrid | None:
+    """A 2-D regression model's prediction at the centre of each cell, in the target's own unit."""
+    if trainer.bounds is None or trainer.task.is_classification:
+        return None
+    grid = plane_grid(trainer.bounds, columns, rows).to(trainer.device)
+    trainer.model.eval()
+    scale, shift = _target_unit(trainer)
+    values = trainer.model(trainer.model_inputs(grid))[:, 0].double() * scale + shift
+    return SurfaceGrid(*trainer.bounds, values.reshape(rows, columns).cpu().tolist())
+
 
 @torch.no_grad()
 def image_report(trainer: Trainer) -> ImageReport | None:
@@ -92,12 +104,6 @@ def fit_scores(trainer: Trainer) -> FitScores | None:
                                              (actual - actual.mean()).square().sum()]).tolist()  # one sync
     n = len(actual)
     return FitScores(math.sqrt(squared / n), absolute / n, 1 - squared / spread if spread > 0 else None)
-
-
-def snapshot(trainer: Trainer, columns: int, rows: int) -> Snapshot:
-    """Everything the live views draw, at the trainer's current epoch."""
-    return Snapshot(trainer.epoch, boundary_grid(trainer, columns, rows), parameters_as_lists(trainer),
-                    test_predictions(trainer), image_report(trainer), fit_scores(trainer))
 
 
 def run_started(config: RunConfig, trainer: Trainer) -> RunStarted:

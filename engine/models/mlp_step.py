@@ -6,7 +6,8 @@ rest. This step calls the ATen kernels that autograd's backward formulas call, o
 operands in the same layout and order, so every weight it writes is bit-identical to autograd's
 (tests/test_mlp_step.py compares them after every step for each activation, output, loss and
 optimizer accepted here). A model or setting outside that list gets no fast step (`None`) and
-trains through autograd as before.
+trains through autograd as before. An L1 or L2 penalty (engine.models.regularization) adds its
+gradient to each weight's as autograd's backward of `loss + rate * penalty` would.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from engine.models.regularization import Penalty
 
 aten = torch.ops.aten
 MEAN = 1  # ATen's code for reduction="mean", what every nntui loss uses
@@ -131,7 +134,8 @@ class MlpStep:
     `.grad` and takes its own step, with gradient clipping before it when configured."""
 
     def __init__(self, linears: list[nn.Linear], activations: list[Activation | None], loss: Loss,
-                 optimizer: torch.optim.Optimizer, before_step: Callable[[], None] | None):
+                 optimizer: torch.optim.Optimizer, before_step: Callable[[], None] | None,
+                 penalty: Penalty | None = None):
         self.linears = linears
         weights = [layer.weight.detach() for layer in linears]
         biases = [layer.bias.detach() for layer in linears]
@@ -143,6 +147,7 @@ class MlpStep:
         self.loss = loss
         self.optimizer = optimizer
         self.before_step = before_step
+        self.penalty = penalty
         self.one = torch.ones((), dtype=weights[0].dtype, device=weights[0].device)
 
     @property
@@ -175,7 +180,10 @@ class MlpStep:
                 grad = act.backward(grad, pre, post)
             # autograd's addmm backward: the weight's grad as grad.t() @ input (its transposed
             # view is column-major), the bias's as the batch sum, the input's as grad @ weight
-            grads.append(grad.t().mm(inputs))
+            weight_grad = grad.t().mm(inputs)
+            if self.penalty is not None:  # autograd sums the two paths into the weight's gradient
+                weight_grad = weight_grad + self.penalty.gradient(weight, self.one)
+            grads.append(weight_grad)
             grads.append(grad.sum(0))
             if inputs is not x:
                 grad = _input_grad(grad, weight, inputs)
@@ -191,7 +199,7 @@ class MlpStep:
 
 
 def mlp_step_for(model: nn.Module, loss_fn: nn.Module, optimizer: torch.optim.Optimizer,
-                 before_step: Callable[[], None] | None = None) -> MlpStep | None:
+                 before_step: Callable[[], None] | None = None, penalty: Penalty | None = None) -> MlpStep | None:
     """The fast step for a Sequential of biased Linear layers, each followed by at most one
     activation it knows, trained with a loss it knows; None for anything else."""
     if not isinstance(model, nn.Sequential) or len(model) == 0:
@@ -216,7 +224,7 @@ def mlp_step_for(model: nn.Module, loss_fn: nn.Module, optimizer: torch.optim.Op
     stepped = [p for group in optimizer.param_groups for p in group["params"]]
     if not _same_tensors(own, list(model.parameters())) or not _same_tensors(own, stepped):
         return None
-    return MlpStep(linears, activations, loss, optimizer, before_step)
+    return MlpStep(linears, activations, loss, optimizer, before_step, penalty)
 
 
 def _same_tensors(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:

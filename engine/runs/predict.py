@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from engine.config.schema import RunConfig
+from engine.data.features import computed_features, feature_columns
 from engine.data.preprocess import Preprocess
 from engine.data.preprocess_file import PREPROCESS_FILE, load_preprocess
 from engine.errors import DataError
@@ -112,7 +113,8 @@ class Predictor:
         if not len(X):
             return []
         self.model.eval()
-        outputs = self.model(X)
+        features = computed_features(self.config.data)  # a 2-D set's model takes features of x1, x2
+        outputs = self.model(feature_columns(X, features) if features else X)
         labels = self.labels()
         if not labels:
             schema = self.preprocess.table
@@ -158,7 +160,8 @@ def load_predictor(directory: str | Path, best: bool = False) -> Predictor:
     if preprocess.image is not None:
         model: nn.Module = build_image_model(config.model, preprocess.image.shape, outputs)
     else:
-        model = build_mlp(config.model, preprocess.table.features, outputs)  # type: ignore[union-attr]
+        inputs = len(computed_features(config.data)) or preprocess.table.features  # type: ignore[union-attr]
+        model = build_mlp(config.model, inputs, outputs)
     weights = folder / ("best.pt" if best else "model.pt")
     if not weights.is_file():
         why = " (--best needs a run recorded with train.keep_best, --keep-best)" if best else ""

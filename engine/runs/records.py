@@ -9,7 +9,17 @@ from dataclasses import asdict
 from typing import Any
 
 from engine.config.schema import RunConfig
-from engine.loop.events import BoundaryGrid, ImageReport, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.events import (
+    BoundaryGrid,
+    FitScores,
+    ImageReport,
+    RunFailed,
+    RunFinished,
+    RunStarted,
+    Snapshot,
+    SurfaceGrid,
+)
+from engine.loop.network_events import LayerHealth, ModelHealth, NeuronFocus, NeuronLayer, NeuronMaps
 
 POINTS_KEPT = 2000  # points drawn over a boundary: a 10-million-point set keeps its first 2000
 
@@ -90,4 +100,60 @@ def snapshot_from(record: dict[str, Any]) -> Snapshot:
             images = None
     predictions = tuple(tuple(p) for p in record.get("predictions") or () if isinstance(p, list) and len(p) == 2)
     parameters = record.get("parameters") if isinstance(record.get("parameters"), dict) else None
-    return Snapshot(int(record.get("epoch") or 0), boundary, parameters, predictions, images)  # type: ignore[arg-type]
+    return Snapshot(int(record.get("epoch") or 0), boundary, parameters, predictions, images,  # type: ignore[arg-type]
+                    scores=_part(record, "scores", _scores), surface=_part(record, "surface", _surface),
+                    neurons=_part(record, "neurons", _neurons), focus=_part(record, "focus", _focus),
+                    health=_part(record, "health", _health))
+
+
+def _part(record: dict[str, Any], key: str, build: Any) -> Any:
+    """One part of view.json rebuilt, or None where it is absent or damaged."""
+    raw = record.get(key)
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return build(raw)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _numbers(rows: Any, depth: int) -> Any:
+    """Nested lists of numbers, null (a non-finite value) read back as NaN."""
+    if depth == 0:
+        return float("nan") if rows is None else float(rows)
+    return [_numbers(row, depth - 1) for row in rows]
+
+
+def _range(raw: dict[str, Any], key: str) -> tuple[float, float]:
+    low, high = raw[key]
+    return float(low), float(high)
+
+
+def _scores(raw: dict[str, Any]) -> FitScores:
+    r2 = raw.get("r2")
+    return FitScores(float(raw["rmse"]), float(raw["mae"]), None if r2 is None else float(r2))
+
+
+def _surface(raw: dict[str, Any]) -> SurfaceGrid:
+    return SurfaceGrid(_range(raw, "x_range"), _range(raw, "y_range"), _numbers(raw["values"], 2))
+
+
+def _neurons(raw: dict[str, Any]) -> NeuronMaps:
+    layers = tuple(NeuronLayer(str(layer["name"]), str(layer["activation"]), int(layer["units"]),
+                               _numbers(layer["maps"], 3), _numbers(layer["outgoing"], 1),
+                               tuple(str(label) for label in layer.get("labels") or ()))
+                   for layer in raw["layers"])
+    return NeuronMaps(_range(raw, "x_range"), _range(raw, "y_range"), layers)
+
+
+def _focus(raw: dict[str, Any]) -> NeuronFocus:
+    return NeuronFocus(int(raw["layer"]), int(raw["unit"]), _range(raw, "x_range"), _range(raw, "y_range"),
+                       _numbers(raw["values"], 2))
+
+
+def _health(raw: dict[str, Any]) -> ModelHealth:
+    layers = tuple(LayerHealth(int(layer["layer"]), int(layer["inputs"]), int(layer["outputs"]),
+                               str(layer["activation"]), _numbers(layer["weight_norm"], 0),
+                               _numbers(layer["grad_norm"], 0), None if layer.get("dead") is None else int(layer["dead"]))
+                   for layer in raw["layers"])
+    return ModelHealth(int(raw["epoch"]), int(raw["rows"]), layers)

@@ -132,7 +132,9 @@ async def test_the_keys_line_names_every_shown_key_from_the_first_frame():
     app = circle_app()
     async with app.run_test(size=(200, 30)):
         text = str(app.query_one(KeyBar).render())
-        shown = [b for b in app.BINDINGS if b.show]  # at 200 columns every view is in sight: all of them
+        # at 200 columns every view is in sight: all of their keys, but the Network view's, which
+        # act only once there is a network drawn (the arrows) and a unit picked (o)
+        shown = [b for b in app.BINDINGS if b.show and b.action not in ("pick_neuron(-1, 0)", "show_output")]
         assert all(f" {app.get_key_display(b)} {b.description} " in text + " " for b in shown)
 
 

@@ -13,13 +13,14 @@ import os
 import queue
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from engine.config.schema import RunConfig
 from engine.errors import InputError
 from engine.loop.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.network_events import ModelHealth
 from engine.loop.session import TrainingSession
 from engine.runs.recorder import RunRecorder
 from tui.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -110,7 +111,8 @@ def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None
 
     recording = options.folder is not None
     session = TrainingSession(config, listen, snapshot_interval_s=VIEW_EVERY_S if recording else None,
-                              eval_interval_s=None, boundary_size=(60, 24), resume=resume)
+                              eval_interval_s=None, boundary_size=(60, 24), resume=resume,
+                              health_at_log=options.json_lines)
     recorder = None
     if recording:
         try:
@@ -206,15 +208,31 @@ def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None
                 printer.line(f"Recording in {opts.folder} (nntui watch {opts.folder})")
     elif isinstance(event, EpochEnded):
         if opts.json_lines:
-            printer.json({"event": "epoch", "epoch": event.epoch, "train_loss": event.train_loss,
-                          "test_loss": event.test_loss, "test_accuracy": event.test_accuracy, "lr": event.lr,
-                          "elapsed_s": round(event.elapsed_s, 6)})
+            epoch = {"event": "epoch", "epoch": event.epoch, "train_loss": event.train_loss,
+                     "test_loss": event.test_loss, "test_accuracy": event.test_accuracy, "lr": event.lr,
+                     "elapsed_s": round(event.elapsed_s, 6)}
+            if event.health is not None:
+                epoch["health"] = health_objects(event.health)
+            printer.json(epoch)
         else:
             printer.line(epoch_line(event))
     elif isinstance(event, Snapshot):
         outcome.snapshot = event
     elif isinstance(event, (RunFinished, RunFailed)):
         outcome.end = event
+
+
+def health_objects(health: ModelHealth) -> list[dict[str, Any]]:
+    """Each linear layer's health as --json writes it (`dead` and `dead_share` only after a ReLU)."""
+    found = []
+    for layer in health.layers:
+        item = asdict(layer)
+        if layer.dead is None:
+            del item["dead"]
+        else:
+            item["dead_share"] = layer.dead_share
+        found.append(item)
+    return found
 
 
 def started_object(event: RunStarted, folder: Path | None) -> dict[str, Any]:

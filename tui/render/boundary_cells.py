@@ -8,7 +8,7 @@ take tui.render.symbols' shapes in every mode: the class's shape, filled for tra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,19 +78,32 @@ def boundary_cells(probabilities: Sequence[Sequence[Sequence[float]]], x_range: 
     else:
         chars, styles = _characters(planes, lines, style)
     marked = [(p, False) for p in train_points] + ([(p, True) for p in test_points] if style.show_test else [])
-    for (x, y, label), is_test in marked:
+    mark_points(chars, styles, marked, x_range, y_range, style,
+                lambda x, y, label, is_test: (point_marker(int(label), is_test, style.ascii_only),
+                                              CLASS_RGB[int(label) % len(CLASS_RGB)]))
+    return assemble(chars, styles)
+
+
+PointLook = Callable[[float, float, float, bool], tuple[str, tuple[int, int, int]]]  # -> (character, colour)
+
+
+def mark_points(chars: list[list[str]], styles: list[list[Style]],
+                marked: Sequence[tuple[tuple[float, float, float], bool]], x_range: tuple[float, float],
+                y_range: tuple[float, float], style: BoundaryStyle, look: PointLook) -> None:
+    """Draw ((x, y, value), is_test) points over the cells, each as `look` says; in colour a
+    point is its colour brightened over the cell's own, without colour bold."""
+    lines, columns = len(chars), len(chars[0]) if chars else 0
+    for (x, y, value), is_test in marked:
         where = cell_of(x, y, x_range, y_range, columns, lines)
         if where is None:
             continue
         row, col = where
-        chars[row][col] = point_marker(int(label), is_test, style.ascii_only)
+        chars[row][col], rgb = look(x, y, value, is_test)
         if style.color and not style.ascii_only:
-            rgb = CLASS_RGB[int(label) % len(CLASS_RGB)]
             under = styles[row][col].bgcolor or styles[row][col].color
             styles[row][col] = Style(color=Color.from_rgb(*_bright(rgb)), bgcolor=under, bold=True)
         else:
             styles[row][col] = Style(bold=True)
-    return assemble(chars, styles)
 
 
 def assemble(chars: list[list[str]], styles: list[list[Style]]) -> Text:
@@ -108,7 +121,12 @@ def assemble(chars: list[list[str]], styles: list[list[Style]]) -> Text:
 
 
 def _half_blocks(planes: np.ndarray, lines: int, discrete: bool) -> tuple[list[list[str]], list[list[Style]]]:
-    codes = shade_codes(planes[:, : 2 * lines], discrete)
+    return half_block_cells(shade_codes(planes[:, : 2 * lines], discrete))
+
+
+def half_block_cells(codes: np.ndarray) -> tuple[list[list[str]], list[list[Style]]]:
+    """Rows of 0xRRGGBB colours, two per line, as upper-half blocks: the upper row's colour in
+    the foreground, the lower's in the background. Styles are shared across cells and frames."""
     keys = ((codes[0::2] << 24) | codes[1::2]).tolist()  # upper row's colour, then the lower's
     cache = _PAIR_STYLES
     if len(cache) > 50_000:  # bounded: 16 shades x 10 classes, squared, is 25,600 pairs
@@ -122,8 +140,7 @@ def _half_blocks(planes: np.ndarray, lines: int, discrete: bool) -> tuple[list[l
                 cell_style = cache[key] = Style(color=_colour(key >> 24), bgcolor=_colour(key & 0xFFFFFF))
             row.append(cell_style)
         styles.append(row)
-    columns = planes.shape[2]
-    return [["▀"] * columns for _ in range(lines)], styles
+    return [["▀"] * codes.shape[1] for _ in range(len(keys))], styles
 
 
 _PAIR_STYLES: dict[int, Style] = {}  # (upper colour << 24 | lower colour) -> its half-block style, across frames

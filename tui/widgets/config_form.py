@@ -24,6 +24,7 @@ from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
 from engine.config.sources import source_start
 from tui.widgets.choice import Choice
+from tui.widgets.feature_toggles import FeatureToggles
 from tui.widgets.form_fields import LIVE_FIELDS, editor_id, error_line, error_text, field_row
 from tui.widgets.lr_plan import LrPlan, planned_batches
 from tui.widgets.table_check import TableFindings, TableWatch, read_findings
@@ -57,7 +58,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
         # Rows are mounted when their field first matters, error lines when they first have something
         # to say: the first screen builds ~120 fewer widgets (CSV and image fields, empty errors).
         self.rows: dict[str, Horizontal] = {}
-        self.editors: dict[str, Input | Choice] = {}
+        self.editors: dict[str, Input | Choice | FeatureToggles] = {}
         self.errors: dict[str, Static] = {}
 
     def compose(self) -> ComposeResult:
@@ -90,6 +91,10 @@ class ConfigForm(VerticalScroll, can_focus=False):
             return
         if event.value is not None:
             self._edited(event.choice.id, event.value)
+
+    def on_feature_toggles_changed(self, event: FeatureToggles.Changed) -> None:
+        event.stop()
+        self._edited(event.toggles.id, format_value(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter hands the keys back to the app, so space and n work again."""

@@ -11,12 +11,14 @@ from textual.widgets import Input, Label, Static
 
 from engine.config.fields import FieldSpec, format_value
 from tui.widgets.choice import Choice
+from tui.widgets.feature_toggles import FeatureToggles
 from tui.widgets.path_suggester import PathSuggester
 
 LABEL_WIDTH = 11  # the longest label's cells; the stylesheet leaves one more as a gap
 SHORT_LABELS = {"output_activation": "output act", "test_fraction": "test frac", "log_interval": "log every",
                 "weight_decay": "decay", "standardize_target": "std target", "categorical": "text cols",
                 "num_workers": "workers", "resized_crop": "crop", "clip_grad": "clip grad",
+                "regularization": "regularize",
                 # the training toolkit's rows
                 "schedule_step_size": "step size", "schedule_gamma": "gamma", "schedule_min_lr": "min lr",
                 "schedule_max_lr": "max lr", "schedule_warmup": "warm-up", "schedule_factor": "factor",
@@ -44,11 +46,13 @@ def path_suggester(spec: FieldSpec) -> Suggester | None:
     return None
 
 
-def field_row(spec: FieldSpec, value: object, locked: bool) -> tuple[Horizontal, Input | Choice]:
+def field_row(spec: FieldSpec, value: object, locked: bool) -> tuple[Horizontal, Input | Choice | FeatureToggles]:
     """A field's row (label and editor) showing `value`, and its editor."""
     shown, tooltip = format_value(value), f"{spec.help} ({spec.allowed()})"
-    editor: Input | Choice
-    if spec.choices or spec.kind is bool:
+    editor: Input | Choice | FeatureToggles
+    if spec.kind is list and spec.choices:  # several of the choices at once: toggles
+        editor = FeatureToggles(spec.choices, value, id=editor_id(spec), tooltip=tooltip)  # type: ignore[arg-type]
+    elif spec.choices or spec.kind is bool:
         editor = Choice(spec.choices or ("true", "false"), shown, id=editor_id(spec), tooltip=tooltip)
     else:
         # validate_on=(): the form checks every edit itself (and marks -invalid); Input's own
@@ -58,7 +62,9 @@ def field_row(spec: FieldSpec, value: object, locked: bool) -> tuple[Horizontal,
     held = locked and spec.path not in LIVE_FIELDS
     editor.disabled = held
     label = Label(label_text(spec), classes="field-label")
-    row = Horizontal(label, editor, classes="field-row" + (" -locked" if held else ""), id=editor_id(spec) + "-row")
+    tall = " -tall" if isinstance(editor, FeatureToggles) else ""
+    row = Horizontal(label, editor, classes="field-row" + tall + (" -locked" if held else ""),
+                     id=editor_id(spec) + "-row")
     return row, editor
 
 

@@ -38,12 +38,19 @@ def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, asci
     if accuracy is not None:
         text.append("  acc ", "dim")
         text.append(f"{accuracy:.2%}")
+    scores = figures.scores  # regression: the test fit in the target's own unit, R² here and RMSE below
+    if scores is not None:
+        text.append("  R^2 " if ascii_only else "  R² ", "dim")
+        text.append("-" if scores.r2 is None else f"{scores.r2:.4f}")
     text.append("\nbest test ", "dim")
     text.append(f"{figures.best_test[0]:.4f} @ {figures.best_test[1]}" if figures.best_test else "-")
     text.append("  lr ", "dim")
     text.append(f"{latest.lr:.4g}" if latest else "-")
     if figures.schedule != "none":
         text.append(f" {figures.schedule}", "dim")
+    if scores is not None:
+        text.append("  RMSE ", "dim")
+        text.append(f"{scores.rmse:.4g}")
     text.append("\n")
     if shown == "loading":
         text.append("loading PyTorch and the data...", "dim")

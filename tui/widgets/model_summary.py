@@ -1,6 +1,7 @@
 """The model summary: before a run, the planned layers and parameter count worked out from the
 configuration (no torch and no file reads: the first screen stays fast and the event loop never
-waits on a disk); once built, `print(model)` and the real counts."""
+waits on a disk); once built, `print(model)` and the real counts; while it trains, each layer's
+health (weight and gradient size, dead ReLU units) as the snapshots bring it."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from textual.widgets import Static
 
 from engine.config.catalog import DATASETS
 from engine.config.schema import RunConfig
-from engine.loop.events import RunStarted
+from engine.data.features import computed_features, input_width
+from engine.loop.events import RunStarted, Snapshot
+from engine.loop.network_events import ModelHealth
 from engine.models.layer_sizes import KERNEL, conv_shapes, output_units, parameter_count
+from tui.render.health_text import health_text
 
 NATIVE_SIDE = 28  # shapes, MNIST and Fashion-MNIST pictures, and folder pictures without data.resize
 
@@ -41,7 +45,7 @@ def planned_layers(config: RunConfig) -> list[int | None]:
     """Sizes of the fully connected layers as the engine will build them, from the input (a
     picture's flattened size, after any conv blocks) to the output; None where only the data can tell."""
     info = DATASETS[config.data.dataset]
-    inputs: int | None = info.features or None
+    inputs: int | None = (input_width(config.data) if info.synthetic else info.features) or None
     if info.images:
         shapes = planned_conv_shapes(config) if config.model.kind == "cnn" else []
         channels, height, width = shapes[-1] if shapes else image_shape(config)
@@ -79,6 +83,7 @@ def planned_summary(config: RunConfig) -> Text:
         else:
             text.append(", flattened\n")
     sizes = planned_layers(config)
+    text.append(_features_line(config))
     text.append(" -> ".join("?" if size is None else str(size) for size in sizes))
     text.append(f"  {config.model.activation} hidden, {config.model.output_activation} output\n")
     if sizes[0] is None:
@@ -96,11 +101,18 @@ def planned_summary(config: RunConfig) -> Text:
     return text
 
 
+def _features_line(config: RunConfig) -> str:
+    """`inputs: x1^2, x2^2 of each point (x1, x2)` where the model takes input features."""
+    names = computed_features(config.data)
+    return f"inputs: {', '.join(names)} of each point (x1, x2)\n" if names else ""
+
+
 def built_summary(event: RunStarted) -> Text:
     text = Text()
     text.append(f"{event.parameter_count} parameters", "bold")
     text.append(f"  {event.task} on '{event.config.data.dataset}', {event.train_samples} train / "
                 f"{event.test_samples} test samples, device {event.device}\n")
+    text.append(_features_line(event.config))
     text.append(event.summary)
     for warning in event.warnings:
         text.append(f"\nwarning: {warning}", "yellow")
@@ -110,11 +122,28 @@ def built_summary(event: RunStarted) -> Text:
 class ModelSummary(VerticalScroll):
     """Scrolls, since a deep model's `print(model)` outgrows a small terminal."""
 
+    def __init__(self, ascii_only: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.ascii_only = ascii_only
+        self._health_epoch: int | None = None
+
     def compose(self):
         yield Static(id="summary-text")
+        yield Static(id="health-text")
 
     def plan(self, config: RunConfig) -> None:
         self.query_one("#summary-text", Static).update(planned_summary(config))
+        self._show_health(None)
 
     def built(self, event: RunStarted) -> None:
         self.query_one("#summary-text", Static).update(built_summary(event))
+
+    def take(self, snapshot: Snapshot) -> None:
+        """A snapshot's health, when it is a newer measurement (MLPs on in-memory data only)."""
+        if snapshot.health is not None and snapshot.health.epoch != self._health_epoch:
+            self._show_health(snapshot.health)
+
+    def _show_health(self, health: ModelHealth | None) -> None:
+        self._health_epoch = health.epoch if health is not None else None
+        shown = self.query_one("#health-text", Static)
+        shown.update(Text("\n").append_text(health_text(health, self.ascii_only)) if health is not None else "")

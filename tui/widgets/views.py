@@ -17,6 +17,7 @@ from tui.widgets.epoch_log import EpochLog
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.lr_finder_view import LrFinderView
 from tui.widgets.model_summary import ModelSummary
+from tui.widgets.network_view import NetworkView
 from tui.widgets.output_view import OutputView
 from tui.widgets.runs_view import RunsView
 
@@ -49,12 +50,14 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("loss", "Loss", lambda ascii_only: LossChart(ascii_only), ("log_scale",)),
-    ViewSpec("output", "Boundary", lambda ascii_only: OutputView(ascii_only), ("test_points", "discrete")),
-    ViewSpec("model", "Model", lambda ascii_only: ModelSummary()),
+    ViewSpec("output", "Boundary", lambda ascii_only: OutputView(ascii_only), ("test_points", "discrete",
+                                                                             "show_output")),
+    ViewSpec("model", "Model", lambda ascii_only: ModelSummary(ascii_only)),
     ViewSpec("log", "Log", lambda ascii_only: EpochLog()),
     ViewSpec("runs", "Runs", lambda ascii_only: RunsView(ascii_only)),
     ViewSpec("lrfind", "LR finder", lambda ascii_only: LrFinderView(ascii_only),
              keys=(ViewKey("f", "lr_find", "Find lr"), ViewKey("a", "apply_lr", "Apply lr"))),
+    ViewSpec("network", "Network", lambda ascii_only: NetworkView(ascii_only), ("pick_neuron(-1, 0)", "show_output")),
 )
 
 
@@ -140,6 +143,22 @@ class ViewPanel(Vertical):
         take_keys = getattr(widget, "take_keys", None)
         if take_keys is not None:  # a view that is used with keys (the Runs list) gets them when shown
             self.call_after_refresh(take_keys)
+
+    def tell(self, method: str, *arguments: object) -> None:
+        """Call `method` on every view that has it: a run began (`begin`), a snapshot came (`take`),
+        a fresh run clears them (`clear`)."""
+        for view in self.views:
+            handler = getattr(self.widget(view.id), method, None)
+            if handler is not None:
+                handler(*arguments)
+
+    def redraw_due(self) -> None:
+        """Redraw the views holding something new (`dirty`) that are in sight; a hidden one is
+        drawn when it is shown."""
+        for view in self.views:
+            widget = self.widget(view.id)
+            if getattr(widget, "dirty", False) and self.in_sight(view.id):
+                widget.redraw()  # type: ignore[attr-defined]
 
     def cycle(self, delta: int) -> None:
         self.show(self.active + delta)

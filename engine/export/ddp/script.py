@@ -15,7 +15,8 @@ import textwrap
 from engine.config.problems import ConfigError, Problem
 from engine.config.rules import validate
 from engine.config.schema import RunConfig
-from engine.export.boundary import BOUNDARY_CALL, boundary_function
+from engine.export.boundary import boundary_call, boundary_function
+from engine.export.features import penalty_block
 from engine.export.ddp.loaders import ddp_image_loaders
 from engine.export.ddp.loop import ddp_training_loop
 from engine.export.images import image_set_blocks
@@ -76,7 +77,8 @@ class DdpScriptWriter(ScriptWriter):
     def render(self) -> str:
         plan = self.plan
         blocks = [self.docstring(), self.imports(), self.setup(), self.seed_ranks(), *self.before_model,
-                  *model_blocks(plan), *self.after_model, self.wrap(), self.loss_and_optimizer(), evaluation(plan),
+                  *model_blocks(plan), *self.after_model, self.wrap(), self.loss_and_optimizer(), penalty_block(plan),
+                  evaluation(plan),
                   ddp_training_loop(plan), boundary_function(plan), self.report(), LEAVE]
         return join([fit(b) for b in blocks if b])
 
@@ -148,7 +150,7 @@ class DdpScriptWriter(ScriptWriter):
         """Rank 0's summary, boundary and saved weights (every rank holds the same weights)."""
         lines = [summary(self.plan, "the mean over every rank's samples")]
         if self.plan.boundary:
-            lines += ["", BOUNDARY_CALL]
+            lines += ["", boundary_call(self.plan)]
         lines += ["", "# Save the trained weights: the plain network's state dict, for",
                   '# model.load_state_dict(torch.load("model.pt")) without DDP',
                   'torch.save(model.state_dict(), "model.pt")']
