@@ -135,25 +135,21 @@ def test_shuffled_minibatches_on_two_ranks_match_one_rank_at_twice_the_batch(nam
     assert result.stdout.count("Epoch [") == single.stdout.count("Epoch [") == 2  # rank 0 alone prints
 
 
-@pytest.mark.torchrun
-def test_full_batch_on_two_ranks_matches_nntui(tmp_path: Path) -> None:
-    """The circle preset's full batch, split into two shards, ends where nntui's full batch does."""
-    config = with_values(preset_config("circle"), {"train.device": "cpu"})
-    result, weights = assert_two_ranks_agree(export_ddp_script(config, "circle"), tmp_path)
-    reference, loss = engine_run(config)
-    assert largest_difference(weights, reference) < TOLERANCE
-    assert final_loss(result.stdout) == pytest.approx(loss, abs=TOLERANCE)
-    assert "Decision boundary (x1 across, x2 up):" in result.stdout
+# Full-batch runs, split into two shards: the ranks' averaged gradient is nntui's full-batch one.
+FULL_BATCH = {
+    "circle": {},
+    # every rank adds the same penalty, and the boundary is drawn over the points, not their features
+    "circle-squared-features-linear-l2": {"data.features": ["x1^2", "x2^2"], "model.hidden": [],
+                                          "train.regularization": "l2", "train.reg_rate": 0.01, "train.epochs": 50},
+}
 
 
 @pytest.mark.torchrun
-def test_input_features_and_an_l2_penalty_on_two_ranks_match_nntui(tmp_path: Path) -> None:
-    """A linear model on circle's squared features with an L2 penalty: every rank adds the same
-    penalty, so the averaged gradient is nntui's full-batch one, and the boundary is drawn over the
-    points themselves."""
-    config = with_values(preset_config("circle"), {
-        "train.device": "cpu", "data.features": ["x1^2", "x2^2"], "model.hidden": [],
-        "train.regularization": "l2", "train.reg_rate": 0.01, "train.epochs": 50})
+@pytest.mark.parametrize("name", list(FULL_BATCH))
+def test_full_batch_on_two_ranks_matches_nntui(name: str, tmp_path: Path) -> None:
+    """Circle's full batch (as the preset, and as a linear model on squared features with an L2
+    penalty), split into two shards, ends where nntui's full batch does."""
+    config = with_values(preset_config("circle"), {"train.device": "cpu", **FULL_BATCH[name]})
     result, weights = assert_two_ranks_agree(export_ddp_script(config, "circle"), tmp_path)
     reference, loss = engine_run(config)
     assert largest_difference(weights, reference) < TOLERANCE

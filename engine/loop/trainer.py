@@ -5,30 +5,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 import torch
 from torch import nn
 
-from engine.config.catalog import DATASETS
 from engine.config.rules import require_test_set, tracks_best, validate
 from engine.config.schema import RunConfig
-from engine.data.features import computed_features, feature_columns, input_width
-from engine.data.preprocess import Preprocess, synthetic_preprocess
-from engine.data.synthetic import TRUE_BIAS, TRUE_WEIGHT, draw, test_size
+from engine.data.features import feature_columns
 from engine.loop.batching import batch_sizes, weighted_mean
 from engine.loop.best import BestWatch
 from engine.loop.device import resolve_device
 from engine.loop.divergence import NonFiniteGradient
-from engine.loop.plane import padded_bounds, plane_points
+from engine.loop.run_data import load_run_data
 from engine.loop.schedule import LrSchedule, make_schedule
 from engine.loop.state import epoch_start_state, restore_epoch_start
 from engine.models.layer_sizes import SMALL_WORK
-from engine.models.mlp import build_mlp, parameter_count
+from engine.models.mlp import parameter_count
 from engine.models.mlp_step import MlpStep, mlp_step_for
 from engine.models.optim import make_optimizer, set_learning_rate
 from engine.models.regularization import penalty_for, weights_of
-from engine.models.task import Task, make_loss, table_task, task_for
+from engine.models.task import make_loss
 
 ROLLBACK_AFTER_S = 0.25  # a stop waits for the end of a shorter epoch; a longer one is rolled back
 
@@ -46,30 +42,20 @@ class Trainer:
         self.config = validate(config)
         data_cfg = config.data
         self.device = resolve_device(config.train.device)
-        info = DATASETS[data_cfg.dataset]
         self.shuffle_generator = torch.Generator().manual_seed(data_cfg.seed)
-        self.bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
-        self.train_points: tuple[tuple[float, float, float], ...] = ()
-        self.test_points: tuple[tuple[float, float, float], ...] = ()
-        self.reference: dict[str, Any] | None = None
-        self.images = None  # engine.loop.image_batches.ImageBatches, for image sets
-        self.features: tuple[str, ...] = ()  # what the model computes from each point (x1, x2); () takes it as it is
-        self.X = self.Y = self.X_test = self.Y_test = None
-        self.dropped_rows = 0  # CSV rows left out for missing cells
         # Image sets: (epoch, [true][predicted] counts on the device) at the last test evaluation.
         self.confusion: tuple[int, torch.Tensor] | None = None
         self.samples_picked = None  # engine.loop.image_samples.ImageSamples, picked at the first report
 
         torch.manual_seed(data_cfg.seed)
-        if info.synthetic:
-            X, labels, X_test, labels_test = self._draw_synthetic(config)
-        elif info.source == "table":
-            X, labels, X_test, labels_test = self._read_table(config)
-        else:
-            self._load_images(config)
+        data = load_run_data(config, self.device, self.shuffle_generator)
+        self.task, self.model, self.preprocess, self.images = data.task, data.model, data.preprocess, data.images
+        self.bounds, self.train_points, self.test_points = data.bounds, data.train_points, data.test_points
+        self.features, self.reference, self.dropped_rows = data.features, data.reference, data.dropped_rows
+        self.X = self.Y = self.X_test = self.Y_test = None
         if self.images is None:
-            self.X, self.Y = X, self.task.targets(labels)
-            self.X_test, self.Y_test = X_test, self.task.targets(labels_test)
+            self.X, self.Y = data.X, self.task.targets(data.labels)
+            self.X_test, self.Y_test = data.X_test, self.task.targets(data.labels_test)
 
         self.parameter_count = parameter_count(self.model)
         batch_rows = data_cfg.batch_size or self.train_samples
@@ -103,63 +89,9 @@ class Trainer:
         self._fast_step: MlpStep | None = (mlp_step_for(stepped, self.loss_fn, self.optimizer, clip, self.penalty)
                                            if stepped is not None else None)
 
-    def _draw_synthetic(self, config: RunConfig) -> tuple[torch.Tensor, ...]:
-        """The tutorial's order of draws: data then model, or model then data."""
-        data_cfg = config.data
-        info = DATASETS[data_cfg.dataset]
-        self.task = task_for(config)
-        outputs = self.task.output_units(config.model.outputs)
-        if info.model_first:
-            self.model = build_mlp(config.model, input_width(data_cfg), outputs)
-            X, labels = draw(data_cfg, data_cfg.samples)
-        else:
-            X, labels = draw(data_cfg, data_cfg.samples)
-            self.model = build_mlp(config.model, input_width(data_cfg), outputs)
-        # The test set comes after the tutorial's own draws, so it cannot change them.
-        n_test = test_size(data_cfg)
-        X_test, labels_test = draw(data_cfg, n_test) if n_test else (X[:0], labels[:0])
-        # Points, bounds and boundary stay on the raw plane: only the model sees the features.
-        self.bounds = padded_bounds(X) if info.plane else None
-        self.train_points = plane_points(X, labels) if info.plane else ()  # (x1, x2, class or target)
-        self.test_points = plane_points(X_test, labels_test) if info.plane else ()
-        self.features = computed_features(data_cfg)
-        # only one layer's weights on the points themselves compare with the truth
-        linear_model = not self.config.model.hidden and not self.features
-        self.reference = ({"weight": list(TRUE_WEIGHT), "bias": TRUE_BIAS}
-                          if data_cfg.dataset == "linear" and linear_model else None)
-        self.preprocess = synthetic_preprocess(info.features, self.task.kind, self.task.classes)
-        return self.model_inputs(X), labels, self.model_inputs(X_test), labels_test
-
     def model_inputs(self, points: torch.Tensor) -> torch.Tensor:
         """What the model takes for raw points of a 2-D set: their input features, or themselves."""
         return feature_columns(points, self.features) if self.features else points
-
-    def _read_table(self, config: RunConfig) -> tuple[torch.Tensor, ...]:
-        """A CSV table: its target decides the task; then the MLP on its encoded features."""
-        from engine.data.csv_table import load_table
-
-        table = load_table(config.data)
-        self.task = table_task(config, table.schema)
-        self.model = build_mlp(config.model, table.schema.features, self.task.output_units(config.model.outputs))
-        self.dropped_rows = table.dropped
-        self.preprocess = Preprocess(table=table.schema)
-        return table.X, table.labels, table.X_test, table.labels_test
-
-    def _load_images(self, config: RunConfig) -> None:
-        """Image sets: an MLP or CNN for their shape, and their batches on the device."""
-        from engine.data.images import load_images
-        from engine.loop.image_batches import ImageBatches
-        from engine.models.cnn import build_image_model
-
-        images = load_images(config.data)
-        spec = images.spec
-        self.task = Task("multiclass", config.train.loss, config.model.output_activation, len(spec.labels))
-        self.model = build_image_model(config.model, spec.shape, self.task.output_units(config.model.outputs))
-        self.preprocess = Preprocess(image=spec)
-        # A CNN on the CPU trains channels-last: its convolutions and pooling run about 1.4 times as
-        # fast on this layout (the exported script uses it too, so it adds the same sums).
-        channels_last = config.model.kind == "cnn" and self.device.type == "cpu"
-        self.images = ImageBatches(images, config.data, self.device, self.shuffle_generator, channels_last)
 
     @property
     def train_samples(self) -> int:
