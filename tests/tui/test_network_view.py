@@ -67,6 +67,21 @@ async def test_arrows_pick_a_unit_that_the_boundary_view_draws_large():
 
 
 @run_async
+async def test_the_network_key_takes_the_arrows_back_from_the_runs_list():
+    """On a wide screen, after the Runs view took the keys for its list, the Network key gives the
+    arrows back to picking units."""
+    app = circle_app(epochs=5)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("space")
+        await settle(pilot, app)
+        await pilot.press("5")
+        await pilot.pause()
+        await pilot.press(NETWORK_KEY, "down")
+        await _worked(pilot, app)
+        assert app.network.picked == (1, 0)
+
+
+@run_async
 async def test_arrows_stay_with_a_form_field_that_has_the_keys():
     """While a field is being edited, up and down do not move the pick."""
     app = circle_app(epochs=5)

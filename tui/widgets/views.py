@@ -143,6 +143,8 @@ class ViewPanel(Vertical):
         take_keys = getattr(widget, "take_keys", None)
         if take_keys is not None:  # a view that is used with keys (the Runs list) gets them when shown
             self.call_after_refresh(take_keys)
+        elif self.screen.focused is not None and self in self.screen.focused.ancestors:
+            self.screen.set_focus(None)  # another view's list gives the keys back (the arrows pick units)
 
     def tell(self, method: str, *arguments: object) -> None:
         """Call `method` on every view that has it: a run began (`begin`), a snapshot came (`take`),
