@@ -15,6 +15,7 @@ from engine.runs.compare import differing_fields, final_figures, shown
 from engine.runs.layout import runs_dir as chosen_runs
 from engine.runs.status import list_runs, model_text, read_run
 from tui.cli.options import NO_VALUE, AsciiOption, RunsDirOption, fail
+from tui.render.figures import figure
 
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table", metavar=NO_VALUE)]
 
@@ -62,7 +63,7 @@ def runs_command(
         started = datetime.fromtimestamp(run.started).strftime("%Y-%m-%d %H:%M") if run.started else "-"
         rows.append([run.name, run.status, run.source, model_text(run.config),
                      f"{run.epochs_done}/{run.config.train.epochs}",
-                     f"{best[0]:.4f} @ {best[1]}" if best else "-",
+                     f"{figure(best[0])} @ {best[1]}" if best else "-",
                      "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", started,
                      _duration(run.duration())])
     for line in _table(rows):

@@ -8,6 +8,7 @@ from typing import Any
 
 from engine.loop.events import RunFinished, RunStarted, Snapshot
 from tui.render.boundary_text import boundary_lines, legend
+from tui.render.figures import figure
 from tui.render.regression_text import learned, scores_text
 
 MATRIX_CLASSES = 30  # above this many classes the summary lists per-class accuracy, not the matrix
@@ -44,9 +45,9 @@ def summary_lines(end: RunFinished, started: RunStarted | None, snapshot: Snapsh
                      + ".")
     parts = []
     if end.train_loss is not None:
-        parts.append(f"Train loss: {end.train_loss:.4f}")
+        parts.append(f"Train loss: {figure(end.train_loss)}")
     if end.test_loss is not None:
-        parts.append(f"Test loss: {end.test_loss:.4f}")
+        parts.append(f"Test loss: {figure(end.test_loss)}")
     if end.test_accuracy is not None:
         parts.append(f"Test accuracy: {end.test_accuracy:.2%}")
     if parts:

@@ -10,6 +10,7 @@ from typing import Any
 from rich.text import Text
 
 from engine.loop.events import FitScores
+from tui.render.figures import figure
 from tui.render.loss_chart import MIN_HEIGHT, MIN_WIDTH, built_text
 
 
@@ -28,8 +29,8 @@ def learned(parameters: dict[str, Any]) -> tuple[list[float], list[float]]:
 
 def scores_text(scores: FitScores, ascii_only: bool = False, prefix: str = "") -> str:
     """`RMSE: 1.2345  MAE: 0.9876  R²: 0.9512`, in the target's own unit; R² is `-` when undefined."""
-    r2 = "-" if scores.r2 is None else f"{scores.r2:.4f}"
-    return f"{prefix}RMSE: {scores.rmse:.4f}  MAE: {scores.mae:.4f}  {'R^2' if ascii_only else 'R²'}: {r2}"
+    r2 = "-" if scores.r2 is None else figure(scores.r2)
+    return f"{prefix}RMSE: {figure(scores.rmse)}  MAE: {figure(scores.mae)}  {'R^2' if ascii_only else 'R²'}: {r2}"
 
 
 def parameter_table(parameters: dict[str, Any], reference: dict[str, Any]) -> Text:

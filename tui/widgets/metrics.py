@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.bridge import RunFigures
+from tui.render.figures import figure
 from tui.render.progress import clock, speed
 
 STATE_STYLE = {"idle": "dim", "loading": "bold", "running": "bold green", "paused": "bold yellow",
@@ -31,9 +32,9 @@ def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, asci
     text.append(empty * (bar_width - filled), "dim")
     text.append(f" {done:4.0%}\n")
     text.append("train ", "dim")
-    text.append(f"{latest.train_loss:.4f}" if latest else "-")
+    text.append(figure(latest.train_loss) if latest else "-")
     text.append("  test ", "dim")
-    text.append(f"{figures.last_test[0]:.4f}" if figures.last_test else "-")
+    text.append(figure(figures.last_test[0]) if figures.last_test else "-")
     accuracy = figures.last_test[1] if figures.last_test else None
     if accuracy is not None:
         text.append("  acc ", "dim")
@@ -41,9 +42,9 @@ def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, asci
     scores = figures.scores  # regression: the test fit in the target's own unit, R² here and RMSE below
     if scores is not None:
         text.append("  R^2 " if ascii_only else "  R² ", "dim")
-        text.append("-" if scores.r2 is None else f"{scores.r2:.4f}")
+        text.append("-" if scores.r2 is None else figure(scores.r2))
     text.append("\nbest test ", "dim")
-    text.append(f"{figures.best_test[0]:.4f} @ {figures.best_test[1]}" if figures.best_test else "-")
+    text.append(f"{figure(figures.best_test[0])} @ {figures.best_test[1]}" if figures.best_test else "-")
     text.append("  lr ", "dim")
     text.append(f"{latest.lr:.4g}" if latest else "-")
     if figures.schedule != "none":
