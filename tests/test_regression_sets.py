@@ -103,3 +103,14 @@ def test_a_run_sends_its_points_with_their_targets_and_the_fit_scores() -> None:
     assert target == pytest.approx((x1 + x2) / 10, abs=1e-6)
     assert snapshot.surface is not None and snapshot.boundary is None
     assert snapshot.scores.rmse > 0 and snapshot.scores.r2 is not None
+
+
+@pytest.mark.parametrize("dataset", ["plane", "gauss"])
+def test_choosing_a_regression_set_on_the_command_line_fits_it_with_mse_and_no_output_activation(dataset: str) -> None:
+    """`--dataset gauss` on circle's start does not keep bce and a sigmoid, which squash a target
+    in [-1, 1] into (0, 1); a loss the user gives is kept."""
+    from tui.cli.resolve import resolve_config
+
+    chosen = resolve_config(None, None, {"data.dataset": dataset})
+    assert (chosen.train.loss, chosen.model.output_activation) == ("mse", "none")
+    assert resolve_config(None, None, {"data.dataset": dataset, "train.loss": "huber"}).train.loss == "huber"

@@ -32,11 +32,17 @@ def with_values(config: RunConfig, values: dict[str, Any]) -> RunConfig:
 
 def switched_dataset(dataset: str) -> dict[str, Any]:
     """Fields that follow a change of data set unless the user gives them too: MNIST and
-    Fashion-MNIST train on all their images (samples 0), not on the count another set used."""
+    Fashion-MNIST train on all their images (samples 0), not on the count another set used; a
+    synthetic regression set (plane, gauss) fits its target with mse and no output activation,
+    where a classifier's bce and sigmoid would squash it into (0, 1)."""
     from engine.config.catalog import DATASETS
 
     info = DATASETS.get(dataset)
-    return {"data.samples": 0} if info is not None and info.source == "torchvision" else {}
+    if info is not None and info.source == "torchvision":
+        return {"data.samples": 0}
+    if info is not None and info.synthetic and info.kind == "regression":
+        return {"train.loss": "mse", "model.output_activation": "none"}
+    return {}
 
 
 def to_dict(config: RunConfig) -> dict[str, dict[str, Any]]:
