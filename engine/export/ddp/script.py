@@ -16,9 +16,9 @@ from engine.config.problems import ConfigError, Problem
 from engine.config.rules import validate
 from engine.config.schema import RunConfig
 from engine.export.boundary import boundary_call, boundary_function
-from engine.export.features import penalty_block
 from engine.export.ddp.loaders import ddp_image_loaders
 from engine.export.ddp.loop import ddp_training_loop
+from engine.export.features import penalty_block
 from engine.export.images import image_set_blocks
 from engine.export.model import model_blocks
 from engine.export.results import evaluation, summary
