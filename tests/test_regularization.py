@@ -18,6 +18,7 @@ from engine.config.schema import ModelConfig
 from engine.loop.trainer import Trainer
 from engine.models.mlp import build_mlp
 from engine.models.regularization import Penalty, penalty, weights_of
+from tests.helpers import train
 
 
 def test_the_penalty_takes_every_layers_weight_and_no_bias() -> None:
@@ -98,3 +99,23 @@ def test_a_penalty_without_a_rate_or_a_rate_without_a_penalty_is_warned(kind: st
     """Either half alone does nothing, and the warning says so."""
     config = with_values(preset_config("circle"), {"train.regularization": kind, "train.reg_rate": rate})
     assert any(words in warning for warning in warnings(config))
+
+
+def test_a_penalty_that_blows_up_a_sigmoid_classifier_ends_diverged_not_failed() -> None:
+    """L2 at rate 10 with lr 5 blows the weights up until the outputs are NaN; BCELoss then refuses
+    its NaN input with an error, and the run ends as diverged, naming both rates, not as failed."""
+    config = with_values(preset_config("circle"), {"train.regularization": "l2", "train.reg_rate": 10.0,
+                                                   "train.lr": 5.0, "train.epochs": 30})
+    end = train(config).end
+    assert end.status == "diverged"
+    assert "became non-finite in epoch" in end.message
+    assert "train.lr, now 5" in end.message and "train.reg_rate, now 10" in end.message
+
+
+def test_a_run_without_a_penalty_is_told_to_lower_the_lr_alone() -> None:
+    """The regularization rate is named only where a penalty is on."""
+    from engine.loop.divergence import what_to_lower
+
+    assert what_to_lower(1.0, "none", 0.5) == "the learning rate (train.lr, now 1)"
+    assert what_to_lower(1.0, "l2", 0.0) == "the learning rate (train.lr, now 1)"
+    assert what_to_lower(0.5, "l1", 10.0).endswith("or the regularization rate (train.reg_rate, now 10)")

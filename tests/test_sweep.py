@@ -80,6 +80,45 @@ def test_a_bad_sweep_file_is_refused_naming_the_key(text: str, words: str) -> No
         parse_sweep(text)
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ('[sweep]\nbase = "moons"\n[space]\n"data.dataset" = ["moons", "plane"]\n',
+     "space: data.dataset = plane cannot run: train.loss: bce_logits needs class labels"),
+    ('[sweep]\nbase = "moons"\n[space]\n"train.schedule" = ["none", "cosine"]\n"train.schedule_min_lr" = '
+     '{ low = 0.0, high = 0.1 }\n', "space: train.schedule = cosine, train.schedule_min_lr = 0.1 cannot run"),
+    ('[sweep]\nbase = "moons"\nmetric = "test_accuracy"\n[fields]\n"data.dataset" = "gauss"\n"train.loss" = "mse"\n'
+     '[space]\n"train.lr" = [0.01, 0.1]\n', "sweep.metric: test_accuracy needs classes, and data set 'gauss' is "
+     "regression: use test_loss or rmse"),
+    ('[sweep]\nbase = "linreg"\nmetric = "test_accuracy"\n[space]\n"data.features" = [["x1"], ["x1^2"]]\n',
+     "sweep.metric: test_accuracy needs classes, and data set 'linear' is regression"),
+    ('[sweep]\nbase = "moons"\nmetric = "rmse"\n[space]\n"train.lr" = [0.01, 0.1]\n',
+     "sweep.metric: rmse needs a numeric target, and data set 'moons' is classification"),
+    ('[sweep]\nbase = "xor"\nmetric = "rmse"\n[fields]\n"train.loss" = "mse"\n"data.dataset" = "plane"\n'
+     '[space]\n"data.dataset" = ["plane", "xor"]\n', "data set 'xor' is classification: use test_loss or "
+     "test_accuracy (with data.dataset = xor)"),
+])
+def test_a_space_whose_trials_cannot_run_or_be_ranked_is_refused(text: str, words: str) -> None:
+    """Searched values that make a configuration fail, or a metric the data set does not measure,
+    refuse the sweep when it is read, naming the values."""
+    with pytest.raises(SweepError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        parse_sweep(text)
+
+
+def test_a_space_of_features_and_regression_sets_that_can_all_run_is_taken() -> None:
+    """Input features and the 2-D regression sets searched with a metric each one measures."""
+    spec = parse_sweep('[sweep]\nbase = "linreg"\nmetric = "rmse"\n[space]\n"data.features" = [["x1", "x2"], '
+                       '["x1^2", "x1*x2"]]\n"data.dataset" = ["linear", "plane", "gauss"]\n')
+    assert [d.path for d in spec.space] == ["data.features", "data.dataset"]
+
+
+def test_the_cli_refuses_a_space_with_an_unrunnable_choice_in_one_line(tmp_path: Path) -> None:
+    """No worker starts and no traceback is printed: exit 2 with the values and the field."""
+    path = tmp_path / "mixed.toml"
+    path.write_text('[sweep]\nbase = "moons"\n[space]\n"data.dataset" = ["moons", "plane"]\n')
+    assert_one_line_exit(runner.invoke(app, ["sweep", str(path), "--runs-dir", str(tmp_path / "runs")]), 2,
+                         "data.dataset = plane")
+    assert not (tmp_path / "runs" / "mixed" / "trial-0000").exists()
+
+
 def test_the_cli_answers_a_bad_sweep_file_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text("[sweep]\ntrials = -3\n[space]\n\"train.lr\" = [0.1]\n")

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-DIVERGED_HINT = "the loss became {value} at epoch {epoch}: lower the learning rate (train.lr, now {lr:g})"
+DIVERGED_HINT = "the loss became {value} at epoch {epoch}: lower {lower}"
 WEIGHTS_HINT = ("the weights became non-finite by epoch {epoch} while the loss was still finite (a gradient "
-                "overflowed): lower the learning rate (train.lr, now {lr:g}) or clip gradients (train.clip_grad)")
-GRADIENT_HINT = ("the gradient norm became non-finite in epoch {epoch}; clipping cannot rescue that: lower the "
-                 "learning rate (train.lr, now {lr:g})")
+                "overflowed): lower {lower}, or clip gradients (train.clip_grad)")
+OUTPUTS_HINT = ("the model's outputs became non-finite in epoch {epoch} (its weights grew until they overflowed): "
+                "lower {lower}")
+GRADIENT_HINT = "the gradient norm became non-finite in epoch {epoch}; clipping cannot rescue that: lower {lower}"
+
+
+def what_to_lower(lr: float, regularization: str, reg_rate: float) -> str:
+    """The rates a diverged run should lower: the learning rate, and with a penalty its rate too
+    (an L2 step scales each weight by 1 - lr * reg_rate, which past 2 grows without bound)."""
+    named = f"the learning rate (train.lr, now {lr:g})"
+    if regularization != "none" and reg_rate:
+        named += f" or the regularization rate (train.reg_rate, now {reg_rate:g})"
+    return named
 
 
 class NonFiniteGradient(ArithmeticError):

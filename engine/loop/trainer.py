@@ -216,6 +216,15 @@ class Trainer:
         with torch.no_grad():
             return bool(torch.stack([torch.isfinite(p).all() for p in self.model.parameters()]).all().item())
 
+    def outputs_finite(self) -> bool:
+        """Whether the model still answers every training row with finite numbers; weights that are
+        finite but huge overflow on the way (inf - inf), which a loss such as BCELoss refuses with an
+        error rather than a NaN. Pictures are not checked (True): their losses take NaN."""
+        if self.images is not None:
+            return True
+        with torch.no_grad():
+            return bool(torch.isfinite(self._forward(self.X)).all().item())
+
     def _train_image_epoch(self, should_stop: Callable[[], bool]) -> float | None:
         """One pass over the training pictures (shuffled with the run's own generator)."""
         self.model.train()

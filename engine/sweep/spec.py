@@ -18,6 +18,7 @@ from engine.config.schema import RunConfig
 from engine.config.toml_file import load_config
 from engine.errors import InputError
 from engine.files.reading import KIB, parse_nested, read_text
+from engine.sweep.feasible import space_problem
 
 METRICS = ("test_loss", "test_accuracy", "rmse")
 DIRECTIONS = ("minimize", "maximize")
@@ -180,6 +181,9 @@ def parse_sweep(text: str, source: str = "sweep.toml", folder: Path | None = Non
     if spec.sampler == "grid":
         for dimension in spec.space:
             dimension.grid()
+    problem = space_problem(spec.base, {d.path: d.choices or (d.low, d.high) for d in spec.space}, metric)
+    if problem is not None:
+        raise SweepError(problem)
     return spec
 
 
