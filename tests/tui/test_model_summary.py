@@ -54,3 +54,21 @@ def test_too_many_conv_blocks_are_named_in_the_plan():
     """Blocks that pool the picture below a pixel are reported instead of counted."""
     config = with_values(preset_config("shapes"), {"model.channels": [4] * 6})
     assert "below one pixel" in planned_summary(config).plain and planned_count(config) is None
+
+
+def test_a_plan_without_hidden_layers_names_no_hidden_activation():
+    """A linear model on circle's squared features is `2 -> 1`, with no hidden layer, not `relu hidden`."""
+    config = with_values(preset_config("circle"), {"model.hidden": [], "data.features": ["x1^2", "x2^2"]})
+    text = planned_summary(config).plain
+    assert "2 -> 1  no hidden layer, sigmoid output" in text and "relu" not in text
+
+
+def test_the_health_table_explains_dead_units_only_where_a_relu_can_have_them():
+    """The footnote on dead ReLU units shows under a ReLU network, not under a linear one."""
+    from engine.loop.health import model_health
+    from engine.loop.trainer import Trainer
+    from tui.render.health_text import health_text
+
+    relu = health_text(model_health(Trainer(preset_config("circle")))).plain
+    linear = health_text(model_health(Trainer(with_values(preset_config("circle"), {"model.hidden": []})))).plain
+    assert "dead: ReLU units" in relu and "dead: ReLU units" not in linear

@@ -209,3 +209,14 @@ def test_report_text_fits_the_view():
     names = [f"{i} - digit" for i in range(10)]
     short = report_text(mnist, names, 47, 17).plain
     assert "true\\guess" not in short and "9 - digit 91%" in short and "▀" in short
+
+
+def test_a_narrow_boundary_legend_drops_words_before_it_is_cut() -> None:
+    """At the 48 columns of an 80-column screen the legend still says which points are test points;
+    with room it says everything."""
+    from tui.render.boundary_cells import BoundaryStyle, legend
+
+    style = BoundaryStyle(color=False)
+    narrow, wide = legend(2, style, 48).plain, legend(2, style, 120).plain
+    assert len(narrow) <= 48 and "class 1" in narrow and "test" in narrow
+    assert "filled train, hollow test" in wide and "shaded by probability (d)" in wide

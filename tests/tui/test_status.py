@@ -81,4 +81,17 @@ async def test_setup_warnings_show_on_the_status_lines():
         await pilot.press("space")
         await settle(pilot, app)
         assert app.status == "completed" and "warning: BCEWithLogitsLoss applies its own Sigmoid" in metrics(app)
-        assert app.query_one("#metrics").size.height == 5
+        assert app.query_one("#metrics").size.height == 6
+
+
+def test_a_long_warning_wraps_onto_two_lines_of_the_panel():
+    """At 80 columns a warning is not cut off mid-sentence: it wraps, and what two lines cannot hold
+    ends in an ellipsis (the log has it whole)."""
+    from tui.bridge import RunFigures
+    from tui.widgets.metrics import metrics_text
+
+    warning = "train.regularization is l1 but train.reg_rate is 0: no penalty is added; set a rate such as 0.001"
+    lines = metrics_text("idle", "", RunFigures(), 100, warnings=(warning,), width=48).plain.splitlines()[-2:]
+    assert lines[0].startswith("warning: train.regularization is l1 but")
+    assert all(len(line) <= 48 for line in lines) and lines[1].endswith("…")
+    assert "train.reg_rate is 0" in " ".join(lines)

@@ -26,5 +26,6 @@ def health_text(health: ModelHealth, ascii_only: bool = False) -> Text:
         share = layer.dead_share or 0.0
         style = "bold red" if layer.dead == layer.outputs else "yellow" if layer.dead else ""
         text.append(f"{layer.dead}/{layer.outputs} {share:.0%}\n", style)
-    text.append("dead: ReLU units that output 0 for every training row", "dim")
+    if any(layer.dead is not None for layer in health.layers):  # (a model without a ReLU has no dead units)
+        text.append("dead: ReLU units that output 0 for every training row", "dim")
     return text

@@ -1,8 +1,10 @@
 """The metrics panel: state, epoch n/N with a bar, losses, accuracy, best test loss, speed,
-elapsed and ETA, in four lines that fit 80 columns; a fifth names the run's first warning (a
-setup that runs but trains badly) for as long as that run lasts."""
+elapsed and ETA, in four lines that fit 80 columns; two more name the run's first warning (a
+setup that runs but trains badly) for as long as that run lasts, wrapped to the panel's width."""
 
 from __future__ import annotations
+
+import textwrap
 
 from rich.text import Text
 from textual.widgets import Static
@@ -11,14 +13,16 @@ from tui.bridge import RunFigures
 from tui.render.figures import figure
 from tui.render.progress import clock, speed
 
+WARNING_LINES = 2  # the stylesheet gives a warned panel this many more lines
 STATE_STYLE = {"idle": "dim", "loading": "bold", "running": "bold green", "paused": "bold yellow",
                "finished": "bold cyan"}
 
 
 def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, ascii_only: bool = False,
-                 bar_width: int = 20, warnings: tuple[str, ...] = ()) -> Text:
+                 bar_width: int = 20, warnings: tuple[str, ...] = (), width: int = 0) -> Text:
     """The panel's content, a pure function of the run's figures. `shown` is the state as
-    tui.render.status_text.phase gives it; `status` how a finished run ended."""
+    tui.render.status_text.phase gives it; `status` how a finished run ended; the warning wraps
+    onto at most WARNING_LINES lines of `width` (0: one line, unwrapped)."""
     latest = figures.latest
     epoch = latest.epoch if latest else 0
     done = epoch / max(epochs, 1)
@@ -62,8 +66,12 @@ def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, asci
         text.append(line, "dim")
     if warnings:
         text.append("\n")
-        text.append("warning: " + warnings[0] + (f" (+{len(warnings) - 1} more in the log)" if len(warnings) > 1 else ""),
-                    "bold yellow")
+        warning = "warning: " + warnings[0] + (f" (+{len(warnings) - 1} more in the log)" if len(warnings) > 1 else "")
+        lines = textwrap.wrap(warning, width) if width else [warning]
+        if len(lines) > WARNING_LINES:  # the rest is in the log
+            lines = [*lines[:WARNING_LINES - 1], textwrap.shorten(" ".join(lines[WARNING_LINES - 1:]), width - 1,
+                                                                   placeholder="") + "…"]
+        text.append("\n".join(lines), "bold yellow")
     return text
 
 
@@ -86,7 +94,7 @@ class MetricsPanel(Static):
         self._last = (shown, status, figures, epochs, ascii_only, warnings)
         width = self.content_region.width or 60
         fixed = max(9, len(state_label(shown, status))) + len(f" epoch {epochs}/{epochs} ") + 6
-        self.set_class(bool(warnings), "-warned")  # the stylesheet gives a warned panel its fifth line
+        self.set_class(bool(warnings), "-warned")  # the stylesheet gives a warned panel its warning's lines
         # Its size is set by the stylesheet, not its text: no layout pass (a full-screen one cost 20 ms)
         self.update(metrics_text(shown, status, figures, epochs, ascii_only, max(5, min(30, width - fixed)),
-                                 warnings), layout=False)
+                                 warnings, width), layout=False)

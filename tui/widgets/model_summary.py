@@ -85,7 +85,8 @@ def planned_summary(config: RunConfig) -> Text:
     sizes = planned_layers(config)
     text.append(_features_line(config))
     text.append(" -> ".join("?" if size is None else str(size) for size in sizes))
-    text.append(f"  {config.model.activation} hidden, {config.model.output_activation} output\n")
+    hidden = f"{config.model.activation} hidden, " if config.model.hidden else "no hidden layer, "
+    text.append(f"  {hidden}{config.model.output_activation} output\n")
     if sizes[0] is None:
         text.append("? inputs: the feature columns of the CSV files (text columns one-hot), known once they "
                     "are read\n", "dim")

@@ -113,7 +113,7 @@ class OutputView(Static):
             cells = boundary_cells(grid.probabilities, grid.x_range, grid.y_range, started.train_points,
                                    started.test_points, style)
             classes = len(grid.probabilities) or 2
-            self.update(Group(legend(classes, style), cells), layout=False)
+            self.update(Group(legend(classes, style, width), cells), layout=False)
         elif snapshot.surface is not None and not started.reference:
             self.update(self._surface(started, snapshot, width, height), layout=False)
         elif started.reference and snapshot.parameters:
@@ -145,8 +145,9 @@ class OutputView(Static):
         scale = Scale.symmetric(np.asarray(values, dtype=np.float64))
         style = self.style()
         points = self._point_scale(started)
-        title = Text(f"Epoch {snapshot.epoch}: {picked_words(maps, self.picked)}", "bold", no_wrap=True,
-                     overflow="crop")
+        words = picked_words(maps, self.picked)
+        epoch = f"Epoch {snapshot.epoch}: "  # left out where it would push the unit's figures off the line
+        title = Text(epoch + words if len(epoch + words) <= width else words, "bold", no_wrap=True, overflow="crop")
         legend = scale_legend(scale, style)
         legend.append("  o: back to the output", "dim")
         return Group(title, legend, heatmap(values, maps.x_range, maps.y_range, max(height - 2, 1), width, scale,
