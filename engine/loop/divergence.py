@@ -1,6 +1,10 @@
-"""Why a run diverged, in words a person can act on; torch-free so the session can name it."""
+"""Why a run diverged, in words a person can act on, and the checks around an epoch that find it
+(a non-finite loss, gradient norm, weights or outputs); torch-free so the session can name it."""
 
 from __future__ import annotations
+
+import math
+from collections.abc import Callable
 
 DIVERGED_HINT = "the loss became {value} at epoch {epoch}: lower {lower}"
 WEIGHTS_HINT = ("the weights became non-finite by epoch {epoch} while the loss was still finite (a gradient "
@@ -25,3 +29,55 @@ class NonFiniteGradient(ArithmeticError):
     def __init__(self, epoch: int):
         super().__init__(f"non-finite gradient norm in epoch {epoch}")
         self.epoch = epoch
+
+
+class Diverged(Exception):
+    """The run diverged in an epoch; `reason` says how and what to lower."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def lower_now(trainer) -> str:
+    """What to lower, with the trainer's rates as they are now."""
+    train = trainer.config.train
+    return what_to_lower(trainer.lr, train.regularization, train.reg_rate)
+
+
+def train_checked(trainer, should_stop: Callable[[], bool], epoch: int, lower: str) -> float | None:
+    """trainer.train_epoch, raising Diverged where the gradient norm or the model's outputs stopped
+    being finite (a loss such as BCELoss refuses NaN inputs with a RuntimeError)."""
+    try:
+        return trainer.train_epoch(should_stop)
+    except NonFiniteGradient as err:
+        raise Diverged(GRADIENT_HINT.format(epoch=err.epoch, lower=lower_now(trainer))) from None
+    except RuntimeError:
+        _raise_overflow(trainer, epoch, lower)
+        raise
+
+
+def evaluate_checked(trainer, epoch: int, lower: str) -> tuple[float | None, float | None]:
+    """trainer.evaluate, raising Diverged where the model's outputs overflowed on the test set."""
+    try:
+        return trainer.evaluate()
+    except RuntimeError:
+        _raise_overflow(trainer, epoch, lower)
+        raise
+
+
+def check_epoch(trainer, loss: float, evaluated: bool, epoch: int, lower: str) -> None:
+    """Raise Diverged after an epoch whose loss is not finite, or (checked with the test set, not
+    every epoch) whose weights are not."""
+    if not math.isfinite(loss):
+        raise Diverged(DIVERGED_HINT.format(value=loss, epoch=epoch, lower=lower))
+    if evaluated and not trainer.parameters_finite():
+        raise Diverged(WEIGHTS_HINT.format(epoch=epoch, lower=lower))
+
+
+def _raise_overflow(trainer, epoch: int, lower: str) -> None:
+    """Raise Diverged when an error in `epoch` came from weights or outputs that are no longer finite."""
+    if not trainer.parameters_finite():
+        raise Diverged(WEIGHTS_HINT.format(epoch=epoch, lower=lower)) from None
+    if not trainer.outputs_finite():
+        raise Diverged(OUTPUTS_HINT.format(epoch=epoch, lower=lower)) from None

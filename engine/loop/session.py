@@ -15,7 +15,7 @@ from engine.config.problems import ConfigError
 from engine.config.rules import manual_lr_problem, validate, watchers
 from engine.config.schema import RunConfig
 from engine.errors import InputError
-from engine.loop.divergence import DIVERGED_HINT, GRADIENT_HINT, OUTPUTS_HINT, WEIGHTS_HINT, NonFiniteGradient, what_to_lower
+from engine.loop.divergence import Diverged, check_epoch, evaluate_checked, train_checked, what_to_lower
 from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.history import MetricsHistory
 from engine.loop.snapshots import HealthClock, take_snapshot
@@ -270,59 +270,46 @@ class TrainingSession:
         every_epoch = bool(watchers(self.config))  # early stopping, the best weights or plateau need each test loss
         steps = trainer.schedule is not None and not trainer.schedule.gliding  # its lr changes are events
         best = trainer.best
-        for epoch in range(trainer.epoch + 1, cfg.epochs + 1):
-            if not self._await_turn(trainer):
-                return self._stop_status, ""
-            with self._model_lock:
-                began = time.perf_counter()
-                lr = trainer.lr  # the lr the epoch starts with (a OneCycleLR moves it every batch)
-                lower = what_to_lower(lr, cfg.regularization, cfg.reg_rate)
-                try:
-                    loss = trainer.train_epoch(stop.is_set)
-                except NonFiniteGradient as err:
-                    return "diverged", GRADIENT_HINT.format(epoch=err.epoch, lower=what_to_lower(
-                        trainer.lr, cfg.regularization, cfg.reg_rate))
-                except RuntimeError:  # a loss that refuses NaN inputs (BCELoss) once the model overflows
-                    if (reason := _overflow(trainer, epoch, lower)) is None:
-                        raise
-                    return "diverged", reason
-                if loss is None:
+        try:  # an epoch's checks raise Diverged with the reason
+            for epoch in range(trainer.epoch + 1, cfg.epochs + 1):
+                if not self._await_turn(trainer):
                     return self._stop_status, ""
-                now = time.perf_counter()
-                logged = epoch % cfg.log_interval == 0 or epoch == cfg.epochs
-                finite = math.isfinite(loss)
-                evaluate = every_epoch or logged or self._paused or not finite or (
-                    self.eval_interval_s is not None and now - last_eval >= self.eval_interval_s)
-                try:
-                    test_loss, accuracy = trainer.evaluate() if evaluate else (None, None)
-                except RuntimeError:  # a loss that refuses NaN inputs (BCELoss) once the model overflows
-                    if (reason := _overflow(trainer, epoch, lower)) is None:
-                        raise
-                    return "diverged", reason
-                if evaluate:
-                    last_eval = now
-                trainer.end_epoch(test_loss)
-                if best is not None:
-                    best.update(epoch, test_loss, trainer.model)
-                    logged = logged or best.stop_now  # the epoch a run stops early at has its line
-                health = self._health.at_log(trainer) if logged and finite and self.health_at_log else None
-                event = EpochEnded(epoch, cfg.epochs, loss, test_loss, accuracy,
-                                   trainer.train_samples / max(now - began, 1e-9),
-                                   now - self._started_at, lr, logged, health)
-                self.history.append(event)
-                self._emit(event)
-                if steps and trainer.lr != lr and epoch < cfg.epochs:  # (no epoch after the last to take it)
-                    self._emit(LrChanged(epoch, trainer.lr, lr))
-                if not finite:
-                    return "diverged", DIVERGED_HINT.format(value=loss, epoch=epoch, lower=lower)
-                if evaluate and not trainer.parameters_finite():  # checked with the test set, not every epoch
-                    return "diverged", WEIGHTS_HINT.format(epoch=epoch, lower=lower)
-                if best is not None and best.stop_now:
-                    return "early-stopped", best.reason()
-                if (evaluate and self.snapshot_on_eval) or self.snapshot_interval_s is not None and (
-                        self._paused or now - last_snapshot >= self.snapshot_interval_s):
-                    self._emit(self._snapshot(trainer))
-                    last_snapshot = time.perf_counter()
+                with self._model_lock:
+                    began = time.perf_counter()
+                    lr = trainer.lr  # the lr the epoch starts with (a OneCycleLR moves it every batch)
+                    lower = what_to_lower(lr, cfg.regularization, cfg.reg_rate)
+                    loss = train_checked(trainer, stop.is_set, epoch, lower)
+                    if loss is None:
+                        return self._stop_status, ""
+                    now = time.perf_counter()
+                    logged = epoch % cfg.log_interval == 0 or epoch == cfg.epochs
+                    finite = math.isfinite(loss)
+                    evaluate = every_epoch or logged or self._paused or not finite or (
+                        self.eval_interval_s is not None and now - last_eval >= self.eval_interval_s)
+                    test_loss, accuracy = evaluate_checked(trainer, epoch, lower) if evaluate else (None, None)
+                    if evaluate:
+                        last_eval = now
+                    trainer.end_epoch(test_loss)
+                    if best is not None:
+                        best.update(epoch, test_loss, trainer.model)
+                        logged = logged or best.stop_now  # the epoch a run stops early at has its line
+                    health = self._health.at_log(trainer) if logged and finite and self.health_at_log else None
+                    event = EpochEnded(epoch, cfg.epochs, loss, test_loss, accuracy,
+                                       trainer.train_samples / max(now - began, 1e-9),
+                                       now - self._started_at, lr, logged, health)
+                    self.history.append(event)
+                    self._emit(event)
+                    if steps and trainer.lr != lr and epoch < cfg.epochs:  # (no epoch after the last to take it)
+                        self._emit(LrChanged(epoch, trainer.lr, lr))
+                    check_epoch(trainer, loss, evaluate, epoch, lower)  # after the epoch's event: its line is shown
+                    if best is not None and best.stop_now:
+                        return "early-stopped", best.reason()
+                    if (evaluate and self.snapshot_on_eval) or self.snapshot_interval_s is not None and (
+                            self._paused or now - last_snapshot >= self.snapshot_interval_s):
+                        self._emit(self._snapshot(trainer))
+                        last_snapshot = time.perf_counter()
+        except Diverged as err:
+            return "diverged", err.reason
         return "completed", ""
 
     def _started(self, trainer) -> RunStarted:
@@ -352,16 +339,6 @@ class TrainingSession:
                                       best[0] if best else None)
         self.state = "finished"
         return self.result
-
-
-def _overflow(trainer, epoch: int, lower: str) -> str | None:
-    """Why an error raised in `epoch` is the run diverging: its weights or its outputs are no longer
-    finite (BCELoss refuses NaN inputs rather than returning NaN); None when both are finite."""
-    if not trainer.parameters_finite():
-        return WEIGHTS_HINT.format(epoch=epoch, lower=lower)
-    if not trainer.outputs_finite():
-        return OUTPUTS_HINT.format(epoch=epoch, lower=lower)
-    return None
 
 
 def _describe(err: BaseException) -> str:
