@@ -240,17 +240,29 @@ async def test_preset_chooser_is_blank_for_a_changed_setup():
 
 @run_async
 async def test_a_combination_that_cannot_run_is_marked_not_crashed_on():
-    """Choosing regression data under a classification loss marks the loss field and refuses start."""
+    """Choosing three-class data under a binary loss marks the loss field and refuses start."""
     app = circle_app()
     async with app.run_test(size=SIZE) as pilot:
         form = app.query_one(ConfigForm)
-        app.query_one("#" + _editor("data.dataset"), Choice).value = "linear"
+        app.query_one("#" + _editor("data.dataset"), Choice).value = "spiral"
         await pilot.pause()
         assert form.config_or_none() is None
         assert any(p.path == "train.loss" for p in form.all_problems())
         assert app.query_one("#" + _editor("train.loss")).has_class("-invalid")
         await pilot.press("space")
         assert app.session.state == "idle"
+
+
+@run_async
+async def test_choosing_a_regression_set_in_the_form_fits_it_with_mse():
+    """Circle's bce and sigmoid follow a switch to gauss: mse and no output activation, ready to start."""
+    app = circle_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.query_one(ConfigForm)
+        app.query_one("#" + _editor("data.dataset"), Choice).value = "gauss"
+        await pilot.pause()
+        config = form.config_or_none()
+        assert config is not None and (config.train.loss, config.model.output_activation) == ("mse", "none")
 
 
 def _editor(path: str) -> str:
