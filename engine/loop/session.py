@@ -16,7 +16,8 @@ from engine.config.rules import manual_lr_problem, validate, watchers
 from engine.config.schema import RunConfig
 from engine.errors import InputError
 from engine.loop.divergence import Diverged, check_epoch, evaluate_checked, train_checked, what_to_lower
-from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.events import EpochEnded, Event, LrChanged, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.gate import TurnGate
 from engine.loop.history import MetricsHistory
 from engine.loop.snapshots import HealthClock, take_snapshot
 
@@ -57,13 +58,7 @@ class TrainingSession:
         self.trainer = None  # engine.loop.trainer.Trainer once built
         self.result: RunFinished | RunFailed | None = None
         self.state = "idle"
-        self._cond = threading.Condition()
-        self._stop = threading.Event()
-        self._waiting = threading.Event()  # the thread is blocked between epochs, or gone
-        self._waiting.set()
-        self._paused = False
-        self._step_credits = 0
-        self._pending_lr: float | None = None
+        self._gate = TurnGate()  # pause, steps, stop and a new lr, which the thread waits on
         self._model_lock = threading.Lock()  # held while an epoch runs
         self._thread: threading.Thread | None = None
 
@@ -71,23 +66,23 @@ class TrainingSession:
 
     def start(self) -> None:
         """Start a fresh run, or resume a paused one."""
-        with self._cond:
+        with self._gate.cond:
             if self.state == "idle":
                 self._launch(paused=False)
             elif self.state == "paused":
-                self._paused = False
+                self._gate.paused = False
                 self.state = "running"
-                self._cond.notify_all()
+                self._gate.cond.notify_all()
 
     def pause(self) -> None:
         """Hold at the end of the current epoch."""
-        with self._cond:
+        with self._gate.cond:
             if self.state == "running":
-                self._paused = True
+                self._gate.paused = True
                 self.state = "paused"
 
     def resume(self) -> None:
-        with self._cond:
+        with self._gate.cond:
             if self.state == "paused":
                 self.start()
 
@@ -100,41 +95,37 @@ class TrainingSession:
 
     def step(self) -> None:
         """Train exactly one epoch, then hold; a running run is paused instead."""
-        with self._cond:
+        with self._gate.cond:
             if self.state == "idle":
                 self._launch(paused=True, credits=1)
             elif self.state == "paused":
-                self._step_credits += 1
-                self._waiting.clear()
-                self._cond.notify_all()
+                self._gate.step_credits += 1
+                self._gate.waiting.clear()
+                self._gate.cond.notify_all()
             elif self.state == "running":
                 self.pause()
 
     def stop(self, status: str = "stopped") -> None:
         """End the run at an epoch boundary; it finishes as `status` (a sweep's pruner says `pruned`)."""
         self._stop_status = status
-        self._stop.set()
-        with self._cond:
-            self._cond.notify_all()
+        self._gate.stop.set()
+        with self._gate.cond:
+            self._gate.cond.notify_all()
 
     def reset(self, config: RunConfig | None = None, timeout: float = 5.0) -> None:
         """Stop any run and return to idle with fresh weights (and optionally a new config)."""
         self.stop()
         self.join(timeout)
-        with self._cond:
+        with self._gate.cond:
             if config is not None:
                 self.config = validate(config).copy()
             self.history = MetricsHistory()
             self._resume = None
             self.trainer = None
             self.result = None
-            self._stop = threading.Event()
+            self._gate.clear()
             self._stop_status = "stopped"
-            self._paused = False
-            self._step_credits = 0
-            self._pending_lr = None
             self._health = HealthClock()
-            self._waiting.set()
             self.state = "idle"
 
     def lr_problem(self) -> str | None:
@@ -148,10 +139,10 @@ class TrainingSession:
         problem = self.lr_problem()
         if problem is not None:
             raise ValueError(problem)
-        with self._cond:
+        with self._gate.cond:
             self.config.train.lr = lr
-            self._pending_lr = lr
-            self._cond.notify_all()
+            self._gate.pending_lr = lr
+            self._gate.cond.notify_all()
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait for the thread to end; True when it has."""
@@ -163,7 +154,7 @@ class TrainingSession:
 
     def wait_until_held(self, timeout: float = 10.0) -> bool:
         """Wait until the loop is between epochs waiting for a turn, or has ended."""
-        return self._waiting.wait(timeout)
+        return self._gate.waiting.wait(timeout)
 
     def refresh_views(self) -> None:
         """Report a Snapshot now, on the caller's thread (not the UI's: this is torch work), for a
@@ -184,9 +175,9 @@ class TrainingSession:
     # -- the thread ---------------------------------------------------------------------
 
     def _launch(self, paused: bool, credits: int = 0) -> None:
-        self._paused = paused
-        self._step_credits = credits
-        self._waiting.clear()
+        self._gate.paused = paused
+        self._gate.step_credits = credits
+        self._gate.waiting.clear()
         self.state = "paused" if paused else "running"
         self._thread = threading.Thread(target=self._run, name="nntui-engine", daemon=True)
         self._thread.start()
@@ -194,48 +185,6 @@ class TrainingSession:
     def _emit(self, event: Event) -> None:
         for listener in list(self.listeners):
             listener(event)
-
-    def _must_wait(self) -> bool:
-        return self._paused and self._step_credits == 0 and not self._stop.is_set()
-
-    def _await_turn(self, trainer) -> bool:
-        """Block while paused with no step to take; False when asked to stop. A new learning rate
-        is taken first (a checkpoint at the pause has it), then Held is said when the wait starts
-        (listeners may checkpoint: the model is still) and Resumed when a pause ends, all outside
-        the lock, so that a listener's work never blocks a caller's controls."""
-        if not (self._paused or self._pending_lr is not None or self._stop.is_set()):
-            return True  # the common case, read without the lock: nothing to wait for or apply
-        self._take_lr(trainer)
-        held = self._must_wait()
-        if held:
-            self._emit(Held(trainer.epoch))
-        while True:
-            with self._cond:
-                while self._must_wait() and self._pending_lr is None:
-                    self._waiting.set()
-                    self._cond.wait()
-                if not self._must_wait():  # else it woke for a new lr while held: take it, wait on
-                    self._waiting.clear()
-                    if self._stop.is_set():
-                        return False
-                    if self._paused:
-                        self._step_credits -= 1
-                    resumed = held and not self._paused
-                    break
-            self._take_lr(trainer)
-        self._take_lr(trainer)  # one set while waiting
-        if resumed:
-            self._emit(Resumed(trainer.epoch))
-        return True
-
-    def _take_lr(self, trainer) -> None:
-        with self._cond:
-            lr, self._pending_lr = self._pending_lr, None
-            if lr is None or lr == trainer.lr:
-                return
-            previous = trainer.lr
-            trainer.set_lr(lr)
-        self._emit(LrChanged(trainer.epoch, lr, previous))
 
     def _run(self) -> None:
         epoch = 0
@@ -260,11 +209,11 @@ class TrainingSession:
             self.state = "finished"
             self._emit(self.result)
         finally:
-            self._waiting.set()
+            self._gate.waiting.set()
 
     def _loop(self, trainer) -> tuple[str, str]:
         cfg = self.config.train
-        stop = self._stop
+        stop = self._gate.stop
         last_eval = last_snapshot = time.perf_counter()
         self._started_at = time.perf_counter()
         every_epoch = bool(watchers(self.config))  # early stopping, the best weights or plateau need each test loss
@@ -272,7 +221,7 @@ class TrainingSession:
         best = trainer.best
         try:  # an epoch's checks raise Diverged with the reason
             for epoch in range(trainer.epoch + 1, cfg.epochs + 1):
-                if not self._await_turn(trainer):
+                if not self._gate.await_turn(trainer, self._emit):
                     return self._stop_status, ""
                 with self._model_lock:
                     began = time.perf_counter()
@@ -284,7 +233,7 @@ class TrainingSession:
                     now = time.perf_counter()
                     logged = epoch % cfg.log_interval == 0 or epoch == cfg.epochs
                     finite = math.isfinite(loss)
-                    evaluate = every_epoch or logged or self._paused or not finite or (
+                    evaluate = every_epoch or logged or self._gate.paused or not finite or (
                         self.eval_interval_s is not None and now - last_eval >= self.eval_interval_s)
                     test_loss, accuracy = evaluate_checked(trainer, epoch, lower) if evaluate else (None, None)
                     if evaluate:
@@ -305,7 +254,7 @@ class TrainingSession:
                     if best is not None and best.stop_now:
                         return "early-stopped", best.reason()
                     if (evaluate and self.snapshot_on_eval) or self.snapshot_interval_s is not None and (
-                            self._paused or now - last_snapshot >= self.snapshot_interval_s):
+                            self._gate.paused or now - last_snapshot >= self.snapshot_interval_s):
                         self._emit(self._snapshot(trainer))
                         last_snapshot = time.perf_counter()
         except Diverged as err:
