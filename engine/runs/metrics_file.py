@@ -5,8 +5,8 @@ numbers keep every digit (repr), so a history read back equals the one written."
 
 from __future__ import annotations
 
-import math
 import os
+from array import array
 from pathlib import Path
 
 from engine.errors import InputError
@@ -18,15 +18,26 @@ HEADER = "epoch,train_loss,test_loss,test_accuracy,lr"
 METRICS_LIMIT = GIB  # 100 million epochs of a completed run fit
 
 
-def _cell(value: float) -> str:
-    return "" if math.isnan(value) else repr(value)
-
-
 def csv_rows(history: MetricsHistory, start: int, stop: int) -> str:
-    """Rows start..stop-1 of `history` as lines of metrics.csv."""
+    """Rows start..stop-1 of `history` as lines of metrics.csv. Written column by column, a value
+    repeated from the row above (the lr, an unmeasured test loss) formatted once: the writer
+    thread's Python is what recording costs a fast run (it holds the GIL the engine wants)."""
     h = history
-    return "".join(f"{h.epochs[i]},{_cell(h.train_loss[i])},{_cell(h.test_loss[i])},{_cell(h.test_accuracy[i])},"
-                   f"{_cell(h.lr[i])}\n" for i in range(start, stop))
+    columns = zip(map(str, h.epochs[start:stop]), *(_cells(values[start:stop])
+                                                     for values in (h.train_loss, h.test_loss, h.test_accuracy, h.lr)))
+    return "".join([f"{epoch},{train},{test},{accuracy},{lr}\n" for epoch, train, test, accuracy, lr in columns])
+
+
+def _cells(values: array) -> list[str]:
+    """Each value as a cell: repr, or empty for NaN; a run of equal values formatted once."""
+    cells: list[str] = []
+    last: float | None = None
+    text = ""
+    for value in values:
+        if value != last:  # (NaN never equals the last value: formatted each time, as "")
+            last, text = value, "" if value != value else repr(value)
+        cells.append(text)
+    return cells
 
 
 def write_metrics(path: str | Path, history: MetricsHistory) -> None:
