@@ -11,9 +11,9 @@ def test_ordinary_losses_keep_the_tutorials_four_decimals() -> None:
     assert (figure(0.60791), figure(12.5), figure(0.0)) == ("0.6079", "12.5000", "0.0000")
 
 
-def test_a_loss_under_a_thousandth_keeps_its_digits() -> None:
-    """A loss of 4.2e-05 would read 0.0000 in four decimals."""
-    assert figure(4.2e-05) == "4.2e-05"
+def test_a_loss_under_a_ten_thousandth_keeps_its_digits() -> None:
+    """A loss of 4.2e-05 would read 0.0000 in four decimals; 0.00025 keeps them (0.0003)."""
+    assert (figure(4.2e-05), figure(0.00025)) == ("4.2e-05", "0.0003")
 
 
 def test_a_loss_that_blew_up_is_short() -> None:
