@@ -220,3 +220,4 @@ def test_a_narrow_boundary_legend_drops_words_before_it_is_cut() -> None:
     narrow, wide = legend(2, style, 48).plain, legend(2, style, 120).plain
     assert len(narrow) <= 48 and "class 1" in narrow and "test" in narrow
     assert "filled train, hollow test" in wide and "shaded by probability (d)" in wide
+    assert len(three := legend(3, BoundaryStyle(color=False, ascii_only=True), 48).plain) <= 48 and "test" in three

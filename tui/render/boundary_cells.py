@@ -169,19 +169,24 @@ def _bright(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
 def legend(classes: int, style: BoundaryStyle, width: int = 0) -> Text:
     """One line saying which colour or character is which class, and what the points mean; where
     it would not fit in `width` (0: any width), the shading's words go first, then the train
-    points' (the marker of a class is its train point's)."""
-    samples = Text(no_wrap=True, overflow="crop")
-    for c in range(classes):
-        rgb = CLASS_RGB[c % len(CLASS_RGB)]
-        sample = "██" if style.color and not style.ascii_only else region_char(c, style.ascii_only) * 2
-        samples.append(sample, Style(color=Color.from_rgb(*rgb)) if style.color else Style())
-        samples.append(f" class {c} {point_marker(c, False, style.ascii_only)}  ")
+    points' (the marker of a class is its train point's), then the word `class`."""
+    def samples(compact: bool) -> Text:
+        text = Text(no_wrap=True, overflow="crop")
+        for c in range(classes):
+            rgb = CLASS_RGB[c % len(CLASS_RGB)]
+            sample = "██" if style.color and not style.ascii_only else region_char(c, style.ascii_only) * 2
+            text.append(sample, Style(color=Color.from_rgb(*rgb)) if style.color else Style())
+            marker = point_marker(c, False, style.ascii_only)
+            text.append(f"{c}{marker} " if compact else f" class {c} {marker}  ")
+        return text
+
     fill = ("lower train, UPPER test" if style.ascii_only else "filled train, hollow test") if style.show_test \
         else "train only, test hidden (t)"
     short = ("UPPER: test" if style.ascii_only else "hollow: test") if style.show_test else "test hidden (t)"
     shading = "  hard classes (d)" if style.discrete else "  shaded by probability (d)"
-    for words, shaded in ((fill, True), (fill, False), (short, False)):
-        text = samples.copy()
+    for compact, words, shaded in ((False, fill, True), (False, fill, False), (False, short, False),
+                                   (True, short, False)):
+        text = samples(compact)
         text.append(words, "" if style.show_test else "dim")
         if shaded:
             text.append(shading, "dim")
