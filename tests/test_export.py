@@ -373,6 +373,21 @@ def test_diverging_script_stops_where_nntui_does(name: str, tmp_path: Path) -> N
     assert "Final train loss" not in stdout
 
 
+def test_script_stops_where_an_overflowing_penalty_makes_bce_refuse_the_outputs(tmp_path: Path) -> None:
+    """An L2 penalty at rate 10 and lr 5 blows up circle's weights until BCELoss refuses the outputs:
+    nntui ends diverged naming the epoch, and the script stops in that epoch with one line, not a
+    traceback."""
+    config = with_values(preset_config("circle"), {"train.regularization": "l2", "train.reg_rate": 10.0,
+                                                   "train.lr": 5.0, "train.epochs": 30})
+    script = start_script(export_script(config), tmp_path)
+    end = train(config).end
+    _, stderr = script.communicate(timeout=120)
+
+    epoch = int(re.search(r"in epoch (\d+)", end.message).group(1))
+    assert end.status == "diverged" and script.returncode == 1
+    assert stderr.splitlines()[-1] == f"Diverged in epoch {epoch}: the model's outputs are not finite"
+
+
 def test_script_stops_on_a_gradient_clipping_cannot_rescue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A non-finite gradient norm under --clip-grad ends the script in the epoch nntui names."""
     monkeypatch.chdir(tmp_path)

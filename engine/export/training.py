@@ -131,9 +131,16 @@ def _step_lines(inputs: str, targets: str, indent: str, plan: ScriptPlan, model:
     clip = plan.config.train.clip_grad
     update = "# Backward pass (of the loss and the penalty) and update" if objective(plan) != "loss" else \
         "# Backward pass and update"
-    lines = ["# Forward pass", f"outputs = {model}({inputs})", f"loss = criterion(outputs, {targets})", "",
-             update, "optimizer.zero_grad()", f"{objective(plan)}.backward()"]
-    lines = [indent + line if line else "" for line in lines]
+    lines = [indent + line if line else "" for line in ["# Forward pass", f"outputs = {model}({inputs})"]]
+    if plan.config.train.loss == "bce":  # BCELoss raises on outputs that are not numbers, where nntui says why
+        lines += [f"{indent}try:  # BCELoss refuses outputs that overflowed: the run has diverged",
+                  f"{indent}    loss = criterion(outputs, {targets})",
+                  f"{indent}except RuntimeError:",
+                  stop(indent + "    ", "Diverged in epoch {epoch + 1}: the model's outputs are not finite",
+                       " from None")]
+    else:
+        lines.append(f"{indent}loss = criterion(outputs, {targets})")
+    lines += [""] + [indent + line for line in [update, "optimizer.zero_grad()", f"{objective(plan)}.backward()"]]
     if clip:
         arguments = ["model.parameters()", repr(clip), "error_if_nonfinite=True"]
         lines += [f"{indent}# Clip the gradient norm to {clip:g}; a non-finite norm ends the run, as in nntui",

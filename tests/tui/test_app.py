@@ -224,7 +224,7 @@ async def test_e_exports_a_runnable_script(tmp_path, monkeypatch):
 
 @run_async
 async def test_preset_chooser_shows_the_starting_preset():
-    """A trainer opened with a preset names it in the chooser rather than 'choose a preset'."""
+    """A trainer opened with a preset names it in the chooser rather than 'custom'."""
     app = make_app(preset_config("circle"), session_options=STEADY)
     async with app.run_test(size=SIZE):
         assert app.query_one("#preset", Choice).value == "circle"
@@ -232,10 +232,11 @@ async def test_preset_chooser_shows_the_starting_preset():
 
 @run_async
 async def test_preset_chooser_is_blank_for_a_changed_setup():
-    """A setup that differs from every preset leaves the chooser on its prompt."""
+    """A setup that differs from every preset leaves the chooser on its prompt, 'custom' (it fits 80 columns)."""
     app = circle_app(epochs=7)
     async with app.run_test(size=SIZE):
         assert app.query_one("#preset", Choice).value is None
+        assert "custom" in str(app.query_one("#preset", Choice).render())
 
 
 @run_async

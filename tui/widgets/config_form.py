@@ -65,7 +65,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
         yield Static("", id="form-note")
         with Horizontal(classes="field-row"):
             yield Label("preset", classes="field-label")
-            yield Choice(list(PRESETS), preset_named(self.base), prompt="choose a preset", allow_blank=True,
+            yield Choice(list(PRESETS), preset_named(self.base), prompt="custom", allow_blank=True,
                          stepping=False, id="preset")
         for section, title in SECTION_TITLES.items():
             yield Static(title, classes="form-section", id=f"section-{section}")
