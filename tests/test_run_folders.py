@@ -213,6 +213,19 @@ def test_compare_shows_only_the_fields_that_differ_and_the_final_figures(tmp_pat
     assert "Loss per epoch" in plot and "a  " in plot and all(ord(c) < 128 for c in plot)
 
 
+def test_compare_shows_a_regression_runs_fit_instead_of_an_accuracy(tmp_path: Path) -> None:
+    """Two plane runs compare on their test RMSE, MAE and R², with no empty accuracy row."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder, lr in ((a, "0.01"), (b, "0.03")):
+        assert runner.invoke(app, ["run", "--dataset", "plane", "--hidden", "", "--lr", lr, "--epochs", "20",
+                                   "--save", str(folder)]).exit_code == 0
+    rows = {line.split()[0]: line.split()[1:] for line in runner.invoke(app, ["compare", str(a), str(b)]).stdout
+            .splitlines() if line.strip()}
+    assert {"rmse", "mae", "r2"} <= set(rows) and "test_accuracy" not in rows
+    figures = json.loads(runner.invoke(app, ["compare", str(a), str(b), "--json"]).stdout)["figures"]
+    assert all(isinstance(f["rmse"], float) and f["test_accuracy"] is None for f in figures)
+
+
 @pytest.mark.parametrize("args,words", [
     (["runs", "{tmp}/nowhere"], "no such runs folder"),
     (["compare", "{tmp}", "{tmp}"], "not a run folder"),

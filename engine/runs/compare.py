@@ -28,11 +28,15 @@ def shown(value: Any) -> str:
 
 
 def final_figures(run: RunInfo) -> dict[str, Any]:
-    """What a comparison shows of each run's outcome."""
+    """What a comparison shows of each run's outcome (a classifier's accuracy, a regression's fit)."""
     best = run.best
     history = run.history
     return {"status": run.status, "epochs": run.epochs_done,
             "train_loss": history.train_loss[-1] if len(history) else None,
             "test_loss": next((v for v in reversed(history.test_loss) if v == v), None),
             "best_test_loss": best[0] if best else None, "best_epoch": best[1] if best else None,
-            "test_accuracy": run.final_accuracy}
+            "test_accuracy": run.final_accuracy,
+            **{score: run.final(score) for score in FIT_SCORES}}
+
+
+FIT_SCORES = ("rmse", "mae", "r2")  # a regression run's end record has them (test set, the target's unit)

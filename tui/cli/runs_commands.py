@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from engine.errors import InputError
-from engine.runs.compare import differing_fields, final_figures, shown
+from engine.runs.compare import FIT_SCORES, differing_fields, final_figures, shown
 from engine.runs.layout import runs_dir as chosen_runs
 from engine.runs.status import list_runs, model_text, read_run
 from tui.cli.options import NO_VALUE, AsciiOption, RunsDirOption, fail
@@ -95,8 +95,11 @@ def compare_command(
     if not differences:
         rows.append(["(no field differs)", *("" for _ in runs)])
     rows.append(["", *("" for _ in runs)])
-    for key, digits in (("status", 0), ("epochs", 0), ("train_loss", 4), ("test_loss", 4), ("best_test_loss", 4),
-                        ("best_epoch", 0), ("test_accuracy", 4)):
+    keys = [("status", 0), ("epochs", 0), ("train_loss", 4), ("test_loss", 4), ("best_test_loss", 4),
+            ("best_epoch", 0), ("test_accuracy", 4), *((score, 4) for score in FIT_SCORES)]
+    for key, digits in keys:
+        if key in FIT_SCORES + ("test_accuracy",) and all(f[key] is None for f in figures):
+            continue  # accuracy for classifiers, the fit for regression runs
         rows.append([key, *(str(f[key]) if not digits else _number(f[key], digits) for f in figures)])
     for line in _table(rows):
         typer.echo(line)
