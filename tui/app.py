@@ -21,7 +21,7 @@ from engine.loop.session import TrainingSession
 from engine.runs.remote import RemoteSession
 from tui.bridge import EventBridge, RunFigures
 from tui.error_log import log_path
-from tui.keys import key_items, trainer_bindings
+from tui.keys import key_items, trainer_bindings, with_view_keys
 from tui.lr_actions import apply_suggestion, put_suggestion, sweep
 from tui.pacing import TICK_HZ, redraw_delay, tick_delay
 from tui.picking import apply_pick, picking_allowed
@@ -206,8 +206,31 @@ class NNTuiApp(RunControls, App):
     # -- views, panes and toggles ------------------------------------------------------
 
     def key_items(self) -> list:
-        """What the key bar shows now."""
-        return key_items(self.BINDINGS, VIEWS, self.views.offers, self.screen_stack[0].has_class("-single"))
+        """What the key bar shows now: a view's own keys first while its list has the keys."""
+        items = key_items(self.BINDINGS, VIEWS, self.views.offers, self.screen_stack[0].has_class("-single"))
+        owner = self._keys_owner()
+        return with_view_keys(items, owner.own_keys()) if owner is not None else items
+
+    def _keys_owner(self):
+        """The view whose widget has the focus and keys of its own (the Runs list), or None."""
+        node = self.focused
+        while node is not None and not hasattr(node, "own_keys"):
+            node = node.parent
+        return node
+
+    def action_view_key(self, action: str) -> None:
+        """A click on a view's own key in the key bar."""
+        owner = self._keys_owner()
+        if owner is not None:
+            getattr(owner, f"action_{action}")()
+
+    def on_descendant_focus(self) -> None:
+        if hasattr(self, "keys"):  # (mounted)
+            self.keys.refresh(layout=True)  # a view's list took the keys, or gave them back
+
+    def on_descendant_blur(self) -> None:
+        if hasattr(self, "keys"):
+            self.keys.refresh(layout=True)
 
     def action_show_view(self, index: int) -> None:
         self.query_one("#main").set_classes("-on-views")

@@ -71,3 +71,11 @@ def key_items(bindings: Sequence[Binding], views: Sequence[ViewSpec], in_sight: 
         items.append(KeyItem(key.replace("ctrl+", "^"), binding.description, binding.action,
                              binding.action in ESSENTIAL))
     return items
+
+
+def with_view_keys(items: list[KeyItem], own: Sequence[tuple[str, str, str]]) -> list[KeyItem]:
+    """The key bar's entries while a view's list has the keys: its keys first (essential; a click
+    runs `view_key(action)`), in place of the trainer's entries for the same keys."""
+    taken = {key for key, _, _ in own}
+    return [*(KeyItem(key, description, f"view_key('{action}')", True) for key, description, action in own),
+            *(item for item in items if item.key not in taken)]

@@ -138,6 +138,22 @@ async def test_the_runs_view_overlays_picked_runs_and_shows_what_differs(tmp_pat
         assert "model.hidden" not in differences
 
 
+
+@run_async
+async def test_the_key_bar_offers_the_runs_lists_keys_while_it_has_them():
+    """In the Runs view space picks a run, and the key bar says so (not Run/pause); another view
+    gives space back to running."""
+    app = circle_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        bar = str(app.keys.render())
+        assert "space Pick" in bar and "enter Open" in bar and "Run/pause" not in bar
+        await pilot.press("1")
+        await pilot.pause()
+        bar = str(app.keys.render())
+        assert "space Run/pause" in bar and "Pick" not in bar
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs a pty")
 def test_sighup_records_the_run_stopped_and_it_resumes_exactly(tmp_path: Path) -> None:
     """A dropped connection while the trainer trains: out within 2 s with 129, the run recorded as

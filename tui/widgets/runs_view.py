@@ -147,6 +147,18 @@ class RunsView(Vertical):
         table.update_cell(str(run.folder), "pick", self._cells(run)[0])
         self.redraw()
 
+    def action_open(self) -> None:
+        """enter (or its key in the key bar): open the run under the cursor."""
+        run = self.current()
+        if run is not None:
+            self.post_message(self.Open(run.folder))
+
+    def own_keys(self) -> list[tuple[str, str, str]]:
+        """(key, what it does, this view's action) while the list has the keys: the key bar shows
+        them in place of the trainer's own (space picks here; it does not run)."""
+        keys = [("space", "Pick", "pick"), ("enter", "Open", "open")]
+        return keys + ([("o", "Sort by metric", "sort")] if self.sweep is not None else [])
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """enter: open the run."""
         event.stop()
