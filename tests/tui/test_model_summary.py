@@ -72,3 +72,10 @@ def test_the_health_table_explains_dead_units_only_where_a_relu_can_have_them():
     relu = health_text(model_health(Trainer(preset_config("circle")))).plain
     linear = health_text(model_health(Trainer(with_values(preset_config("circle"), {"model.hidden": []})))).plain
     assert "dead: ReLU units" in relu and "dead: ReLU units" not in linear
+
+
+def test_the_planned_inputs_read_as_the_form_writes_them():
+    """x1² in Unicode, as the form's toggles show it; x1^2 under --ascii."""
+    config = with_values(preset_config("circle"), {"data.features": ["x1^2", "x1*x2"]})
+    assert "inputs: x1², x1·x2 of each point" in planned_summary(config).plain
+    assert "inputs: x1^2, x1*x2 of each point" in planned_summary(config, ascii_only=True).plain

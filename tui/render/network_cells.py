@@ -15,6 +15,7 @@ from rich.text import Text
 
 from engine.loop.network_events import NeuronLayer, NeuronMaps
 from tui.render.boundary_cells import BoundaryStyle, assemble, half_block_cells
+from tui.render.feature_names import feature_name
 from tui.render.heatmap import heat_codes, map_levels, resampled, shade_steps
 
 LABEL_WIDTH = 4  # "in", "h1", "out" and a gap
@@ -58,18 +59,18 @@ def network_layout(maps: NeuronMaps, width: int, height: int) -> NetworkLayout |
     return NetworkLayout(thumb_width, lines, tuple(min(len(layer.maps), fits) for layer in maps.layers[:layers]))
 
 
-def _unit_name(layer: NeuronLayer, unit: int) -> str:
-    return layer.labels[unit] if unit < len(layer.labels) else f"unit {unit + 1}/{layer.units}"
+def _unit_name(layer: NeuronLayer, unit: int, ascii_only: bool = False) -> str:
+    return feature_name(layer.labels[unit], ascii_only) if unit < len(layer.labels) else f"unit {unit + 1}/{layer.units}"
 
 
-def picked_words(maps: NeuronMaps, picked: tuple[int, int]) -> str:
+def picked_words(maps: NeuronMaps, picked: tuple[int, int], ascii_only: bool = False) -> str:
     """`h1 unit 3/8 relu: -0.81..2.1, outgoing |w| 1.23`: the picked unit and its figures."""
     index, unit = picked
     layer = maps.layers[index]
     values = np.asarray(layer.maps[unit], dtype=np.float64)
     finite = values[np.isfinite(values)]
     spread = f"{finite.min():.3g}..{finite.max():.3g}" if finite.size else "not finite"
-    words = f"{layer_label(index, len(maps.layers))} {_unit_name(layer, unit)}"
+    words = f"{layer_label(index, len(maps.layers))} {_unit_name(layer, unit, ascii_only)}"
     words += f" {layer.activation}: {spread}" if layer.activation else f": {spread}"
     if layer.outgoing:
         words += f", outgoing |w| {layer.outgoing[unit]:.3g}"
@@ -90,7 +91,8 @@ def network_text(maps: NeuronMaps, width: int, height: int, picked: tuple[int, i
               for index, shown in enumerate(layout.shown) for unit in range(shown)]
     stack = np.asarray([maps.layers[index].maps[unit] for index, unit, _, _ in places], dtype=np.float64)
     chars, styles = _thumbnails(stack, [(top, left) for _, _, top, left in places], rows, width, layout, style)
-    header = picked_words(maps, picked) if picked is not None else "arrows pick a unit; bars: outgoing weights"
+    header = (picked_words(maps, picked, style.ascii_only) if picked is not None
+              else "arrows pick a unit; bars: outgoing weights")
     _write(chars, styles, 0, 0, header, Style(dim=True) if picked is None else Style(bold=True))
     largest = max((w for layer in maps.layers for w in layer.outgoing if np.isfinite(w)), default=0.0)
     for index, shown in enumerate(layout.shown):

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
-UNICODE_NAMES = {"x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2", "sin(x1)": "sin x1", "sin(x2)": "sin x2"}
+from tui.render.feature_names import feature_name
 
 
 class FeatureToggles(Widget, can_focus=True):
@@ -70,7 +70,7 @@ class FeatureToggles(Widget, can_focus=True):
             self.post_message(self.Changed(self, self.value))
 
     def label(self, option: str) -> str:
-        return option if getattr(self.app, "ascii_only", False) else UNICODE_NAMES.get(option, option)
+        return feature_name(option, getattr(self.app, "ascii_only", False))
 
     def chips(self) -> list[str]:
         """Each option as drawn: `[x1]` when chosen, ` x1 ` when not."""

@@ -15,6 +15,7 @@ from engine.data.features import computed_features, input_width
 from engine.loop.events import RunStarted, Snapshot
 from engine.loop.network_events import ModelHealth
 from engine.models.layer_sizes import KERNEL, conv_shapes, output_units, parameter_count
+from tui.render.feature_names import feature_name
 from tui.render.health_text import health_text
 
 NATIVE_SIDE = 28  # shapes, MNIST and Fashion-MNIST pictures, and folder pictures without data.resize
@@ -63,7 +64,7 @@ def planned_count(config: RunConfig) -> int | None:
     return parameter_count(sizes)  # type: ignore[arg-type]
 
 
-def planned_summary(config: RunConfig) -> Text:
+def planned_summary(config: RunConfig, ascii_only: bool = False) -> Text:
     info = DATASETS[config.data.dataset]
     text = Text()
     text.append("Planned model ", "bold")
@@ -83,7 +84,7 @@ def planned_summary(config: RunConfig) -> Text:
         else:
             text.append(", flattened\n")
     sizes = planned_layers(config)
-    text.append(_features_line(config))
+    text.append(_features_line(config, ascii_only))
     text.append(" -> ".join("?" if size is None else str(size) for size in sizes))
     hidden = f"{config.model.activation} hidden, " if config.model.hidden else "no hidden layer, "
     text.append(f"  {hidden}{config.model.output_activation} output\n")
@@ -102,18 +103,18 @@ def planned_summary(config: RunConfig) -> Text:
     return text
 
 
-def _features_line(config: RunConfig) -> str:
-    """`inputs: x1^2, x2^2 of each point (x1, x2)` where the model takes input features."""
-    names = computed_features(config.data)
+def _features_line(config: RunConfig, ascii_only: bool = False) -> str:
+    """`inputs: x1², x2² of each point (x1, x2)` where the model takes input features."""
+    names = [feature_name(name, ascii_only) for name in computed_features(config.data)]
     return f"inputs: {', '.join(names)} of each point (x1, x2)\n" if names else ""
 
 
-def built_summary(event: RunStarted) -> Text:
+def built_summary(event: RunStarted, ascii_only: bool = False) -> Text:
     text = Text()
     text.append(f"{event.parameter_count} parameters", "bold")
     text.append(f"  {event.task} on '{event.config.data.dataset}', {event.train_samples} train / "
                 f"{event.test_samples} test samples, device {event.device}\n")
-    text.append(_features_line(event.config))
+    text.append(_features_line(event.config, ascii_only))
     text.append(event.summary)
     for warning in event.warnings:
         text.append(f"\nwarning: {warning}", "yellow")
@@ -133,11 +134,11 @@ class ModelSummary(VerticalScroll):
         yield Static(id="health-text")
 
     def plan(self, config: RunConfig) -> None:
-        self.query_one("#summary-text", Static).update(planned_summary(config))
+        self.query_one("#summary-text", Static).update(planned_summary(config, self.ascii_only))
         self._show_health(None)
 
     def built(self, event: RunStarted) -> None:
-        self.query_one("#summary-text", Static).update(built_summary(event))
+        self.query_one("#summary-text", Static).update(built_summary(event, self.ascii_only))
 
     def take(self, snapshot: Snapshot) -> None:
         """A snapshot's health, when it is a newer measurement (MLPs on in-memory data only)."""

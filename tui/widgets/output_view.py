@@ -145,7 +145,7 @@ class OutputView(Static):
         scale = Scale.symmetric(np.asarray(values, dtype=np.float64))
         style = self.style()
         points = self._point_scale(started)
-        words = picked_words(maps, self.picked)
+        words = picked_words(maps, self.picked, self.ascii_only)
         epoch = f"Epoch {snapshot.epoch}: "  # left out where it would push the unit's figures off the line
         title = Text(epoch + words if len(epoch + words) <= width else words, "bold", no_wrap=True, overflow="crop")
         legend = scale_legend(scale, style)
