@@ -105,7 +105,7 @@ def test_the_planned_model_shows_the_input_width_and_the_features() -> None:
     """Before a run, the Model view plans 3 inputs for three features and names them."""
     config = with_values(preset_config("xor"), {"data.features": ["x1", "x2", "x1*x2"]})
     assert planned_layers(config) == [3, 8, 8, 1]
-    assert "inputs: x1, x2, x1*x2 of each point (x1, x2)" in planned_summary(config).plain
+    assert "inputs: x1, x2, x1·x2 of each point (x1, x2)" in planned_summary(config).plain
     assert not SPECS["data.features"].applies_to("csv") and SPECS["data.features"].applies_to("gauss")
 
 
