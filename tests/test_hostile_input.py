@@ -438,6 +438,14 @@ def test_a_preprocess_field_out_of_range_is_refused_naming_it(name: str, saved_r
     assert_refused(invoke("predict", folder, rows), "preprocess.json", words)
 
 
+def test_a_lock_file_nested_too_deeply_reads_as_no_writer(saved_run: Path, tmp_path: Path) -> None:
+    """A damaged lock file (3,000 nested brackets) does not crash `nntui runs`: the run is listed."""
+    folder = copy_of(saved_run, tmp_path)
+    (folder / "lock").write_text("[" * 3000)
+    result = invoke("runs", folder.parent)
+    assert result.exit_code == 0 and folder.name in result.stdout
+
+
 def test_a_preprocess_file_nested_too_deeply_is_refused(saved_run: Path, tmp_path: Path) -> None:
     folder = copy_of(saved_run, tmp_path)
     (folder / "preprocess.json").write_text("[" * 100_000 + "]" * 100_000)

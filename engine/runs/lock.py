@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import InputError
-from engine.files.reading import KIB, read_text
+from engine.files.reading import KIB, parse_nested, read_text
 from engine.runs.layout import LOCK
 
 HEARTBEAT_S = 2.0  # the writer touches the lock this often
@@ -55,7 +55,7 @@ def read_lock(folder: str | Path) -> LockInfo | None:
     """Who holds the folder's lock, or None when nobody does (or the file is unreadable)."""
     path = Path(folder) / LOCK
     try:
-        raw = json.loads(read_text(path, "an nntui lock file", 4 * KIB))
+        raw = parse_nested(json.loads, read_text(path, "an nntui lock file", 4 * KIB), str(path), "an nntui lock file")
         return LockInfo(int(raw["pid"]), str(raw["host"]), float(raw["started"]), path.stat().st_mtime)
     except (InputError, OSError, ValueError, KeyError, TypeError):
         return None
