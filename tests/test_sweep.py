@@ -62,6 +62,25 @@ def trials_of(tmp_path: Path, name: str = "tiny") -> list:
     return optuna.load_study(study_name=name, storage=storage_for(str(tmp_path / "runs" / name / JOURNAL))).trials
 
 
+def test_workers_of_a_sweep_based_on_a_config_file_beside_it_run_from_another_folder(tmp_path: Path) -> None:
+    """`base = "base.toml"` is read beside the sweep file; the workers, started elsewhere, take the
+    base kept in the study's storage rather than looking for base.toml in their own folder."""
+    from engine.config.build import with_values
+    from engine.config.presets import preset_config
+    from engine.config.toml_file import save_config
+
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    save_config(with_values(preset_config("moons"), {"data.samples": 120, "train.epochs": 4}), folder / "base.toml")
+    path = folder / "filed.toml"
+    path.write_text('[sweep]\nbase = "base.toml"\ntrials = 2\nsampler = "random"\npruner = "none"\n'
+                    '[space]\n"train.lr" = [0.01, 0.02]\n')
+    done = sweep(tmp_path, str(path), "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    states = [t.state for t in trials_of(tmp_path, "filed")]  # (two workers may overshoot by one trial)
+    assert len(states) >= 2 and set(states) == {optuna.trial.TrialState.COMPLETE}
+
+
 @pytest.mark.parametrize(("text", "words"), [
     ("[sweep]\ntrials = 0\n[space]\n\"train.lr\" = [0.1]\n", "sweep.trials: must be a whole number from 1"),
     ("[sweep]\nmetric = \"speed\"\n[space]\n\"train.lr\" = [0.1]\n", "sweep.metric: must be one of test_loss"),

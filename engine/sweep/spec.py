@@ -142,8 +142,11 @@ def _choice(table: dict[str, Any], key: str, allowed: tuple[str, ...], default: 
     return value
 
 
-def parse_sweep(text: str, source: str = "sweep.toml", folder: Path | None = None) -> SweepSpec:
-    """A SweepSpec from a sweep file's text; SweepError names the first bad key."""
+def parse_sweep(text: str, source: str = "sweep.toml", folder: Path | None = None,
+                base: RunConfig | None = None) -> SweepSpec:
+    """A SweepSpec from a sweep file's text; SweepError names the first bad key. `base` is the
+    resolved base (fields applied) where it is known already: a joining worker has it from the
+    study's storage, and the file's `base` (perhaps a path relative to another folder) is not read."""
     try:
         raw = parse_nested(tomllib.loads, text, source, "a sweep file", SweepError)
     except tomllib.TOMLDecodeError as err:
@@ -174,7 +177,7 @@ def parse_sweep(text: str, source: str = "sweep.toml", folder: Path | None = Non
     for path in fields:
         if path not in SPECS:
             raise _bad(f"fields.{path}", "not a configuration field")
-    spec = SweepSpec(name, _base(table.get("base"), folder or Path.cwd(), fields),
+    spec = SweepSpec(name, base if base is not None else _base(table.get("base"), folder or Path.cwd(), fields),
                      tuple(_dimension(path, value) for path, value in space.items()), trials, metric, direction,
                      _choice(table, "sampler", SAMPLERS, "tpe"), _choice(table, "pruner", PRUNERS, "median"), seed,
                      text)

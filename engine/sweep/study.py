@@ -82,9 +82,7 @@ def join_study(storage: Any, name: str | None = None, worker: int = 0) -> tuple[
     loaded = optuna.load_study(study_name=name, storage=storage)
     if "spec" not in loaded.user_attrs:
         raise InputError(f"--join: {name!r} is not an nntui sweep")
-    spec = parse_sweep(loaded.user_attrs["spec"], f"{name}.toml")
-    spec = SweepSpec(spec.name, loads(loaded.user_attrs["base"]), spec.space, spec.trials, spec.metric,
-                     spec.direction, spec.sampler, spec.pruner, spec.seed, spec.text)
+    spec = parse_sweep(loaded.user_attrs["spec"], f"{name}.toml", base=loads(loaded.user_attrs["base"]))
     return open_study(spec, storage, worker), spec
 
 
