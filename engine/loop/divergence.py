@@ -39,45 +39,46 @@ class Diverged(Exception):
         self.reason = reason
 
 
-def lower_now(trainer) -> str:
-    """What to lower, with the trainer's rates as they are now."""
+def lower_for(trainer, lr: float) -> str:
+    """What to lower, the lr named as `lr` (the epoch's own, or the trainer's now)."""
     train = trainer.config.train
-    return what_to_lower(trainer.lr, train.regularization, train.reg_rate)
+    return what_to_lower(lr, train.regularization, train.reg_rate)
 
 
-def train_checked(trainer, should_stop: Callable[[], bool], epoch: int, lower: str) -> float | None:
+def train_checked(trainer, should_stop: Callable[[], bool], epoch: int, lr: float) -> float | None:
     """trainer.train_epoch, raising Diverged where the gradient norm or the model's outputs stopped
-    being finite (a loss such as BCELoss refuses NaN inputs with a RuntimeError)."""
+    being finite (a loss such as BCELoss refuses NaN inputs with a RuntimeError). `lr` is the one the
+    epoch started with; the words are made only for a run that diverged."""
     try:
         return trainer.train_epoch(should_stop)
     except NonFiniteGradient as err:
-        raise Diverged(GRADIENT_HINT.format(epoch=err.epoch, lower=lower_now(trainer))) from None
+        raise Diverged(GRADIENT_HINT.format(epoch=err.epoch, lower=lower_for(trainer, trainer.lr))) from None
     except RuntimeError:
-        _raise_overflow(trainer, epoch, lower)
+        _raise_overflow(trainer, epoch, lr)
         raise
 
 
-def evaluate_checked(trainer, epoch: int, lower: str) -> tuple[float | None, float | None]:
+def evaluate_checked(trainer, epoch: int, lr: float) -> tuple[float | None, float | None]:
     """trainer.evaluate, raising Diverged where the model's outputs overflowed on the test set."""
     try:
         return trainer.evaluate()
     except RuntimeError:
-        _raise_overflow(trainer, epoch, lower)
+        _raise_overflow(trainer, epoch, lr)
         raise
 
 
-def check_epoch(trainer, loss: float, evaluated: bool, epoch: int, lower: str) -> None:
+def check_epoch(trainer, loss: float, evaluated: bool, epoch: int, lr: float) -> None:
     """Raise Diverged after an epoch whose loss is not finite, or (checked with the test set, not
     every epoch) whose weights are not."""
     if not math.isfinite(loss):
-        raise Diverged(DIVERGED_HINT.format(value=loss, epoch=epoch, lower=lower))
+        raise Diverged(DIVERGED_HINT.format(value=loss, epoch=epoch, lower=lower_for(trainer, lr)))
     if evaluated and not trainer.parameters_finite():
-        raise Diverged(WEIGHTS_HINT.format(epoch=epoch, lower=lower))
+        raise Diverged(WEIGHTS_HINT.format(epoch=epoch, lower=lower_for(trainer, lr)))
 
 
-def _raise_overflow(trainer, epoch: int, lower: str) -> None:
+def _raise_overflow(trainer, epoch: int, lr: float) -> None:
     """Raise Diverged when an error in `epoch` came from weights or outputs that are no longer finite."""
     if not trainer.parameters_finite():
-        raise Diverged(WEIGHTS_HINT.format(epoch=epoch, lower=lower)) from None
+        raise Diverged(WEIGHTS_HINT.format(epoch=epoch, lower=lower_for(trainer, lr))) from None
     if not trainer.outputs_finite():
-        raise Diverged(OUTPUTS_HINT.format(epoch=epoch, lower=lower)) from None
+        raise Diverged(OUTPUTS_HINT.format(epoch=epoch, lower=lower_for(trainer, lr))) from None

@@ -15,7 +15,7 @@ from engine.config.problems import ConfigError
 from engine.config.rules import manual_lr_problem, validate, watchers
 from engine.config.schema import RunConfig
 from engine.errors import InputError
-from engine.loop.divergence import Diverged, check_epoch, evaluate_checked, train_checked, what_to_lower
+from engine.loop.divergence import Diverged, check_epoch, evaluate_checked, train_checked
 from engine.loop.events import EpochEnded, Event, LrChanged, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.gate import TurnGate
 from engine.loop.history import MetricsHistory
@@ -226,8 +226,7 @@ class TrainingSession:
                 with self._model_lock:
                     began = time.perf_counter()
                     lr = trainer.lr  # the lr the epoch starts with (a OneCycleLR moves it every batch)
-                    lower = what_to_lower(lr, cfg.regularization, cfg.reg_rate)
-                    loss = train_checked(trainer, stop.is_set, epoch, lower)
+                    loss = train_checked(trainer, stop.is_set, epoch, lr)
                     if loss is None:
                         return self._stop_status, ""
                     now = time.perf_counter()
@@ -235,7 +234,7 @@ class TrainingSession:
                     finite = math.isfinite(loss)
                     evaluate = every_epoch or logged or self._gate.paused or not finite or (
                         self.eval_interval_s is not None and now - last_eval >= self.eval_interval_s)
-                    test_loss, accuracy = evaluate_checked(trainer, epoch, lower) if evaluate else (None, None)
+                    test_loss, accuracy = evaluate_checked(trainer, epoch, lr) if evaluate else (None, None)
                     if evaluate:
                         last_eval = now
                     trainer.end_epoch(test_loss)
@@ -250,7 +249,7 @@ class TrainingSession:
                     self._emit(event)
                     if steps and trainer.lr != lr and epoch < cfg.epochs:  # (no epoch after the last to take it)
                         self._emit(LrChanged(epoch, trainer.lr, lr))
-                    check_epoch(trainer, loss, evaluate, epoch, lower)  # after the epoch's event: its line is shown
+                    check_epoch(trainer, loss, evaluate, epoch, lr)  # after the epoch's event: its line is shown
                     if best is not None and best.stop_now:
                         return "early-stopped", best.reason()
                     if (evaluate and self.snapshot_on_eval) or self.snapshot_interval_s is not None and (

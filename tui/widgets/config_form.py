@@ -55,6 +55,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
         self.problems: list[Problem] = []
         self.locked = False
         self.run_values: dict[str, Any] = {}  # a live run's values of the LIVE_FIELDS: a bad edit goes back to them
+        self._note = ""  # the note line's text (the form-note Static starts empty)
         # Rows are mounted when their field first matters, error lines when they first have something
         # to say: the first screen builds ~120 fewer widgets (CSV and image fields, empty errors).
         self.rows: dict[str, Horizontal] = {}
@@ -294,7 +295,10 @@ class ConfigForm(VerticalScroll, can_focus=False):
             first.focus()
 
     def note(self, text: str) -> None:
-        self.query_one("#form-note", Static).update(text)
+        """The line above the form; called with every epoch's figures, it lays out only on a change."""
+        if text != self._note:
+            self._note = text
+            self.query_one("#form-note", Static).update(text)
 
 
 def _family(dataset: str) -> str:
