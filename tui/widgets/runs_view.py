@@ -93,8 +93,9 @@ class RunsView(Vertical):
         present = {run.folder for run in runs}
         self.picked = [folder for folder in self.picked if folder in present]
         table.clear()
+        best_run = self.sweep.best(runs) if self.sweep is not None else None  # once, not once a row
         for run in runs:
-            table.add_row(*self._cells(run), key=str(run.folder))
+            table.add_row(*self._cells(run, best_run), key=str(run.folder))
         if runs:
             table.move_cursor(row=min(cursor, len(runs) - 1))
         else:
@@ -103,10 +104,15 @@ class RunsView(Vertical):
                 "recorded there.", style="dim"))
         self.redraw()
 
-    def _cells(self, run: RunInfo) -> list[Text | str]:
-        best = run.best
-        mark = Text(PICKED if run.folder in self.picked else UNPICKED,
+    def _mark(self, run: RunInfo) -> Text:
+        """The pick column: the run's colour when picked."""
+        return Text(PICKED if run.folder in self.picked else UNPICKED,
                     style=f"color({run_colour(run.name)})" if not self.app.no_color else "bold")
+
+    def _cells(self, run: RunInfo, best_run: RunInfo | None) -> list[Text | str]:
+        """A row of the table; `best_run` is the sweep's best trial, marked in the metric column."""
+        best = run.best
+        mark = self._mark(run)
         started = datetime.fromtimestamp(run.started).strftime("%m-%d %H:%M") if run.started else "-"
         cells: list[Text | str] = [mark, run.name, run.status, f"{run.epochs_done}/{run.config.train.epochs}",
                                    f"{best[0]:.4g} @ {best[1]}" if best else "-",
@@ -114,7 +120,6 @@ class RunsView(Vertical):
                                    model_text(run.config), started]
         if self.sweep is not None:
             value = run.final(self.sweep.metric)
-            best_run = self.sweep.best(self.runs)
             shown_value = Text("-" if value is None else f"{value:.4g}",
                                style="reverse bold" if best_run is not None and run.folder == best_run.folder else "")
             cells[3:3] = [shown_value, *(field_text(run, path) for path in self.sweep.fields)]
@@ -144,7 +149,7 @@ class RunsView(Vertical):
         else:
             self.picked.append(run.folder)
         table = self.query_one(DataTable)
-        table.update_cell(str(run.folder), "pick", self._cells(run)[0])
+        table.update_cell(str(run.folder), "pick", self._mark(run))
         self.redraw()
 
     def action_open(self) -> None:
