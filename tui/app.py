@@ -172,10 +172,7 @@ class NNTuiApp(RunControls, App):
     # -- files, command line, help, quit ----------------------------------------------
 
     def action_save(self) -> None:
-        if self.session.trainer is None:
-            self.notify("Nothing to save yet: start a run first.", severity="warning")
-        else:
-            save_dialog(self)
+        save_dialog(self)  # (it says when there is nothing to save yet)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker(self, event.worker)

@@ -15,26 +15,15 @@ from engine.runs.compare import FIT_SCORES, differing_fields, final_figures, sho
 from engine.runs.layout import runs_dir as chosen_runs
 from engine.runs.status import list_runs, model_text, read_run
 from tui.cli.options import NO_VALUE, AsciiOption, RunsDirOption, fail
+from tui.render.aligned import aligned
 from tui.render.figures import figure
+from tui.render.progress import clock
 
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table", metavar=NO_VALUE)]
 
 
 def _number(value: float | None, digits: int = 4) -> str:
     return "-" if value is None or value != value else f"{value:.{digits}f}"
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    seconds = int(seconds)
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else \
-        f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
 
 
 def runs_command(
@@ -61,12 +50,13 @@ def runs_command(
     for run in runs:
         best = run.best
         started = datetime.fromtimestamp(run.started).strftime("%Y-%m-%d %H:%M") if run.started else "-"
+        duration = run.duration()
         rows.append([run.name, run.status, run.source, model_text(run.config),
                      f"{run.epochs_done}/{run.config.train.epochs}",
                      f"{figure(best[0])} @ {best[1]}" if best else "-",
                      "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", started,
-                     _duration(run.duration())])
-    for line in _table(rows):
+                     "-" if duration is None else clock(duration)])
+    for line in aligned(rows):
         typer.echo(line)
 
 
@@ -101,7 +91,7 @@ def compare_command(
         if key in FIT_SCORES + ("test_accuracy",) and all(f[key] is None for f in figures):
             continue  # accuracy for classifiers, the fit for regression runs
         rows.append([key, *(str(f[key]) if not digits else _number(f[key], digits) for f in figures)])
-    for line in _table(rows):
+    for line in aligned(rows):
         typer.echo(line)
     if plot:
         from tui.render.loss_plot import runs_plot

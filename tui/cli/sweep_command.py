@@ -16,6 +16,7 @@ import typer
 
 from tui.cli.exit_codes import EXIT_INTERRUPTED, EXIT_USAGE
 from tui.cli.options import NO_VALUE, RunsDirOption, fail
+from tui.render.aligned import aligned
 
 POLL_S = 0.5
 
@@ -137,7 +138,7 @@ class TrialTable:
         if not self.live and not self.json_output and not self.reported and any(t.state.is_finished() for t in trials):
             print("  ".join(self.rows([])[0]), flush=True)
         if self.live:
-            lines = _aligned(self.rows(trials))
+            lines = aligned(self.rows(trials))
             sys.stdout.write((f"\x1b[{self.drawn}F\x1b[J" if self.drawn else "") + "\n".join(lines) + "\n")
             sys.stdout.flush()
             self.drawn = len(lines)
@@ -182,11 +183,6 @@ def _joining(where: str, folder: Path) -> bool:
 
 def _cell(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else "-" if value is None else str(value)
-
-
-def _aligned(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
 
 
 def _trial_dict(trial: Any) -> dict[str, Any]:
