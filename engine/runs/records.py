@@ -5,7 +5,7 @@ view.json (the latest Snapshot). Plain JSON: non-finite numbers become null."""
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from dataclasses import asdict, fields, is_dataclass
 from typing import Any
 
 from engine.config.schema import RunConfig
@@ -25,13 +25,16 @@ POINTS_KEPT = 2000  # points drawn over a boundary: a 10-million-point set keeps
 
 
 def finite(value: Any) -> Any:
-    """`value` with non-finite floats as None, through lists and dicts (JSON has no NaN)."""
+    """`value` with non-finite floats as None, through lists, dicts and dataclasses (as dicts of
+    their fields, in one pass: asdict first would copy a snapshot's grids a second time)."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {key: finite(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [finite(item) for item in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {field.name: finite(getattr(value, field.name)) for field in fields(value)}
     return value
 
 
@@ -77,7 +80,7 @@ def finished_from(record: dict[str, Any]) -> RunFinished | RunFailed:
 
 
 def view_record(snapshot: Snapshot) -> dict[str, Any]:
-    return finite(asdict(snapshot))
+    return finite(snapshot)
 
 
 def snapshot_from(record: dict[str, Any]) -> Snapshot:
