@@ -56,8 +56,8 @@ def _check_entry(key: str, value: Any, fresh: Any, source: str | Path) -> None:
         if not isinstance(value, bool):
             raise _bad(source, field, f"must be true or false, got {value!r}")
     elif key in PROGRESS_LRS:
-        if not isinstance(value, list) or len(value) != len(fresh) or not all(_positive(v) for v in value):
-            raise _bad(source, field, f"must be {len(fresh)} finite learning rates > 0")
+        if not isinstance(value, list) or len(value) != len(fresh) or not all(_rate(v) for v in value):
+            raise _bad(source, field, f"must be {len(fresh)} finite learning rates >= 0")
     elif key == "best":  # ReduceLROnPlateau's best test loss so far: inf before the first
         if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
             raise _bad(source, field, f"must be a number, got {value!r}")
@@ -65,8 +65,9 @@ def _check_entry(key: str, value: Any, fresh: Any, source: str | Path) -> None:
         raise _bad(source, field, f"{value!r} differs from the run's configuration ({fresh!r})")
 
 
-def _positive(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+def _rate(value: Any) -> bool:
+    """A learning rate a schedule can reach: StepLR's gamma**n underflows to 0 in a long run."""
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value) and value >= 0
 
 
 def _restore_best(trainer, saved: Any, epoch: int, source: str | Path) -> None:

@@ -45,8 +45,12 @@ def check_fields(state: dict[str, Any], file: Path) -> None:
     if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
         raise _bad(file, "epoch", f"must be a whole number >= 0, got {epoch!r}"[:120])
     lr = state["lr"]
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or not 0 < lr <= MAX_LR:
-        raise _bad(file, "lr", f"must be a finite number > 0 and <= {MAX_LR:g}, got {lr!r}"[:120])
+    # A schedule may take the lr down to 0 (StepLR's gamma**n underflows, as can ReduceLROnPlateau's
+    # cuts with min_lr 0): an uninterrupted run passes through that state, so it must resume.
+    lowest = 0.0 if state.get("schedule") is not None else math.nextafter(0.0, 1.0)
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or not lowest <= lr <= MAX_LR:
+        allowed = ">= 0" if lowest == 0 else "> 0"
+        raise _bad(file, "lr", f"must be a finite number {allowed} and <= {MAX_LR:g}, got {lr!r}"[:120])
     model = state["model"]
     if not isinstance(model, dict) or not model or not all(
             isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in model.items()):
