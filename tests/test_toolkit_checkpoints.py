@@ -77,3 +77,15 @@ def test_the_unspoiled_checkpoint_resumes(saved_run: Path, tmp_path: Path) -> No
     folder = _copy(saved_run, tmp_path)
     result = runner.invoke(app, ["run", "--resume", str(folder), "--epochs", "5"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_step_run_whose_lr_fell_to_zero_resumes(tmp_path: Path) -> None:
+    """StepLR's gamma**n underflows to 0 in a long run (0.1 * 0.1**324 epochs in); the checkpoint
+    of such a run is one an uninterrupted run passed through, so it resumes (issue 26)."""
+    folder = tmp_path / "run"
+    first = runner.invoke(app, ["run", "--preset", "circle", "--epochs", "3", "--schedule", "step",
+                                "--schedule-step-size", "1", "--schedule-gamma", "1e-300", "--save", str(folder)])
+    assert first.exit_code == 0, first.output
+    assert torch.load(folder / "checkpoint.pt", weights_only=True)["lr"] == 0.0
+    resumed = runner.invoke(app, ["run", "--resume", str(folder), "--epochs", "5"])
+    assert resumed.exit_code == 0, resumed.output
