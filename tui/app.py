@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.worker import Worker
 
+from engine.config.rules import start_lr
 from engine.config.schema import RunConfig
 from engine.loop.events import RunFailed, RunFinished
 from engine.loop.session import TrainingSession
@@ -144,10 +145,14 @@ class NNTuiApp(RunControls, App):
             handle(self, event)
         state, figures = self.session.state, self.bridge.figures
         shown = phase(state, self.started)
-        if (shown, self.status, figures.latest, figures.last_test, figures.scores, self.warnings) != self._shown:
-            self._shown = (shown, self.status, figures.latest, figures.last_test, figures.scores, self.warnings)
-            self.metrics.show(shown, self.status, figures, self.session.config.train.epochs, self.ascii_only,
-                              self.warnings)
+        config = self.session.config
+        upcoming = (start_lr(config), config.train.schedule)  # shown before the first epoch
+        if (shown, self.status, figures.latest, figures.last_test, figures.scores, self.warnings,
+                upcoming) != self._shown:
+            self._shown = (shown, self.status, figures.latest, figures.last_test, figures.scores, self.warnings,
+                           upcoming)
+            self.metrics.show(shown, self.status, figures, config.train.epochs, self.ascii_only, self.warnings,
+                              upcoming)
             self.form.note(form_note(shown, self.status, figures.latest.epoch if figures.latest else 0,
                                      self.session.config.train.schedule))
             self.chart.wait_for("loading" if shown == "loading" else "running" if state != "idle" else "idle")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from engine.config import catalog
 from engine.config.fields import FIELDS, check_value, get_field
 from engine.config.problems import ConfigError, Problem
-from engine.config.schema import RunConfig
+from engine.config.schema import RunConfig, TrainConfig
 
 
 def validate(config: RunConfig) -> RunConfig:
@@ -93,6 +93,22 @@ def manual_lr_problem(config: RunConfig) -> str | None:
         return None
     return (f"the {schedule} schedule sets the lr during a run (train.schedule); a new train.lr takes effect with "
             "the next run")
+
+
+ONECYCLE_DIV_FACTOR = 25.0  # OneCycleLR's div_factor (torch's default): its warm-up starts at max_lr / 25
+
+
+def peak_lr(train: TrainConfig) -> float:
+    """OneCycleLR's max_lr: train.schedule_max_lr, or train.lr where that is 0."""
+    return train.schedule_max_lr or train.lr
+
+
+def start_lr(config: RunConfig) -> float:
+    """The lr the first epoch of a run of `config` trains with, as its schedule sets it (what a
+    screen shows before the run starts): train.lr, or the onecycle warm-up's first lr."""
+    if config.train.schedule == "onecycle":
+        return peak_lr(config.train) / ONECYCLE_DIV_FACTOR
+    return config.train.lr
 
 
 def require_test_set(config: RunConfig, test_samples: int) -> None:

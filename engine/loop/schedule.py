@@ -12,6 +12,7 @@ import torch
 from torch.optim import lr_scheduler
 
 from engine.config.catalog import GLIDING_SCHEDULES
+from engine.config.rules import ONECYCLE_DIV_FACTOR, peak_lr
 from engine.config.schema import TrainConfig
 
 PLAN_STEPS = 20_000  # a planned curve longer than this many steps is planned on a shorter run of its shape
@@ -28,16 +29,12 @@ def scheduler_for(optimizer: torch.optim.Optimizer, cfg: TrainConfig,
         return lr_scheduler.CosineAnnealingLR(optimizer, T_max=cfg.epochs, eta_min=cfg.schedule_min_lr)
     if name == "onecycle":
         return lr_scheduler.OneCycleLR(optimizer, max_lr=peak_lr(cfg), total_steps=cfg.epochs * batches_per_epoch,
-                                       pct_start=cfg.schedule_warmup, cycle_momentum=False)
+                                       pct_start=cfg.schedule_warmup, div_factor=ONECYCLE_DIV_FACTOR,
+                                       cycle_momentum=False)
     if name == "plateau":
         return lr_scheduler.ReduceLROnPlateau(optimizer, factor=cfg.schedule_factor,
                                               patience=cfg.schedule_patience, min_lr=cfg.schedule_min_lr)
     return None
-
-
-def peak_lr(cfg: TrainConfig) -> float:
-    """OneCycleLR's max_lr: schedule_max_lr, or train.lr where that is 0."""
-    return cfg.schedule_max_lr or cfg.lr
 
 
 class LrSchedule:

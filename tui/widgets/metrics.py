@@ -19,10 +19,12 @@ STATE_STYLE = {"idle": "dim", "loading": "bold", "running": "bold green", "pause
 
 
 def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, ascii_only: bool = False,
-                 bar_width: int = 20, warnings: tuple[str, ...] = (), width: int = 0) -> Text:
+                 bar_width: int = 20, warnings: tuple[str, ...] = (), width: int = 0,
+                 upcoming: tuple[float, str] | None = None) -> Text:
     """The panel's content, a pure function of the run's figures. `shown` is the state as
     tui.render.status_text.phase gives it; `status` how a finished run ended; the warning wraps
-    onto at most WARNING_LINES lines of `width` (0: one line, unwrapped)."""
+    onto at most WARNING_LINES lines of `width` (0: one line, unwrapped). `upcoming` is the lr and
+    schedule the next run starts with, shown before its first epoch."""
     latest = figures.latest
     epoch = latest.epoch if latest else 0
     done = epoch / max(epochs, 1)
@@ -50,9 +52,10 @@ def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, asci
     text.append("\nbest test ", "dim")
     text.append(f"{figure(figures.best_test[0])} @ {figures.best_test[1]}" if figures.best_test else "-")
     text.append("  lr ", "dim")
-    text.append(f"{latest.lr:.4g}" if latest else "-")
-    if figures.schedule != "none":
-        text.append(f" {figures.schedule}", "dim")
+    lr, schedule = (latest.lr, figures.schedule) if latest else upcoming or (None, "none")
+    text.append("-" if lr is None else f"{lr:.4g}")
+    if schedule != "none":
+        text.append(f" {schedule}", "dim")
     if scores is not None:
         text.append("  RMSE ", "dim")
         text.append(f"{scores.rmse:.4g}")
@@ -90,11 +93,11 @@ class MetricsPanel(Static):
             self.show(*self._last)
 
     def show(self, shown: str, status: str, figures: RunFigures, epochs: int, ascii_only: bool = False,
-             warnings: tuple[str, ...] = ()) -> None:
-        self._last = (shown, status, figures, epochs, ascii_only, warnings)
+             warnings: tuple[str, ...] = (), upcoming: tuple[float, str] | None = None) -> None:
+        self._last = (shown, status, figures, epochs, ascii_only, warnings, upcoming)
         width = self.content_region.width or 60
         fixed = max(9, len(state_label(shown, status))) + len(f" epoch {epochs}/{epochs} ") + 6
         self.set_class(bool(warnings), "-warned")  # the stylesheet gives a warned panel its warning's lines
         # Its size is set by the stylesheet, not its text: no layout pass (a full-screen one cost 20 ms)
         self.update(metrics_text(shown, status, figures, epochs, ascii_only, max(5, min(30, width - fixed)),
-                                 warnings, width), layout=False)
+                                 warnings, width, upcoming), layout=False)
