@@ -35,13 +35,19 @@ CASES = {  # preset -> tutorial script
 }
 
 
+_RUNS: dict[tuple[str, int], tuple[str, list]] = {}
+
+
 def run_tutorial(script: str, seed: int, tmp_path: Path) -> tuple[str, list]:
-    """Run a tutorial script; return what it printed and its final parameters in order."""
-    out = tmp_path / "state.json"
-    env = {**os.environ, "SEED": str(seed)}
-    done = subprocess.run([sys.executable, "-c", RUNNER, str(TUTORIAL / script), str(out)],
-                          capture_output=True, text=True, env=env, timeout=120, check=True)
-    return done.stdout, json.loads(out.read_text())
+    """Run a tutorial script; return what it printed and its final parameters in order. A script
+    runs once per seed: the tests of its losses and of its weights read the same run."""
+    if (script, seed) not in _RUNS:
+        out = tmp_path / "state.json"
+        env = {**os.environ, "SEED": str(seed)}
+        done = subprocess.run([sys.executable, "-c", RUNNER, str(TUTORIAL / script), str(out)],
+                              capture_output=True, text=True, env=env, timeout=120, check=True)
+        _RUNS[script, seed] = (done.stdout, json.loads(out.read_text()))
+    return _RUNS[script, seed]
 
 
 def printed_losses(stdout: str) -> dict[int, str]:
