@@ -134,6 +134,16 @@ def test_diverged_run_exits_1() -> None:
     assert "lower the learning rate" in result.output
 
 
+def test_a_diverged_run_s_loss_chart_and_comparison_plot_draw_its_finite_epochs(tmp_path) -> None:
+    """The epoch whose loss became inf is recorded; --plot and compare --plot chart the others."""
+    folder = tmp_path / "diverged"
+    result = invoke("run", "--preset", "linreg", "--lr", "5", "--epochs", "40", "--save", str(folder), "--plot")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "epoch" in result.stdout.splitlines()[-1]  # the chart's axis label ends the output
+    compared = invoke("compare", str(folder), str(folder), "--plot")
+    assert compared.exit_code == 0 and "Traceback" not in compared.output, compared.output
+
+
 def test_presets_lists_every_preset_with_task_and_epochs() -> None:
     """`nntui presets` has a row per preset with its task, model and epochs."""
     result = invoke("presets")

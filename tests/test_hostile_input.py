@@ -347,6 +347,37 @@ def test_a_config_nested_too_deeply_is_refused(content: bytes, tmp_path: Path) -
     assert len(result.stderr) < 400  # the value is quoted cut short, not a thousand brackets
 
 
+LONG_INTEGER = "9" * 5000  # past Python's 4,300-digit limit on converting text to int
+
+
+def test_a_config_holding_a_too_long_integer_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "long.toml"
+    path.write_text(f"[train]\nepochs = {LONG_INTEGER}\n")
+    assert_refused(invoke("run", "--config", path, "--no-save"), "long.toml", "more than 4300 digits")
+
+
+def test_a_sweep_file_holding_a_too_long_integer_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "long.toml"
+    path.write_text(f'[sweep]\nbase = "moons"\ntrials = {LONG_INTEGER}\n')
+    assert_refused(invoke("sweep", path, "--runs-dir", tmp_path / "runs"), "long.toml", "more than 4300 digits")
+
+
+def test_a_run_s_config_holding_a_too_long_integer_is_refused_by_its_readers(saved_run: Path, tmp_path: Path) -> None:
+    """compare and --resume read config.toml: each answers in one line naming it."""
+    folder = copy_of(saved_run, tmp_path)
+    (folder / "config.toml").write_text(f"[train]\nepochs = {LONG_INTEGER}\n")
+    for args in (("compare", folder, saved_run), ("run", "--resume", folder)):
+        assert_refused(invoke(*args), "config.toml", "more than 4300 digits")
+
+
+def test_a_preprocess_file_holding_a_too_long_integer_is_refused(saved_run: Path, tmp_path: Path) -> None:
+    folder = copy_of(saved_run, tmp_path)
+    (folder / "preprocess.json").write_text(f'{{"table": {LONG_INTEGER}}}')
+    rows = tmp_path / "rows.csv"
+    rows.write_text("x1,x2\n0.1,0.2\n")
+    assert_refused(invoke("predict", folder, rows), "preprocess.json", "more than 4300 digits")
+
+
 @pytest.mark.parametrize("name", ["config.toml", "checkpoint.pt", "metrics.csv"])
 def test_a_fifo_in_a_run_folder_is_refused_without_waiting(name: str, saved_run: Path, tmp_path: Path) -> None:
     folder = copy_of(saved_run, tmp_path)

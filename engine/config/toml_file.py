@@ -12,7 +12,7 @@ from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
 from engine.errors import InputError
 from engine.files.atomic import write_text_atomic
-from engine.files.reading import MIB, read_text
+from engine.files.reading import MIB, is_too_long_integer, read_text, too_long_integer
 
 
 def dumps(config: RunConfig) -> str:
@@ -31,6 +31,10 @@ def loads(text: str, source: str = "", base: RunConfig | None = None) -> RunConf
         raise ConfigError([Problem("config", f"not valid TOML: {err}", source)]) from None
     except RecursionError:
         raise ConfigError([Problem("config", "nested too deeply to be a run configuration", source)]) from None
+    except ValueError as err:
+        if not is_too_long_integer(err):
+            raise
+        raise ConfigError([Problem("config", too_long_integer(), source)]) from None
 
 
 def load_config(path: str | Path, base: RunConfig | None = None) -> RunConfig:

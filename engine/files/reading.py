@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import os
 import stat
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -79,9 +80,24 @@ def read_text(path: str | Path, what: str, limit: int = TEXT_LIMIT, error: type[
 
 def parse_nested(parse: Callable[[str], Any], text: str, name: str, what: str,
                  error: type[InputError] = InputError) -> Any:
-    """`parse(text)` (tomllib.loads, json.loads) with nesting too deep for Python's stack refused
-    as input, not raised as RecursionError."""
+    """`parse(text)` (tomllib.loads, json.loads) with nesting too deep for Python's stack, or an
+    integer too long for Python to convert, refused as input rather than raised."""
     try:
         return parse(text)
     except RecursionError:
         raise error(f"{name}: nested too deeply to be {what}") from None
+    except ValueError as err:
+        if not is_too_long_integer(err):
+            raise
+        raise error(f"{name}: {too_long_integer()}, not {what}") from None
+
+
+def is_too_long_integer(err: ValueError) -> bool:
+    """Whether `err` is Python's refusal to convert an integer of more digits than it allows
+    (a plain ValueError, where the parsers' own errors are subclasses of it)."""
+    return type(err) is ValueError and "integer string conversion" in str(err)
+
+
+def too_long_integer() -> str:
+    """What is wrong with such a number, in the words of a one-line message."""
+    return f"holds an integer of more than {sys.get_int_max_str_digits()} digits"

@@ -67,3 +67,12 @@ async def test_the_axis_follows_the_current_run_after_a_reset():
         chart.redraw()
         labels = tick_labels(chart.content.renderables[1].plain)  # Group(legend, chart)
         assert labels[0] == "1" and int(labels[-1]) == 5, labels
+
+
+def test_a_diverged_epoch_s_infinite_loss_is_left_out_of_the_chart() -> None:
+    """A run that diverged has inf among its losses: the chart draws the finite epochs, linear or log."""
+    xs = [1, 2, 3, 4]
+    curves = loss_curves((xs, [1.0, 0.5, 2e30, float("inf")]), (xs, [float("-inf"), 0.6, float("nan"), 0.7]))
+    for log_y in (False, True):
+        labels = tick_labels(loss_chart(curves, 60, 12, log_y=log_y).plain)
+        assert labels[0] == "1" and labels[-1] == "4"

@@ -69,7 +69,7 @@ def loss_chart(curves: Sequence[Curve], width: int, height: int, *, log_y: bool 
                best: tuple[int, float] | None = None) -> Text:
     """Draw `curves` in a width x height box; `marks` are epochs drawn as vertical lines (the
     learning-rate changes), `best` the best epoch's (epoch, test loss), drawn as a point of its own.
-    Log scale drops values that are not positive."""
+    Values that are not finite are not drawn, nor, on a log scale, those that are not positive."""
     if width < MIN_WIDTH or height < MIN_HEIGHT:
         return Text("(enlarge the window to see the loss chart)", style="dim")
     drawn = [c for c in (_kept(c, log_y) for c in curves) if c.xs]
@@ -114,9 +114,11 @@ def built_text(color: bool = True, ascii_only: bool = False) -> Text:
 
 
 def _kept(curve: Curve, log_y: bool) -> Curve:
-    if not log_y:
+    """The points plotext can scale: finite ones (a diverged epoch's inf would turn its axis into
+    NaNs) and, on a log scale, positive ones."""
+    pairs = [(x, y) for x, y in zip(curve.xs, curve.ys) if math.isfinite(y) and (y > 0 or not log_y)]
+    if len(pairs) == len(curve.xs) == len(curve.ys):
         return curve
-    pairs = [(x, y) for x, y in zip(curve.xs, curve.ys) if y > 0]
     return Curve(curve.name, [x for x, _ in pairs], [y for _, y in pairs], curve.color, curve.plain_marker,
                  curve.ascii_marker)
 
