@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 import pytest
 
@@ -106,3 +107,26 @@ def break_the_engine(monkeypatch, message: str) -> None:
         raise RuntimeError(message)
 
     monkeypatch.setattr(engine.loop.trainer.Trainer, "__init__", broken)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification the app raised (a toast), as it raised it."""
+
+    message: str
+    title: str
+    severity: str
+
+
+def record_notices(app: NNTuiApp) -> list[Notice]:
+    """The list every later `app.notify` call is added to (through the public method, not
+    Textual's private store of toasts)."""
+    said: list[Notice] = []
+    original = app.notify
+
+    def notify(message, *, title: str = "", severity: str = "information", **options):
+        said.append(Notice(str(message), title, severity))
+        return original(message, title=title, severity=severity, **options)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return said

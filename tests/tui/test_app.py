@@ -10,7 +10,7 @@ from engine.config.build import with_values
 from engine.config.fields import FIELDS
 from engine.config.presets import preset_config
 from engine.config.toml_file import save_config
-from tests.tui.conftest import STEADY, circle_app, run_async, settle, train_and_show_output
+from tests.tui.conftest import STEADY, circle_app, record_notices, run_async, settle, train_and_show_output
 from tui.app import make_app
 from tui.screens.command import CommandDialog
 from tui.screens.confirm import ConfirmQuit
@@ -61,6 +61,7 @@ async def test_step_pause_and_reset():
 async def test_invalid_learning_rate_blocks_start():
     """A bad learning rate is marked as typed and start is refused with the reason."""
     app = circle_app()
+    notices = record_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         app.query_one("#field-train-lr", Input).value = "0"
         await pilot.pause()
@@ -70,7 +71,7 @@ async def test_invalid_learning_rate_blocks_start():
         await pilot.press("space")
         await pilot.pause()
         assert app.session.state == "idle"
-        assert any("Cannot start" in n.message and "train.lr" in n.message for n in app._notifications)
+        assert any("Cannot start" in n.message and "train.lr" in n.message for n in notices)
 
 
 @run_async

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from engine.export.boundary import MARKERS
-from tests.tui.conftest import circle_app, run_async, screen_text, settle
+from tests.tui.conftest import circle_app, record_notices, run_async, screen_text, settle
 from tui.render.boundary_cells import BoundaryStyle, boundary_cells
 from tui.render.boundary_text import boundary_lines
 from tui.render.symbols import ASCII_SHAPES
@@ -51,6 +51,7 @@ async def test_an_ascii_trainer_screen_is_seven_bit(size):
     """--ascii: the idle screen, a finished run's four views, a notice, the help, a chooser's list
     and the quit question hold only 7-bit characters (arrows, divider, view bar, scroll bar included)."""
     app = circle_app(epochs=10, ascii_only=True, record=False)  # unrecorded: quitting asks
+    notices = record_notices(app)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert not non_ascii(screen_text(app)), "idle"
@@ -73,4 +74,4 @@ async def test_an_ascii_trainer_screen_is_seven_bit(size):
         assert isinstance(app.screen, ConfirmQuit) and not non_ascii(screen_text(app)), "quit question"
         await pilot.press("n", "r")  # stay; reset, and a notice pops up
         await pilot.pause()
-        assert len(app._notifications) and not non_ascii(screen_text(app)), "notice"
+        assert notices and not non_ascii(screen_text(app)), "notice"

@@ -11,7 +11,7 @@ from textual.widgets import Input
 from engine.config.build import with_values
 from engine.config.presets import preset_config
 from engine.loop.events import EpochEnded, RunStarted
-from tests.tui.conftest import STEADY, run_async, screen_text, settle
+from tests.tui.conftest import STEADY, record_notices, run_async, screen_text, settle
 from tui.app import make_app
 from tui.bridge import EventBridge
 from tui.widgets.choice import Choice
@@ -63,11 +63,12 @@ async def test_f_sweeps_the_form_s_setup_and_a_puts_the_suggestion_into_lr():
 async def test_a_without_a_sweep_says_what_to_do():
     """a before any sweep leaves lr alone and says to press f first."""
     app = app_for()
+    notices = record_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
         await pilot.pause()
         assert app.query_one(ConfigForm).values["train.lr"] == 0.1
-        assert any("press f" in str(n.message) for n in app._notifications)
+        assert any("press f" in n.message for n in notices)
 
 
 @run_async
