@@ -14,7 +14,7 @@ class DatasetInfo:
     """What a data set is: its task kind, how many inputs it has and where its samples come from."""
 
     name: str
-    kind: str  # "regression" | "binary" | "multiclass" | "table" (decided by the file's target column)
+    kind: str  # "regression" | "binary" | "multiclass" | "table" (decided by the targets: a file's column, a Dataset's y)
     features: int  # inputs per sample (pixels for images); 0 when only the data can tell
     description: str
     model_first: bool = False  # the tutorial builds the model before drawing this data
@@ -62,6 +62,8 @@ DATASETS: dict[str, DatasetInfo] = {
                     source="torchvision", classes=10),
         DatasetInfo("fashion-mnist", "multiclass", 784, "Zalando's clothing images through torchvision",
                     source="torchvision", classes=10),
+        DatasetInfo("module", "table", 0, "your own map-style Dataset returning (x, y), from a Python file "
+                    "(data.module)", source="code"),
         DatasetInfo("images", "multiclass", 0, "your ImageFolder tree (data.images): one sub-folder per class",
                     source="folder"),
     )
@@ -88,6 +90,7 @@ REGULARIZATIONS: dict[str, str] = {
 MODEL_KINDS: dict[str, str] = {
     "mlp": "fully connected layers (images are flattened)",
     "cnn": "Conv2d-ReLU-MaxPool2d blocks, then the hidden linear layers (images only)",
+    "module": "your own nn.Module, from a Python file (model.module, model.args)",
 }
 
 # Losses and the kind of target each one expects.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.config import catalog
+from engine.config.arg_values import ARGS_ALLOWED, check_args, format_args, parse_pairs, split_pairs
 from engine.config.problems import ConfigError, Problem, shown
 from engine.config.schema import RunConfig
 
@@ -33,6 +34,8 @@ class FieldSpec:
     # kind of them); () = all.
     sources: tuple[str, ...] = ()
     schedules: tuple[str, ...] = ()  # the lr schedules (train.schedule) that read this field; () = any
+    models: tuple[str, ...] = ()  # the model kinds (model.kind) that read this field; () = any
+    option: str = ""  # the CLI option when the name alone would clash ("--data-module"); "" = from the name
 
     def applies_to(self, dataset: str) -> bool:
         """Whether this field matters for a data set (forms hide the rest); "synthetic:2d" names the
@@ -45,7 +48,9 @@ class FieldSpec:
         """Whether this field matters for a configuration's values by path: its data set, and for a
         schedule's setting, the chosen schedule (the form shows only these rows)."""
         schedule = values.get("train.schedule", "none")
-        return self.applies_to(values["data.dataset"]) and (not self.schedules or schedule in self.schedules)
+        kind = values.get("model.kind", "mlp")
+        return (self.applies_to(values["data.dataset"]) and (not self.schedules or schedule in self.schedules)
+                and (not self.models or kind in self.models))
 
     @property
     def metavar(self) -> str:
@@ -56,6 +61,10 @@ class FieldSpec:
             return "|".join(self.choices)
         if self.kind is list:
             return "FILES" if self.item is str else "SIZES"
+        if self.kind is dict:
+            return "NAME=VALUE"
+        if self.name == "module":
+            return "FILE.py:NAME"
         return {int: "INT", float: "FLOAT", str: "TEXT", bool: "BOOL"}[self.kind]
 
     @property
@@ -66,7 +75,7 @@ class FieldSpec:
     def flag(self) -> str:
         """The command-line option that sets this field ("--batch-size"); `nntui run`, the
         trainer's command line and error messages all spell it this way."""
-        return "--" + self.name.replace("_", "-")
+        return self.option or "--" + self.name.replace("_", "-")
 
     def allowed(self) -> str:
         """The allowed values in words, for error messages and help."""
@@ -80,6 +89,10 @@ class FieldSpec:
             if self.item is str:
                 return "comma-separated file paths, or empty"
             return "comma-separated layer sizes from 1 to 4096, or empty"
+        if self.kind is dict:
+            return ARGS_ALLOWED
+        if self.name == "module":
+            return MODULE_ALLOWED
         if self.kind is str:
             return "any text"
         low = "" if self.low is None else ("> " if self.low_open else ">= ") + _num(self.low)
@@ -92,14 +105,18 @@ def _num(value: float) -> str:
 
 
 IMAGE_SOURCES = ("torchvision", "procedural", "folder")
+MODULE_ALLOWED = "a file and a name, FILE.py:NAME, or an importable package.module:NAME"
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("model", "hidden", list, "hidden layer sizes, e.g. 16,16 (empty: linear model)"),
     FieldSpec("model", "activation", str, "activation after each hidden layer", tuple(catalog.ACTIVATIONS)),
     FieldSpec("model", "output_activation", str, "activation on the output layer", tuple(catalog.OUTPUT_ACTIVATIONS)),
     FieldSpec("model", "outputs", int, "output units (0: from the data)", low=0, high=1000),
-    FieldSpec("model", "kind", str, "network: mlp, or cnn for images", tuple(catalog.MODEL_KINDS),
-              sources=IMAGE_SOURCES),
+    FieldSpec("model", "kind", str, "network: mlp, cnn for images, or module (your nn.Module)",
+              tuple(catalog.MODEL_KINDS), sources=IMAGE_SOURCES),
     FieldSpec("model", "channels", list, "cnn: channels of each conv block, e.g. 8,16", sources=IMAGE_SOURCES),
+    FieldSpec("model", "module", str, "module: your nn.Module class or function, e.g. net.py:Net", models=("module",)),
+    FieldSpec("model", "args", dict, "module: keyword arguments for it, e.g. hidden=32", models=("module",),
+              option="--module-arg"),
     FieldSpec("data", "dataset", str, "data set: synthetic, csv or images", tuple(catalog.DATASETS)),
     FieldSpec("data", "samples", int, "training points (mnist, fashion-mnist: 0 = all)", low=0, high=10_000_000,
               sources=("synthetic", "torchvision", "procedural")),
@@ -115,8 +132,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("data", "seed", int, "random seed", low=0, high=2**63 - 1),
     FieldSpec("data", "paths", list, "csv: data files with the same columns", item=str, sources=("table",)),
     FieldSpec("data", "target", str, "csv: the column to predict (empty: the last)", sources=("table",)),
-    FieldSpec("data", "task", str, "csv: what the target is (auto: inferred)", ("auto", "regression", "classification"),
-              sources=("table",)),
+    FieldSpec("data", "task", str, "csv, module: what the target is (auto: inferred)",
+              ("auto", "regression", "classification"), sources=("table", "code")),
     FieldSpec("data", "categorical", str, "csv: text feature columns", ("onehot", "error"), sources=("table",)),
     FieldSpec("data", "missing", str, "csv: rows with missing cells", ("drop", "error"), sources=("table",)),
     FieldSpec("data", "standardize_target", bool, "csv regression: train on the standardised target "
@@ -125,8 +142,12 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("data", "data_root", str, "mnist/fashion-mnist folder (empty: ~/.cache/nntui)",
               sources=("torchvision",)),
     FieldSpec("data", "download", bool, "let torchvision download mnist/fashion-mnist", sources=("torchvision",)),
-    FieldSpec("data", "num_workers", int, "DataLoader worker processes (images)", low=0, high=64,
-              sources=IMAGE_SOURCES),
+    FieldSpec("data", "num_workers", int, "DataLoader worker processes (images, module)", low=0, high=64,
+              sources=(*IMAGE_SOURCES, "code")),
+    FieldSpec("data", "module", str, "module: your Dataset class or function, e.g. data.py:MyDataset",
+              sources=("code",), option="--data-module"),
+    FieldSpec("data", "args", dict, "module: keyword arguments for it, e.g. size=100", sources=("code",),
+              option="--data-arg"),
     FieldSpec("data", "resize", int, "resize images to this square size (0: keep)", low=0, high=1024,
               sources=IMAGE_SOURCES),
     FieldSpec("data", "normalize", str, "Normalize images: dataset (its mean and std), 0.5 (values in [-1, 1]) or none",
@@ -191,6 +212,10 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
             value = new
             break
 
+    if spec.kind is dict:
+        return check_args(spec.path, value)
+    if spec.name == "module" and isinstance(value, str):
+        return _import_text(spec, value.strip())
     if spec.kind is list and spec.choices:
         return _chosen(spec, value)
     if spec.kind is list and spec.item is str:
@@ -236,6 +261,16 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
+def _import_text(spec: FieldSpec, text: str) -> str:
+    """An import string's shape (the file and the name are found when it is imported)."""
+    if not text:
+        return text
+    where, colon, name = text.rpartition(":")
+    if not colon or not where or not name.isidentifier() or len(text) > 4096:
+        raise ConfigError([Problem(spec.path, f"must be {MODULE_ALLOWED}, got {shown(text)}")])
+    return text
+
+
 def _chosen(spec: FieldSpec, value: Any) -> list[str]:
     """A list of choices (input features) in the table's order, each named once; x1², x1**2 and
     spaces are read as x1^2."""
@@ -258,6 +293,8 @@ def _chosen(spec: FieldSpec, value: Any) -> list[str]:
 def parse_text(spec: FieldSpec, text: str) -> Any:
     """Turn what a person typed (a CLI flag, a form field) into a checked value."""
     raw = text.strip()
+    if spec.kind is dict:
+        return parse_pairs(spec.path, split_pairs(raw))
     if spec.kind is list and spec.item is str:
         value: Any = [p.strip() for p in raw.split(",") if p.strip()]
     elif spec.kind is list:
@@ -296,6 +333,8 @@ def parse_text(spec: FieldSpec, text: str) -> Any:
 
 def format_value(value: Any) -> str:
     """The text a form field or a CLI flag shows for a value; `parse_text` reads it back."""
+    if isinstance(value, dict):
+        return format_args(value)
     if isinstance(value, list):
         return ",".join(str(v) for v in value)
     if isinstance(value, bool):

@@ -49,7 +49,7 @@ def cross_problems(config: RunConfig) -> list[Problem]:
     if loss != "cross_entropy" and config.model.outputs > 1:
         problems.append(Problem("model.outputs", f"{loss} compares one output with one target: use 1 "
                                 f"(or 0 for automatic), got {config.model.outputs}"))
-    sized = info is None or info.source not in ("table", "folder")  # tables and folders: all their rows
+    sized = info is None or info.source not in ("table", "folder", "code")  # tables and folders: all their rows
     all_images = info is not None and info.source == "torchvision" and config.data.samples == 0
     if info is not None and info.source in ("synthetic", "procedural") and not config.data.samples:
         problems.append(Problem("data.samples", f"0 (all of a set's images) is for mnist and fashion-mnist; "
@@ -70,10 +70,22 @@ def _source_problems(config: RunConfig, info: catalog.DatasetInfo | None) -> lis
     if info is not None and info.source == "folder" and not config.data.images:
         problems.append(Problem("data.images", "the images data set needs a folder (the images field, or --images "
                                                "DIR on the command line)"))
+    if config.model.kind == "module" and not config.model.module:
+        problems.append(Problem("model.module", "model.kind is module: name your nn.Module, e.g. net.py:Net "
+                                                "(--module net.py:Net)"))
+    if info is not None and info.source == "code" and not config.data.module:
+        problems.append(Problem("data.module", "data.dataset is module: name your Dataset, e.g. data.py:MyDataset "
+                                               "(--data-module data.py:MyDataset)"))
     if config.model.kind == "cnn" and (info is None or not info.images):
         problems.append(Problem("model.kind", f"a cnn needs image data; '{config.data.dataset}' is not images: "
                                 "use mlp, or one of shapes, mnist, fashion-mnist, images"))
     return problems
+
+
+def uses_code(config: RunConfig) -> bool:
+    """Whether a run imports the user's own code: its model (model.kind = module) or its data
+    (data.dataset = module)."""
+    return config.model.kind == "module" or config.data.dataset == "module"
 
 
 def watchers(config: RunConfig) -> list[str]:
@@ -145,6 +157,8 @@ def warnings(config: RunConfig) -> list[str]:
     """Combinations that run but train badly, worded for a person."""
     out_act, loss = config.model.output_activation, config.train.loss
     found = []
+    if config.model.kind == "module":  # the user's module makes its own outputs
+        return _regularization_warnings(config)
     if loss == "bce" and out_act != "sigmoid":
         found.append("BCELoss expects probabilities but the output has no Sigmoid: set "
                      "model.output_activation = sigmoid, or use bce_logits")

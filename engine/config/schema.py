@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -15,8 +16,12 @@ class ModelConfig:
     activation: str = "relu"  # after every hidden layer
     output_activation: str = "none"  # none | sigmoid | softmax
     outputs: int = 0  # output units; 0 means from the data (classes for cross_entropy, else 1)
-    kind: str = "mlp"  # mlp | cnn (image data only: conv blocks, then the hidden layers)
+    kind: str = "mlp"  # mlp | cnn (image data only: conv blocks, then the hidden layers) | module (your own)
     channels: list[int] = field(default_factory=lambda: [8, 16])  # cnn: output channels of each conv block
+    # kind = module: your nn.Module, as "net.py:Net" (a file) or "pkg.mod:Net" (importable); Net is a
+    # class or a function returning an nn.Module, called with `args` as keyword arguments.
+    module: str = ""
+    args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -51,6 +56,10 @@ class DataConfig:
     hflip: bool = False  # training only: RandomHorizontalFlip
     rotation: float = 0.0  # training only: RandomRotation by up to this many degrees
     resized_crop: bool = False  # training only: RandomResizedCrop back to the image size
+    # dataset = module: your map-style Dataset returning (x, y), or a function returning one or a
+    # (train, test) pair, as "data.py:MyDataset"; called with `args` as keyword arguments.
+    module: str = ""
+    args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

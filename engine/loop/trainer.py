@@ -4,18 +4,20 @@ the session drives it, and a `should_stop` callable is checked before every batc
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import torch
 from torch import nn
 
-from engine.config.rules import require_test_set, tracks_best, validate
+from engine.config.rules import require_test_set, tracks_best, uses_code, validate
 from engine.config.schema import RunConfig
 from engine.data.features import feature_columns
 from engine.loop.batching import batch_sizes, weighted_mean
 from engine.loop.best import BestWatch
 from engine.loop.device import resolve_device
 from engine.loop.divergence import NonFiniteGradient
+from engine.loop.dry_run import DRY_ROWS, dry_run
 from engine.loop.run_data import load_run_data
 from engine.loop.schedule import LrSchedule, make_schedule
 from engine.loop.state import epoch_start_state, restore_epoch_start
@@ -38,7 +40,9 @@ class Trainer:
     Tensor data (synthetic sets, CSV tables) lives in X/Y and is sliced per batch; image sets are
     served as uint8 batches by `images` (engine.loop.image_batches) and made inputs per batch."""
 
-    def __init__(self, config: RunConfig):
+    def __init__(self, config: RunConfig, recorded: Mapping[str, Path] | None = None):
+        """`recorded` maps the user's files (model.module, data.module) to the copies a run folder
+        keeps, to import those instead (a resume, a prediction)."""
         self.config = validate(config)
         data_cfg = config.data
         self.device = resolve_device(config.train.device)
@@ -48,7 +52,8 @@ class Trainer:
         self.samples_picked = None  # engine.loop.image_samples.ImageSamples, picked at the first report
 
         torch.manual_seed(data_cfg.seed)
-        data = load_run_data(config, self.device, self.shuffle_generator)
+        data = load_run_data(config, self.device, self.shuffle_generator, recorded)
+        self.code = data.code  # the user's files imported (engine.code.loader.Loaded), for the run folder
         self.task, self.model, self.preprocess, self.images = data.task, data.model, data.preprocess, data.images
         self.bounds, self.train_points, self.test_points = data.bounds, data.train_points, data.test_points
         self.features, self.reference, self.dropped_rows = data.features, data.reference, data.dropped_rows
@@ -72,6 +77,8 @@ class Trainer:
             self.X, self.Y = self.X.to(self.device), self.Y.to(self.device)
             self.X_test, self.Y_test = self.X_test.to(self.device), self.Y_test.to(self.device)
         self.loss_fn = make_loss(self.task)
+        if uses_code(config):
+            self._dry_run()
         self.optimizer = make_optimizer(self.model.parameters(), config.train)
         require_test_set(config, self.test_samples)
         self.penalty = penalty_for(config.train.regularization, config.train.reg_rate)
@@ -88,6 +95,16 @@ class Trainer:
         stepped = self.model if self.images is None else self.model[1:] if config.model.kind == "mlp" else None
         self._fast_step: MlpStep | None = (mlp_step_for(stepped, self.loss_fn, self.optimizer, clip, self.penalty)
                                            if stepped is not None else None)
+
+    def _dry_run(self) -> None:
+        """One batch of the first rows through the model and the loss (engine.loop.dry_run)."""
+        if self.images is not None:
+            pixels, labels = self.images.first_test(DRY_ROWS)
+            xb, yb = self.images.inputs(pixels), self.task.targets(labels)
+        else:
+            xb, yb = self.X, self.Y
+        cfg = self.config.model
+        dry_run(self.model, xb, yb, self.loss_fn, self.task, cfg.module if cfg.kind == "module" else f"nntui's {cfg.kind}")
 
     def model_inputs(self, points: torch.Tensor) -> torch.Tensor:
         """What the model takes for raw points of a 2-D set: their input features, or themselves."""

@@ -87,3 +87,15 @@ def table_task(config: RunConfig, schema: TableSchema) -> Task:
         return Task("regression", loss, out_act, 0)
     classes = len(schema.labels)
     return Task("multiclass" if loss == "cross_entropy" else "binary", loss, out_act, classes)
+
+
+def user_task(config: RunConfig, task: str, classes: int) -> Task:
+    """The task of a user Dataset's targets, checked against the loss as a CSV target is."""
+    loss, out_act = config.train.loss, config.model.output_activation
+    labels = tuple(str(c) for c in range(classes))
+    problems = table_problems("y", task, labels, loss)
+    if problems:
+        raise ConfigError([Problem(p.path, p.message.replace("target 'y'", "the Dataset's y")) for p in problems])
+    if task == "regression":
+        return Task("regression", loss, out_act, 0)
+    return Task("multiclass" if loss == "cross_entropy" else "binary", loss, out_act, classes)

@@ -10,8 +10,9 @@ from typing import Any, Optional
 
 import typer
 
+from engine.config.arg_values import parse_pairs
 from engine.config.build import with_values
-from engine.config.fields import FIELDS, SPECS, FieldSpec, parse_text
+from engine.config.fields import FIELDS, SPECS, FieldSpec, get_field, parse_text
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
 
@@ -22,25 +23,34 @@ def option_for(path: str) -> str:
     return spec.flag if spec else path
 
 
+def parameter_name(spec: FieldSpec) -> str:
+    """The Python name of a field's option; model.module and data.module both have a `module`."""
+    return spec.flag[2:].replace("-", "_")
+
+
 def _parameter(spec: FieldSpec) -> inspect.Parameter:
     panel = {"model": "Model", "data": "Data", "train": "Training"}[spec.section]
-    if spec.kind is bool:
+    if spec.kind is dict:  # repeated: --module-arg hidden=32 --module-arg act=relu
+        option = typer.Option(None, spec.flag, help=f"{spec.help} (repeat for more; {spec.allowed()})",
+                              metavar=spec.metavar, rich_help_panel=panel, show_default=False)
+        annotation: Any = Optional[list[str]]
+    elif spec.kind is bool:
         option = typer.Option(None, f"{spec.flag}/--no-{spec.flag[2:]}", help=spec.help, rich_help_panel=panel,
                               metavar="")  # a flag: no `<bool>` in --help
-        annotation: Any = Optional[bool]
+        annotation = Optional[bool]
     else:
         metavar = spec.metavar
         text = spec.help if spec.choices else f"{spec.help} ({spec.allowed()})"  # choices show as the metavar
         option = typer.Option(None, spec.flag, help=text, metavar=metavar,
                               rich_help_panel=panel, show_default=False)
         annotation = Optional[str]
-    return inspect.Parameter(spec.name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+    return inspect.Parameter(parameter_name(spec), inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
 
 
 def with_field_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add every config field as an option; the command receives them as `overrides`, a dict of
     field path to the text given (bools as bools, lists as lists), holding only the options the user set."""
-    names = {spec.name: spec.path for spec in FIELDS}
+    names = {parameter_name(spec): spec.path for spec in FIELDS}
 
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
@@ -61,6 +71,10 @@ def apply_overrides(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
     for path, raw in overrides.items():
         spec = SPECS[path]
         try:
+            if spec.kind is dict:  # each pair given joins (or replaces) one of the arguments already there
+                values[path] = {**get_field(config, path), **(parse_pairs(path, raw) if isinstance(raw, list)
+                                                               else parse_text(spec, raw))}
+                continue
             values[path] = raw if isinstance(raw, (bool, list)) else parse_text(spec, raw)
         except ConfigError as err:
             problems.extend(err.problems)

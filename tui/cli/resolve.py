@@ -18,6 +18,7 @@ from tui.cli.sources import choose_table_loss, source_base
 def resolve_config(preset: str | None, config: Path | None, overrides: dict[str, Any]) -> RunConfig:
     """Preset, then file, then options: each later source overrides the earlier. Without a preset
     or file, a real-data source (--data, --images, an image data set) picks a fitting start."""
+    from engine.code.resolve import resolve_code
     from engine.config.toml_file import load_config
     from engine.errors import DataError
 
@@ -28,9 +29,9 @@ def resolve_config(preset: str | None, config: Path | None, overrides: dict[str,
         if base is None:
             base = source_base(overrides)
             if base is not None:
-                return choose_table_loss(apply_overrides(base, overrides), overrides)
+                return resolve_code(choose_table_loss(apply_overrides(base, overrides), overrides))
             base = preset_config("circle")
-        return apply_overrides(base, {**_followers(base, overrides), **overrides})
+        return resolve_code(apply_overrides(base, {**_followers(base, overrides), **overrides}))
     except ConfigError as err:
         raise fail(describe(err, set(overrides))) from None
     except DataError as err:

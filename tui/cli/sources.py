@@ -24,6 +24,15 @@ def source_overrides(overrides: dict[str, Any], data_files: list[Path] | None) -
         found.setdefault("data.dataset", "csv")
     if "data.images" in found:
         found.setdefault("data.dataset", "images")
+    if "model.module" in found:  # --module net.py:Net trains that module
+        found.setdefault("model.kind", "module")
+    if "data.module" in found:
+        found.setdefault("data.dataset", "module")
+    for option, path, field, wanted in (("--module", "model.module", "model.kind", "module"),
+                                        ("--data-module", "data.module", "data.dataset", "module")):
+        if path in found and found[field] != wanted:
+            flag = "--kind" if field == "model.kind" else "--dataset"
+            raise fail(f"{option} names your own code, but {flag} is {found[field]}: drop one, or use {flag} module")
     for option, path, dataset in (("--data", "data.paths", "csv"), ("--images", "data.images", "images")):
         if path in found and found.get("data.dataset", dataset) != dataset:
             raise fail(f"{option} trains on {'CSV files' if dataset == 'csv' else 'an image folder'}, "
@@ -46,10 +55,15 @@ def source_base(overrides: dict[str, Any]) -> RunConfig | None:
 
 
 def choose_table_loss(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
-    """Without --loss, a CSV run takes mse for a numeric target and cross_entropy for classes.
-    Raises engine.data.preprocess.DataError when the files cannot tell."""
-    if config.data.dataset != "csv" or "train.loss" in overrides:
+    """Without --loss, a CSV run takes mse for a numeric target and cross_entropy for classes, and
+    so does a run on your own Dataset, by its targets. Raises engine.data.preprocess.DataError when
+    the files cannot tell."""
+    if config.data.dataset not in ("csv", "module") or "train.loss" in overrides:
         return config
+    if config.data.dataset == "module":
+        from engine.data.user_set import load_user_sets
+
+        return with_values(config, {"train.loss": table_loss(load_user_sets(config.data).task)})
     from engine.data.csv_rows import target_facts
 
     return with_values(config, {"train.loss": table_loss(target_facts(config.data).task)})
