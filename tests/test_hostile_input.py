@@ -386,6 +386,44 @@ def test_a_fifo_in_a_run_folder_is_refused_without_waiting(name: str, saved_run:
     assert_refused(invoke("run", "--resume", folder, "--epochs", "5"), name)
 
 
+def _fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+@pytest.mark.parametrize(("name", "spoil"), [("events.jsonl", _fifo), ("view.json", _folder), ("model.pt", _folder)])
+def test_a_run_file_that_is_not_a_regular_file_refuses_the_resume_before_training(name: str, spoil, saved_run: Path,
+                                                                                  tmp_path: Path) -> None:
+    """A FIFO the writer would append to (it hung the run at its end) or a folder it would replace
+    (the run trained, then failed to save) is refused up front, naming it; the folder stays as it was."""
+    folder = copy_of(saved_run, tmp_path)
+    spoil(folder / name)
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert_refused(invoke("run", "--resume", folder, "--epochs", "5"), name, "not a regular file")
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+
+
+def test_overwriting_a_run_whose_file_is_a_folder_is_refused_before_training(saved_run: Path, tmp_path: Path) -> None:
+    folder = copy_of(saved_run, tmp_path)
+    _folder(folder / "view.json")
+    assert_refused(invoke("run", "--save", folder, "--overwrite", "--epochs", "2"), "view.json", "not a regular file")
+    assert (folder / "checkpoint.pt").read_bytes() == (saved_run / "checkpoint.pt").read_bytes()
+
+
+def test_a_fifo_put_where_the_writer_appends_fails_at_once_rather_than_waiting(tmp_path: Path) -> None:
+    """Had it appeared after the check, opening it raises at once instead of waiting for a reader."""
+    from engine.files.appending import open_append
+
+    os.mkfifo(tmp_path / "events.jsonl")
+    with pytest.raises(OSError):
+        open_append(tmp_path / "events.jsonl")
+
+
 def test_a_fifo_given_to_predict_is_refused_without_waiting(saved_run: Path, tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "rows.csv")
     assert_refused(invoke("predict", saved_run, tmp_path / "rows.csv"), "rows.csv", "not a regular file")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from engine.files.appending import open_append
 from engine.files.reading import MIB, open_regular
 
 EVENTS_LIMIT = 256 * MIB  # years of pauses and lr changes
@@ -22,7 +23,7 @@ class EventLog:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._file = open(self.path, "a", encoding="utf-8", newline="\n")  # noqa: SIM115 (held for the run)
+        self._file = open_append(self.path)  # held for the run
 
     def append(self, event: str, **fields: Any) -> None:
         record = {"event": event, "time": round(time.time(), 3), **fields}

@@ -10,6 +10,7 @@ from array import array
 from pathlib import Path
 
 from engine.errors import InputError
+from engine.files.appending import open_append
 from engine.files.atomic import write_text_atomic
 from engine.files.reading import GIB, read_text
 from engine.loop.history import NAN, MetricsHistory
@@ -53,7 +54,7 @@ class MetricsAppender:
         self.path = Path(path)
         self.history = history
         self.written = written  # rows of `history` already in the file
-        self._file = open(self.path, "a", encoding="utf-8", newline="\n")  # noqa: SIM115 (held for the run)
+        self._file = open_append(self.path)  # held for the run
 
     def flush(self, sync: bool = False) -> int:
         """Append the new rows; return how many. `sync` also forces them to the disk."""

@@ -12,6 +12,8 @@ a writer thread, which also applies the control requests that watchers append to
 from __future__ import annotations
 
 import json
+import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -38,6 +40,20 @@ FLUSH_EVERY_S = 0.25  # metrics rows and events reach the disk at least this oft
 
 class FolderHoldsRun(InputError):
     """The folder already holds another run's files."""
+
+
+def refuse_odd_files(folder: Path, names: list[str]) -> None:
+    """Refuse, before anything is trained, a run file that is not a regular file (a folder, a FIFO,
+    a symbolic link to nowhere): a resume would append to it or replace it only once the run ends,
+    and a FIFO would hang the writer."""
+    for name in names:
+        try:
+            regular = stat.S_ISREG(os.stat(folder / name).st_mode)
+        except OSError as err:
+            raise InputError(f"{folder / name}: cannot be read ({err.strerror or err})") from None
+        if not regular:
+            raise InputError(f"{folder / name}: not a regular file (a folder, pipe or device cannot be a run's "
+                             f"{name}); move it away")
 
 
 class RunRecorder:
@@ -81,6 +97,7 @@ class RunRecorder:
             if existing and not (overwrite or continuing):
                 raise FolderHoldsRun(f"{self.folder} already holds a run ({', '.join(existing)}); choose another "
                                      "folder or pass --overwrite")
+            refuse_odd_files(self.folder, existing)
             if self._controls is not None:
                 self._controls.skip_old()
         except BaseException:
