@@ -107,12 +107,14 @@ def _num(value: float) -> str:
 IMAGE_SOURCES = ("torchvision", "procedural", "folder")
 MODULE_ALLOWED = "a file and a name, FILE.py:NAME, or an importable package.module:NAME"
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("model", "hidden", list, "hidden layer sizes, e.g. 16,16 (empty: linear model)"),
-    FieldSpec("model", "activation", str, "activation after each hidden layer", tuple(catalog.ACTIVATIONS)),
-    FieldSpec("model", "output_activation", str, "activation on the output layer", tuple(catalog.OUTPUT_ACTIVATIONS)),
-    FieldSpec("model", "outputs", int, "output units (0: from the data)", low=0, high=1000),
+    FieldSpec("model", "hidden", list, "hidden layer sizes, e.g. 16,16 (empty: linear model)", models=("mlp", "cnn")),
+    FieldSpec("model", "activation", str, "activation after each hidden layer", tuple(catalog.ACTIVATIONS),
+              models=("mlp", "cnn")),
+    FieldSpec("model", "output_activation", str, "activation on the output layer", tuple(catalog.OUTPUT_ACTIVATIONS),
+              models=("mlp", "cnn")),
+    FieldSpec("model", "outputs", int, "output units (0: from the data)", low=0, high=1000, models=("mlp", "cnn")),
     FieldSpec("model", "kind", str, "network: mlp, cnn for images, or module (your nn.Module)",
-              tuple(catalog.MODEL_KINDS), sources=IMAGE_SOURCES),
+              tuple(catalog.MODEL_KINDS)),
     FieldSpec("model", "channels", list, "cnn: channels of each conv block, e.g. 8,16", sources=IMAGE_SOURCES),
     FieldSpec("model", "module", str, "module: your nn.Module class or function, e.g. net.py:Net", models=("module",)),
     FieldSpec("model", "args", dict, "module: keyword arguments for it, e.g. hidden=32", models=("module",),

@@ -6,6 +6,7 @@ Choosing a real data source (csv, an image set) starts from that source's setup,
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -23,7 +24,9 @@ from engine.config.presets import PRESETS
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
 from engine.config.sources import source_start
+from tui.widgets.arg_rows import MODULE_OF_ARGS, arg_id, arg_row, edited_args, signature_named
 from tui.widgets.choice import Choice
+from tui.widgets.code_suggester import offered_names
 from tui.widgets.feature_toggles import FeatureToggles
 from tui.widgets.form_fields import LIVE_FIELDS, editor_id, error_line, error_text, field_row
 from tui.widgets.lr_plan import LrPlan, planned_batches
@@ -61,6 +64,12 @@ class ConfigForm(VerticalScroll, can_focus=False):
         self.rows: dict[str, Horizontal] = {}
         self.editors: dict[str, Input | Choice | FeatureToggles] = {}
         self.errors: dict[str, Static] = {}
+        self.names: dict[str, Static] = {}  # under a module field: what its file defines
+        # A user class's arguments (model.args, data.args): its signature read from the file, and a
+        # row per argument in place of the one free-text row, where the form can read it.
+        self.signatures: dict[str, object] = {}
+        self.arg_rows: dict[str, list[Horizontal]] = {}
+        self.arg_editors: dict[str, tuple[str, object, Input]] = {}  # input id: (args path, SourceArg, editor)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="form-note")
@@ -81,7 +90,10 @@ class ConfigForm(VerticalScroll, can_focus=False):
     # -- reading edits -----------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._edited(event.input.id, event.value)
+        if event.input.id in self.arg_editors:
+            self._arg_edited(event.input.id, event.value)
+        else:
+            self._edited(event.input.id, event.value)
         event.stop()
 
     def on_choice_changed(self, event: Choice.Changed) -> None:
@@ -133,11 +145,83 @@ class ConfigForm(VerticalScroll, can_focus=False):
                 self.table.loss_chosen = True
             if spec.path == "data.dataset":
                 self._source_chosen(previous, value)
-            if spec.path == "train.schedule":
-                self._show_relevant()  # each schedule has its own settings
+            if spec.path in ("train.schedule", "model.kind"):
+                self._show_relevant()  # each schedule has its own settings, a user module its own rows
+            if spec.path in MODULE_OF_ARGS.values():
+                self._show_args()
             if spec.path in TABLE_READS:
                 self._check_files()
         self._announce(spec.path)
+
+    # -- a user class's arguments ------------------------------------------------------
+
+    def _show_args(self) -> None:
+        """One row per argument of the class each module field names (where the form can read its
+        file), the free-text args row otherwise; the names the file defines under the module row."""
+        for path, module in MODULE_OF_ARGS.items():
+            relevant = SPECS[path].matters(self.values)
+            text = self.values[module] if relevant and module not in self.field_errors else ""
+            signature = signature_named(text) if text else None
+            self._show_names(module, text if relevant else "")
+            if path not in self.rows:
+                continue
+            listed = signature is not None and bool(signature.args)
+            self.rows[path].display = relevant and not listed
+            if signature == self.signatures.get(path) and path in self.arg_rows:
+                self._refill_args(path)
+                continue
+            for row in self.arg_rows.pop(path, []):
+                row.remove()
+            self.arg_editors = {key: item for key, item in self.arg_editors.items() if item[0] != path}
+            self.signatures[path] = signature
+            rows = []
+            for arg in signature.args if listed else ():
+                row, editor = arg_row(path, arg, self.values[path], self.locked)
+                self.arg_editors[editor.id] = (path, arg, editor)
+                rows.append(row)
+            self.arg_rows[path] = rows
+            if rows:
+                self.mount(*rows, after=self.errors.get(path) or self.rows[path])
+
+    def _refill_args(self, path: str) -> None:
+        """The argument rows show the args held (a loaded file's), their defaults elsewhere."""
+        from tui.widgets.arg_rows import shown_value
+
+        for args_path, arg, editor in self.arg_editors.values():
+            if args_path == path and editor.value != shown_value(arg, self.values[path]) and not editor.has_focus:
+                editor.value = shown_value(arg, self.values[path])
+
+    def _show_names(self, module: str, text: str) -> None:
+        """Under a module field, the classes and functions its file defines (never run)."""
+        where, colon, _ = text.rpartition(":")
+        names = offered_names(where or text, module) if text and (where or text).endswith(".py") else []
+        line = f"in {Path(where or text).name}: {', '.join(names)}" if names else ""
+        hint = self.names.get(module)
+        if hint is None and line and module in self.rows:
+            self.names[module] = hint = Static("", id=editor_id(SPECS[module]) + "-names", classes="field-names",
+                                               markup=False)
+            self.mount(hint, after=self.rows[module])
+        if hint is not None:
+            hint.update(line)
+            hint.display = bool(line)
+
+    def _arg_edited(self, widget_id: str, text: str) -> None:
+        path, arg, editor = self.arg_editors[widget_id]
+        try:
+            args = edited_args(path, arg, text, self.values[path])
+        except ConfigError as err:
+            self.field_errors[path] = f"{arg.name}: {err.problems[0].message}"
+            editor.add_class("-invalid")
+        else:
+            self.field_errors.pop(path, None)
+            self.run_errors.pop(path, None)
+            editor.remove_class("-invalid")
+            if args == self.values[path]:
+                return
+            self.values[path] = args
+            if path in self.editors:
+                self.editors[path].value = format_value(args)  # the free-text row, hidden, agrees
+        self._announce(path)
 
     def _source_chosen(self, previous: str, dataset: str) -> None:
         """A new kind of source starts from its own setup (a table's MLP, the shapes CNN), as on the
@@ -246,7 +330,14 @@ class ConfigForm(VerticalScroll, can_focus=False):
         self._announce("preset")  # once for the whole form: the editors' echoes change nothing
 
     def mark(self, path: str, message: str) -> None:
-        """Mark a field a run refused (a loss the data cannot take), until it is edited."""
+        """Mark a field a run refused (a loss the data cannot take), until it is edited; an
+        argument of the user's class (model.args.hidden) marks its own row."""
+        base, _, name = path.rpartition(".")
+        if base in MODULE_OF_ARGS and path not in SPECS:
+            entry = self.arg_editors.get(arg_id(base, name))
+            if entry is not None:
+                entry[2].add_class("-invalid")
+            path, message = base, f"{name}: {message}"
         if path in SPECS:
             self.run_errors[path] = message
             self._check()
@@ -273,6 +364,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
                 if spec.schedules or spec.path == "train.schedule":  # the lr plan follows the schedule's rows
                     self.move_child(self.query_one(LrPlan), after=anchor)
                     anchor = self.query_one(LrPlan)
+        self._show_args()
 
     def set_locked(self, running: bool, run_values: dict[str, Any] | None = None) -> None:
         """While training, only the learning rate can change (where `run_values` holds it: not while
@@ -286,6 +378,9 @@ class ConfigForm(VerticalScroll, can_focus=False):
             held = running and not (path in LIVE_FIELDS and path in self.run_values)  # lr: unless a schedule sets it
             editor.disabled = held
             self.rows[path].set_class(held, "-locked")
+        for _, _, editor in self.arg_editors.values():
+            editor.disabled = running
+            editor.parent.set_class(running, "-locked")
 
     def focus_first(self) -> None:
         """Move the keys into the form: its first field that can take them."""

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, Static
 
 from engine.config.fields import FieldSpec, format_value
 from tui.widgets.choice import Choice
+from tui.widgets.code_suggester import CodeSuggester
 from tui.widgets.feature_toggles import FeatureToggles
 from tui.widgets.path_suggester import PathSuggester
 
@@ -43,6 +44,8 @@ def path_suggester(spec: FieldSpec) -> Suggester | None:
         return PathSuggester(".csv", several=True)
     if spec.path in ("data.images", "data.data_root"):
         return PathSuggester()
+    if spec.path in ("model.module", "data.module"):
+        return CodeSuggester(spec.path)
     return None
 
 
