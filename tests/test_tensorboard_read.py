@@ -106,6 +106,7 @@ def test_tags_pair_into_train_and_test_columns_by_name() -> None:
                                                                "lr": "lr"}
     assert column_tags(["train_loss_step", "train_loss_epoch", "val_loss", "val_acc", "lr-Adam", "epoch"]) == {
         "train_loss": "train_loss_epoch", "test_loss": "val_loss", "test_accuracy": "val_acc", "lr": "lr-Adam"}
+    assert column_tags(["hparam/test_loss", "hp_metric", "loss"]) == {"train_loss": "loss"}
     assert column_tags(["loss", "my/loss"], chosen={"train_loss": "my/loss"})["train_loss"] == "my/loss"
 
 

@@ -18,6 +18,8 @@ def _words(tag: str) -> set[str]:
 
 def _role(tag: str) -> str | None:
     words = _words(tag)
+    if words & {"hparam", "hparams", "hp"}:  # add_hparams' metric values, Lightning's hp_metric: one number each
+        return None
     if words & {"lr", "learning"} and ("lr" in words or "rate" in words):
         return "lr"
     test = bool(words & TEST_WORDS)
