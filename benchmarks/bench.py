@@ -31,6 +31,7 @@ from image_rows import MnistFiles, gpu_rows, mnist_rows  # noqa: E402
 from measure import ROOT, Row  # noqa: E402
 from run_rows import folder_size, recording_cost, sweep_scaling  # noqa: E402
 from startup_rows import command_rows, first_screen, peak_memory  # noqa: E402
+from tensorboard_rows import event_file_load, tensorboard_recording  # noqa: E402
 from toolkit_rows import scheduled_vs_constant  # noqa: E402
 from ui_rows import boundary_frame, chart_redraw, live_rows, network_frame  # noqa: E402
 
@@ -46,7 +47,7 @@ def cpu_rows() -> list[Callable[[], Row | list[Row]]]:
 
     return [linreg_vs_tutorial, minibatch_vs_dataloader, mnist, shapes_cnn_vs_dataloader, live_rows,
             command_rows, first_screen, peak_memory, boundary_frame, network_frame, chart_redraw, scheduled_vs_constant,
-            recording_cost, folder_size, sweep_scaling]
+            recording_cost, folder_size, sweep_scaling, tensorboard_recording, event_file_load]
 
 
 def measure_again(names: list[str]) -> None:

@@ -26,7 +26,7 @@ pruner = "none"
 """
 
 
-def _epochs_per_second(epochs: int, folder: Path | None) -> float:
+def _epochs_per_second(epochs: int, folder: Path | None, tensorboard: bool = False) -> float:
     from engine.config.build import with_values
     from engine.config.presets import preset_config
     from engine.loop.session import TrainingSession
@@ -36,7 +36,7 @@ def _epochs_per_second(epochs: int, folder: Path | None) -> float:
     # As `nntui run` does: test evaluation at log epochs, views once a second only when recorded.
     session = TrainingSession(config, snapshot_interval_s=1.0 if folder else None, eval_interval_s=None,
                               boundary_size=(60, 24))
-    recorder = RunRecorder(folder, session).open() if folder else None
+    recorder = RunRecorder(folder, session, tensorboard=folder if tensorboard else None).open() if folder else None
     began = time.perf_counter()
     session.start()
     session.join()

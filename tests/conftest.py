@@ -13,6 +13,7 @@ from engine.config.schema import RunConfig
 def runs_in_a_temporary_folder(tmp_path_factory, monkeypatch) -> None:
     """Every run records itself under ./runs by default: tests record under a folder of their own."""
     monkeypatch.setenv("NNTUI_RUNS_DIR", str(tmp_path_factory.mktemp("runs")))
+    monkeypatch.delenv("NNTUI_TENSORBOARD", raising=False)  # no test writes TensorBoard events unasked
 
 
 @pytest.fixture

@@ -33,10 +33,11 @@ def run_app(config: RunConfig, ascii_only: bool = False, runs_dir: Path | None =
 
 
 def run_watch(folder: Path, ascii_only: bool = False, read_only: bool = False, runs_dir: Path | None = None) -> NoReturn:
-    """`nntui watch`: the trainer opened on a run folder."""
+    """`nntui watch`: the trainer opened on a run folder (or a TensorBoard run's, which has no config)."""
     from engine.config.toml_file import load_config
 
-    run_app(load_config(folder / "config.toml"), ascii_only=ascii_only, runs_dir=runs_dir, watch=folder,
+    config = load_config(folder / "config.toml") if (folder / "config.toml").exists() else RunConfig()
+    run_app(config, ascii_only=ascii_only, runs_dir=runs_dir, watch=folder,
             read_only=read_only)
 
 

@@ -15,6 +15,7 @@ from engine.runs.folder import load_run
 from engine.runs.layout import new_run_folder, runs_dir
 from engine.runs.recorder import RunRecorder
 from engine.runs.resume import check_resume
+from engine.runs.tensorboard.writer import tensorboard_folder
 
 CLOSE_TIMEOUT_S = 1.8  # a dropped connection must end the process within 2 s
 
@@ -44,7 +45,7 @@ class RunHost:
             return None
         try:
             folder = new_run_folder(self.runs_folder, title or session.config.data.dataset)
-            self.recorder = RunRecorder(folder, session, title=title).open()
+            self.recorder = RunRecorder(folder, session, title=title, tensorboard=tensorboard_folder(folder)).open()
         except (InputError, OSError) as err:
             self.recorder = None
             return f"this run is not recorded: {getattr(err, 'strerror', None) or err}"

@@ -52,6 +52,9 @@ def continue_watched(app: HostingApp, wanted: RunConfig, one_epoch: bool) -> Non
     assert isinstance(remote, RemoteSession)
     if remote.state != "finished":
         return
+    if remote.foreign:
+        app.notify(remote.control_problem() or "", title="Not continued", severity="warning", timeout=8)
+        return
     bridge = EventBridge()
     try:
         continued = app.host.continue_run(remote.folder, wanted, bridge, **app.session_options)

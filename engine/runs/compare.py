@@ -12,14 +12,38 @@ from engine.runs.status import RunInfo
 SOURCE_FIELDS = ("data.paths", "data.images", "data.data_root")  # absolute paths: long, and rarely the point
 
 
+def run_params(run: RunInfo) -> dict[str, Any]:
+    """What a run was set up with: an nntui run's configuration fields by path, a TensorBoard
+    run's hparams by name."""
+    if run.hparams is not None:
+        return run.hparams
+    return {path: get_field(run.config, path) for path in SPECS}
+
+
 def differing_fields(runs: list[RunInfo]) -> list[tuple[str, list[Any]]]:
-    """(field path, one value per run) for every field whose values are not all equal."""
+    """(field path or hparam, one value per run, "" where a run has none) for every one whose
+    values are not all equal."""
+    params = [run_params(run) for run in runs]
     found = []
-    for path in SPECS:
-        values = [get_field(run.config, path) for run in runs]
+    for path in dict.fromkeys(name for values in params for name in values):
+        values = [given.get(path, "") for given in params]
         if any(value != values[0] for value in values[1:]):
             found.append((path, values))
     return found
+
+
+def tag_rows(runs: list[RunInfo]) -> list[tuple[str, list[str]]]:
+    """A TensorBoard run's tags side by side: (tag, `last (min..max)` per run, "-" where a run lacks it)."""
+    tags = sorted({tag for run in runs for tag in (run.tags or {})})
+    rows = []
+    for tag in tags:
+        cells = []
+        for run in runs:
+            figures = (run.tags or {}).get(tag)
+            cells.append("-" if figures is None else
+                         f"{figures.last:.6g} ({figures.minimum:.6g}..{figures.maximum:.6g})")
+        rows.append((tag, cells))
+    return rows
 
 
 def shown(value: Any) -> str:

@@ -3,7 +3,8 @@ anyone can watch it: config.toml at the start, metrics.csv rows and events.jsonl
 within a second, view.json replaced at the view rate, checkpoint.pt with model.pt replaced
 together every CHECKPOINT_EVERY_S, at every pause and at the end, and with train.keep_best,
 best.pt replaced at most every BEST_EVERY_S while the test loss reaches new lows (and at the
-end, so that it holds the best epoch's weights). The folder is held (lock) from `open` to `close`.
+end, so that it holds the best epoch's weights), and with `tensorboard`, TensorBoard event files
+(engine.runs.tensorboard.writer) written beside metrics.csv. The folder is held (lock) from `open` to `close`.
 
 The listener runs on the engine thread and does almost nothing per epoch: it copies the trainer's
 state only when a checkpoint is due (the model is between epochs then), and leaves every write to
@@ -61,7 +62,8 @@ class RunRecorder:
     `close` after it ends; `errors` says what could not be written (the run goes on regardless)."""
 
     def __init__(self, folder: str | Path, session, *, title: str = "", controls: bool = True,
-                 checkpoint_every_s: float = CHECKPOINT_EVERY_S, view_every_s: float = VIEW_EVERY_S):
+                 checkpoint_every_s: float = CHECKPOINT_EVERY_S, view_every_s: float = VIEW_EVERY_S,
+                 tensorboard: str | Path | None = None):
         self.folder = Path(folder)
         self.session = session
         self.title = title
@@ -84,6 +86,8 @@ class RunRecorder:
         self._replace: list[str] = []  # an overwritten run's files, removed when this one starts
         self._started_rows: int | None = None  # metrics rows at the start; None until the run starts
         self._best_written = 0  # the epoch whose weights best.pt holds (0: none written by this run)
+        self.tensorboard = Path(tensorboard) if tensorboard is not None else None  # the event files' folder
+        self._tensorboard = None  # its TensorBoardLog, made when the run starts
 
     # -- opening and closing (caller's thread) ----------------------------------------------
 
@@ -115,11 +119,23 @@ class RunRecorder:
         remove_orphans(self.folder)
         for name in self._replace:
             (self.folder / name).unlink(missing_ok=True)
+        if self._replace:  # the replaced run's TensorBoard events, where it wrote them into its folder
+            for events in self.folder.glob("events.out.tfevents.*"):
+                events.unlink(missing_ok=True)
         write_text_atomic(self.folder / layout.CONFIG, dumps(portable_config(self.session.config)))
         history: MetricsHistory = self.session.history
         write_text_atomic(self.folder / layout.METRICS, HEADER + "\n" + csv_rows(history, 0, rows))
         self._metrics = MetricsAppender(self.folder / layout.METRICS, history, rows)
         self._log = EventLog(self.folder / layout.EVENTS)
+        if self.tensorboard is not None:
+            self._attempt("TensorBoard events", self._open_tensorboard, history, rows)
+
+    def _open_tensorboard(self, history: MetricsHistory, rows: int) -> None:
+        from engine.runs.tensorboard.writer import TensorBoardLog
+
+        log = TensorBoardLog(self.tensorboard, history, rows)
+        log.open(self.session.config)
+        self._tensorboard = log
 
     def close(self, timeout: float | None = None) -> bool:
         """Wait for the writer to put down the end of the run (the session must have ended);
@@ -198,6 +214,8 @@ class RunRecorder:
             ending += [record for record in records if record[0] == "end"]
             self._write_records([record for record in records if record[0] != "end"])  # the start before its rows
             self._attempt(layout.METRICS, self._metrics.flush, sync=ended)
+            if self._tensorboard is not None:
+                self._attempt("TensorBoard events", self._tensorboard.write, ended)
             if self._preprocess is not None:
                 self._write_preprocess()
             if self._state is not None:
@@ -210,6 +228,8 @@ class RunRecorder:
                 snapshot, self._snapshot = self._snapshot, None
                 self._attempt(layout.VIEW, write_text_atomic, self.folder / layout.VIEW,
                               json.dumps(view_record(snapshot), allow_nan=False), sync=False)
+                if self._tensorboard is not None:
+                    self._attempt("TensorBoard events", self._tensorboard.snapshot, snapshot)
                 last_view = now
             if ended:
                 self._write_records(ending)
@@ -276,7 +296,7 @@ class RunRecorder:
                 self.errors.append(message)
 
     def _finish(self) -> None:
-        for closing in (self._metrics, self._log):
+        for closing in (self._metrics, self._log, self._tensorboard):
             if closing is not None:
                 self._attempt(layout.EVENTS, closing.close)
         if self in self.session.listeners:

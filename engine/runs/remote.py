@@ -1,7 +1,9 @@
 """A run in a folder, driven like a TrainingSession: the trainer watches it through this with the
 very code that shows a local run. A thread polls the folder (RunWatcher) and hands the engine's
 own events to the listeners; the controls become requests in control.jsonl (engine.runs.controls)
-that the run's writer applies, in this process or another, on this machine or another."""
+that the run's writer applies, in this process or another, on this machine or another. A
+TensorBoard run (a folder of event files another program writes) is watched the same way, through
+a TensorBoardWatcher, and refuses every control."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from engine.errors import InputError
 from engine.loop.events import Event, RunFailed, RunFinished, RunStarted
 from engine.loop.history import MetricsHistory
 from engine.runs.controls import can_control, send_control
+from engine.runs.tensorboard.logdir import holds_events
+from engine.runs.tensorboard.watcher import CANNOT_CONTROL, TensorBoardWatcher
 from engine.runs.watcher import RunWatcher
 
 POLL_S = 0.25  # a watched run is at most this far behind (plus the writer's own quarter second)
@@ -25,7 +29,8 @@ class RemoteSession:
 
     def __init__(self, folder: str | Path, listener=None, read_only: bool = False):
         self.folder = Path(folder)
-        self.watcher = RunWatcher(self.folder)
+        self.foreign = holds_events(self.folder)
+        self.watcher = TensorBoardWatcher(self.folder) if self.foreign else RunWatcher(self.folder)
         self.config = self.watcher.config
         self.listeners = [listener] if listener else []
         self.read_only = read_only
@@ -50,6 +55,8 @@ class RemoteSession:
 
     def control_problem(self) -> str | None:
         """Why this run cannot be controlled from here, or None."""
+        if self.foreign:
+            return CANNOT_CONTROL
         if self.read_only:
             return "watching read-only (--read-only)"
         if self.state == "finished":

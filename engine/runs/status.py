@@ -1,13 +1,15 @@
 """What a run folder says about its run, read without disturbing it: the status (running, paused,
 completed, stopped, diverged, failed, crashed: the process gone without an end record), the
 epochs, the best test loss, the final accuracy and the times. `nntui runs`, the Runs view and
-`nntui watch` read runs through this."""
+`nntui watch` read runs through this, a TensorBoard log folder's runs (engine.runs.tensorboard)
+included: their scalars by tag, their hparams, and `running` or `ended` by how recently written."""
 
 from __future__ import annotations
 
 import math
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,10 @@ from engine.runs.event_log import read_events
 from engine.runs.layout import run_folders
 from engine.runs.lock import LockInfo, read_lock
 from engine.runs.metrics_file import load_metrics
+from engine.runs.records import finite
+from engine.runs.tensorboard.event_files import is_event_file
+from engine.runs.tensorboard.foreign_run import TagFigures, TensorBoardRun
+from engine.runs.tensorboard.logdir import holds_events, started_at, tensorboard_folders
 
 LIVE = ("running", "paused")
 ENDED = ("completed", "stopped", "diverged", "failed", "early-stopped", "pruned")
@@ -65,10 +71,24 @@ class RunInfo:
     damaged: int = 0  # event-log lines that were not records
     torn: bool = False  # the event log ends inside a line (normal while live; cut by a crash otherwise)
     end: dict[str, Any] | None = None  # the last end record: final losses, accuracy, fit scores
+    hparams: dict[str, Any] | None = None  # a TensorBoard run's (None: an nntui run, whose config says all)
+    tags: dict[str, TagFigures] | None = None  # a TensorBoard run's scalar tags
+    problems: tuple[str, ...] = ()  # a TensorBoard run's unreadable records, one line each
+
+    @property
+    def foreign(self) -> bool:
+        """Written by another program (a TensorBoard log): watched only, never controlled."""
+        return self.hparams is not None
+
+    def problem_lines(self) -> list[str]:
+        """Everything skipped reading the run, one line each."""
+        return [*self.problems, *filter(None, [self.log_problem()])]
 
     def log_problem(self) -> str | None:
         """What was skipped reading the event log, in words, or None (a live run's torn last line
         is a line being written)."""
+        if self.foreign:
+            return None
         parts = [f"{self.damaged} damaged line{'s' if self.damaged != 1 else ''}"] if self.damaged else []
         if self.torn and self.status not in LIVE:
             parts.append("a truncated last line")
@@ -86,6 +106,10 @@ class RunInfo:
     @property
     def source(self) -> str:
         return self.title or self.config.data.dataset
+
+    @property
+    def model(self) -> str:
+        return "-" if self.foreign else model_text(self.config)
 
     @property
     def epochs_done(self) -> int:
@@ -109,11 +133,15 @@ class RunInfo:
 
     def as_dict(self) -> dict[str, Any]:
         best = self.best
-        return {"name": self.name, "folder": str(self.folder), "status": self.status, "source": self.source,
-                "dataset": self.config.data.dataset, "model": model_text(self.config),
-                "epochs_done": self.epochs_done, "epochs": self.config.train.epochs,
-                "best_test_loss": best[0] if best else None, "best_epoch": best[1] if best else None,
-                "test_accuracy": self.final_accuracy, "started": self.started, "duration_s": self.duration()}
+        found = {"name": self.name, "folder": str(self.folder), "status": self.status, "source": self.source,
+                 "dataset": self.config.data.dataset, "model": model_text(self.config),
+                 "epochs_done": self.epochs_done, "epochs": self.config.train.epochs,
+                 "best_test_loss": best[0] if best else None, "best_epoch": best[1] if best else None,
+                 "test_accuracy": self.final_accuracy, "started": self.started, "duration_s": self.duration()}
+        if self.foreign:
+            found.update(dataset=None, model=None, epochs=None, hparams=finite(self.hparams),
+                         tags={tag: finite(asdict(figures)) for tag, figures in (self.tags or {}).items()})
+        return found
 
 
 def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
@@ -121,6 +149,8 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
     path = Path(folder)
     if not path.is_dir():
         raise NotARun(f"{path}: no such run folder")
+    if not (path / layout.CONFIG).exists() and holds_events(path):
+        return tensorboard_info(TensorBoardRun(path))
     if not (path / layout.CONFIG).exists():
         raise NotARun(f"{path}: not a run folder (no {layout.CONFIG}; runs are made by `nntui run` and the trainer)")
     config = load_config(path / layout.CONFIG)
@@ -139,6 +169,19 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
                    events.damaged, events.torn, ends[-1] if ends and status not in LIVE else None)
 
 
+def tensorboard_info(run: TensorBoardRun) -> RunInfo:
+    """A TensorBoard run as a listing shows it, read to its current end."""
+    run.poll()
+    config = RunConfig()
+    history = run.history()
+    config.train.epochs = max(int(history.epochs[-1]) if len(history) else 0, 1)
+    live = run.live
+    return RunInfo(run.folder, "running" if live else "ended", "tensorboard", config, history, started_at(run.folder),
+                   None if live else run.written, None, hparams=run.hparams,
+                   tags={tag: series.figures() for tag, series in sorted(run.series.items())},
+                   problems=tuple(run.problems()))
+
+
 def _ended(records: list[dict[str, Any]], writer: LockInfo | None, status: str) -> float | None:
     """When the run stopped moving: its end record, or a crashed writer's last sign of life."""
     if status in LIVE or not records:
@@ -147,10 +190,19 @@ def _ended(records: list[dict[str, Any]], writer: LockInfo | None, status: str) 
     return max(last, writer.touched) if status == "crashed" and writer is not None else last
 
 
+def _unreadable(folder: Path, problem: str) -> RunInfo:
+    """A TensorBoard run that could not be read at all (the package missing): listed, with why."""
+    return RunInfo(folder, "ended", "tensorboard", RunConfig(), MetricsHistory(), started_at(folder), None, None,
+                   hparams={}, tags={}, problems=(problem,))
+
+
 def _stamp(folder: Path) -> tuple:
     """What changes whenever a run's files do (sizes and times of its metrics, events and lock)."""
     stamp = []
-    for name in (layout.METRICS, layout.EVENTS, layout.LOCK, layout.CONFIG):
+    names = [layout.METRICS, layout.EVENTS, layout.LOCK, layout.CONFIG]
+    if not (folder / layout.CONFIG).exists():
+        names += sorted(name for name in os.listdir(folder) if is_event_file(name))
+    for name in names:
         try:
             info = (folder / name).stat()
             stamp.append((info.st_size, info.st_mtime_ns))
@@ -164,16 +216,18 @@ def list_runs(parent: str | Path, cache: dict[Path, tuple[tuple, RunInfo]] | Non
     `cache` (kept by the caller between calls), a run whose files did not change is not read again
     (a million-epoch metrics.csv is 40 MB), except a live one, whose status depends on the clock."""
     found = []
-    for folder in run_folders(parent):
+    for folder in run_folders(parent) + tensorboard_folders(parent):
         stamp = _stamp(folder)
         kept = cache.get(folder) if cache is not None else None
-        if kept is not None and kept[0] == stamp and kept[1].status not in LIVE:
+        if kept is not None and kept[0] == stamp and (kept[1].status not in LIVE or kept[1].foreign):
             found.append(kept[1])
             continue
         try:
             run = read_run(folder)
-        except InputError:
-            continue
+        except InputError as err:
+            if not holds_events(folder):
+                continue
+            run = _unreadable(folder, str(err))
         if cache is not None:
             cache[folder] = (stamp, run)
         found.append(run)

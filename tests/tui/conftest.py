@@ -31,6 +31,15 @@ def circle_app(epochs: int = 20, ascii_only: bool = False, record: bool = True, 
     return make_app(config, ascii_only=ascii_only, session_options={**STEADY, **session}, host=RunHost(record=record))
 
 
+async def wait_for(condition, timeout: float = 30.0) -> None:
+    """Wait until `condition()` holds (a watched run's epochs arriving), failing after `timeout`."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        assert loop.time() < end, "timed out"
+        await asyncio.sleep(0.05)
+
+
 async def settle(pilot, app: NNTuiApp, until: str = "finished", timeout: float = 30.0) -> None:
     """Wait until the session reaches `until` (or is held between epochs), then let the UI drain."""
     loop = asyncio.get_running_loop()

@@ -4,7 +4,6 @@ overlays picked runs; and a dropped connection (SIGHUP) leaves the run recorded,
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
@@ -22,19 +21,12 @@ from engine.config.toml_file import save_config
 from engine.runs.event_log import read_events
 from engine.runs.layout import run_folders
 from engine.runs.status import read_run
-from tests.tui.conftest import STEADY, circle_app, run_async, screen_text, settle
+from tests.tui.conftest import STEADY, circle_app, run_async, screen_text, settle, wait_for
 from tui.app import make_app
 from tui.run_host import RunHost
 from tui.widgets.runs_view import RunsView
 
 NNTUI = [sys.executable, "-m", "tui.cli"]
-
-
-async def wait_for(condition, timeout: float = 30.0) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < end, "timed out"
-        await asyncio.sleep(0.05)
 
 
 @run_async

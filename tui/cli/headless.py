@@ -39,6 +39,7 @@ class HeadlessOptions:
     plot: bool = False
     ascii_only: bool = False
     folder: Path | None = None  # the run folder to record into; None records nothing
+    tensorboard: Path | None = None  # the folder of the run's TensorBoard events; None writes none
     overwrite: bool = False  # the folder may hold an earlier run, whose files go
     continuing: bool = False  # the folder holds the run being resumed
     discard_refused: bool = False  # a folder made for this run goes again if its input is refused at once
@@ -116,8 +117,8 @@ def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None
     recorder = None
     if recording:
         try:
-            recorder = RunRecorder(options.folder, session, title=options.title).open(options.overwrite,
-                                                                                      options.continuing)
+            recorder = RunRecorder(options.folder, session, title=options.title,
+                                   tensorboard=options.tensorboard).open(options.overwrite, options.continuing)
         except (InputError, OSError) as refused:  # another run there, another writer holding it
             option = "--resume" if options.continuing else "--save"
             print(f"nntui: error: {option}: {getattr(refused, 'strerror', None) or refused}", file=err, flush=True)

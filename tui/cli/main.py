@@ -28,6 +28,7 @@ COMMANDS = {
     "presets": ("tui.cli.presets_command", "presets_command", "List the presets."),
     "config": ("tui.cli.config_command", "config_command", "Print the resolved configuration as TOML."),
     "export": ("tui.cli.export_command", "export_command", "Write the run as a plain PyTorch script."),
+    "export-tb": ("tui.cli.export_tb_command", "export_tb_command", "Write recorded runs as TensorBoard event files."),
     "predict": ("tui.cli.predict_command", "predict_command", "Apply a saved run's model to new rows or images."),
     "runs": ("tui.cli.runs_commands", "runs_command", "List the recorded runs, newest first."),
     "compare": ("tui.cli.runs_commands", "compare_command", "Set runs side by side: fields that differ, figures."),

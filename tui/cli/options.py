@@ -38,4 +38,10 @@ def describe(err: ConfigError, from_options: set[str]) -> str:
 RunsDirOption = Annotated[Optional[Path], typer.Option("--runs-dir", help="the folder runs are recorded in (default: "
                                                        "$NNTUI_RUNS_DIR, else ./runs)", metavar="DIR",
                                                        show_default=False)]
+TensorBoardOption = Annotated[bool, typer.Option("--tensorboard", help="also write the run's scalars and hparams as "
+                                                "TensorBoard event files, into its run folder (default: "
+                                                "$NNTUI_TENSORBOARD)", metavar=NO_VALUE)]
+TensorBoardDirOption = Annotated[Optional[Path], typer.Option("--tensorboard-dir", help="write them into DIR/<run> "
+                                                              "instead (implies --tensorboard)", metavar="DIR",
+                                                              show_default=False)]
 NoSaveOption = Annotated[bool, typer.Option("--no-save", help="record nothing", metavar=NO_VALUE)]

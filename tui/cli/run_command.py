@@ -10,6 +10,7 @@ import typer
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
 from engine.runs.resume import check_resume
+from engine.runs.tensorboard.writer import tensorboard_folder
 from tui.cli.options import (
     NO_VALUE,
     AsciiOption,
@@ -18,6 +19,8 @@ from tui.cli.options import (
     NoSaveOption,
     PresetOption,
     RunsDirOption,
+    TensorBoardDirOption,
+    TensorBoardOption,
     describe,
     fail,
 )
@@ -37,6 +40,8 @@ def run_command(
                                                  "under the runs folder)", show_default=False)] = None,
     no_save: NoSaveOption = False,
     runs_dir: RunsDirOption = None,
+    tensorboard: TensorBoardOption = False,
+    tensorboard_dir: TensorBoardDirOption = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="let --save replace an earlier run's files",
                                             metavar=NO_VALUE)] = False,
     plot: Annotated[bool, typer.Option("--plot", help="end with a loss chart", metavar=NO_VALUE)] = False,
@@ -52,6 +57,8 @@ def run_command(
     overrides = source_overrides(overrides, data)
     if no_save and (save is not None or resume is not None):
         raise fail(f"--no-save: cannot be used with {'--save' if save is not None else '--resume'}")
+    if no_save and (tensorboard or tensorboard_dir is not None):
+        raise fail(f"{'--tensorboard' if tensorboard else '--tensorboard-dir'}: needs a recorded run; drop --no-save")
     saved = None
     if resume is not None:
         saved = _load_saved_run(resume, preset, config)
@@ -63,8 +70,11 @@ def run_command(
         run_config = resolve_config(preset, config, overrides)
     check_device(run_config, overrides)
     title = preset or ""
+    if not no_save:
+        _check_tensorboard(tensorboard, tensorboard_dir)
     folder = None if no_save else _run_folder(save, resume, runs_dir, title or run_config.data.dataset)
-    options = HeadlessOptions(json_lines=json_lines, plot=plot, ascii_only=ascii_only, folder=folder,
+    events = None if folder is None else tensorboard_folder(folder, tensorboard, tensorboard_dir)
+    options = HeadlessOptions(json_lines=json_lines, plot=plot, ascii_only=ascii_only, folder=folder, tensorboard=events,
                               overwrite=overwrite, continuing=resume is not None and folder == resume,
                               discard_refused=save is None and resume is None, title=title)
     code = run_headless(run_config, options, resume=saved)
@@ -91,6 +101,17 @@ def _run_folder(save: Path | None, resume: Path | None, runs_dir: Path | None, l
         return new_run_folder(parent, label)
     except OSError as err:
         raise fail(f"--runs-dir: cannot make a run folder in {parent}: {err.strerror or err}") from None
+
+
+def _check_tensorboard(enabled: bool, chosen: Path | None) -> None:
+    """TensorBoard events asked for (by option or $NNTUI_TENSORBOARD) need the package: refused
+    before the run folder is made."""
+    from engine.runs.tensorboard.writer import ENV, tensorboard_problem
+
+    problem = tensorboard_folder(Path("run"), enabled, chosen) is not None and tensorboard_problem()
+    if problem:
+        source = "--tensorboard-dir" if chosen is not None else "--tensorboard" if enabled else f"${ENV}"
+        raise fail(f"{source}: {problem}")
 
 
 def _load_saved_run(folder: Path, preset: str | None, config: Path | None):

@@ -11,9 +11,9 @@ from typing import Annotated, Optional
 import typer
 
 from engine.errors import InputError
-from engine.runs.compare import FIT_SCORES, differing_fields, final_figures, shown
+from engine.runs.compare import FIT_SCORES, differing_fields, final_figures, shown, tag_rows
 from engine.runs.layout import runs_dir as chosen_runs
-from engine.runs.status import list_runs, model_text, read_run
+from engine.runs.status import RunInfo, list_runs, read_run
 from tui.cli.options import NO_VALUE, AsciiOption, RunsDirOption, fail
 from tui.render.aligned import aligned
 from tui.render.figures import figure
@@ -37,8 +37,7 @@ def runs_command(
     if not parent.is_dir():
         raise fail(f"{parent}: no such runs folder")
     runs = list_runs(parent)
-    for problem in filter(None, (run.log_problem() for run in runs)):
-        typer.echo(f"nntui: warning: {problem}", err=True)
+    _warn(runs)
     if json_output:
         for run in runs:
             typer.echo(json.dumps(run.as_dict()))
@@ -51,13 +50,29 @@ def runs_command(
         best = run.best
         started = datetime.fromtimestamp(run.started).strftime("%Y-%m-%d %H:%M") if run.started else "-"
         duration = run.duration()
-        rows.append([run.name, run.status, run.source, model_text(run.config),
-                     f"{run.epochs_done}/{run.config.train.epochs}",
+        rows.append([_shown_name(run, parent), run.status, run.source, run.model,
+                     f"{run.epochs_done}" if run.foreign else f"{run.epochs_done}/{run.config.train.epochs}",
                      f"{figure(best[0])} @ {best[1]}" if best else "-",
                      "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", started,
                      "-" if duration is None else clock(duration)])
     for line in aligned(rows):
         typer.echo(line)
+
+
+def _warn(runs: list[RunInfo]) -> None:
+    for run in runs:
+        for problem in run.problem_lines():
+            typer.echo(f"nntui: warning: {problem}", err=True)
+
+
+def _shown_name(run: RunInfo, parent: Path) -> str:
+    """A run's name in a listing: a TensorBoard run's folder relative to the log folder."""
+    if run.foreign:
+        try:
+            return str(run.folder.relative_to(parent)) if run.folder != parent else run.name
+        except ValueError:
+            return run.name
+    return run.name
 
 
 def compare_command(
@@ -73,12 +88,14 @@ def compare_command(
         runs = [read_run(folder) for folder in folders]
     except InputError as err:
         raise fail(str(err)) from None
+    _warn(runs)
     differences = differing_fields(runs)
     figures = [final_figures(run) for run in runs]
     if json_output:
         typer.echo(json.dumps({"runs": [str(run.folder) for run in runs],
                                "differences": {path: values for path, values in differences},
-                               "figures": figures}, default=str))
+                               "figures": figures,
+                               "tags": {tag: cells for tag, cells in tag_rows(runs)}}, default=str))
         return
     rows = [["", *(run.name for run in runs)]]
     rows += [[path, *(shown(value) for value in values)] for path, values in differences]
@@ -91,6 +108,10 @@ def compare_command(
         if key in FIT_SCORES + ("test_accuracy",) and all(f[key] is None for f in figures):
             continue  # accuracy for classifiers, the fit for regression runs
         rows.append([key, *(str(f[key]) if not digits else _number(f[key], digits) for f in figures)])
+    tags = tag_rows(runs)
+    if tags:
+        rows += [["", *("" for _ in runs)], ["tag: last (min..max)", *("" for _ in runs)]]
+        rows += [[tag, *cells] for tag, cells in tags]
     for line in aligned(rows):
         typer.echo(line)
     if plot:
@@ -101,8 +122,7 @@ def compare_command(
 
 def newest_run(parent: Path) -> Path | None:
     runs = list_runs(parent)
-    for problem in filter(None, (run.log_problem() for run in runs)):
-        typer.echo(f"nntui: warning: {problem}", err=True)
+    _warn(runs)
     return runs[0].folder if runs else None
 
 
@@ -117,6 +137,7 @@ def watch_command(
     """Open a run in the trainer: its views fed from its folder, live while it records (from this
     or another process); pause, step, stop and lr changes reach it through the folder."""
     from engine.runs.status import NotARun
+    from engine.runs.tensorboard.logdir import holds_events, tensorboard_folders
 
     if folder is None:
         parent = chosen_runs(runs_dir)
@@ -128,14 +149,16 @@ def watch_command(
         from tui.launch import run_app
 
         run_app(preset_config("circle"), ascii_only=ascii_only, runs_dir=folder)
+    if not folder.is_dir():
+        raise fail(f"{folder}: no such run folder")
+    if not (folder / "config.toml").exists() and not holds_events(folder) and tensorboard_folders(folder):
+        runs_dir, folder = folder, newest_run(folder)  # a TensorBoard log folder: its newest run, the rest listed
     try:
-        problem = read_run(folder).log_problem()
+        _warn([read_run(folder)])
     except NotARun as err:
         raise fail(str(err)) from None
     except InputError as err:
         raise fail(str(err)) from None
-    if problem:
-        typer.echo(f"nntui: warning: {problem}", err=True)
     try:
         from tui.launch import run_watch
     except ImportError as err:  # the headless commands work without Textual

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from engine.runs.compare import differing_fields, shown
-from engine.runs.status import RunInfo, list_runs, model_text
+from engine.runs.status import RunInfo, list_runs
 from tui.render.runs_chart import run_colour, runs_chart, runs_legend
 from tui.widgets.sweep_facts import SweepFacts, field_text, sweep_facts
 
@@ -117,7 +117,7 @@ class RunsView(Vertical):
         cells: list[Text | str] = [mark, run.name, run.status, f"{run.epochs_done}/{run.config.train.epochs}",
                                    f"{best[0]:.4g} @ {best[1]}" if best else "-",
                                    "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", run.source,
-                                   model_text(run.config), started]
+                                   run.model, started]
         if self.sweep is not None:
             value = run.final(self.sweep.metric)
             shown_value = Text("-" if value is None else f"{value:.4g}",

@@ -1,0 +1,128 @@
+"""A TensorBoard run: the event files of one folder (a script's SummaryWriter, tensorboardX,
+Lightning's TensorBoardLogger), read as they grow into a series per scalar tag, with the hparams
+they declare. The Loss view's history is built from the tags that stand for its columns, one row
+a step; every tag keeps its own min, max and last for listings and comparisons."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.loop.history import NAN, MetricsHistory
+from engine.runs.tensorboard.event_files import EventFileTail, is_event_file
+from engine.runs.tensorboard.tags import COLUMNS, column_tags
+
+LIVE_S = 30.0  # a run whose event files changed this recently is taken as still written
+
+
+@dataclass(frozen=True)
+class TagFigures:
+    """One tag's figures over the run."""
+
+    points: int
+    first_step: int
+    last_step: int
+    minimum: float
+    maximum: float
+    last: float
+
+
+class TagSeries:
+    """The (step, value) points of one tag, in compact arrays."""
+
+    def __init__(self) -> None:
+        self.steps = array("q")
+        self.values = array("d")
+
+    def figures(self) -> TagFigures:
+        finite = [v for v in self.values if math.isfinite(v)] or [NAN]
+        return TagFigures(len(self.steps), self.steps[0], self.steps[-1], min(finite), max(finite), self.values[-1])
+
+
+class TensorBoardRun:
+    """The reading side of one TensorBoard run folder (its event files, old and new)."""
+
+    def __init__(self, folder: str | Path, chosen: dict[str, str] | None = None):
+        self.folder = Path(folder)
+        self.chosen = chosen or {}
+        self.files: dict[str, EventFileTail] = {}
+        self.series: dict[str, TagSeries] = {}
+        self.written = 0.0  # the newest event file's modification time
+
+    @property
+    def hparams(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name in sorted(self.files):
+            found.update(self.files[name].hparams)
+        return found
+
+    @property
+    def live(self) -> bool:
+        return time.time() - self.written < LIVE_S
+
+    def problems(self) -> list[str]:
+        """What could not be read, one line each (a torn last record of a live run is not one)."""
+        found = []
+        for tail in self.files.values():
+            if tail.problem:
+                found.append(tail.problem)
+            elif tail.stopped and (not self.live or "truncated" not in tail.stopped):
+                found.append(tail.stopped)
+        return found
+
+    def poll(self) -> int:
+        """Read what the event files gained (new files included); how many points."""
+        try:
+            names = sorted(entry.name for entry in os.scandir(self.folder) if is_event_file(entry.name))
+        except OSError:
+            names = []
+        added = 0
+        for name in names:
+            tail = self.files.get(name)
+            if tail is None:
+                tail = self.files[name] = EventFileTail(self.folder / name)
+            for tag, step, value in tail.read():
+                series = self.series.get(tag)
+                if series is None:
+                    series = self.series[tag] = TagSeries()
+                series.steps.append(step)
+                series.values.append(value)
+                added += 1
+            try:
+                self.written = max(self.written, os.stat(tail.path).st_mtime)
+            except OSError:
+                pass
+        return added
+
+    def columns(self) -> dict[str, str]:
+        """column -> tag shown in it."""
+        return column_tags(sorted(self.series), self.chosen)
+
+    def history(self, from_step: int | None = None, before_step: int | None = None) -> MetricsHistory:
+        """The Loss view's rows, one a step any column's tag has, NaN where a tag has none; only
+        the steps in [from_step, before_step) when given (a watcher's new rows)."""
+        by_step: dict[int, list[float]] = {}
+        for index, column in enumerate(COLUMNS):
+            tag = self.columns().get(column)
+            if tag is None:
+                continue
+            series = self.series[tag]
+            for step, value in zip(series.steps, series.values):
+                if (from_step is not None and step < from_step) or (before_step is not None and step >= before_step):
+                    continue
+                row = by_step.get(step)
+                if row is None:
+                    row = by_step[step] = [NAN, NAN, NAN, NAN]
+                row[index] = value  # a step written twice (a restarted script): its last value
+        history = MetricsHistory()
+        history.extend_rows([(step, *by_step[step]) for step in sorted(by_step)])  # type: ignore[misc]
+        return history
+
+    def last_step(self) -> int | None:
+        steps = [series.steps[-1] for tag, series in self.series.items() if tag in self.columns().values()]
+        return max(steps) if steps else None

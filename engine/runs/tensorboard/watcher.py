@@ -1,0 +1,94 @@
+"""Following a TensorBoard run as nntui follows its own: each `poll` turns the scalars its event
+files gained into the engine's events (a RunStarted first, then one EpochEnded a step), so that
+`nntui watch` and the trainer draw it with the code that draws a local run. A step is passed on
+once a later step has been written, or once the files have been still for SETTLE_S: its other
+tags (a test loss logged after the train loss) have arrived by then."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+from engine.config.schema import RunConfig
+from engine.errors import InputError
+from engine.loop.events import EpochEnded, Event, RunFinished, RunStarted
+from engine.loop.history import NAN, MetricsHistory
+from engine.runs.tensorboard.foreign_run import TensorBoardRun
+from engine.runs.tensorboard.logdir import holds_events
+from engine.runs.tensorboard.tags import COLUMNS
+
+SETTLE_S = 1.0
+CANNOT_CONTROL = ("a TensorBoard run written by another program cannot be controlled from nntui "
+                  "(no pause, step, stop or lr change): it is only watched")
+
+
+class TensorBoardWatcher:
+    """The reading side of one TensorBoard run folder, with RunWatcher's face."""
+
+    torn_lines = 0
+    reset = False
+
+    def __init__(self, folder: str | Path, chosen: dict[str, str] | None = None):
+        self.folder = Path(folder)
+        if not holds_events(self.folder):
+            raise InputError(f"{self.folder}: holds no TensorBoard event files")
+        self.run = TensorBoardRun(self.folder, chosen)
+        self.config = RunConfig()
+        self.config.train.epochs = 1  # grows with the steps: a foreign run's length is not known ahead
+        self.history = MetricsHistory()
+        self._read: dict[str, int] = {}  # tag -> points of its series already taken into `pending`
+        self._pending: dict[int, list[float]] = {}  # step -> row not passed on yet
+        self._started = False
+        self._ended = False
+
+    @property
+    def status(self) -> str:
+        return "running" if self.run.live else "ended"
+
+    def problems(self) -> list[str]:
+        return self.run.problems()
+
+    def poll(self) -> list[Event]:
+        """The events since the last poll, oldest first."""
+        self.run.poll()
+        told: list[Event] = []
+        if not self._started:
+            self._started = True
+            told.append(RunStarted(self.config, task="", device="", summary=f"TensorBoard run {self.folder}",
+                                   parameter_count=0, train_samples=0, test_samples=0,
+                                   warnings=tuple(self.run.problems())))
+        columns = self.run.columns()
+        for index, column in enumerate(COLUMNS):
+            tag = columns.get(column)
+            if tag is None:
+                continue
+            series = self.run.series[tag]
+            start = self._read.get(tag, 0)
+            for step, value in zip(series.steps[start:], series.values[start:]):
+                self._pending.setdefault(step, [NAN, NAN, NAN, NAN])[index] = value
+            self._read[tag] = len(series.steps)
+        settled = time.time() - self.run.written >= SETTLE_S
+        newest = max(self._pending, default=None)
+        last = int(self.history.epochs[-1]) if len(self.history) else None
+        ready = sorted(step for step in self._pending if settled or step != newest)
+        rows = []
+        for step in ready:
+            row = self._pending.pop(step)
+            if last is None or step > last:  # a step written again (a restarted script) is not drawn twice
+                rows.append((step, *row))
+                last = step
+        self.history.extend_rows(rows)  # type: ignore[arg-type]
+        if rows:
+            self.config.train.epochs = max(self.config.train.epochs, rows[-1][0])
+        told += [EpochEnded(step, self.config.train.epochs, train, _measured(test), _measured(accuracy), 0.0, 0.0, lr,
+                            True) for step, train, test, accuracy, lr in rows]
+        if not self._ended and not self.run.live and not self._pending:
+            self._ended = True
+            told.append(RunFinished("ended", last or 0, None, None, None,
+                                    "its event files have not changed for 30 s"))
+        return told
+
+
+def _measured(value: float) -> float | None:
+    return None if math.isnan(value) else value
