@@ -190,3 +190,24 @@ def test_a_sweep_whose_every_worker_died_exits_1_saying_how_far_it_got(tmp_path:
     _, err = command.communicate(timeout=120)
     assert command.returncode == 1
     assert "its trial 1 is failed" in err and f"The sweep has 1 of its {TRIALS} trials: run the same command" in err
+
+
+@pytest.mark.parametrize(("option", "url", "words"), [
+    ("--storage", "sqlite:///", "an in-memory database is not shared with the workers"),
+    ("--storage", "sqlite:///:memory:", "an in-memory database is not shared with the workers"),
+    ("--storage", "bogus://x", "cannot open the study's storage: Can't load plugin"),
+    ("--join", "sqlite:///{tmp}/absent.db", "no such database file"),
+])
+def test_a_storage_url_the_workers_could_not_share_is_refused_in_one_line(tmp_path: Path, option: str, url: str,
+                                                                          words: str) -> None:
+    """Refused before any worker starts, naming the option; joining makes no empty database."""
+    from typer.testing import CliRunner
+
+    from tests.helpers import assert_one_line_exit
+    from tui.cli.main import app
+
+    path = tmp_path / "faults.toml"
+    path.write_text(SWEEP)
+    given = ["--join", url.format(tmp=tmp_path)] if option == "--join" else [str(path), option, url]
+    assert_one_line_exit(CliRunner().invoke(app, ["sweep", *given, "--runs-dir", str(tmp_path / "runs")]), 2, words)
+    assert not (tmp_path / "absent.db").exists() and not (tmp_path / "runs" / "faults" / "trial-0000").exists()

@@ -47,6 +47,7 @@ def storage_for(where: str, option: str = "--storage") -> Any:
     if "://" not in where:
         Path(where).parent.mkdir(parents=True, exist_ok=True)
         return JournalStorage(JournalFileBackend(str(where)))
+    _check_sqlite(where, option)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)  # heartbeats are "experimental"
@@ -59,6 +60,19 @@ def storage_for(where: str, option: str = "--storage") -> Any:
     except Exception as err:  # SQLAlchemy's ArgumentError, OperationalError, ...: a bad URL or no server
         raise StorageUnreachable(f"{option} {redacted(where)}: cannot open the study's storage: {reason(err)}") \
             from None
+
+
+def _check_sqlite(where: str, option: str) -> None:
+    """An SQLite URL must name a file the workers can share; one to join must exist already (SQLite
+    would make an empty one)."""
+    if not where.startswith("sqlite:"):
+        return
+    database = where.split("://", 1)[1][1:].split("?", 1)[0]  # sqlite:///x.db -> x.db, sqlite:////abs -> /abs
+    if database in ("", ":memory:"):
+        raise InputError(f"{option} {where}: an in-memory database is not shared with the workers; name a file "
+                         "(sqlite:///sweep.db)")
+    if option == "--join" and not Path(database).is_file():
+        raise InputError(f"{option} {where}: no such database file: {database}")
 
 
 def reason(err: BaseException) -> str:

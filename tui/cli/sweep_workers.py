@@ -65,16 +65,23 @@ class WorkerWatch:
             self.away = True
 
     def check(self) -> None:
-        from engine.sweep.storage import fail_orphans, patiently
+        """Fail the trial of each worker that died since the last check; while the storage is
+        away, try again at the next check rather than wait here."""
+        from engine.sweep.storage import fail_orphans, is_outage
         from engine.sweep.study import worker_tag
 
         for worker in self.workers:
             if worker.exitcode in (None, 0) or worker.pid in self.dead:
                 continue
+            try:
+                lost = fail_orphans(self.study, worker_tag(worker.pid))
+            except Exception as err:
+                if not is_outage(err):
+                    raise
+                self.unreachable(err)
+                continue
             self.dead.add(worker.pid)
             how = f"killed by signal {-worker.exitcode}" if worker.exitcode < 0 else f"exit {worker.exitcode}"
-            tag = worker_tag(worker.pid)
-            lost = patiently(lambda tag=tag: fail_orphans(self.study, tag), waiting=self.unreachable)
             print(f"nntui sweep: worker {worker.pid} died ({how})"
                   + (f"; its trial {', '.join(map(str, lost))} is failed and not counted" if lost else ""),
                   file=sys.stderr, flush=True)
