@@ -1,8 +1,9 @@
 """nntui's speed and memory targets, each measured beside its baseline in the same run, so that
 the ratios travel between machines.
 
-    python benchmarks/bench.py            # every row (a few minutes on a 2-core machine)
+    python benchmarks/bench.py            # every row (about six minutes on a 2-core machine)
     python benchmarks/bench.py --only mnist,live_rows   # measure these rows again, keep the rest
+    python benchmarks/bench.py --only peers   # nntui against Lightning, Keras, skorch, a hand loop
     python benchmarks/bench.py --gpu      # only the GPU rows (needs CUDA), into results-gpu.json
     python benchmarks/bench.py --readme   # rewrite README's table from the saved results
 
@@ -29,6 +30,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 from engine_rows import linreg_vs_tutorial, minibatch_vs_dataloader, shapes_cnn_vs_dataloader  # noqa: E402
 from image_rows import MnistFiles, gpu_rows, mnist_rows  # noqa: E402
 from measure import ROOT, Row  # noqa: E402
+from peer_rows import NOT_MEASURED, peer_rows  # noqa: E402
 from run_rows import folder_size, recording_cost, sweep_scaling  # noqa: E402
 from startup_rows import command_rows, first_screen, peak_memory  # noqa: E402
 from tensorboard_rows import event_file_load, tensorboard_recording  # noqa: E402
@@ -41,13 +43,20 @@ RESULTS, GPU_RESULTS = HERE / "results.json", HERE / "results-gpu.json"
 def cpu_rows() -> list[Callable[[], Row | list[Row]]]:
     files: list[MnistFiles] = []
 
+    def mnist_files() -> MnistFiles:  # written once, for the rows that read them
+        if not files:
+            files.append(MnistFiles())
+        return files[0]
+
     def mnist() -> list[Row]:
-        files.append(MnistFiles())
-        return mnist_rows(files[0])
+        return mnist_rows(mnist_files())
+
+    def peers() -> list[Row]:
+        return peer_rows(str(mnist_files().root))
 
     return [linreg_vs_tutorial, minibatch_vs_dataloader, mnist, shapes_cnn_vs_dataloader, live_rows,
             command_rows, first_screen, peak_memory, boundary_frame, network_frame, chart_redraw, scheduled_vs_constant,
-            recording_cost, folder_size, sweep_scaling, tensorboard_recording, event_file_load]
+            recording_cost, folder_size, sweep_scaling, tensorboard_recording, event_file_load, peers]
 
 
 def measure_again(names: list[str]) -> None:
@@ -113,6 +122,8 @@ def main() -> None:
 
 
 def format_row(row: Row) -> str:
+    if row.measured == NOT_MEASURED:
+        return f"SKIP {row.workload}: {row.note}"
     base = "" if row.baseline is None else f" vs {row.baseline:.4g}"
     ratio = "" if row.ratio is None else f", ratio {row.ratio:.2f}"
     verdict = "MET " if row.met else "MISS"
@@ -125,8 +136,8 @@ def _table(payload: dict) -> list[str]:
     for r in (Row(**row) for row in payload["rows"]):
         base = "" if r.baseline is None else f"{r.baseline:.4g}"
         ratio = "" if r.ratio is None else f"{r.ratio:.2f}"
-        lines.append(f"| {r.workload} | {r.measured} | {r.value:.4g} | {base} | {ratio} | {r.target} | "
-                     f"{'yes' if r.met else 'no'} |")
+        value, met = ("", "not measured") if r.measured == NOT_MEASURED else (f"{r.value:.4g}", "yes" if r.met else "no")
+        lines.append(f"| {r.workload} | {r.measured} | {value} | {base} | {ratio} | {r.target} | {met} |")
     lines += ["", f"Measured {payload['date']} on {payload['machine']}.", ""]
     lines += [f"- *{r['workload']}*: {r['note']}" for r in payload["rows"] if r.get("note")]
     return lines

@@ -14,27 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import optuna
-from optuna.storages import JournalStorage
-from optuna.storages.journal import JournalFileBackend
+from optuna.exceptions import UpdateFinishedTrialError
 from optuna.trial import TrialState
 
 from engine.config.toml_file import dumps, loads
 from engine.errors import InputError
 from engine.sweep.spec import SweepSpec, decode_choice, encode_choice, parse_sweep
+from engine.sweep.storage import JOURNAL, fail_orphans, is_outage, patiently, storage_for
 from engine.sweep.trial import run_trial
 
-JOURNAL = "journal.log"
+__all__ = ["JOURNAL", "storage_for", "open_study", "join_study", "Worker", "work"]  # JOURNAL, storage_for: for callers
+
 SPEC_FILE = "sweep.toml"
 BEST_FILE = "best.toml"
 COUNTED = (TrialState.COMPLETE, TrialState.PRUNED)  # trials that count towards the sweep's number
-
-
-def storage_for(where: str) -> Any:
-    """An RDB URL (sqlite:///x.db, postgresql://...) as Optuna takes it, or a journal file path."""
-    if "://" in where:
-        return where
-    Path(where).parent.mkdir(parents=True, exist_ok=True)
-    return JournalStorage(JournalFileBackend(str(where)))
 
 
 def sampler_for(spec: SweepSpec, worker: int = 0) -> optuna.samplers.BaseSampler:
@@ -103,9 +96,15 @@ def counted(study: optuna.Study) -> int:
     return len(study.get_trials(deepcopy=False, states=COUNTED))
 
 
+def worker_tag(pid: int | None = None) -> str:
+    """How a trial names the process that runs it (its `worker` attribute): pid@host."""
+    return f"{os.getpid() if pid is None else pid}@{socket.gethostname()}"
+
+
 @dataclass
 class Worker:
-    """One process's part of a sweep: it runs trials until the sweep has its number."""
+    """One process's part of a sweep: it runs trials until the sweep has its number, waiting out
+    a storage that goes away for a while (see engine.sweep.storage)."""
 
     spec: SweepSpec
     study: optuna.Study
@@ -116,22 +115,38 @@ class Worker:
         import torch
 
         torch.set_num_threads(1)  # workers share the machine's cores, one each
-        remaining = self.spec.trials - counted(self.study)
-        if remaining <= 0:
-            return
         callback = optuna.study.MaxTrialsCallback(self.spec.trials, states=COUNTED)
-        self.study.optimize(self.objective, n_trials=remaining, callbacks=[callback], catch=())
+        while not self.interrupted:
+            remaining = self.spec.trials - patiently(lambda: counted(self.study))
+            if remaining <= 0:
+                return
+            try:
+                self.study.optimize(self.objective, n_trials=remaining, callbacks=[callback], catch=())
+                return
+            except (optuna.exceptions.StorageInternalError, UpdateFinishedTrialError) as err:
+                if not isinstance(err, UpdateFinishedTrialError) and not is_outage(err):
+                    raise
+            # Optuna could not ask for, or tell, a trial while the storage was away (or another
+            # worker failed ours as stale): fail what this process left running, and go on.
+            patiently(lambda: fail_orphans(self.study, worker_tag()))
 
     def objective(self, trial: optuna.Trial) -> float:
         values = suggest(trial, self.spec)
         config = self.spec.config_for(values)  # a ConfigError fails the trial, naming the field
         folder = self.folder / f"trial-{trial.number:04d}"
-        trial.set_user_attr("folder", str(folder))
-        trial.set_user_attr("worker", f"{os.getpid()}@{socket.gethostname()}")
+        patiently(lambda: trial.set_user_attr("folder", str(folder)))
+        patiently(lambda: trial.set_user_attr("worker", worker_tag()))
 
         def prune(value: float, epoch: int) -> bool:
-            trial.report(value, epoch)
-            return trial.should_prune()
+            """Report the metric and ask the pruner; while the storage is away the trial trains on
+            unpruned rather than wait (the loop's thread asks this)."""
+            try:
+                trial.report(value, epoch)
+                return trial.should_prune()
+            except optuna.exceptions.StorageInternalError as err:
+                if not is_outage(err):
+                    raise
+                return False
 
         try:
             outcome = run_trial(config, folder, self.spec.metric, prune, title=f"{self.spec.name} #{trial.number}",
@@ -139,8 +154,9 @@ class Worker:
         except KeyboardInterrupt:
             self.interrupted = True
             raise
-        trial.set_user_attr("epochs", outcome.epochs)
-        trial.set_user_attr("status", outcome.status)
+        # Patient writes last: the trial ends with the storage reachable, so Optuna can tell its result.
+        patiently(lambda: trial.set_user_attr("epochs", outcome.epochs))
+        patiently(lambda: trial.set_user_attr("status", outcome.status))
         if self.interrupted or outcome.status == "stopped":
             self.study.stop()
             return math.nan  # failed: an interrupted trial does not count, the next invocation retries
@@ -164,7 +180,8 @@ def work(folder: str, where: str, name: str | None = None, worker: int = 0) -> N
     `--join` once): open the study from its storage (the spec and base config are kept there) and
     run trials until it has its number; Ctrl+C ends the trial in hand at an epoch boundary,
     recorded as stopped."""
-    study, spec = join_study(storage_for(where), name, worker)
+    storage = storage_for(where, "the sweep's storage")
+    study, spec = patiently(lambda: join_study(storage, name, worker))
     try:
         Worker(spec, study, Path(folder)).run()
     except KeyboardInterrupt:

@@ -16,6 +16,7 @@ import typer
 
 from tui.cli.exit_codes import EXIT_INTERRUPTED, EXIT_USAGE
 from tui.cli.options import NO_VALUE, RunsDirOption, fail
+from tui.cli.sweep_workers import WorkerWatch, worker_main
 from tui.render.aligned import aligned
 
 POLL_S = 0.5
@@ -48,10 +49,13 @@ def sweep_command(
 
     if (file is None) == (join is None):
         raise fail("sweep: give a sweep file, or --join URL to add workers to a running sweep")
+    from optuna.exceptions import StorageInternalError
+
+    from engine.sweep.storage import reason, redacted
     try:
         if join is not None:
             where = join
-            study, spec = sweeps.join_study(sweeps.storage_for(join), name)
+            study, spec = sweeps.join_study(sweeps.storage_for(join, "--join"), name)
             folder = chosen_runs(runs_dir) / spec.name
             folder.mkdir(parents=True, exist_ok=True)
         else:
@@ -59,6 +63,8 @@ def sweep_command(
             study = sweeps.open_study(spec, sweeps.storage_for(where))
     except InputError as err:
         raise fail(str(err)) from None
+    except StorageInternalError as err:
+        raise fail(f"{'--join' if join else '--storage'} {redacted(where)}: {reason(err)}") from None
     code = _run_workers(study, spec, folder, where, jobs, json_output)
     raise typer.Exit(code)
 
@@ -87,20 +93,24 @@ def _run_workers(study: Any, spec: Any, folder: Path, where: str, jobs: int, jso
     """Start the workers, show the trials until they are done, then the best (best.toml)."""
     import multiprocessing
 
-    from engine.sweep.study import work
+    from engine.errors import InputError
+    from engine.sweep.storage import patiently
 
     context = multiprocessing.get_context("spawn")  # fork after torch's threads start is unsafe
     first = 0 if jobs and not _joining(where, folder) else os.getpid() % 10_000  # joiners seed apart
-    workers = [context.Process(target=work, args=(str(folder), where, spec.name, first + index))
+    workers = [context.Process(target=worker_main, args=(str(folder), where, spec.name, first + index))
                for index in range(jobs)]
     for worker in workers:
         worker.start()
     table = TrialTable(spec, json_output, sys.stdout.isatty())
+    watch = WorkerWatch(study, workers)
     interrupted = False
     try:
         while any(worker.is_alive() for worker in workers):
-            table.show(study.get_trials(deepcopy=False))
+            watch.check()
+            table.show(watch.trials())
             time.sleep(POLL_S)
+        watch.check()
     except KeyboardInterrupt:
         interrupted = True
         for worker in workers:  # a Ctrl+C from a terminal reached them too; a signal to us alone did not
@@ -110,8 +120,12 @@ def _run_workers(study: Any, spec: Any, folder: Path, where: str, jobs: int, jso
               "continue the sweep)", file=sys.stderr, flush=True)
         for worker in workers:
             worker.join(120)
-    table.show(study.get_trials(deepcopy=False))
-    return table.finish(study, folder) if not interrupted else EXIT_INTERRUPTED
+    try:
+        table.show(patiently(lambda: study.get_trials(deepcopy=False), waiting=watch.unreachable))
+        return table.finish(study, folder) if not interrupted else EXIT_INTERRUPTED
+    except InputError as err:  # the storage stayed away
+        print(f"nntui: error: {err}", file=sys.stderr, flush=True)
+        return 1
 
 
 class TrialTable:
@@ -171,6 +185,11 @@ class TrialTable:
                   f"{best_path} (nntui run --config {best_path})", flush=True)
         else:
             print("No trial completed: nothing to call best.", file=sys.stderr, flush=True)
+        done = counted(study)
+        if text is not None and done < self.spec.trials:  # its workers died before the sweep had its number
+            print(f"The sweep has {done} of its {self.spec.trials} trials: run the same command (or --join) to "
+                  "continue it.", file=sys.stderr, flush=True)
+            return 1
         return 0 if text is not None else EXIT_USAGE if not study.trials else 1
 
 
