@@ -128,3 +128,16 @@ def test_export_tb_refuses_a_folder_it_already_wrote_and_goes_on(tmp_path) -> No
     assert result.exit_code == 2
     assert "already holds TensorBoard events" in result.stderr and "no such run folder" in result.stderr
     assert sorted((tmp_path / "tb" / "a").iterdir()) == before
+
+
+def test_the_user_module_s_arguments_are_hparams_of_their_own() -> None:
+    """A dict-valued field (model.args) is no hparam TensorBoard takes: each argument is one."""
+    from engine.config.build import with_values
+    from engine.config.presets import preset_config
+    from engine.runs.tensorboard.scalars import config_hparams
+
+    config = with_values(preset_config("circle"), {"model.kind": "module", "model.module": "net.py:MLP",
+                                                   "model.args": {"hidden": 6, "sizes": [8, 8]}})
+    hparams = config_hparams(config)
+    assert hparams["model.args.hidden"] == 6 and hparams["model.args.sizes"] == "8,8"
+    assert "model.args" not in hparams and "data.args" not in hparams

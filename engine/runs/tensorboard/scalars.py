@@ -45,9 +45,17 @@ def snapshot_scalars(snapshot: Snapshot) -> list[tuple[str, float]]:
 
 def config_hparams(config: RunConfig) -> dict[str, Any]:
     """Every configuration field as an hparam TensorBoard can show: numbers, text and flags as
-    they are, lists as their comma-separated text."""
+    they are, lists as their comma-separated text, and each argument of the user's own code
+    (model.args, data.args) as an hparam of its own (model.args.hidden)."""
     values: dict[str, Any] = {}
     for path in SPECS:
         value = get_field(config, path)
-        values[path] = ",".join(map(str, value)) if isinstance(value, list) else value
+        if isinstance(value, dict):
+            values.update({f"{path}.{name}": _shown(item) for name, item in value.items()})
+        else:
+            values[path] = _shown(value)
     return values
+
+
+def _shown(value: Any) -> Any:
+    return ",".join(map(str, value)) if isinstance(value, list) else value
