@@ -44,6 +44,9 @@ def run_command(
     resume: Annotated[Optional[Path], typer.Option("--resume", help="continue a stopped or crashed run from its "
                                                    "checkpoint (recording into its folder unless --save names "
                                                    "another)", show_default=False)] = None,
+    use_current_code: Annotated[bool, typer.Option("--use-current-code", help="--resume: import your module and "
+                                                   "data files as they are now, though they changed since the run "
+                                                   "recorded them", metavar=NO_VALUE)] = False,
 ) -> None:
     """Train without the UI, printing the tutorial's progress lines and a summary."""
     from tui.cli.headless import HeadlessOptions, run_headless
@@ -53,8 +56,12 @@ def run_command(
     if no_save and (save is not None or resume is not None):
         raise fail(f"--no-save: cannot be used with {'--save' if save is not None else '--resume'}")
     saved = None
+    if use_current_code and resume is None:
+        raise fail("--use-current-code: only with --resume (a new run imports your files as they are)")
     if resume is not None:
-        saved = _load_saved_run(resume, preset, config)
+        saved = _load_saved_run(resume, preset, config, use_current_code)
+        for note in saved.notes:
+            typer.echo(note, err=True)
         try:
             run_config = check_resume(saved.config, apply_overrides(saved.config, overrides), saved.epochs_done)
         except ConfigError as err:
@@ -93,13 +100,13 @@ def _run_folder(save: Path | None, resume: Path | None, runs_dir: Path | None, l
         raise fail(f"--runs-dir: cannot make a run folder in {parent}: {err.strerror or err}") from None
 
 
-def _load_saved_run(folder: Path, preset: str | None, config: Path | None):
+def _load_saved_run(folder: Path, preset: str | None, config: Path | None, use_current_code: bool):
     from engine.runs.folder import load_run
 
     if preset or config:
         raise fail("--resume takes its configuration from the run folder; drop --preset/--config")
     try:
-        return load_run(folder)
+        return load_run(folder, use_current_code)
     except ValueError as err:  # ConfigError and CheckpointError are ValueErrors with the file named
         raise fail(f"--resume: {err}") from None
 
