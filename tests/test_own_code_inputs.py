@@ -197,3 +197,10 @@ def test_items_of_different_shapes(folder: Path) -> None:
     """Item 1's x differs from item 0's."""
     refused(folder, "--data-module", f"{folder}/bad_data.py:Ragged", "--loss", "mse",
             words=("[1]'s x has shape (3,), item 0's (2,)",))
+
+
+@pytest.mark.parametrize("ddp", [[], ["--ddp"]])
+def test_export_refuses_a_run_of_your_own_code(folder: Path, ddp: list[str]) -> None:
+    """The script cannot import the user's file yet: refused in one line, not exported as an MLP."""
+    result = runner.invoke(app, ["export", *ddp, "--module", f"{folder}/net.py:Net"])
+    assert_one_line_exit(result, 2, "cannot be exported yet")

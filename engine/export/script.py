@@ -16,7 +16,8 @@ import textwrap
 from pathlib import Path
 
 from engine.config.catalog import DATASETS
-from engine.config.rules import validate, warnings
+from engine.config.problems import ConfigError, Problem
+from engine.config.rules import uses_code, validate, warnings
 from engine.config.schema import RunConfig
 from engine.export.boundary import decision_boundary
 from engine.export.data import data_source, synthetic_blocks
@@ -52,7 +53,17 @@ def export_script(config: RunConfig, title: str = "") -> str:
     not train on (a CSV file, an image folder, a missing MNIST) raises engine.data.preprocess.DataError,
     as a run would."""
     validate(config)
+    check_exportable(config)
     return ScriptWriter(config, title).render()
+
+
+def check_exportable(config: RunConfig) -> None:
+    """Refuse a run of the user's own code: the script writes nntui's models and data sets out as
+    plain PyTorch, and has no way yet to import a user's file in their place."""
+    if uses_code(config):
+        path = "model.kind" if config.model.kind == "module" else "data.dataset"
+        raise ConfigError([Problem(path, "export writes nntui's own models and data as plain PyTorch; a run of your "
+                                         "own code (module) cannot be exported yet: train it with nntui run")])
 
 
 class ScriptWriter:

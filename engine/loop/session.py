@@ -192,7 +192,7 @@ class TrainingSession:
             from engine.loop.trainer import Trainer
 
             with self._model_lock:
-                trainer = Trainer(self.config)
+                trainer = Trainer(self.config, getattr(self._resume, "code", None))
                 if self._resume is not None:
                     from engine.loop.state import restore_state
 

@@ -15,6 +15,7 @@ from engine.errors import CheckpointError, InputError
 from engine.files.atomic import remove_orphans, write_together
 from engine.loop.history import MetricsHistory
 from engine.runs import layout
+from engine.runs.code_record import recorded_code, write_code
 from engine.runs.lock import RunLock
 from engine.runs.metrics_file import HEADER, csv_rows, load_metrics
 from engine.runs.portable import portable_config
@@ -74,6 +75,8 @@ def save_run(directory: str | Path, config: RunConfig, history: MetricsHistory, 
             if stale.name not in written:
                 stale.unlink()
         write_together(files)
+        if trainer is not None:
+            write_code(folder, getattr(trainer, "code", ()))
     finally:
         lock.release()
     return [path for path, _ in files]
@@ -97,16 +100,19 @@ class SavedRun:
     history: MetricsHistory
     checkpoint: dict
     source: str = "checkpoint.pt"  # the checkpoint's path, for messages
+    code: dict[str, Path] | None = None  # the user's files -> the folder's copies to import (engine.runs.code_record)
+    notes: tuple[str, ...] = ()  # what is imported from where, to say before the run goes on
 
     @property
     def epochs_done(self) -> int:
         return int(self.checkpoint["epoch"])
 
 
-def load_run(directory: str | Path) -> SavedRun:
+def load_run(directory: str | Path, use_current_code: bool = False) -> SavedRun:
     """Read config.toml, metrics.csv and checkpoint.pt; raise InputError naming the bad file. The
     metrics past the checkpoint (a crash between two checkpoints) are cut: the run continues from
-    the checkpoint, as an uninterrupted run passed through it."""
+    the checkpoint, as an uninterrupted run passed through it. A run of the user's code continues
+    on the copies it recorded; a user file changed since is refused unless `use_current_code`."""
     from engine.config.toml_file import load_config
     from engine.runs.checkpoint import load_checkpoint
 
@@ -124,7 +130,8 @@ def load_run(directory: str | Path) -> SavedRun:
                               f"of {folder / layout.CONFIG}")
     if len(history) > checkpoint["epoch"]:
         history = history.truncated(checkpoint["epoch"])
-    return SavedRun(config, history, checkpoint, str(source))
+    code = recorded_code(folder, config, use_current_code, "--resume")
+    return SavedRun(config, history, checkpoint, str(source), code.copies, code.notes)
 
 
 def discard_run(folder: str | Path) -> None:
@@ -133,6 +140,14 @@ def discard_run(folder: str | Path) -> None:
     path = Path(folder)
     for name in (*layout.RUN_FILES, layout.LOCK):
         (path / name).unlink(missing_ok=True)
+    code = path / layout.CODE
+    if code.is_dir() and not code.is_symlink():
+        for copy in code.glob("*.py"):
+            copy.unlink(missing_ok=True)
+        try:
+            code.rmdir()
+        except OSError:
+            pass
     try:
         path.rmdir()
     except OSError:

@@ -20,8 +20,10 @@ BEST = "best.pt"
 PREPROCESS = "preprocess.json"
 LOCK = "lock"
 CONTROL = "control.jsonl"
+CODE_MANIFEST = "code.json"  # the user's files a run imported (engine.runs.code_record)
+CODE = "code"  # the folder of their copies
 # The files a run writes; a folder holding any of them holds a run.
-RUN_FILES = (CONFIG, EVENTS, METRICS, VIEW, CHECKPOINT, MODEL, BEST, PREPROCESS, CONTROL)
+RUN_FILES = (CONFIG, EVENTS, METRICS, VIEW, CHECKPOINT, MODEL, BEST, PREPROCESS, CONTROL, CODE_MANIFEST)
 
 
 def runs_dir(chosen: str | Path | None = None) -> Path:

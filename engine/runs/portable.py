@@ -1,5 +1,6 @@
 """A configuration as a run folder keeps it: data paths made absolute, so that `--resume` and
-`nntui watch` work from any working folder (a relative CSV path meant the folder the run started in)."""
+`nntui watch` work from any working folder (a relative CSV path, or a module file's, meant the
+folder the run started in)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,18 @@ def _absolute(path: str) -> str:
     return str(Path(path).expanduser().absolute()) if path else path
 
 
+def _absolute_import(text: str) -> str:
+    """A file's import string with the file made absolute ("net.py:Net" -> "/home/u/net.py:Net")."""
+    from engine.code.target import is_file_path
+
+    where, colon, name = text.rpartition(":")
+    return f"{_absolute(where)}:{name}" if colon and is_file_path(where) else text
+
+
 def portable_config(config: RunConfig) -> RunConfig:
     copy = config.copy()
+    copy.model.module = _absolute_import(copy.model.module)
+    copy.data.module = _absolute_import(copy.data.module)
     data = copy.data
     data.paths = [_absolute(p) for p in data.paths]
     data.images = _absolute(data.images)

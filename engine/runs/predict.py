@@ -73,6 +73,7 @@ class Predictor:
     config: RunConfig
     preprocess: Preprocess
     model: nn.Module
+    notes: tuple[str, ...] = ()  # where the user's code was imported from
 
     def predict(self, inputs: list[str], strict: bool = False) -> list[Prediction]:
         """Predictions for CSV files (one per row) and image files (one each), in order."""
@@ -143,12 +144,14 @@ def is_image(path: str) -> bool:
     return Path(path).suffix.lower() in IMAGE_SUFFIXES
 
 
-def load_predictor(directory: str | Path, best: bool = False) -> Predictor:
+def load_predictor(directory: str | Path, best: bool = False, use_current_code: bool = False) -> Predictor:
     """Rebuild a saved run's model from config.toml, model.pt (with `best`, best.pt: the weights
-    of its lowest test loss, written under train.keep_best) and preprocess.json."""
+    of its lowest test loss, written under train.keep_best) and preprocess.json; the user's own
+    module from the copy the run recorded (engine.runs.code_record)."""
     from engine.config.toml_file import load_config
     from engine.models.cnn import build_image_model
     from engine.models.mlp import build_mlp
+    from engine.runs.code_record import recorded_code
 
     folder = Path(directory)
     if not folder.is_dir():
@@ -157,7 +160,12 @@ def load_predictor(directory: str | Path, best: bool = False) -> Predictor:
     preprocess = load_preprocess(folder / PREPROCESS_FILE)
     labels = preprocess.image.labels if preprocess.image else preprocess.table.labels  # type: ignore[union-attr]
     outputs = config.model.outputs or (len(labels) if config.train.loss == "cross_entropy" else 1)
-    if preprocess.image is not None:
+    code = recorded_code(folder, config, use_current_code, "predict")
+    if config.model.kind == "module":
+        from engine.models.user_module import build_user_model
+
+        model = build_user_model(config.model, code.copies)[0]
+    elif preprocess.image is not None:
         model: nn.Module = build_image_model(config.model, preprocess.image.shape, outputs)
     else:
         inputs = len(computed_features(config.data)) or preprocess.table.features  # type: ignore[union-attr]
@@ -172,4 +180,4 @@ def load_predictor(directory: str | Path, best: bool = False) -> Predictor:
     except (RuntimeError, ValueError, TypeError, AttributeError) as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise DataError(f"{weights}: does not fit the saved configuration ({first})") from None
-    return Predictor(config, preprocess, model)
+    return Predictor(config, preprocess, model, code.notes)

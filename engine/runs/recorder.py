@@ -26,6 +26,7 @@ from engine.files.atomic import remove_orphans, write_atomic, write_text_atomic,
 from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.history import MetricsHistory
 from engine.runs import layout
+from engine.runs.code_record import write_code
 from engine.runs.controls import ControlInbox
 from engine.runs.event_log import EventLog
 from engine.runs.lock import RunLock
@@ -123,6 +124,7 @@ class RunRecorder:
             for events in self.folder.glob("events.out.tfevents.*"):
                 events.unlink(missing_ok=True)
         write_text_atomic(self.folder / layout.CONFIG, dumps(portable_config(self.session.config)))
+        write_code(self.folder, getattr(self.session.trainer, "code", ()))  # the user's files, as they ran
         history: MetricsHistory = self.session.history
         write_text_atomic(self.folder / layout.METRICS, HEADER + "\n" + csv_rows(history, 0, rows))
         self._metrics = MetricsAppender(self.folder / layout.METRICS, history, rows)

@@ -32,6 +32,9 @@ def predict_command(
                                          "of answering the others", metavar=NO_VALUE)] = False,
     best: Annotated[bool, typer.Option("--best", help="use best.pt, the weights of the run's lowest test loss "
                                        "(recorded with --keep-best), instead of model.pt", metavar=NO_VALUE)] = False,
+    use_current_code: Annotated[bool, typer.Option("--use-current-code", help="import your module file as it is "
+                                                   "now, though it changed since the run recorded it",
+                                                   metavar=NO_VALUE)] = False,
 ) -> None:
     """Apply a saved run's model to new CSV rows or images, with the run's own preprocessing."""
     from engine.errors import InputError
@@ -40,7 +43,9 @@ def predict_command(
     if inputs.count(STDIN) > 1:
         raise fail("inputs: - (standard input) can be given once")
     try:
-        predictor = load_predictor(run_dir, best)
+        predictor = load_predictor(run_dir, best, use_current_code)
+        for note in predictor.notes:
+            typer.echo(note, err=True)
         answers = [_answer(predictor, item, strict) for item in inputs]
     except InputError as err:  # a bad run folder, model file or input file (or row, with --strict)
         raise fail(str(err)) from None

@@ -49,6 +49,9 @@ def run_command(
     resume: Annotated[Optional[Path], typer.Option("--resume", help="continue a stopped or crashed run from its "
                                                    "checkpoint (recording into its folder unless --save names "
                                                    "another)", show_default=False)] = None,
+    use_current_code: Annotated[bool, typer.Option("--use-current-code", help="--resume: import your module and "
+                                                   "data files as they are now, though they changed since the run "
+                                                   "recorded them", metavar=NO_VALUE)] = False,
 ) -> None:
     """Train without the UI, printing the tutorial's progress lines and a summary."""
     from tui.cli.headless import HeadlessOptions, run_headless
@@ -60,8 +63,12 @@ def run_command(
     if no_save and (tensorboard or tensorboard_dir is not None):
         raise fail(f"{'--tensorboard' if tensorboard else '--tensorboard-dir'}: needs a recorded run; drop --no-save")
     saved = None
+    if use_current_code and resume is None:
+        raise fail("--use-current-code: only with --resume (a new run imports your files as they are)")
     if resume is not None:
-        saved = _load_saved_run(resume, preset, config)
+        saved = _load_saved_run(resume, preset, config, use_current_code)
+        for note in saved.notes:
+            typer.echo(note, err=True)
         try:
             run_config = check_resume(saved.config, apply_overrides(saved.config, overrides), saved.epochs_done)
         except ConfigError as err:
@@ -114,13 +121,13 @@ def _check_tensorboard(enabled: bool, chosen: Path | None) -> None:
         raise fail(f"{source}: {problem}")
 
 
-def _load_saved_run(folder: Path, preset: str | None, config: Path | None):
+def _load_saved_run(folder: Path, preset: str | None, config: Path | None, use_current_code: bool):
     from engine.runs.folder import load_run
 
     if preset or config:
         raise fail("--resume takes its configuration from the run folder; drop --preset/--config")
     try:
-        return load_run(folder)
+        return load_run(folder, use_current_code)
     except ValueError as err:  # ConfigError and CheckpointError are ValueErrors with the file named
         raise fail(f"--resume: {err}") from None
 
