@@ -90,3 +90,50 @@ def test_kill_9_reads_as_crashed_and_resumes_from_the_last_checkpoint(tmp_path: 
     (folder / ".model.pt.orphan.tmp").write_bytes(b"half a save")  # as a kill in mid-save leaves
     _resume_equals_uninterrupted(folder, paused_at, tmp_path)
     assert not list(folder.glob(".*.tmp"))  # the resumed run's first save cleaned it up
+
+
+def test_a_signal_during_the_last_save_lets_the_completed_run_finish_saving(monkeypatch, tmp_path: Path) -> None:
+    """SIGTERM while the recorder writes the end of a completed run (a large model's save takes a
+    second) is only noted: the folder reads completed with its final checkpoint, and the exit is 0.
+    Raised there, it left the run crashed at its previous checkpoint or aborted the process."""
+    from typer.testing import CliRunner
+
+    from engine.runs.recorder import RunRecorder
+    from tui.cli.main import app
+
+    close = RunRecorder.close
+
+    def close_under_a_signal(self, timeout=None):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return close(self, timeout)
+
+    monkeypatch.setattr(RunRecorder, "close", close_under_a_signal)
+    folder = tmp_path / "run"
+    result = CliRunner().invoke(app, ["run", "-p", "circle", "--epochs", "5", "--save", str(folder)])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert read_run(folder).status == "completed"
+    assert torch.load(folder / "checkpoint.pt", weights_only=True)["epoch"] == 5
+
+
+def test_a_signal_that_comes_as_the_run_completes_exits_as_completed(monkeypatch, tmp_path: Path) -> None:
+    """The exit code agrees with the record: a signal taken just as the end arrived did not stop
+    the run (recorded completed, nothing to resume), so it exits 0, not 143."""
+    from typer.testing import CliRunner
+
+    from engine.loop.events import RunFinished
+    from tui.cli import headless
+    from tui.cli.interrupts import Interrupted
+    from tui.cli.main import app
+
+    show = headless._show
+
+    def show_then_signal(event, printer, outcome, err):
+        show(event, printer, outcome, err)
+        if isinstance(event, RunFinished):
+            raise Interrupted(signal.SIGTERM)
+
+    monkeypatch.setattr(headless, "_show", show_then_signal)
+    folder = tmp_path / "run"
+    result = CliRunner().invoke(app, ["run", "-p", "circle", "--epochs", "5", "--save", str(folder)])
+    assert read_run(folder).status == "completed"
+    assert result.exit_code == 0, result.output

@@ -24,7 +24,7 @@ from engine.loop.network_events import ModelHealth
 from engine.loop.session import TrainingSession
 from engine.runs.recorder import RunRecorder
 from tui.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from tui.cli.interrupts import Interrupted, signal_number, stopping_signals
+from tui.cli.interrupts import Interrupted, deferred_signals, signal_number, stopping_signals
 from tui.cli.summary import json_safe, summary_lines
 from tui.render.progress import progress_bar
 from tui.render.run_text import epoch_line, start_lines
@@ -138,13 +138,14 @@ def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None
                 _drain(session, events, printer, outcome, err)
             except (KeyboardInterrupt, Interrupted) as again:
                 os._exit(128 + signal_number(again))
-        # The engine thread sends its last event before it has unwound: exiting under it while it is
-        # still in torch's C++ code aborts the process ("terminate called", exit 134).
-        session.join(5)
-        saved = _close(recorder, outcome, options, err)
-    code = _conclude(session, outcome, printer, options, err)
-    if outcome.signal:
-        return 128 + outcome.signal
+        with deferred_signals():
+            # The engine thread sends its last event before it has unwound: exiting under it while it
+            # is still in torch's C++ code aborts the process ("terminate called", exit 134).
+            session.join(5)
+            saved = _close(recorder, outcome, options, err)
+            code = _conclude(session, outcome, printer, options, err)
+    if outcome.signal and isinstance(outcome.end, RunFinished) and outcome.end.status == "stopped":
+        return 128 + outcome.signal  # a signal that came as the run completed did not stop it
     return code if saved else max(code, EXIT_FAILED)
 
 
