@@ -325,3 +325,22 @@ def test_nntui_run_whose_save_fails_exits_1_naming_the_reason(tmp_path: Path, mo
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
         f"nntui: cannot write checkpoint.pt in {tmp_path / 'run'}: unexpected pos 64 vs 0: No space left on device"]
+
+
+def test_a_run_whose_metrics_could_not_be_written_ends_failed_not_completed(tmp_path: Path, monkeypatch) -> None:
+    """A full disk that takes metrics.csv's rows but leaves room for the end record must not leave
+    a folder reading `completed` with epochs missing (issue 26's 2 MB tmpfs probe)."""
+    from engine.runs.metrics_file import MetricsAppender
+
+    def full(self, sync: bool = False) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(MetricsAppender, "flush", full)
+    session = _session()
+    recorder = _record(tmp_path / "run", session)
+    session.start()
+    assert session.join(60) and recorder.close(30)
+    assert any(error.startswith("cannot write metrics.csv") for error in recorder.errors)
+    info = read_run(tmp_path / "run")
+    assert info.status == "failed"
+    assert "the run ended completed, but its record is incomplete" in info.end["message"]

@@ -234,12 +234,22 @@ class RunRecorder:
                     self._attempt("TensorBoard events", self._tensorboard.snapshot, snapshot)
                 last_view = now
             if ended:
-                self._write_records(ending)
+                self._write_records([self._honest_end(record) for record in ending])
                 break
             self.lock.heartbeat()
             if self._controls is not None:
                 self._controls.apply(self._log)
         self._finish()
+
+    def _honest_end(self, record: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+        """The end record, or a failed one where metrics.csv could not be written (a full disk):
+        a folder missing epochs must not read as a run that completed."""
+        lost = next((error for error in self.errors if error.startswith(f"cannot write {layout.METRICS} ")), None)
+        fields = record[1]
+        if lost is None or fields.get("status") == "failed":
+            return record
+        return record[0], {"status": "failed", "epoch": fields.get("epoch", 0), "bad_input": False,
+                           "message": f"the run ended {fields.get('status')}, but its record is incomplete: {lost}"}
 
     def _write_records(self, records: list[tuple[str, dict[str, Any]]]) -> None:
         for name, fields in records:
