@@ -112,7 +112,7 @@ def break_the_engine(monkeypatch, message: str) -> None:
     """Make building the next run raise RuntimeError(message), as a failure inside torch would."""
     import engine.loop.trainer
 
-    def broken(self, config):
+    def broken(self, config, *rest):
         raise RuntimeError(message)
 
     monkeypatch.setattr(engine.loop.trainer.Trainer, "__init__", broken)

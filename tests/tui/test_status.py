@@ -29,9 +29,9 @@ async def test_while_torch_loads_everything_says_loading(monkeypatch):
     gate = threading.Event()
     original = engine.loop.trainer.Trainer.__init__
 
-    def slow_init(self, config):
+    def slow_init(self, config, *rest):
         gate.wait(10)
-        original(self, config)
+        original(self, config, *rest)
 
     monkeypatch.setattr(engine.loop.trainer.Trainer, "__init__", slow_init)
     app = circle_app()
