@@ -102,6 +102,11 @@ def format_args(args: dict[str, Any]) -> str:
     return ", ".join(f"{name}={_literal(value)}" for name, value in args.items())
 
 
+def arg_literal(value: Any) -> str:
+    """One argument value as `parse_value` reads it back ([8, 8], true, "a b")."""
+    return _literal(value)
+
+
 def _literal(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

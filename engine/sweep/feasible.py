@@ -10,10 +10,10 @@ import math
 from typing import Any
 
 from engine.config import catalog
-from engine.config.build import with_values
 from engine.config.fields import format_value
 from engine.config.problems import ConfigError
 from engine.config.schema import RunConfig
+from engine.sweep.arg_space import with_searched
 
 COMBINATIONS_CHECKED = 4096  # beyond this many, each searched field is checked on its own
 
@@ -48,7 +48,7 @@ def space_problem(base: RunConfig, ends: dict[str, tuple[Any, ...]], metric: str
         values = dict(combination)
         where = ", ".join(f"{path} = {format_value(value)}" for path, value in combination)
         try:
-            config = with_values(base, values)
+            config = with_searched(base, values)
         except ConfigError as err:
             return f"space: {where} cannot run: {err.problems[0]}"
         problem = metric_problem(metric, config)

@@ -10,14 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.config.arg_values import arg_literal, check_args
 from engine.config.build import with_values
-from engine.config.fields import SPECS, check_value, format_value, parse_text
+from engine.config.fields import SPECS, check_value, format_value
 from engine.config.presets import PRESETS, preset_config
 from engine.config.problems import ConfigError, shown
 from engine.config.schema import RunConfig
 from engine.config.toml_file import load_config
 from engine.errors import InputError
 from engine.files.reading import KIB, parse_nested, read_text
+from engine.sweep.arg_space import arg_path, args_problem, with_searched
 from engine.sweep.feasible import space_problem
 
 METRICS = ("test_loss", "test_accuracy", "rmse")
@@ -45,7 +47,20 @@ class Dimension:
 
     @property
     def integer(self) -> bool:
-        return SPECS[self.path].kind is int
+        """A whole-number range: the field's kind, or for an argument of the user's code, the ends'."""
+        if arg_path(self.path) is None:
+            return SPECS[self.path].kind is int
+        return all(isinstance(v, int) for v in (self.low, self.high)) and isinstance(self.step or 1, int)
+
+    def encode(self, value: Any) -> Any:
+        """A value as an Optuna categorical choice (lists become their text, e.g. "16,16")."""
+        if not isinstance(value, list):
+            return value
+        return format_value(value) if arg_path(self.path) is None else arg_literal(value)
+
+    def decode(self, value: Any) -> Any:
+        """The choice an Optuna parameter stands for (a range's number as it is)."""
+        return next((choice for choice in self.choices if self.encode(choice) == value), value)
 
     def grid(self) -> list[Any]:
         """Every value a grid search visits."""
@@ -75,7 +90,12 @@ class SweepSpec:
 
     def config_for(self, values: dict[str, Any]) -> RunConfig:
         """The base with one trial's values (each checked as its field would be)."""
-        return with_values(self.base, values)
+        return with_searched(self.base, values)
+
+    def decoded(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A trial's Optuna parameters as the values they stand for."""
+        by_path = {d.path: d for d in self.space}
+        return {path: by_path[path].decode(value) if path in by_path else value for path, value in params.items()}
 
 
 def _bad(key: str, message: str) -> SweepError:
@@ -99,7 +119,37 @@ def _base(raw: Any, folder: Path, fields: dict[str, Any]) -> RunConfig:
         raise SweepError("fields." + str(err)) from None
 
 
+def _arg_dimension(path: str, raw: Any) -> Dimension:
+    """A searched argument of the user's code: any argument values as choices, or a number range
+    (whole numbers when both ends are); whether the code takes them is checked once it is imported."""
+    key = f"space.{path}"
+    table, name = path.rsplit(".", 1)
+    if isinstance(raw, list):
+        if not raw:
+            raise _bad(key, "a list of choices needs at least one value")
+        try:
+            return Dimension(path, choices=tuple(check_args(table, {name: value})[name] for value in raw))
+        except ConfigError as err:
+            raise SweepError(f"space.{err.problems[0]}") from None
+    try:
+        check_args(table, {name: 0})
+    except ConfigError as err:
+        raise SweepError(f"space.{err.problems[0]}") from None
+    if not isinstance(raw, dict):
+        raise _bad(key, f"must be a list of choices or a table {{low, high, log, step}}, got {shown(raw)}")
+    unknown = set(raw) - {"low", "high", "log", "step"}
+    if unknown:
+        raise _bad(key, f"unknown key {sorted(unknown)[0]!r} (allowed: low, high, log, step)")
+    low, high = raw.get("low"), raw.get("high")
+    for end in (low, high):
+        if isinstance(end, bool) or not isinstance(end, (int, float)) or not math.isfinite(end):
+            raise _bad(key, f"low and high must be numbers, got {shown(end)}")
+    return _range(key, low, high, raw)
+
+
 def _dimension(path: str, raw: Any) -> Dimension:
+    if arg_path(path) is not None:
+        return _arg_dimension(path, raw)
     key = f"space.{path}"
     spec = SPECS.get(path)
     if spec is None:
@@ -122,6 +172,10 @@ def _dimension(path: str, raw: Any) -> Dimension:
         low, high = check_value(spec, raw.get("low")), check_value(spec, raw.get("high"))
     except ConfigError as err:
         raise _bad(key, f"low and high {err.problems[0].message}") from None
+    return _range(key, low, high, raw)
+
+
+def _range(key: str, low: float, high: float, raw: dict[str, Any]) -> Dimension:
     log, step = raw.get("log", False), raw.get("step")
     if not isinstance(log, bool):
         raise _bad(f"{key}.log", "must be true or false")
@@ -132,7 +186,7 @@ def _dimension(path: str, raw: Any) -> Dimension:
     if step is not None and (isinstance(step, bool) or not isinstance(step, (int, float)) or not math.isfinite(step)
                              or step <= 0 or (log and step)):
         raise _bad(f"{key}.step", "must be a number > 0, and not with log")
-    return Dimension(path, low=low, high=high, log=log, step=step)
+    return Dimension(key.removeprefix("space."), low=low, high=high, log=log, step=step)
 
 
 def _choice(table: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
@@ -184,7 +238,8 @@ def parse_sweep(text: str, source: str = "sweep.toml", folder: Path | None = Non
     if spec.sampler == "grid":
         for dimension in spec.space:
             dimension.grid()
-    problem = space_problem(spec.base, {d.path: d.choices or (d.low, d.high) for d in spec.space}, metric)
+    ends = {d.path: d.choices or (d.low, d.high) for d in spec.space}
+    problem = args_problem(spec.base, ends) or space_problem(spec.base, ends, metric)
     if problem is not None:
         raise SweepError(problem)
     return spec
@@ -207,7 +262,7 @@ def sweep_outline(path: str | Path) -> SweepOutline:
     metric = _choice(table, "metric", METRICS, "test_loss")
     direction = _choice(table, "direction", DIRECTIONS, "maximize" if metric == "test_accuracy" else "minimize")
     space = raw.get("space", {}) if isinstance(raw.get("space"), dict) else {}
-    return SweepOutline(metric, direction, tuple(path for path in space if path in SPECS))
+    return SweepOutline(metric, direction, tuple(path for path in space if path in SPECS or arg_path(path)))
 
 
 def load_sweep(path: str | Path) -> SweepSpec:
@@ -215,11 +270,3 @@ def load_sweep(path: str | Path) -> SweepSpec:
     file = Path(path)
     return parse_sweep(read_text(file, "a sweep file", SWEEP_LIMIT, SweepError), str(file), file.parent)
 
-
-def encode_choice(value: Any) -> Any:
-    """A config value as an Optuna categorical choice (lists become their text, e.g. "16,16")."""
-    return format_value(value) if isinstance(value, list) else value
-
-
-def decode_choice(path: str, value: Any) -> Any:
-    return parse_text(SPECS[path], value) if SPECS[path].kind is list else value

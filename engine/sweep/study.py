@@ -19,7 +19,7 @@ from optuna.trial import TrialState
 
 from engine.config.toml_file import dumps, loads
 from engine.errors import InputError
-from engine.sweep.spec import SweepSpec, decode_choice, encode_choice, parse_sweep
+from engine.sweep.spec import SweepSpec, parse_sweep
 from engine.sweep.storage import JOURNAL, fail_orphans, is_outage, patiently, storage_for
 from engine.sweep.trial import run_trial
 
@@ -37,7 +37,7 @@ def sampler_for(spec: SweepSpec, worker: int = 0) -> optuna.samplers.BaseSampler
     if spec.sampler == "random":
         return optuna.samplers.RandomSampler(seed=seed)
     if spec.sampler == "grid":
-        grid = {d.path: [encode_choice(v) for v in d.grid()] for d in spec.space}
+        grid = {d.path: [d.encode(v) for v in d.grid()] for d in spec.space}
         return optuna.samplers.GridSampler(grid, seed=spec.seed)  # one shuffle, shared: workers take turns
     return optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, max(2, spec.trials // 3)))
 
@@ -84,7 +84,7 @@ def suggest(trial: optuna.Trial, spec: SweepSpec) -> dict[str, Any]:
     values = {}
     for d in spec.space:
         if d.choices:
-            values[d.path] = decode_choice(d.path, trial.suggest_categorical(d.path, [encode_choice(c) for c in d.choices]))
+            values[d.path] = d.decode(trial.suggest_categorical(d.path, [d.encode(c) for c in d.choices]))
         elif d.integer:
             values[d.path] = trial.suggest_int(d.path, int(d.low), int(d.high), step=int(d.step or 1), log=d.log)
         else:
@@ -171,8 +171,7 @@ def best_config_text(spec: SweepSpec, study: optuna.Study) -> str | None:
         best = study.best_trial
     except ValueError:
         return None
-    values = {path: decode_choice(path, value) for path, value in best.params.items()}
-    return dumps(spec.config_for(values))
+    return dumps(spec.config_for(spec.decoded(best.params)))
 
 
 def work(folder: str, where: str, name: str | None = None, worker: int = 0) -> None:

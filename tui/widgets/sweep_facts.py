@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.config.fields import format_value, get_field
+from engine.config.fields import format_value
 from engine.errors import InputError
 from engine.runs.status import RunInfo
+from engine.sweep.arg_space import searched_value
 
 SPEC_FILE = "sweep.toml"  # engine.sweep.study.SPEC_FILE, without importing Optuna
 
@@ -17,7 +18,7 @@ SPEC_FILE = "sweep.toml"  # engine.sweep.study.SPEC_FILE, without importing Optu
 class SweepFacts:
     metric: str
     direction: str
-    fields: tuple[str, ...]  # "train.lr", ...
+    fields: tuple[str, ...]  # "train.lr", "model.args.hidden", ...
 
     def _key(self, run: RunInfo) -> float:
         value = run.final(self.metric)
@@ -48,5 +49,7 @@ def sweep_facts(folder: Path) -> SweepFacts | None:
 
 
 def field_text(run: RunInfo, path: str) -> str:
-    value = get_field(run.config, path)
+    value = searched_value(run.config, path)  # a field, or an argument of the user's code (model.args.hidden)
+    if value is None:
+        return "-"
     return f"{value:.4g}" if isinstance(value, float) else format_value(value)
