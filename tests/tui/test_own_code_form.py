@@ -16,24 +16,12 @@ from tui.run_host import RunHost
 from tui.widgets.code_suggester import CodeSuggester
 from tui.widgets.config_form import ConfigForm
 
-NET = '''
-import torch
-import torch.nn as nn
-
-
-class MLP(nn.Module):
-    def __init__(self, inputs: int = 2, hidden: int = 8, outputs: int = 1):
-        super().__init__()
-        self.fc1 = nn.Linear(inputs, hidden)
-        self.fc2 = nn.Linear(hidden, outputs)
-
-    def forward(self, x):
-        return self.fc2(torch.relu(self.fc1(x)))
-
+# The example file the README trains (its MLP takes inputs, hidden, outputs), and a plain function.
+NET = (Path(__file__).parents[2] / "examples" / "net.py").read_text(encoding="utf-8") + """
 
 def helper():
     return 1
-'''
+"""
 
 
 def _app():
@@ -56,7 +44,8 @@ def test_the_module_field_completes_the_file_and_then_its_module_classes_first(t
     (tmp_path / "net.py").write_text(NET, encoding="utf-8")
     suggester = CodeSuggester("model.module")
     assert suggester.complete("ne") == "net.py"
-    assert suggester.complete("net.py:") == "net.py:MLP"
+    assert suggester.complete("net.py:") == "net.py:SimpleNN"
+    assert suggester.complete("net.py:M") == "net.py:MLP"
     assert suggester.complete("net.py:h") == "net.py:helper"
 
 
@@ -68,7 +57,7 @@ async def test_a_user_module_s_arguments_become_rows_and_the_run_trains_it(tmp_p
     async with app.run_test(size=(100, 40)) as pilot:
         form = await _choose_module(pilot, app, "net.py:MLP")
         assert not form.rows["model.hidden"].display and not form.rows["model.args"].display
-        assert "in net.py: MLP, helper" in str(app.query_one("#field-model-module-names").render())
+        assert "in net.py: SimpleNN, MLP, helper" in str(app.query_one("#field-model-module-names").render())
         hidden = app.query_one("#arg-model-hidden", Input)
         assert hidden.value == "8" and hidden.placeholder == "int"
         hidden.value = "5"
