@@ -14,7 +14,7 @@ from engine.config.presets import preset_config
 from engine.config.problems import ConfigError
 from engine.config.schema import RunConfig
 from engine.export.script import export_script
-from tests.test_export import assert_clean_standalone, assert_script_repeats
+from tests.test_export import assert_clean_standalone, assert_script_repeats, csv_config, write_tables
 from tui.cli.main import app
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -49,6 +49,15 @@ def test_inline_script_repeats_the_run_without_the_users_file(tmp_path: Path) ->
 def test_importing_script_is_clean_standalone_python(tmp_path: Path) -> None:
     """The importing script passes ruff and imports only torch and the standard library's loaders."""
     source = export_script(config("mlp-on-circle"))
+    assert_clean_standalone(source, tmp_path, {"torch", "math", "importlib", "os", "sys"})
+
+
+def test_importing_ddp_script_is_clean_standalone_python(tmp_path: Path) -> None:
+    """--ddp with the user's module: every rank imports the file; ruff passes the script."""
+    from engine.export.ddp.script import export_ddp_script
+
+    source = export_ddp_script(config("mlp-on-moons-minibatch"))
+    assert "import_file(" in source and "ddp_model = DistributedDataParallel(" in source
     assert_clean_standalone(source, tmp_path, {"torch", "math", "importlib", "os", "sys"})
 
 
@@ -91,3 +100,14 @@ def test_cli_refuses_a_missing_module_file_with_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["export", "--preset", "circle", "--module", f"{tmp_path}/none.py:Net"])
     assert result.exit_code == 2
     assert "--module" in result.output and "no such file" in result.output and "Traceback" not in result.output
+
+
+def test_script_of_the_users_module_on_a_csv_table_repeats_the_run(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """examples/net.py's MLP on a CSV table's encoded features (size, colour one-hot, weight, kind one-hot)."""
+    monkeypatch.chdir(tmp_path)  # the engine and the script read the same relative paths
+    write_tables(tmp_path)
+    name = "csv-binary-target-in-the-middle"
+    table = with_values(csv_config(name), {"model.kind": "module", "model.module": f"{EXAMPLES}/net.py:MLP",
+                                           "model.args": {"inputs": 8, "hidden": 8}})
+    assert_script_repeats(table, name, tmp_path)

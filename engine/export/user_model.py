@@ -46,13 +46,14 @@ class UserModel:
 
 
 def user_model(config: RunConfig, inline: bool) -> UserModel:
-    """The user's module as the engine would build it (its args checked, built on the meta device,
-    drawing no weights), and, `inline`, its definition read from its file."""
+    """The user's module as the engine would build it (its args checked; built on the CPU, as code
+    that reads its own tensors may not run on the meta device, with the random state put back),
+    and, `inline`, its definition read from its file."""
     import torch
 
     from engine.models.user_module import build_user_model
 
-    with torch.device("meta"):
+    with torch.random.fork_rng(devices=[]):
         model, loaded = build_user_model(config.model)
     parameters = sum(p.numel() for p in model.parameters() if p.requires_grad)
     target = loaded.target
