@@ -111,3 +111,10 @@ def test_script_of_the_users_module_on_a_csv_table_repeats_the_run(tmp_path: Pat
     table = with_values(csv_config(name), {"model.kind": "module", "model.module": f"{EXAMPLES}/net.py:MLP",
                                            "model.args": {"inputs": 8, "hidden": 8}})
     assert_script_repeats(table, name, tmp_path)
+
+
+def test_a_file_named_like_a_library_is_imported_under_a_name_of_its_own(tmp_path: Path) -> None:
+    """A random.py of the user's must not take the place of Python's random in the script's sys.modules."""
+    (tmp_path / "random.py").write_text((EXAMPLES / "net.py").read_text(encoding="utf-8"), encoding="utf-8")
+    source = export_script(with_values(config("simple-nn"), {"model.module": f"{tmp_path}/random.py:SimpleNN"}))
+    assert '"user_random",' in source and '"random",' not in source

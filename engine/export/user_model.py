@@ -7,6 +7,7 @@ where nntui builds it, so the seed gives the very same initial weights."""
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,17 +105,23 @@ def user_model_blocks(user: UserModel, model_first: bool, uses_device: bool) -> 
     """The model's code (a copy, or the import of its file), then the line that builds it."""
     if user.inline:
         code = [f"# Your model, {user.name}, copied from {user.file.name if user.file else user.text} with the "
-                "file's top-level imports", user.definition]
+                f"file's top-level imports\n{user.definition}"]
     elif user.file is not None:
         code = [LOADER, "\n".join([f"# Your model, {user.name}: imported from its file, as nntui imports it",
                                    call(f"{user.name} = ", "import_file",
-                                        [string(user.file.stem), string(str(user.file))], suffix=f".{user.name}")])]
+                                        [string(_module_name(user.file)), string(str(user.file))], suffix=f".{user.name}")])]
     else:
         code = []
     first = "# The model is built before the data is drawn, as in the tutorial\n" if model_first else ""
     arguments = [f"{key}={_literal(value)}" for key, value in user.args.items()]
     build = call("model = ", user.name, arguments, suffix=".to(device)" if uses_device else "")
     return [*code, first + build]
+
+
+def _module_name(file: Path) -> str:
+    """The name the script imports the file under: prefixed, so that a net.py or random.py of the
+    user's never takes the place of an installed module in sys.modules."""
+    return "user_" + re.sub(r"\W", "_", file.stem)
 
 
 def _literal(value: object) -> str:
