@@ -118,3 +118,28 @@ def test_a_file_named_like_a_library_is_imported_under_a_name_of_its_own(tmp_pat
     (tmp_path / "random.py").write_text((EXAMPLES / "net.py").read_text(encoding="utf-8"), encoding="utf-8")
     source = export_script(with_values(config("simple-nn"), {"model.module": f"{tmp_path}/random.py:SimpleNN"}))
     assert '"user_random",' in source and '"random",' not in source
+
+
+TINY_CNN = '''\
+import torch
+from torch import nn
+
+
+class TinyCNN(nn.Module):
+    def __init__(self, size: int = 28, classes: int = 4):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, kernel_size=3, padding=1)
+        self.out = nn.Linear(4 * (size // 2) ** 2, classes)
+
+    def forward(self, x):
+        x = torch.max_pool2d(torch.relu(self.conv(x)), 2)
+        return self.out(torch.flatten(x, 1))
+'''
+
+
+def test_script_of_the_users_cnn_on_the_shapes_pictures_repeats_the_run(tmp_path: Path) -> None:
+    """A user's CNN on the shapes set: the script's DataLoaders serve it nntui's very batches."""
+    (tmp_path / "cnn.py").write_text(TINY_CNN, encoding="utf-8")
+    shapes = with_values(preset_config("shapes"), {"model.kind": "module", "model.module": f"{tmp_path}/cnn.py:TinyCNN",
+                                                   "data.samples": 64, "train.epochs": 2, "train.device": "cpu"})
+    assert_script_repeats(shapes, "shapes", tmp_path)

@@ -119,6 +119,8 @@ def image_plan(config: RunConfig, spec: ImageSpec, n_train: int, n_test: int) ->
     from engine.models.cnn import build_image_model
 
     task = Task("multiclass", config.train.loss, config.model.output_activation, len(spec.labels))
+    if config.model.kind == "module":  # the user's own model: the script builds it as it is
+        return ScriptPlan(config, task.kind, task.classes, 0, n_train, n_test, boundary=False, image=spec)
     with torch.device("meta"):  # the engine's own checks of the model, without drawing a weight
         model = build_image_model(config.model, spec.shape, task.output_units(config.model.outputs))
     features = next(layer.in_features for layer in model if isinstance(layer, torch.nn.Linear))

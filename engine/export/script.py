@@ -61,14 +61,10 @@ def export_script(config: RunConfig, title: str = "", inline: bool = False) -> s
 
 
 def check_exportable(config: RunConfig) -> None:
-    """Refuse what the script cannot write yet: the user's own Dataset (data.dataset = module), and
-    the user's nn.Module on an image set (the script's image code is written for nntui's models)."""
+    """Refuse what the script cannot write yet: the user's own Dataset (data.dataset = module)."""
     if DATASETS[config.data.dataset].source == "code":
         raise ConfigError([Problem("data.dataset", "export cannot write a run on your own Dataset (module) yet: "
                                                    "train it with nntui run")])
-    if config.model.kind == "module" and DATASETS[config.data.dataset].images:
-        raise ConfigError([Problem("model.kind", "export writes your own nn.Module (module) on 2-D, regression and "
-                                                 "CSV data, not on image sets yet: train it with nntui run")])
 
 
 class ScriptWriter:
