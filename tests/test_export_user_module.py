@@ -143,3 +143,16 @@ def test_script_of_the_users_cnn_on_the_shapes_pictures_repeats_the_run(tmp_path
     shapes = with_values(preset_config("shapes"), {"model.kind": "module", "model.module": f"{tmp_path}/cnn.py:TinyCNN",
                                                    "data.samples": 64, "train.epochs": 2, "train.device": "cpu"})
     assert_script_repeats(shapes, "shapes", tmp_path)
+
+
+def test_script_of_an_importable_module_imports_it_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """model.module = "mynets.small:MLP": the script says `from mynets.small import MLP` and runs beside the package."""
+    monkeypatch.chdir(tmp_path)  # nntui imports a package.module from the working folder
+    monkeypatch.syspath_prepend(str(tmp_path))  # importlib caches what it found missing elsewhere
+    (tmp_path / "mynets").mkdir()
+    (tmp_path / "mynets" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "mynets" / "small.py").write_text((EXAMPLES / "net.py").read_text(encoding="utf-8"), encoding="utf-8")
+    run = with_values(config("mlp-on-circle"), {"model.module": "mynets.small:MLP"})
+    source = export_script(run)
+    assert "from mynets.small import MLP" in source and "import_file" not in source
+    assert_script_repeats(run, "mlp-on-circle", tmp_path, source)
