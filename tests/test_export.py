@@ -149,9 +149,10 @@ def test_exported_script_repeats_the_run(name: str, tmp_path: Path) -> None:
     assert_script_repeats(CONFIGS[name], name, tmp_path)
 
 
-def assert_script_repeats(config: RunConfig, name: str, tmp_path: Path) -> None:
-    """Run the exported script and the engine side by side and compare what they report."""
-    source = export_script(config, name)
+def assert_script_repeats(config: RunConfig, name: str, tmp_path: Path, source: str | None = None) -> None:
+    """Run the exported script (`source`, or `config` exported) and the engine side by side and
+    compare what they report."""
+    source = source if source is not None else export_script(config, name)
     script = start_script(source, tmp_path)  # runs while the engine trains
     recorder = train(config, boundary_size=BOUNDARY_SIZE)
     end = recorder.end

@@ -141,14 +141,17 @@ FULL_BATCH = {
     # every rank adds the same penalty, and the boundary is drawn over the points, not their features
     "circle-squared-features-linear-l2": {"data.features": ["x1^2", "x2^2"], "model.hidden": [],
                                           "train.regularization": "l2", "train.reg_rate": 0.01, "train.epochs": 50},
+    # the user's own nn.Module, imported by every rank from its file
+    "circle-your-mlp": {"model.kind": "module", "model.module": f"{Path(__file__).parent.parent}/examples/net.py:MLP",
+                        "train.loss": "bce_logits", "train.epochs": 50},
 }
 
 
 @pytest.mark.torchrun
 @pytest.mark.parametrize("name", list(FULL_BATCH))
 def test_full_batch_on_two_ranks_matches_nntui(name: str, tmp_path: Path) -> None:
-    """Circle's full batch (as the preset, and as a linear model on squared features with an L2
-    penalty), split into two shards, ends where nntui's full batch does."""
+    """Circle's full batch (as the preset, as a linear model on squared features with an L2 penalty,
+    and as the user's MLP from examples/net.py), split into two shards, ends where nntui's full batch does."""
     config = with_values(preset_config("circle"), {"train.device": "cpu", **FULL_BATCH[name]})
     result, weights = assert_two_ranks_agree(export_ddp_script(config, "circle"), tmp_path)
     reference, loss = engine_run(config)

@@ -200,7 +200,8 @@ def test_items_of_different_shapes(folder: Path) -> None:
 
 
 @pytest.mark.parametrize("ddp", [[], ["--ddp"]])
-def test_export_refuses_a_run_of_your_own_code(folder: Path, ddp: list[str]) -> None:
-    """The script cannot import the user's file yet: refused in one line, not exported as an MLP."""
-    result = runner.invoke(app, ["export", *ddp, "--module", f"{folder}/net.py:Net"])
-    assert_one_line_exit(result, 2, "cannot be exported yet")
+def test_export_refuses_a_run_of_your_own_dataset(ddp: list[str]) -> None:
+    """The script cannot read the user's Dataset yet: refused in one line, not exported as nntui's data."""
+    data = Path(__file__).resolve().parent.parent / "examples" / "data.py"
+    result = runner.invoke(app, ["export", *ddp, "--data-module", f"{data}:MyDataset"])
+    assert_one_line_exit(result, 2, "cannot write a run on your own Dataset")

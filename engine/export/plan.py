@@ -12,6 +12,7 @@ from engine.config.schema import RunConfig
 from engine.data.features import input_width
 from engine.data.preprocess import ImageSpec, TableSchema
 from engine.data.synthetic import test_size
+from engine.export.user_model import UserModel
 from engine.models.layer_sizes import SMALL_WORK, conv_shapes, output_units, parameter_count
 from engine.models.task import Task, task_for
 
@@ -28,6 +29,7 @@ class ScriptPlan:
     n_test: int  # test samples; 0: no test set
     boundary: bool  # a 2-D classifier on synthetic data: the script prints its decision boundary
     image: ImageSpec | None = None  # image runs: the pictures as the model takes them, served by DataLoaders
+    user: UserModel | None = None  # model.kind = module: the user's own nn.Module
 
     @property
     def outputs(self) -> int:
@@ -53,7 +55,9 @@ class ScriptPlan:
 
     @property
     def parameters(self) -> int:
-        """Weights and biases, as engine.models.mlp.parameter_count counts them."""
+        """Weights and biases, as engine.models.mlp.parameter_count counts them (a user module's: its own)."""
+        if self.user is not None:
+            return self.user.parameters
         if not self.conv_shapes:
             return parameter_count(self.sizes)
         return parameter_count(self.sizes, self.conv_shapes[0][0], self.config.model.channels)
@@ -85,7 +89,8 @@ class ScriptPlan:
     @property
     def functional(self) -> bool:
         """Whether the model calls torch.nn.functional (LeakyReLU and GELU have no torch.* call)."""
-        return self.config.model.activation in ("leaky_relu", "gelu") and bool(self.config.model.hidden)
+        return (self.user is None and self.config.model.activation in ("leaky_relu", "gelu")
+                and bool(self.config.model.hidden))
 
     def to_device(self, *names: str) -> str:
         """A line moving the named tensors to the device, after a newline; "" on a fixed CPU."""
@@ -114,6 +119,8 @@ def image_plan(config: RunConfig, spec: ImageSpec, n_train: int, n_test: int) ->
     from engine.models.cnn import build_image_model
 
     task = Task("multiclass", config.train.loss, config.model.output_activation, len(spec.labels))
+    if config.model.kind == "module":  # the user's own model: the script builds it as it is
+        return ScriptPlan(config, task.kind, task.classes, 0, n_train, n_test, boundary=False, image=spec)
     with torch.device("meta"):  # the engine's own checks of the model, without drawing a weight
         model = build_image_model(config.model, spec.shape, task.output_units(config.model.outputs))
     features = next(layer.in_features for layer in model if isinstance(layer, torch.nn.Linear))

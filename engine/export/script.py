@@ -13,11 +13,12 @@ share are an export_plan.ScriptPlan, and export_text lays their lines out."""
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 from engine.config.catalog import DATASETS
 from engine.config.problems import ConfigError, Problem
-from engine.config.rules import uses_code, validate, warnings
+from engine.config.rules import validate, warnings
 from engine.config.schema import RunConfig
 from engine.export.boundary import decision_boundary
 from engine.export.data import data_source, synthetic_blocks
@@ -30,6 +31,7 @@ from engine.export.table import table_blocks, table_imports
 from engine.export.text import WIDTH, call, fit, join
 from engine.export.toolkit import schedule_block
 from engine.export.training import training_loop
+from engine.export.user_model import user_imports, user_model, user_model_blocks
 
 LOSSES = {  # loss name -> the criterion line
     "mse": "nn.MSELoss()  # mean squared error",
@@ -47,30 +49,32 @@ OPTIMIZERS = {
 }
 
 
-def export_script(config: RunConfig, title: str = "") -> str:
+def export_script(config: RunConfig, title: str = "", inline: bool = False) -> str:
     """The source of a script that repeats `config`'s run in plain PyTorch; `title` (a preset's
-    name, say) is mentioned in its docstring. Invalid runs raise ConfigError; data the engine could
+    name, say) is mentioned in its docstring; `inline` copies a user module's definition into the
+    script instead of importing its file. Invalid runs raise ConfigError; data the engine could
     not train on (a CSV file, an image folder, a missing MNIST) raises engine.data.preprocess.DataError,
     as a run would."""
     validate(config)
     check_exportable(config)
-    return ScriptWriter(config, title).render()
+    return ScriptWriter(config, title, inline).render()
 
 
 def check_exportable(config: RunConfig) -> None:
-    """Refuse a run of the user's own code: the script writes nntui's models and data sets out as
-    plain PyTorch, and has no way yet to import a user's file in their place."""
-    if uses_code(config):
-        path = "model.kind" if config.model.kind == "module" else "data.dataset"
-        raise ConfigError([Problem(path, "export writes nntui's own models and data as plain PyTorch; a run of your "
-                                         "own code (module) cannot be exported yet: train it with nntui run")])
+    """Refuse what the script cannot write yet: the user's own Dataset (data.dataset = module)."""
+    if DATASETS[config.data.dataset].source == "code":
+        raise ConfigError([Problem("data.dataset", "export cannot write a run on your own Dataset (module) yet: "
+                                                   "train it with nntui run")])
 
 
 class ScriptWriter:
     """The plan of the script, its data section, and its blocks in order (engine.export.ddp.script
     writes the DDP variant on top of it)."""
 
-    def __init__(self, config: RunConfig, title: str):
+    def __init__(self, config: RunConfig, title: str, inline: bool = False):
+        user = user_model(config, inline) if config.model.kind == "module" else None
+        if user is not None:  # its outputs are what its forward makes, as the engine takes them
+            config = replace(config, model=replace(config.model, output_activation="none"))
         self.config, self.title = config, title
         info = DATASETS[config.data.dataset]
         self.table, self.images = info.source == "table", info.images
@@ -96,10 +100,22 @@ class ScriptWriter:
             source = data_source(config.data)
             self.before_model, self.after_model = synthetic_blocks(self.plan, source)
             self.modules, self.library_imports = [], []
+        if user is not None:
+            self.plan = replace(self.plan, user=user)
+            modules, libraries = user_imports(user)
+            self.modules = [*self.modules, *modules]
+            self.library_imports = [*self.library_imports, *libraries]
+
+    def model(self) -> list[str]:
+        """The model's blocks: nntui's `Net` class, or the user's own module."""
+        plan = self.plan
+        if plan.user is None:
+            return model_blocks(plan)
+        return user_model_blocks(plan.user, plan.model_first, plan.uses_device)
 
     def render(self) -> str:
         plan = self.plan
-        blocks = [self.docstring(), self.imports(), self.seed(), *self.before_model, *model_blocks(plan),
+        blocks = [self.docstring(), self.imports(), self.seed(), *self.before_model, *self.model(),
                   *self.after_model, self.loss_and_optimizer(), penalty_block(plan), schedule_block(plan),
                   evaluation(plan),
                   training_loop(plan),
@@ -131,12 +147,16 @@ class ScriptWriter:
         model = f"a {net} network" if self.config.model.hidden else "a linear model"
         if plan.conv_shapes:
             model = "a CNN"
+        if plan.user is not None:
+            user = plan.user
+            model = f"your {user.name} ({user.file.name if user.file is not None else user.module})"
         return "\n".join([f'"""Train {model} on {subject}.', "", *textwrap.wrap(about, WIDTH), '"""'])
 
     def imports(self) -> str:
         """The standard modules, then torch and the other libraries, sorted as isort sorts them."""
         modules = sorted(["math", *self.modules])
-        libraries = ["import torch", "import torch.nn as nn", "import torch.optim as optim", *self.library_imports]
+        libraries = ["import torch", "import torch.nn as nn", "import torch.optim as optim"]
+        libraries += [line for line in dict.fromkeys(self.library_imports) if line not in libraries]
         if self.plan.functional:
             libraries.append("import torch.nn.functional as F")
         libraries.sort(key=lambda line: (line.startswith("from "), line.split()[1].lower()))

@@ -26,6 +26,9 @@ def export_command(
                                                    metavar=NO_VALUE)] = False,
     ddp: Annotated[bool, typer.Option("--ddp", help="write a script for torchrun --nproc-per-node N: "
                                       "DistributedDataParallel, --batch-size per process", metavar=NO_VALUE)] = False,
+    inline: Annotated[bool, typer.Option("--inline", help="with --module: copy your class's source (and its file's "
+                                         "imports) into the script instead of importing your file",
+                                         metavar=NO_VALUE)] = False,
 ) -> None:
     """Write the run as a standalone PyTorch script that prints the same losses as `nntui run`
     (with --ddp: a script that trains on N processes under torchrun)."""
@@ -34,7 +37,7 @@ def export_command(
 
     overrides = source_overrides(overrides, data)
     try:
-        script = _script(resolve_config(preset, config, overrides), preset or "", ddp)
+        script = _script(resolve_config(preset, config, overrides), preset or "", ddp, inline)
     except ConfigError as err:
         raise fail(describe(err, set(overrides))) from None
     except DataError as err:  # the data (CSV files, image folders) as a run would refuse it
@@ -47,14 +50,19 @@ def export_command(
     typer.echo(f"Wrote {output}; run it with: {start}", err=True)
 
 
-def _script(config: RunConfig, title: str, ddp: bool) -> str:
+def _script(config: RunConfig, title: str, ddp: bool, inline: bool) -> str:
+    if inline and config.model.kind != "module":
+        from engine.config.problems import ConfigError, Problem
+
+        raise ConfigError([Problem("model.kind", "--inline copies your own nn.Module's source: it needs model.kind "
+                                                 "module (--module FILE.py:NAME)")])
     if ddp:
         from engine.export.ddp.script import export_ddp_script
 
-        return export_ddp_script(config, title)
+        return export_ddp_script(config, title, inline)
     from engine.export.script import export_script
 
-    return export_script(config, title)
+    return export_script(config, title, inline)
 
 
 def write_script(script: str, output: Path, overwrite: bool) -> None:

@@ -20,7 +20,6 @@ from engine.export.ddp.loaders import ddp_image_loaders
 from engine.export.ddp.loop import ddp_training_loop
 from engine.export.features import penalty_block
 from engine.export.images import image_set_blocks
-from engine.export.model import model_blocks
 from engine.export.results import evaluation, summary
 from engine.export.script import ScriptWriter, check_exportable
 from engine.export.text import WIDTH, call, comment, fit, join
@@ -33,7 +32,7 @@ dist.destroy_process_group()"""
 DEVICES = ("auto", "cpu", "cuda")  # a process group has a backend for these: Gloo on the CPU, NCCL on CUDA
 
 
-def export_ddp_script(config: RunConfig, title: str = "") -> str:
+def export_ddp_script(config: RunConfig, title: str = "", inline: bool = False) -> str:
     """The source of a script that trains `config`'s run on several processes with
     DistributedDataParallel, started by torchrun; `title` as for export_script. Raises ConfigError
     for a device with no process-group backend (mps), and what export_script raises."""
@@ -48,7 +47,7 @@ def export_ddp_script(config: RunConfig, title: str = "") -> str:
     toolkit = [Problem(path, why) for path, why in UNSHARED if used[path]]
     if toolkit:
         raise ConfigError(toolkit)
-    return DdpScriptWriter(config, title).render()
+    return DdpScriptWriter(config, title, inline).render()
 
 
 # What the ranks would have to agree on at each epoch's end, which a DDP script does not write yet:
@@ -65,8 +64,8 @@ class DdpScriptWriter(ScriptWriter):
     """The plain script's parts, rearranged for ranks: each rank builds the same data and model,
     trains on its share, and only rank 0 reports."""
 
-    def __init__(self, config: RunConfig, title: str):
-        super().__init__(config, title)
+    def __init__(self, config: RunConfig, title: str, inline: bool = False):
+        super().__init__(config, title, inline)
         if self.images:
             self.before_model = [*image_set_blocks(self.plan), ddp_image_loaders(self.plan)]
         names = "DataLoader, DistributedSampler" if self.images else "DistributedSampler, TensorDataset"
@@ -78,7 +77,7 @@ class DdpScriptWriter(ScriptWriter):
     def render(self) -> str:
         plan = self.plan
         blocks = [self.docstring(), self.imports(), self.setup(), self.seed_ranks(), *self.before_model,
-                  *model_blocks(plan), *self.after_model, self.wrap(), self.loss_and_optimizer(), penalty_block(plan),
+                  *self.model(), *self.after_model, self.wrap(), self.loss_and_optimizer(), penalty_block(plan),
                   evaluation(plan),
                   ddp_training_loop(plan), boundary_function(plan), self.report(), LEAVE]
         return join([fit(b) for b in blocks if b])
