@@ -60,7 +60,7 @@ def sweep_command(
             folder.mkdir(parents=True, exist_ok=True)
         else:
             spec, folder, where = _new_or_continued(file, storage, chosen_runs(runs_dir))  # type: ignore[arg-type]
-            study = sweeps.open_study(spec, sweeps.storage_for(where))
+            study = sweeps.open_study(spec, sweeps.storage_for(where, "--storage" if storage else "the sweep's journal"))
     except InputError as err:
         raise fail(str(err)) from None
     except StorageInternalError as err:
