@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,21 @@ def test_a_fifo_in_place_of_the_journal_is_refused_rather_than_read_forever(tmp_
                           text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert "is a FIFO" in done.stderr
+
+
+def test_a_journal_damaged_while_the_sweep_runs_ends_it_in_one_line_per_process(tmp_path: Path) -> None:
+    """A garbage line appended under a running trial: the worker and the command each say so in
+    one line naming the line, exit 1, no traceback."""
+    file = tmp_path / "tiny.toml"
+    file.write_text(SWEEP.replace('"train.epochs" = 2', '"train.epochs" = 3000').replace('trials = 3', 'trials = 2'))
+    journal = tmp_path / "runs" / "tiny" / "journal.log"
+    sweep = subprocess.Popen([sys.executable, "-m", "tui.cli", "sweep", str(file), "--runs-dir", str(tmp_path / "runs")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 60
+    while not (journal.parent / "trial-0000").is_dir() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with journal.open("ab") as out:
+        out.write(b"garbage under a running sweep\n")
+    _, stderr = sweep.communicate(timeout=120)
+    assert sweep.returncode == 1 and "Traceback" not in stderr, stderr
+    assert [line for line in stderr.splitlines() if "is not a JSON record" in line], stderr

@@ -50,3 +50,16 @@ def _line_problem(line: bytes) -> str | None:
     if not isinstance(record, dict) or record.get("op_code") not in OP_CODES:
         return "is not an Optuna journal record (no known op_code)"
     return None
+
+
+def journal_damage(where: str) -> str | None:
+    """Why the journal at `where` is damaged (its one-line refusal), or None when `where` is a
+    database URL or a sound journal: an error from Optuna mid-sweep is put down to the journal
+    only when the journal is seen to be damaged."""
+    if "://" in where:
+        return None
+    try:
+        check_journal(Path(where), "the sweep's journal")
+    except InputError as err:
+        return str(err)
+    return None
