@@ -61,3 +61,11 @@ def test_non_finite_values_become_nan_again() -> None:
     record["neurons"]["layers"][1]["maps"][0][0][0] = None
     value = snapshot_from(record).neurons.layers[1].maps[0][0][0]
     assert value != value
+
+
+def test_an_epoch_or_predictions_of_the_wrong_type_in_view_json_are_left_out_rather_than_raising() -> None:
+    """A watcher reading a hand-edited view.json must not crash on `"epoch": "x"`."""
+    for record in ({"epoch": "x", "boundary": 7}, {"epoch": 2.5, "predictions": 7}, {"epoch": [1], "predictions": "ab"},
+                   {"epoch": True, "predictions": {"a": 1}}, {"epoch": float("inf")}):
+        snapshot = snapshot_from(record)
+        assert snapshot.epoch == 0 and snapshot.predictions == () and snapshot.boundary is None

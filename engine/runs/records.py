@@ -101,9 +101,12 @@ def snapshot_from(record: dict[str, Any]) -> Snapshot:
                                  tuple(raw["predicted"]))
         except (KeyError, TypeError, ValueError):
             images = None
-    predictions = tuple(tuple(p) for p in record.get("predictions") or () if isinstance(p, list) and len(p) == 2)
+    raw = record.get("predictions")
+    predictions = tuple(tuple(p) for p in raw if isinstance(p, list) and len(p) == 2) if isinstance(raw, list) else ()
     parameters = record.get("parameters") if isinstance(record.get("parameters"), dict) else None
-    return Snapshot(int(record.get("epoch") or 0), boundary, parameters, predictions, images,  # type: ignore[arg-type]
+    epoch = record.get("epoch")
+    epoch = epoch if isinstance(epoch, int) and not isinstance(epoch, bool) and epoch >= 0 else 0
+    return Snapshot(epoch, boundary, parameters, predictions, images,  # type: ignore[arg-type]
                     scores=_part(record, "scores", _scores), surface=_part(record, "surface", _surface),
                     neurons=_part(record, "neurons", _neurons), focus=_part(record, "focus", _focus),
                     health=_part(record, "health", _health))

@@ -19,6 +19,7 @@ from optuna.storages.journal import JournalFileBackend
 from optuna.trial import TrialState
 
 from engine.errors import InputError
+from engine.sweep.journal import check_journal
 
 JOURNAL = "journal.log"
 HEARTBEAT_S = 5  # a running trial's worker says it is alive this often
@@ -45,8 +46,13 @@ def storage_for(where: str, option: str = "--storage") -> Any:
     """An RDB URL (sqlite:///x.db, postgresql://...) opened as Optuna's RDBStorage, or a journal
     file path; a URL that cannot be opened is refused naming `option` and the reason."""
     if "://" not in where:
+        check_journal(Path(where), option)
         Path(where).parent.mkdir(parents=True, exist_ok=True)
-        return JournalStorage(JournalFileBackend(str(where)))
+        try:
+            return JournalStorage(JournalFileBackend(str(where)))
+        except (ValueError, AssertionError, KeyError, TypeError, IndexError) as err:  # records that parse but do not replay
+            raise InputError(f"{option} {where}: the journal's records do not replay ({type(err).__name__}: "
+                             f"{err}); the journal is damaged") from None
     _check_sqlite(where, option)
     try:
         with warnings.catch_warnings():

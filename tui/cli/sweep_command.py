@@ -60,7 +60,7 @@ def sweep_command(
             folder.mkdir(parents=True, exist_ok=True)
         else:
             spec, folder, where = _new_or_continued(file, storage, chosen_runs(runs_dir))  # type: ignore[arg-type]
-            study = sweeps.open_study(spec, sweeps.storage_for(where))
+            study = sweeps.open_study(spec, sweeps.storage_for(where, "--storage" if storage else "the sweep's journal"))
     except InputError as err:
         raise fail(str(err)) from None
     except StorageInternalError as err:
@@ -94,6 +94,7 @@ def _run_workers(study: Any, spec: Any, folder: Path, where: str, jobs: int, jso
     import multiprocessing
 
     from engine.errors import InputError
+    from engine.sweep.journal import journal_damage
     from engine.sweep.storage import patiently
 
     context = multiprocessing.get_context("spawn")  # fork after torch's threads start is unsafe
@@ -111,6 +112,14 @@ def _run_workers(study: Any, spec: Any, folder: Path, where: str, jobs: int, jso
             table.show(watch.trials())
             time.sleep(POLL_S)
         watch.check()
+    except Exception:
+        damage = journal_damage(where)  # the journal was damaged under the running sweep
+        if damage is None:
+            raise
+        for worker in workers:
+            worker.join(30)
+        print(f"nntui: error: {damage}", file=sys.stderr, flush=True)
+        return 1
     except KeyboardInterrupt:
         interrupted = True
         for worker in workers:  # a Ctrl+C from a terminal reached them too; a signal to us alone did not
@@ -125,6 +134,12 @@ def _run_workers(study: Any, spec: Any, folder: Path, where: str, jobs: int, jso
         return table.finish(study, folder) if not interrupted else EXIT_INTERRUPTED
     except InputError as err:  # the storage stayed away
         print(f"nntui: error: {err}", file=sys.stderr, flush=True)
+        return 1
+    except Exception:
+        damage = journal_damage(where)
+        if damage is None:
+            raise
+        print(f"nntui: error: {damage}", file=sys.stderr, flush=True)
         return 1
 
 

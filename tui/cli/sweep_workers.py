@@ -14,6 +14,7 @@ def worker_main(folder: str, where: str, name: str, index: int) -> None:
     import threading
 
     from engine.errors import InputError
+    from engine.sweep.journal import journal_damage
     from engine.sweep.storage import is_outage, reason
     from engine.sweep.study import work
 
@@ -29,6 +30,12 @@ def worker_main(folder: str, where: str, name: str, index: int) -> None:
         work(folder, where, name, index)
     except InputError as err:
         print(f"nntui sweep: worker {os.getpid()}: {err}", file=sys.stderr, flush=True)
+        sys.exit(1)
+    except Exception:
+        damage = journal_damage(where)  # the journal was damaged under the running sweep
+        if damage is None:
+            raise
+        print(f"nntui sweep: worker {os.getpid()}: {damage}", file=sys.stderr, flush=True)
         sys.exit(1)
 
 
