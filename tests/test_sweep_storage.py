@@ -211,3 +211,23 @@ def test_a_storage_url_the_workers_could_not_share_is_refused_in_one_line(tmp_pa
     given = ["--join", url.format(tmp=tmp_path)] if option == "--join" else [str(path), option, url]
     assert_one_line_exit(CliRunner().invoke(app, ["sweep", *given, "--runs-dir", str(tmp_path / "runs")]), 2, words)
     assert not (tmp_path / "absent.db").exists() and not (tmp_path / "runs" / "faults" / "trial-0000").exists()
+
+
+def test_a_storage_whose_tables_another_process_is_creating_is_opened_on_a_second_try(monkeypatch) -> None:
+    """A sweep and its --join opening a fresh PostgreSQL database at once: the slower CREATE fails
+    with a duplicate key (seen in this suite); opening again finds the tables."""
+    from sqlalchemy.exc import IntegrityError
+
+    from engine.sweep import storage
+
+    calls = []
+
+    def racing(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise IntegrityError("CREATE TABLE studies", {}, Exception('duplicate key value violates unique '
+                                                                       'constraint "pg_type_typname_nsp_index"'))
+        return "opened"
+
+    monkeypatch.setattr(storage, "RDBStorage", racing)
+    assert storage.storage_for("postgresql://nntui@127.0.0.1:1/postgres") == "opened" and len(calls) == 2

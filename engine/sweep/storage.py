@@ -55,10 +55,7 @@ def storage_for(where: str, option: str = "--storage") -> Any:
                              f"{err}); the journal is damaged") from None
     _check_sqlite(where, option)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)  # heartbeats are "experimental"
-            return RDBStorage(where, engine_kwargs={"pool_pre_ping": True}, heartbeat_interval=HEARTBEAT_S,
-                              grace_period=GRACE_S)
+        return _rdb_storage(where)
     except ModuleNotFoundError as err:
         extra = "postgres" if where.startswith("postgres") else "sweep"
         raise InputError(f"{option} {redacted(where)}: needs the {err.name} package: pip install 'nntui[{extra}]'") \
@@ -66,6 +63,26 @@ def storage_for(where: str, option: str = "--storage") -> Any:
     except Exception as err:  # SQLAlchemy's ArgumentError, OperationalError, ...: a bad URL or no server
         raise StorageUnreachable(f"{option} {redacted(where)}: cannot open the study's storage: {reason(err)}") \
             from None
+
+
+def _rdb_storage(where: str, tries: int = 5) -> RDBStorage:
+    """Optuna's RDBStorage on `where`. Two processes opening a fresh database at once (a sweep and
+    its --join) both create Optuna's tables, and PostgreSQL refuses the slower one's CREATE with a
+    duplicate key: that one tries again, and then finds the tables made."""
+    from sqlalchemy.exc import IntegrityError
+
+    def opened() -> RDBStorage:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)  # heartbeats are "experimental"
+            return RDBStorage(where, engine_kwargs={"pool_pre_ping": True}, heartbeat_interval=HEARTBEAT_S,
+                              grace_period=GRACE_S)
+
+    for attempt in range(tries - 1):
+        try:
+            return opened()
+        except IntegrityError:
+            time.sleep(0.2 * (attempt + 1))
+    return opened()
 
 
 def _check_sqlite(where: str, option: str) -> None:
