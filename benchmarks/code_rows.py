@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
+from engine_rows import engine_seconds, moons_like_dataloader_seconds
 from measure import Row, interleaved
 
 MODULE = """
@@ -28,12 +28,9 @@ EPOCHS = 10
 
 
 def user_module_vs_dataloader() -> Row:
-    import torch
-    from torch.utils.data import DataLoader, TensorDataset
 
     from engine.code.loader import load_target
     from engine.config.schema import DataConfig, ModelConfig, RunConfig, TrainConfig
-    from engine.loop.trainer import Trainer
 
     folder = Path(tempfile.mkdtemp(prefix="nntui-bench-"))
     (folder / "net.py").write_text(MODULE, encoding="utf-8")
@@ -44,28 +41,10 @@ def user_module_vs_dataloader() -> Row:
     net = load_target(target, "model.module").value
 
     def hand_written() -> float:
-        torch.manual_seed(0)
-        X = torch.randn(10_000, 2)
-        Y = (X[:, 0] * X[:, 1] > 0).float().unsqueeze(1)
-        model = net()
-        criterion = torch.nn.BCEWithLogitsLoss()
-        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-        loader = DataLoader(TensorDataset(X, Y), batch_size=32, shuffle=True)
-        began = time.perf_counter()
-        for _ in range(EPOCHS):
-            for inputs, labels in loader:
-                loss = criterion(model(inputs), labels)
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-        return time.perf_counter() - began
+        return moons_like_dataloader_seconds(net, EPOCHS)
 
     def engine() -> float:
-        trainer = Trainer(config)
-        began = time.perf_counter()
-        for _ in range(EPOCHS):
-            trainer.train_epoch()
-        return time.perf_counter() - began
+        return engine_seconds(config, EPOCHS)
 
     ours, theirs = interleaved(engine, hand_written, 3)
     speedup = theirs / ours

@@ -51,40 +51,20 @@ def linreg_vs_tutorial() -> Row:
 
 
 def minibatch_vs_dataloader() -> Row:
-    import torch
     from torch import nn
-    from torch.utils.data import DataLoader, TensorDataset
 
     from engine.config.schema import DataConfig, ModelConfig, RunConfig, TrainConfig
-    from engine.loop.trainer import Trainer
 
     config = RunConfig(ModelConfig(hidden=[16, 16], output_activation="none"),
                        DataConfig(dataset="moons", samples=10_000, noise=0.1, batch_size=32, test_fraction=0.0),
                        TrainConfig(loss="bce_logits", optimizer="sgd", lr=0.1, epochs=20))
 
     def tutorial() -> float:
-        torch.manual_seed(0)
-        X = torch.randn(10_000, 2)
-        Y = (X[:, 0] * X[:, 1] > 0).float().unsqueeze(1)
-        model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1))
-        criterion = nn.BCEWithLogitsLoss()
-        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-        loader = DataLoader(TensorDataset(X, Y), batch_size=32, shuffle=True)
-        began = time.perf_counter()
-        for _ in range(20):
-            for inputs, labels in loader:
-                loss = criterion(model(inputs), labels)
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-        return time.perf_counter() - began
+        return moons_like_dataloader_seconds(
+            lambda: nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1)), 20)
 
     def engine() -> float:
-        trainer = Trainer(config)
-        began = time.perf_counter()
-        for _ in range(20):
-            trainer.train_epoch()
-        return time.perf_counter() - began
+        return engine_seconds(config, 20)
 
     ours, theirs = interleaved(engine, tutorial, 3)
     speedup = theirs / ours
@@ -159,3 +139,38 @@ def shapes_cnn_vs_dataloader(device_name: str = "cpu") -> Row:
                "a DataLoader over the same decoded tensors with the same CNN in the default layout, 7 pairs of "
                "epochs, the median of their ratios; the DataLoader's own work (its batches alone) is "
                f"{loader_share:.0%} of the baseline's epoch, the rest is the CNN's steps")
+
+
+def moons_like_dataloader_seconds(make_model, epochs: int) -> float:
+    """The tutorial's loop over 10k XOR-labelled points, batch 32, SGD lr 0.1, BCEWithLogitsLoss,
+    through TensorDataset+DataLoader, with the model `make_model()` builds: the baseline of the
+    rows comparing nntui's minibatch loop with what a reader would write."""
+    import torch
+    from torch.utils.data import DataLoader, TensorDataset
+
+    torch.manual_seed(0)
+    X = torch.randn(10_000, 2)
+    Y = (X[:, 0] * X[:, 1] > 0).float().unsqueeze(1)
+    model = make_model()
+    criterion = torch.nn.BCEWithLogitsLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    loader = DataLoader(TensorDataset(X, Y), batch_size=32, shuffle=True)
+    began = time.perf_counter()
+    for _ in range(epochs):
+        for inputs, labels in loader:
+            loss = criterion(model(inputs), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return time.perf_counter() - began
+
+
+def engine_seconds(config, epochs: int) -> float:
+    """`epochs` of nntui's Trainer on `config`, the data and model built before the clock starts."""
+    from engine.loop.trainer import Trainer
+
+    trainer = Trainer(config)
+    began = time.perf_counter()
+    for _ in range(epochs):
+        trainer.train_epoch()
+    return time.perf_counter() - began
