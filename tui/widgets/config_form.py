@@ -24,7 +24,7 @@ from engine.config.presets import PRESETS
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
 from engine.config.sources import source_start
-from tui.widgets.arg_rows import MODULE_OF_ARGS, arg_id, arg_row, edited_args, signature_named
+from tui.widgets.arg_rows import MODULE_OF_ARGS, arg_id, arg_row, edited_args, shown_value, signature_named
 from tui.widgets.choice import Choice
 from tui.widgets.code_suggester import offered_names
 from tui.widgets.feature_toggles import FeatureToggles
@@ -185,8 +185,6 @@ class ConfigForm(VerticalScroll, can_focus=False):
 
     def _refill_args(self, path: str) -> None:
         """The argument rows show the args held (a loaded file's), their defaults elsewhere."""
-        from tui.widgets.arg_rows import shown_value
-
         for args_path, arg, editor in self.arg_editors.values():
             if args_path == path and editor.value != shown_value(arg, self.values[path]) and not editor.has_focus:
                 editor.value = shown_value(arg, self.values[path])
