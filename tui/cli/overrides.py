@@ -66,6 +66,11 @@ def with_field_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def apply_overrides(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
     """Parse each given option and put it into the config; errors name the option."""
+    return with_values(config, parse_overrides(config, overrides))
+
+
+def parse_overrides(config: RunConfig, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Each given option as a checked value by path; a repeated pair option joins `config`'s pairs."""
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     for path, raw in overrides.items():
@@ -80,4 +85,4 @@ def apply_overrides(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
             problems.extend(err.problems)
     if problems:
         raise ConfigError(problems)
-    return with_values(config, values)
+    return values
