@@ -10,11 +10,8 @@ from typing import Any, Optional
 
 import typer
 
+from engine.config import FIELDS, SPECS, ConfigError, FieldSpec, Problem, RunConfig, get_field, parse_text, with_values
 from engine.config.arg_values import parse_pairs
-from engine.config.build import with_values
-from engine.config.fields import FIELDS, SPECS, FieldSpec, get_field, parse_text
-from engine.config.problems import ConfigError, Problem
-from engine.config.schema import RunConfig
 
 
 def option_for(path: str) -> str:

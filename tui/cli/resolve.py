@@ -6,11 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from engine.config.build import switched_dataset
-from engine.config.presets import preset_config
-from engine.config.problems import ConfigError
-from engine.config.schema import RunConfig
-from engine.config.sources import FIRST_PRESET
+from engine.config import FIRST_PRESET, ConfigError, RunConfig, preset_config, switched_dataset
 from tui.cli.options import describe, fail
 from tui.cli.overrides import apply_overrides
 from tui.cli.sources import choose_table_loss, source_base

@@ -7,10 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from engine.config.build import with_values
-from engine.config.presets import preset_config
-from engine.config.schema import RunConfig
-from engine.config.sources import FIRST_PRESET, source_config, table_loss
+from engine.config import FIRST_PRESET, RunConfig, preset_config, source_config, table_loss, with_values
 from tui.cli.options import fail
 from tui.cli.overrides import parse_overrides
 
