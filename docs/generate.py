@@ -100,18 +100,19 @@ def command_reference() -> str:
     from tui.cli.overrides import parameter_name
 
     fields = {parameter_name(spec) for spec in FIELDS}
-    group = typer.main.get_command(app)
+    group = typer.main.get_group(app)
     top = typer.Context(group, info_name="nntui")
     blocks = []
     for name in group.list_commands(top):
         command = group.get_command(top, name)
+        assert command is not None, name
         context = typer.Context(command, info_name=name, parent=top)
         usage = command.collect_usage_pieces(context)
         takes_fields = any(p.name in fields for p in command.params)
         lines = [f"### `nntui {name}`", "", (command.help or "").strip().split("\n")[0], "",
                  f"`nntui {name} {' '.join(usage)}`" + (" (and every field option: [fields](fields.md))"
                                                          if takes_fields else "")]
-        rows = [(", ".join(f"`{o}`" for o in [*p.opts, *p.secondary_opts]), p.help or "")
+        rows = [(", ".join(f"`{o}`" for o in [*p.opts, *p.secondary_opts]), getattr(p, "help", None) or "")
                 for p in command.params if p.opts[0].startswith("-") and p.name not in fields]
         rows.append(("`--help`, `-h`", "this command's options as plain text"))
         lines += ["", "| option | meaning |", "| --- | --- |", *(f"| {o} | {cell(h)} |" for o, h in rows)]

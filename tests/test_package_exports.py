@@ -26,6 +26,12 @@ def package(name: str) -> ModuleType:
     return importlib.import_module(name)
 
 
+def init_file(name: str) -> str:
+    found = package(name).__file__
+    assert found is not None, name
+    return found
+
+
 def test_every_part_is_listed() -> None:
     """The walk finds the parts the README's architecture names (a guard on the walk itself)."""
     assert {"engine.config", "engine.loop", "engine.runs", "tui.cli", "tui.widgets"} <= set(PACKAGES)
@@ -43,7 +49,7 @@ def test_all_names_the_type_checking_imports_and_each_resolves(name: str) -> Non
     """`__all__` is exactly what the TYPE_CHECKING block imports, and each name is the object
     of the module it is imported from."""
     part = package(name)
-    imports = checked_imports(part.__file__)
+    imports = checked_imports(init_file(name))
     assert sorted(part.__all__) == sorted(imports)
     for exported, (module, original) in imports.items():
         assert getattr(part, exported) is getattr(importlib.import_module(module), original)
@@ -63,15 +69,14 @@ def parsed_imports(init_file: str) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("name", PACKAGES)
 def test_the_quick_reading_of_the_imports_agrees_with_pythons_parser(name: str) -> None:
     """The regular expression that finds the exports reads each `__init__` as `ast` does."""
-    init_file = package(name).__file__
-    assert checked_imports(init_file) == parsed_imports(init_file)
+    assert checked_imports(init_file(name)) == parsed_imports(init_file(name))
 
 
 def test_an_aliased_export_keeps_its_source_name(tmp_path: Path) -> None:
     """`from m import a as b` exports b, loaded as m.a."""
-    init_file = tmp_path / "__init__.py"
-    init_file.write_text("if TYPE_CHECKING:\n    from m import a as b, c\n    from n import (\n        d,\n    )\n\nx = 1\n")
-    assert checked_imports(str(init_file)) == {"b": ("m", "a"), "c": ("m", "c"), "d": ("n", "d")}
+    source = tmp_path / "__init__.py"
+    source.write_text("if TYPE_CHECKING:\n    from m import a as b, c\n    from n import (\n        d,\n    )\n\nx = 1\n")
+    assert checked_imports(str(source)) == {"b": ("m", "a"), "c": ("m", "c"), "d": ("n", "d")}
 
 
 @pytest.mark.parametrize("name", PACKAGES)
