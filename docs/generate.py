@@ -77,7 +77,7 @@ def package_map() -> str:
     for folder in packages:
         name = ".".join(folder.relative_to(ROOT).parts)
         text = docstring(folder / "__init__.py").split(LAZY_TAIL)[0].strip()
-        lines = [f"### `{name}`", "", " ".join(text.split())]
+        lines = [f"### `{name}`", "", text]  # as written: its line breaks and lists read as Markdown
         names = exported(folder / "__init__.py")
         if names:
             lines += ["", "Public names: " + ", ".join(f"`{n}`" for n in names) + "."]
