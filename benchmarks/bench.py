@@ -5,10 +5,10 @@ the ratios travel between machines.
     python benchmarks/bench.py --only mnist,live_rows   # measure these rows again, keep the rest
     python benchmarks/bench.py --only peers   # nntui against Lightning, Keras, skorch, a hand loop
     python benchmarks/bench.py --gpu      # only the GPU rows (needs CUDA), into results-gpu.json
-    python benchmarks/bench.py --readme   # rewrite README's table from the saved results
+    python benchmarks/bench.py --docs     # rewrite docs/performance.md's table from the saved results
 
 It prints each row as it is measured, writes benchmarks/results.json (results-gpu.json for the GPU
-rows) and rewrites the table between the bench markers in README.md from both files, so that no
+rows) and rewrites the table between the bench markers in docs/performance.md from both files, so that no
 figure is ever typed in by hand. GPU rows are measured when torch sees CUDA, and skipped otherwise.
 """
 
@@ -102,12 +102,13 @@ def save(path: Path, results: list[Row], device: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description="nntui's benchmark rows")
     parser.add_argument("--gpu", action="store_true", help="only the GPU rows (CUDA), saved to results-gpu.json")
-    parser.add_argument("--readme", action="store_true", help="measure nothing: rewrite README's table")
+    parser.add_argument("--docs", "--readme", dest="docs", action="store_true",
+                        help="measure nothing: rewrite docs/performance.md's table")
     parser.add_argument("--only", help="comma-separated rows to measure again (e.g. mnist,live_rows)")
     args = parser.parse_args()
     if args.only:
         measure_again([name.strip() for name in args.only.split(",") if name.strip()])
-    elif not args.readme:
+    elif not args.docs:
         import torch
 
         cuda = torch.cuda.is_available()
@@ -120,7 +121,7 @@ def main() -> None:
             save(GPU_RESULTS, measure([lambda: gpu_rows(MnistFiles())]), f"{name}, {machine()}")
         else:
             print("GPU rows skipped: torch sees no CUDA device", file=sys.stderr)
-    update_readme()
+    update_docs()
 
 
 def format_row(row: Row) -> str:
@@ -145,20 +146,21 @@ def _table(payload: dict) -> list[str]:
     return lines
 
 
-def update_readme() -> None:
-    """The table (and the GPU table, once a GPU run saved one) between README's bench markers."""
+def update_docs() -> None:
+    """The table (and the GPU table, once a GPU run saved one) between the bench markers of
+    docs/performance.md."""
     lines = _table(json.loads(RESULTS.read_text()))
     if GPU_RESULTS.exists():
         lines += ["", "On a GPU (`python benchmarks/bench.py --gpu`):", "", *_table(json.loads(GPU_RESULTS.read_text()))]
     else:
         lines += ["", "The GPU rows (`python benchmarks/bench.py --gpu`) have not been measured on this checkout."]
-    readme = ROOT / "README.md"
-    text = readme.read_text()
+    page = ROOT / "docs" / "performance.md"
+    text = page.read_text()
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
     if start in text and end in text:
         head, rest = text.split(start, 1)
         tail = rest.split(end, 1)[1]
-        readme.write_text(f"{head}{start}\n" + "\n".join(lines) + f"\n{end}{tail}")
+        page.write_text(f"{head}{start}\n" + "\n".join(lines) + f"\n{end}{tail}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ class Row:
     ratio: float | None
     target: str
     met: bool
-    note: str = ""  # what the row means, for the README's list under the table
+    note: str = ""  # what the row means, for the list under docs/performance.md's table
 
 
 def median_of(fn: Callable[[], float], repeats: int) -> float:

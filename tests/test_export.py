@@ -25,6 +25,7 @@ from engine.config.build import with_values
 from engine.config.catalog import DATASETS
 from engine.config.presets import PRESETS, preset_config
 from engine.config.schema import RunConfig
+from engine.config.sources import TABLE_START
 from engine.errors import DataError
 from engine.export.boundary import BOUNDARY_SIZE
 from engine.export.script import export_script
@@ -34,7 +35,6 @@ from tests.helpers import train
 from tests.test_images import make_folder, write_idx
 from tui.cli.export_command import export_command
 from tui.cli.headless import epoch_line
-from tui.cli.sources import TABLE_START
 from tui.render.boundary_text import boundary_lines
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from engine.config.presets import PRESETS
-from engine.config.problems import ConfigError
+from engine.config import PRESETS, ConfigError
 from tui.cli.exit_codes import EXIT_USAGE
 from tui.cli.help_flags import NO_VALUE, Command, Group  # noqa: F401  (the commands' classes, with their options)
 from tui.cli.overrides import option_for

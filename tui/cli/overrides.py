@@ -10,11 +10,8 @@ from typing import Any, Optional
 
 import typer
 
+from engine.config import FIELDS, SPECS, ConfigError, FieldSpec, Problem, RunConfig, get_field, parse_text, with_values
 from engine.config.arg_values import parse_pairs
-from engine.config.build import with_values
-from engine.config.fields import FIELDS, SPECS, FieldSpec, get_field, parse_text
-from engine.config.problems import ConfigError, Problem
-from engine.config.schema import RunConfig
 
 
 def option_for(path: str) -> str:
@@ -66,6 +63,11 @@ def with_field_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def apply_overrides(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
     """Parse each given option and put it into the config; errors name the option."""
+    return with_values(config, parse_overrides(config, overrides))
+
+
+def parse_overrides(config: RunConfig, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Each given option as a checked value by path; a repeated pair option joins `config`'s pairs."""
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     for path, raw in overrides.items():
@@ -80,4 +82,4 @@ def apply_overrides(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
             problems.extend(err.problems)
     if problems:
         raise ConfigError(problems)
-    return with_values(config, values)
+    return values

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from engine.config.presets import PRESETS
+from engine.config import PRESETS
 
 
 def presets_command() -> None:

@@ -6,10 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from engine.config.build import switched_dataset
-from engine.config.presets import preset_config
-from engine.config.problems import ConfigError
-from engine.config.schema import RunConfig
+from engine.config import FIRST_PRESET, ConfigError, RunConfig, preset_config, switched_dataset
 from tui.cli.options import describe, fail
 from tui.cli.overrides import apply_overrides
 from tui.cli.sources import choose_table_loss, source_base
@@ -29,8 +26,8 @@ def resolve_config(preset: str | None, config: Path | None, overrides: dict[str,
         if base is None:
             base = source_base(overrides)
             if base is not None:
-                return resolve_code(choose_table_loss(apply_overrides(base, overrides), overrides))
-            base = preset_config("circle")
+                return resolve_code(choose_table_loss(base, overrides))
+            base = preset_config(FIRST_PRESET)
         return resolve_code(apply_overrides(base, {**_followers(base, overrides), **overrides}))
     except ConfigError as err:
         raise fail(describe(err, set(overrides))) from None

@@ -1,19 +1,15 @@
 """Where `nntui run` gets its data when the user names files rather than a preset: `--data FILE`
 means the csv data set, `--images DIR` the images one, and without a preset the starting
-configuration suits the source (a table MLP whose loss follows the target column, the MNIST
-presets for their data sets, or the shapes preset's CNN for other pictures)."""
+configuration suits the source, as `engine.config.sources` decides for the trainer's form too."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from engine.config.build import with_values
-from engine.config.catalog import DATASETS
-from engine.config.presets import preset_config
-from engine.config.schema import RunConfig
-from engine.config.sources import TABLE_START, table_loss
+from engine.config import FIRST_PRESET, RunConfig, preset_config, source_config, table_loss, with_values
 from tui.cli.options import fail
+from tui.cli.overrides import parse_overrides
 
 
 def source_overrides(overrides: dict[str, Any], data_files: list[Path] | None) -> dict[str, Any]:
@@ -41,17 +37,13 @@ def source_overrides(overrides: dict[str, Any], data_files: list[Path] | None) -
 
 
 def source_base(overrides: dict[str, Any]) -> RunConfig | None:
-    """A starting configuration for a real-data source when no preset or file gives one."""
+    """The configuration a real-data source runs when no preset or file gives one: the engine's
+    start for it, the options over that."""
     name = overrides.get("data.dataset")
-    info = DATASETS.get(name) if isinstance(name, str) else None
-    if info is None or info.synthetic:
+    if not isinstance(name, str):
         return None
-    if info.source == "torchvision":
-        return preset_config(info.name)  # the mnist and fashion-mnist presets
-    if info.images:
-        return preset_config("shapes")
-    task = overrides.get("data.task")
-    return with_values(preset_config("circle"), {**TABLE_START, "train.loss": table_loss(str(task))})
+    first = preset_config(FIRST_PRESET)
+    return source_config(name, str(overrides.get("data.task", "auto")), parse_overrides(first, overrides), first)
 
 
 def choose_table_loss(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
