@@ -43,12 +43,17 @@ class UserCodeError(ConfigError):
     @property
     def report(self) -> str:
         """The message and the user's frames, a line each, as a dialog shows them."""
-        lines = [str(self.problems[0].path) + ": " + self.headline]
-        for frame in self.frames:
-            lines.append(f"  {frame.file}:{frame.line}, in {frame.function}")
-            if frame.source:
-                lines.append(f"    {frame.source}")
-        return "\n".join(lines)
+        return "\n".join([str(self.problems[0].path) + ": " + self.headline, *frame_lines(self.frames)])
+
+
+def frame_lines(frames: tuple[UserFrame, ...]) -> list[str]:
+    """The frames as pytest lists them: `file:line, in function`, then the source line indented."""
+    lines = []
+    for frame in frames:
+        lines.append(f"  {frame.file}:{frame.line}, in {frame.function}")
+        if frame.source:
+            lines.append(f"    {frame.source}")
+    return lines
 
 
 def _is_users(filename: str) -> bool:
@@ -85,6 +90,16 @@ def raised(err: BaseException) -> str:
     if isinstance(err, SyntaxError):
         text = err.msg
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def failure_report(err: BaseException) -> str:
+    """What the trainer's dialog shows for an error that ended a run: the message and the user's
+    frames, a line each, where it was raised in (or passed through) the user's own code; "" where
+    none of its frames are theirs (nntui's own failures keep their one-line message)."""
+    if isinstance(err, UserCodeError):
+        return err.report if err.frames else ""
+    frames = user_frames(err)
+    return "\n".join([f"Your code raised {raised(err)}", *frame_lines(frames)]) if frames else ""
 
 
 def call_user(function: Callable[..., T], field: str, doing: str, *args: Any, **kwargs: Any) -> T:

@@ -158,6 +158,7 @@ class RunFailed:
     details: str = field(default="", repr=False)  # the traceback, for a log
     bad_input: bool = False  # the user's input was refused (a data file, a checkpoint), not the run
     field: str = ""  # the configuration field at fault ("train.loss"), where one is
+    report: str = ""  # the error told by the user's own frames, where it came from their code (the dialog's)
 
 
 Event = RunStarted | EpochEnded | Snapshot | Held | Resumed | LrChanged | RunFinished | RunFailed
