@@ -48,3 +48,19 @@ def test_a_run_failing_in_nntui_s_own_code_carries_no_report() -> None:
     session.start()
     assert session.join(30)
     assert isinstance(session.result, RunFailed) and session.result.error and session.result.report == ""
+
+
+def test_nntui_run_names_the_user_s_line_when_their_forward_raises_mid_run(tmp_path: Path, monkeypatch) -> None:
+    """`nntui run` of a forward that raises epochs in: one line, exit 1, ending with the user's frames."""
+    from typer.testing import CliRunner
+
+    from tests.helpers import assert_one_line_exit
+    from tests.tui.test_own_code_errors import RAISING
+    from tui.cli.main import app
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "net.py", RAISING)
+    result = CliRunner().invoke(app, ["run", "--preset", "circle", "--module", "net.py:Net", "--module-arg",
+                                      "after=10", "--loss", "bce_logits", "--epochs", "30"])
+    assert_one_line_exit(result, 1, "ValueError: my forward gave up (at net.py:14 in forward: return "
+                                    "self.fc(self.check(x)) > net.py:18 in check: raise ValueError(")
