@@ -82,12 +82,6 @@ def test_inline_of_a_name_not_defined_by_class_or_def_is_refused(tmp_path: Path)
                                                             "model.args": {}}), inline=True)
 
 
-def test_users_dataset_is_still_refused_in_one_line() -> None:
-    with pytest.raises(ConfigError, match="data.dataset"):
-        export_script(with_values(preset_config("circle"), {"data.dataset": "module",
-                                                            "data.module": f"{EXAMPLES}/data.py:MyDataset"}))
-
-
 def test_cli_writes_an_inline_script(tmp_path: Path) -> None:
     out = tmp_path / "train.py"
     result = CliRunner().invoke(app, ["export", "--preset", "simple-nn", "--module", f"{EXAMPLES}/net.py:SimpleNN",

@@ -489,7 +489,8 @@ PREPROCESS_FIELDS = {
     "zero-std": (lambda p: p["table"]["columns"][0].update(std=0), "table.columns[0].std: must be greater than 0"),
     "unknown-kind": (lambda p: p["table"]["columns"][0].update(kind="date"), "table.columns[0].kind: must be one of"),
     "task-number": (lambda p: p["table"].update(task=3), "table.task: must be one of"),
-    "no-table": (lambda p: p.update(table=None), "must describe either a table or an image set"),
+    "no-table": (lambda p: p.update(table=None), "describes neither a table nor an image set"),
+    "both": (lambda p: p.update(image={"mode": "L", "size": [4, 4]}), "either a table or an image set, not both"),
 }
 
 

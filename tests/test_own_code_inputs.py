@@ -197,11 +197,3 @@ def test_items_of_different_shapes(folder: Path) -> None:
     """Item 1's x differs from item 0's."""
     refused(folder, "--data-module", f"{folder}/bad_data.py:Ragged", "--loss", "mse",
             words=("[1]'s x has shape (3,), item 0's (2,)",))
-
-
-@pytest.mark.parametrize("ddp", [[], ["--ddp"]])
-def test_export_refuses_a_run_of_your_own_dataset(ddp: list[str]) -> None:
-    """The script cannot read the user's Dataset yet: refused in one line, not exported as nntui's data."""
-    data = Path(__file__).resolve().parent.parent / "examples" / "data.py"
-    result = runner.invoke(app, ["export", *ddp, "--data-module", f"{data}:MyDataset"])
-    assert_one_line_exit(result, 2, "cannot write a run on your own Dataset")

@@ -61,4 +61,5 @@ def handle(app: WatchingApp, event: Event) -> None:
         if event.field:
             app.form.mark(event.field, event.error.split(": ", 1)[-1] if event.error.startswith(event.field) else
                           event.error)
-        app.push_screen(ErrorScreen(event.error, str(written) if written else None, event.bad_input))
+        app.push_screen(ErrorScreen(event.error, str(written) if written else None, event.bad_input,
+                                    event.report))  # (own-code: the user's frames where it came from their code)

@@ -36,19 +36,27 @@ class UserCodeError(ConfigError):
 
     def __init__(self, field: str, message: str, frames: tuple[UserFrame, ...] = ()):
         self.frames = frames
-        where = f" (at {' > '.join(str(f) for f in frames)})" if frames else ""
-        super().__init__([Problem(field, message + where)])
+        super().__init__([Problem(field, message + _where(frames))])
         self.headline = message
 
     @property
     def report(self) -> str:
         """The message and the user's frames, a line each, as a dialog shows them."""
-        lines = [str(self.problems[0].path) + ": " + self.headline]
-        for frame in self.frames:
-            lines.append(f"  {frame.file}:{frame.line}, in {frame.function}")
-            if frame.source:
-                lines.append(f"    {frame.source}")
-        return "\n".join(lines)
+        return "\n".join([str(self.problems[0].path) + ": " + self.headline, *frame_lines(self.frames)])
+
+
+def _where(frames: tuple[UserFrame, ...]) -> str:
+    return f" (at {' > '.join(str(f) for f in frames)})" if frames else ""
+
+
+def frame_lines(frames: tuple[UserFrame, ...]) -> list[str]:
+    """The frames as pytest lists them: `file:line, in function`, then the source line indented."""
+    lines = []
+    for frame in frames:
+        lines.append(f"  {frame.file}:{frame.line}, in {frame.function}")
+        if frame.source:
+            lines.append(f"    {frame.source}")
+    return lines
 
 
 def _is_users(filename: str) -> bool:
@@ -85,6 +93,24 @@ def raised(err: BaseException) -> str:
     if isinstance(err, SyntaxError):
         text = err.msg
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def failure_report(err: BaseException) -> str:
+    """What the trainer's dialog shows for an error that ended a run: the message and the user's
+    frames, a line each, where it was raised in (or passed through) the user's own code; "" where
+    none of its frames are theirs (nntui's own failures keep their one-line message)."""
+    if isinstance(err, UserCodeError):
+        return err.report if err.frames else ""
+    frames = user_frames(err)
+    return "\n".join([f"Your code raised {raised(err)}", *frame_lines(frames)]) if frames else ""
+
+
+def failure_message(err: BaseException) -> str:
+    """The one-line message of an error raised in (or through) the user's code mid-run, its type
+    and their frames: `ValueError: boom (at net.py:12 in forward: ... > ...)`; "" where it has none
+    of their frames, or is a UserCodeError (whose message says them already)."""
+    frames = () if isinstance(err, UserCodeError) else user_frames(err)
+    return raised(err) + _where(frames) if frames else ""
 
 
 def call_user(function: Callable[..., T], field: str, doing: str, *args: Any, **kwargs: Any) -> T:

@@ -8,8 +8,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.code.loader import read_source
-from engine.config.problems import ConfigError, Problem
+from engine.code.parsed import parsed_file
 
 
 @dataclass(frozen=True)
@@ -39,14 +38,7 @@ def _kind(node: ast.ClassDef) -> str:
 def definitions(file: str | Path, field: str = "model.module") -> list[Definition]:
     """The public classes and functions `file` defines, in file order; ConfigError naming `field`
     for a file that cannot be read or parsed."""
-    path = Path(file).expanduser()
-    source = read_source(path, field)
-    try:
-        tree = ast.parse(source, filename=str(path))
-    except (SyntaxError, ValueError) as err:
-        line = getattr(err, "lineno", None)
-        raise ConfigError([Problem(field, f"{path}{f':{line}' if line else ''}: not valid Python "
-                                          f"({getattr(err, 'msg', err)})")]) from None
+    tree = parsed_file(file, field)
     found = []
     for node in tree.body:
         if node.name.startswith("_") if hasattr(node, "name") else True:

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.code.parsed import parsed_file
+from engine.config.problems import ConfigError
+
 NO_DEFAULT = object()  # the value of an argument without a default, or with one no config can hold
 
 
@@ -66,11 +69,8 @@ def source_signature(file: str | Path, name: str) -> SourceSignature | None:
     """The keyword arguments of `name` in `file`, or None when the file cannot be read or parsed
     or defines no such class or function (the field's own check says why)."""
     try:
-        path = Path(file).expanduser()
-        if not path.is_file() or path.stat().st_size > 4_000_000:
-            return None
-        tree = ast.parse(path.read_bytes(), filename=str(path))
-    except (OSError, SyntaxError, ValueError, MemoryError, RecursionError):
+        tree = parsed_file(file, "")
+    except ConfigError:
         return None
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:

@@ -116,8 +116,8 @@ def load_preprocess(path: str | Path) -> Preprocess:
     read = _Fields(file)
     raw = read.table(raw, "the file")
     table, image = raw.get("table"), raw.get("image")
-    if (table is None) == (image is None):
-        raise read.bad("the file", "must describe either a table or an image set")
+    if table is not None and image is not None:  # (neither: a run on Dataset items that are not rows)
+        raise read.bad("the file", "must describe either a table or an image set, not both")
     extra = read.table(raw.get("extra", {}), "extra")
     return Preprocess(table=_table(read, table) if table is not None else None,
                       image=_image(read, image) if image is not None else None, extra=extra)

@@ -37,6 +37,7 @@ class UserSets:
     task: str  # "regression" | "classification"
     classes: int  # 0 for regression
     loaded: Loaded
+    split: bool = True  # the test set was cut from one set (False: the user's code gave a (train, test) pair)
 
     @property
     def sample_shape(self) -> tuple[int, ...]:
@@ -174,5 +175,5 @@ def load_user_sets(cfg: DataConfig, recorded: Mapping[str, Path] | None = None) 
         if not test_size:
             X_test, labels_test = X[:0], labels[:0]
     task, classes = infer_task(torch.cat([labels, labels_test]), cfg.task)
-    return UserSets(X, labels, X_test, labels_test, task, classes, loaded)
+    return UserSets(X, labels, X_test, labels_test, task, classes, loaded, split=test is None)
 

@@ -17,7 +17,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from engine.config.catalog import DATASETS
-from engine.config.problems import ConfigError, Problem
 from engine.config.rules import validate, warnings
 from engine.config.schema import RunConfig
 from engine.export.boundary import decision_boundary
@@ -31,7 +30,9 @@ from engine.export.table import table_blocks, table_imports
 from engine.export.text import WIDTH, call, fit, join
 from engine.export.toolkit import schedule_block
 from engine.export.training import training_loop
-from engine.export.user_model import user_imports, user_model, user_model_blocks
+from engine.export.user_code import code_imports
+from engine.export.user_data import user_data, user_data_blocks, user_data_plan
+from engine.export.user_model import user_model, user_model_blocks
 
 LOSSES = {  # loss name -> the criterion line
     "mse": "nn.MSELoss()  # mean squared error",
@@ -56,15 +57,7 @@ def export_script(config: RunConfig, title: str = "", inline: bool = False) -> s
     not train on (a CSV file, an image folder, a missing MNIST) raises engine.data.preprocess.DataError,
     as a run would."""
     validate(config)
-    check_exportable(config)
     return ScriptWriter(config, title, inline).render()
-
-
-def check_exportable(config: RunConfig) -> None:
-    """Refuse what the script cannot write yet: the user's own Dataset (data.dataset = module)."""
-    if DATASETS[config.data.dataset].source == "code":
-        raise ConfigError([Problem("data.dataset", "export cannot write a run on your own Dataset (module) yet: "
-                                                   "train it with nntui run")])
 
 
 class ScriptWriter:
@@ -78,7 +71,13 @@ class ScriptWriter:
         self.config, self.title = config, title
         info = DATASETS[config.data.dataset]
         self.table, self.images = info.source == "table", info.images
-        if self.images:
+        self.data = None  # the user's own Dataset (engine.export.user_data), where the run has one
+        if info.source == "code":
+            self.data = user_data(config, inline)
+            self.plan = user_data_plan(config, self.data)
+            self.before_model, self.after_model = user_data_blocks(self.plan, self.data), []
+            self.modules, self.library_imports = code_imports(self.data.code)
+        elif self.images:
             from engine.data.images import load_images
 
             images = load_images(config.data)
@@ -102,7 +101,7 @@ class ScriptWriter:
             self.modules, self.library_imports = [], []
         if user is not None:
             self.plan = replace(self.plan, user=user)
-            modules, libraries = user_imports(user)
+            modules, libraries = code_imports(user)
             self.modules = [*self.modules, *modules]
             self.library_imports = [*self.library_imports, *libraries]
 
@@ -111,7 +110,8 @@ class ScriptWriter:
         plan = self.plan
         if plan.user is None:
             return model_blocks(plan)
-        return user_model_blocks(plan.user, plan.model_first, plan.uses_device)
+        loader = self.data is None or self.data.code.file is None or self.data.code.inline  # (else the data's has it)
+        return user_model_blocks(plan.user, plan.model_first, plan.uses_device, loader)
 
     def render(self) -> str:
         plan = self.plan
@@ -134,6 +134,10 @@ class ScriptWriter:
             drawn = "draws" if self.config.data.dataset == "shapes" else "takes"
             does = f"{drawn} the same pictures, initial weights and batches"
             needs = "torch and torchvision"
+        elif self.data is not None:
+            subject = f"your {self.data.code.name} from {self.data.code.origin} ({task})"
+            does = "reads, splits and batches the same items, draws the same initial weights"
+            needs = "torch and your data file" if self.data.code.file and not self.data.code.inline else "torch"
         elif self.table:
             subject = f"{_file_names(self.config.data.paths)} ({task} of '{self.target}')"
             does = "reads, splits and encodes the same rows, draws the same initial weights"
@@ -154,7 +158,7 @@ class ScriptWriter:
 
     def imports(self) -> str:
         """The standard modules, then torch and the other libraries, sorted as isort sorts them."""
-        modules = sorted(["math", *self.modules])
+        modules = sorted({"math", *self.modules})  # (the user's model and data may both import a file)
         libraries = ["import torch", "import torch.nn as nn", "import torch.optim as optim"]
         libraries += [line for line in dict.fromkeys(self.library_imports) if line not in libraries]
         if self.plan.functional:
@@ -164,7 +168,7 @@ class ScriptWriter:
 
     def seed(self) -> str:
         train = self.config.train
-        same = "initial weights" if self.table or self.images else "data and initial weights"
+        same = "initial weights" if self.table or self.images or self.data else "data and initial weights"
         lines = [f"# Seed the random number generator: the same {same} on every run",
                  f"torch.manual_seed({self.config.data.seed})"]
         if self.plan.uses_device:

@@ -31,6 +31,7 @@ class RunStarted:
     labels: tuple[str, ...] = ()  # class names in output order, where the data names them
     dropped_rows: int = 0  # table rows left out for missing cells
     resumed_at: int = 0  # the epochs a resumed run had done before (its checkpoint's); 0 for a new run
+    network: str = ""  # why the Network view cannot draw this model on a plane ("" where it can, or no plane)
 
 
 @dataclass(slots=True)  # not frozen: a frozen init costs microseconds, and this one runs every epoch
@@ -158,6 +159,7 @@ class RunFailed:
     details: str = field(default="", repr=False)  # the traceback, for a log
     bad_input: bool = False  # the user's input was refused (a data file, a checkpoint), not the run
     field: str = ""  # the configuration field at fault ("train.loss"), where one is
+    report: str = ""  # the error told by the user's own frames, where it came from their code (the dialog's)
 
 
 Event = RunStarted | EpochEnded | Snapshot | Held | Resumed | LrChanged | RunFinished | RunFailed

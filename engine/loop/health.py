@@ -13,7 +13,8 @@ import torch
 from torch import nn
 
 from engine.loop.network_events import LayerHealth, ModelHealth
-from engine.models.mlp import activation_name, linear_layers
+from engine.models.linear_stack import linear_stack
+from engine.models.mlp import activation_name
 from engine.models.regularization import penalty
 
 if TYPE_CHECKING:
@@ -25,8 +26,10 @@ CHUNK_ROWS = 65_536  # rows per forward pass: a large table is measured a slice 
 def model_health(trainer: Trainer) -> ModelHealth | None:
     """Each linear layer's health now; None for models on image sets (their training set is not
     one in-memory table) and for anything but an MLP."""
-    layers = linear_layers(trainer.model)
-    if trainer.images is not None or trainer.X is None or layers is None or not len(trainer.X):
+    if trainer.images is not None or trainer.X is None or not len(trainer.X):
+        return None
+    layers = linear_stack(trainer.model).layers
+    if layers is None:
         return None
     weights = [linear.weight for linear, _ in layers]
     grads, alive = _measure(trainer, layers, weights)

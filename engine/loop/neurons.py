@@ -1,4 +1,5 @@
-"""What each neuron of an MLP on a 2-D set computes, over the input plane, as TensorFlow
+"""What each neuron of an MLP (or a user's module that is a stack of Linear layers,
+engine.models.linear_stack) on a 2-D set computes, over the input plane, as TensorFlow
 Playground draws it: the model is run once on a grid of raw points, layer by layer, and every
 unit's output (after its activation) is kept as a map, the input features first. A picked unit
 is evaluated again on a finer grid for its large view."""
@@ -11,9 +12,11 @@ import torch
 
 from engine.loop.network_events import SHOWN_UNITS, NeuronFocus, NeuronLayer, NeuronMaps
 from engine.loop.plane import plane_grid
-from engine.models.mlp import activation_name, linear_layers
+from engine.models.linear_stack import linear_stack
+from engine.models.mlp import activation_name
 
 if TYPE_CHECKING:
+    from engine.config.schema import RunConfig
     from engine.loop.trainer import Trainer
 
 NEURON_GRID = 16  # each unit's map is NEURON_GRID x NEURON_GRID points: thumbnails need no more
@@ -22,7 +25,7 @@ NEURON_GRID = 16  # each unit's map is NEURON_GRID x NEURON_GRID points: thumbna
 def _layer_outputs(trainer: Trainer, points: torch.Tensor) -> list[torch.Tensor] | None:
     """Each layer's output for raw points: the model's inputs (features), then every linear layer
     after its activation; None where the model is not an MLP on a plane."""
-    layers = linear_layers(trainer.model)
+    layers = linear_stack(trainer.model).layers
     if trainer.bounds is None or layers is None:
         return None
     trainer.model.eval()
@@ -36,6 +39,19 @@ def _layer_outputs(trainer: Trainer, points: torch.Tensor) -> list[torch.Tensor]
     return outputs
 
 
+def network_note(trainer: Trainer, config: RunConfig) -> str:
+    """Why the Network view draws nothing for a model on a plane: it is not provably a stack of
+    Linear layers (engine.models.linear_stack says why); "" where it is, or there is no plane."""
+    if trainer.bounds is None:
+        return ""
+    why_not = linear_stack(trainer.model).why_not
+    if not why_not:
+        return ""
+    label = config.model.module if config.model.kind == "module" else f"nntui's {config.model.kind}"
+    return (f"The Network view draws a stack of Linear layers and activations used in order; {label} is not "
+            f"one: {why_not}.")
+
+
 @torch.no_grad()
 def neuron_maps(trainer: Trainer, size: int = NEURON_GRID) -> NeuronMaps | None:
     """Every layer's units (the first SHOWN_UNITS of each) over a size x size grid, with the L2
@@ -44,7 +60,7 @@ def neuron_maps(trainer: Trainer, size: int = NEURON_GRID) -> NeuronMaps | None:
         return None
     grid = plane_grid(trainer.bounds, size, size).to(trainer.device)
     outputs = _layer_outputs(trainer, grid)
-    layers = linear_layers(trainer.model)
+    layers = linear_stack(trainer.model).layers
     if outputs is None or layers is None:
         return None
     found = []

@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from engine.code.frames import failure_message, failure_report
 from engine.config.problems import ConfigError
 from engine.config.rules import manual_lr_problem, validate, watchers
 from engine.config.schema import RunConfig
@@ -205,7 +206,8 @@ class TrainingSession:
         except Exception as err:  # the run fails; the caller's app keeps working
             epoch = self.trainer.epoch if self.trainer is not None else 0
             field = err.problems[0].path if isinstance(err, ConfigError) and err.problems else ""
-            self.result = RunFailed(_describe(err), epoch, traceback.format_exc(), isinstance(err, InputError), field)
+            self.result = RunFailed(failure_message(err) or _describe(err), epoch, traceback.format_exc(),
+                                    isinstance(err, InputError), field, failure_report(err))  # (own-code: user frames)
             self.state = "finished"
             self._emit(self.result)
         finally:

@@ -110,6 +110,7 @@ def run_started(config: RunConfig, trainer: Trainer) -> RunStarted:
     """What the views need once the model is built and the data read: sizes, points, names."""
     from engine.config.catalog import DATASETS
     from engine.config.rules import warnings
+    from engine.loop.neurons import network_note
 
     # A synthetic set's columns and classes are only numbered (x1, x2, label 0, 1): nothing to name
     named = not DATASETS[config.data.dataset].synthetic
@@ -122,4 +123,4 @@ def run_started(config: RunConfig, trainer: Trainer) -> RunStarted:
         test_points=trainer.test_points, reference=trainer.reference,
         target=table.target if table is not None and named else "",
         labels=tuple(trainer.labels) if named else (), dropped_rows=trainer.dropped_rows,
-        resumed_at=trainer.epoch)
+        resumed_at=trainer.epoch, network=network_note(trainer, config))

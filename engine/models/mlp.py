@@ -35,22 +35,6 @@ def parameter_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def linear_layers(model: nn.Module) -> list[tuple[nn.Linear, nn.Module | None]] | None:
-    """An MLP's linear layers, each with the activation that follows it (None: none); None for a
-    model that is not a Sequential of linear layers and activations (a CNN)."""
-    if not isinstance(model, nn.Sequential):
-        return None
-    found: list[tuple[nn.Linear, nn.Module | None]] = []
-    for module in model:
-        if isinstance(module, nn.Linear):
-            found.append((module, None))
-        elif found and found[-1][1] is None:
-            found[-1] = (found[-1][0], module)
-        else:
-            return None
-    return found or None
-
-
 def activation_name(module: nn.Module | None) -> str:
     """The configuration's name of an activation layer ("relu"; "softmax" for the output's); "" for none."""
     if module is None:

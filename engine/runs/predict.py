@@ -1,4 +1,5 @@
-"""Applying a saved run's model to new inputs: CSV rows or image files, encoded with the
+"""Applying a saved run's model to new inputs: CSV rows, image files, or (for a run on the user's
+own Dataset) a `.pt` tensor file of inputs (engine.runs.tensor_inputs), encoded with the
 preprocessing the run saved (column statistics, one-hot values, image size, normalisation) and
 answered with a class name and its probability (every class's, on request), or a value in the
 target's own unit. A row that cannot be encoded (a missing cell, an unseen category) gets an
@@ -22,6 +23,7 @@ from engine.errors import DataError
 from engine.models.task import Task
 from engine.runs.checkpoint import read_weights_only
 from engine.runs.table_rows import TableRows, read_rows
+from engine.runs.tensor_inputs import is_tensor_file, read_tensor_inputs
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 
@@ -79,7 +81,9 @@ class Predictor:
         """Predictions for CSV files (one per row) and image files (one each), in order."""
         found: list[Prediction] = []
         for item in inputs:
-            if is_image(item):
+            if is_tensor_file(item):
+                found.extend(self.predict_tensors(item))
+            elif is_image(item):
                 found.append(self.predict_image(item))
             else:
                 found.extend(self.predict_table(item, strict=strict).predictions)
@@ -90,7 +94,7 @@ class Predictor:
         file at its first bad row, as DataError, instead of answering the others."""
         schema = self.preprocess.table
         if schema is None:
-            raise DataError(f"{name}: this run was trained on images; give image files ({', '.join(IMAGE_SUFFIXES)})")
+            raise DataError(self._not_rows(name))
         table: TableRows = read_rows(name, schema, handle)
         if strict and table.problems:
             raise DataError(next(iter(table.problems.values())))
@@ -106,8 +110,34 @@ class Predictor:
 
         spec = self.preprocess.image
         if spec is None:
-            raise DataError(f"{path}: this run was trained on table rows; give CSV files")
+            raise DataError(self._not_rows(path) if self.preprocess.table is None else
+                            f"{path}: this run was trained on table rows; give CSV files")
         return self._answer(make_transform(spec)(load_picture(path, spec.mode)).unsqueeze(0), [(path, None)])[0]
+
+    def predict_tensors(self, path: str) -> list[Prediction]:
+        """One answer per row of a `.pt` file's tensor (`inputs.pt[0]`, ...), for a run on the user's
+        own Dataset; the model refusing their shape is one line naming it."""
+        if self.config.data.dataset != "module":
+            raise DataError(f"{path}: a .pt file of inputs is for a run on your own Dataset (data.module); this "
+                            f"run takes {'image files' if self.preprocess.image is not None else 'CSV rows'}")
+        X = read_tensor_inputs(path)
+        schema = self.preprocess.table
+        if schema is not None and tuple(X.shape[1:]) != (schema.features,):
+            raise DataError(f"{path}: holds inputs of shape {tuple(X.shape[1:])}; this run's Dataset gives rows of "
+                            f"{schema.features} numbers: save a tensor of shape (N, {schema.features})")
+        try:
+            return self._answer(X, [(f"{path}[{i}]", None) for i in range(len(X))])
+        except Exception as err:  # the user's own forward: whatever it raises is about these inputs
+            from engine.code.frames import raised
+
+            raise DataError(f"{path}: the model refused inputs of shape {tuple(X.shape[1:])} (one row: "
+                            f"{raised(err)}); give them in the shape your Dataset's x has") from None
+
+    def _not_rows(self, name: str) -> str:
+        if self.preprocess.image is not None:
+            return f"{name}: this run was trained on images; give image files ({', '.join(IMAGE_SUFFIXES)})"
+        return (f"{name}: this run was trained on your Dataset's items, which are not table rows: give a .pt file "
+                "of inputs (torch.save(X, 'inputs.pt'), one input per row of X, shaped as your Dataset's x)")
 
     @torch.no_grad()
     def _answer(self, X: torch.Tensor, sources: list[tuple[str, int | None]]) -> list[Prediction]:
@@ -116,13 +146,13 @@ class Predictor:
         self.model.eval()
         features = computed_features(self.config.data)  # a 2-D set's model takes features of x1, x2
         outputs = self.model(feature_columns(X, features) if features else X)
-        labels = self.labels()
+        labels = self.labels() or self._item_labels(outputs)
         if not labels:
             schema = self.preprocess.table
             scale, shift = (schema.target_std, schema.target_mean) if schema is not None else (1.0, 0.0)
             values = (outputs[:, 0].double() * scale + shift).tolist()  # back in the target's own unit
             return [Prediction(file, line, value=v) for (file, line), v in zip(sources, values)]
-        probs = self.task().probabilities(outputs)
+        probs = self._task(len(labels)).probabilities(outputs)
         best, index = probs.max(dim=1)
         return [Prediction(file, line, label=labels[i], probability=p, probabilities=tuple(zip(labels, row)))
                 for (file, line), i, p, row in zip(sources, index.tolist(), best.tolist(), probs.tolist())]
@@ -132,8 +162,19 @@ class Predictor:
             return self.preprocess.image.labels
         return self.preprocess.table.labels if self.preprocess.table is not None else ()
 
+    def _item_labels(self, outputs: torch.Tensor) -> tuple[str, ...]:
+        """Class indices as names for a run on Dataset items that are not rows (no table of labels
+        was saved): the loss tells a classifier, the outputs how many classes."""
+        if self.preprocess.table is not None or self.preprocess.image is not None:
+            return ()
+        loss = self.config.train.loss
+        classes = outputs.shape[1] if loss == "cross_entropy" else 2 if loss in ("bce", "bce_logits") else 0
+        return tuple(str(c) for c in range(classes))
+
     def task(self) -> Task:
-        classes = len(self.labels())
+        return self._task(len(self.labels()))
+
+    def _task(self, classes: int) -> Task:
         loss = self.config.train.loss
         kind = "regression" if not classes else ("multiclass" if loss == "cross_entropy" else "binary")
         return Task(kind, loss, self.config.model.output_activation, classes)
@@ -158,7 +199,13 @@ def load_predictor(directory: str | Path, best: bool = False, use_current_code: 
         raise DataError(f"{folder}: no such run folder")
     config = load_config(folder / "config.toml")
     preprocess = load_preprocess(folder / PREPROCESS_FILE)
-    labels = preprocess.image.labels if preprocess.image else preprocess.table.labels  # type: ignore[union-attr]
+    if preprocess.image is None and preprocess.table is None and config.data.dataset != "module":
+        raise DataError(f"{folder / PREPROCESS_FILE}: describes neither a table nor an image set")
+    if preprocess.image is None and preprocess.table is None and config.model.kind != "module":
+        raise DataError(f"{folder}: this run trained nntui's {config.model.kind} on your Dataset's items, which are "
+                        "not table rows; predict rebuilds nntui's models for rows and image folders only")
+    labels = (preprocess.image.labels if preprocess.image else
+              preprocess.table.labels if preprocess.table else ())
     outputs = config.model.outputs or (len(labels) if config.train.loss == "cross_entropy" else 1)
     code = recorded_code(folder, config, use_current_code, "predict")
     if config.model.kind == "module":

@@ -21,8 +21,9 @@ STDIN = "-"
 
 def predict_command(
     run_dir: Annotated[Path, typer.Argument(help="a run folder written by `nntui run --save`", show_default=False)],
-    inputs: Annotated[list[str], typer.Argument(help="CSV files (one prediction per row; - reads standard input) "
-                                                "or image files", show_default=False)],
+    inputs: Annotated[list[str], typer.Argument(help="CSV files (one prediction per row; - reads standard input), "
+                                                "image files, or .pt tensor files (a run on your own Dataset: one "
+                                                "prediction per row of the tensor)", show_default=False)],
     json_lines: Annotated[bool, typer.Option("--json", help="one JSON object per prediction", metavar=NO_VALUE)] = False,
     proba: Annotated[bool, typer.Option("--proba", help="every class's probability, not only the likeliest's",
                                         metavar=NO_VALUE)] = False,
@@ -53,7 +54,9 @@ def predict_command(
     if output is not None:
         from tui.cli.predict_output import write_predictions
 
-        problem = write_predictions(output, answers, predictor.labels(), proba)
+        # (a run on Dataset items names its classes by index, as its outputs give them)
+        labels = predictor.labels() or next((tuple(n for n, _ in p.probabilities) for p in found if p.probabilities), ())
+        problem = write_predictions(output, answers, labels, proba)
         if problem:
             raise fail(f"--output: {problem}")
         typer.echo(f"Wrote {sum(not p.error for p in found)} predictions to {output}", err=True)
@@ -71,9 +74,12 @@ def predict_command(
 def _answer(predictor: Predictor, item: str, strict: bool) -> TableAnswers | list[Prediction]:
     """One input's answers: a table's rows, or a one-item list for an image."""
     from engine.runs.predict import is_image
+    from engine.runs.tensor_inputs import is_tensor_file
 
     if item == STDIN:
         return predictor.predict_table("stdin", sys.stdin, strict=strict)
+    if is_tensor_file(item):  # a run on your own Dataset: one answer per row of the tensor
+        return predictor.predict_tensors(item)
     if is_image(item):
         return [predictor.predict_image(item)]
     return predictor.predict_table(item, strict=strict)

@@ -1,6 +1,7 @@
 """Shows why a run could not train, in words: the message a person reads, and where the details
-(the traceback) were written; no traceback reaches the screen. The app stays usable behind it:
-change the setup and reset."""
+(the traceback) were written; no traceback reaches the screen. An error from the user's own code
+is told by their own frames (file, line and source line, as pytest shows them), not nntui's. The
+app stays usable behind it: change the setup and reset."""
 
 from __future__ import annotations
 
@@ -13,18 +14,19 @@ from textual.widgets import Button, Static
 class ErrorScreen(ModalScreen[None]):
     BINDINGS = [("escape,enter", "close", "Close")]
 
-    def __init__(self, error: str, log: str | None = None, bad_input: bool = False) -> None:
+    def __init__(self, error: str, log: str | None = None, bad_input: bool = False, report: str = "") -> None:
         """`log` is the file holding the details, None when it could not be written; `bad_input`
-        says the user's setup or data was refused rather than the run breaking."""
+        says the user's setup or data was refused rather than the run breaking; `report` is the
+        error with the user's frames (engine.code.frames.failure_report), shown instead where given."""
         super().__init__()
-        self.error, self.log_file, self.bad_input = error, log, bad_input
+        self.error, self.log_file, self.bad_input, self.report = error, log, bad_input, report
 
     def compose(self) -> ComposeResult:
         title = "Cannot train on this setup" if self.bad_input else "The run failed"
         where = f"Details are in {self.log_file}" if self.log_file else "The details could not be written to a log file"
         with Vertical(classes="dialog error-dialog"):
             yield Static(title, classes="dialog-title")
-            yield Static(self.error, markup=False, id="error-message")
+            yield Static(self.report or self.error, markup=False, id="error-message")
             yield Static(f"{where}.", classes="error-where", markup=False)
             yield Static("Change the setup (the field at fault is marked) and press r to reset.",
                          classes="dialog-problem")

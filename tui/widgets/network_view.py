@@ -26,9 +26,11 @@ class NetworkView(Static):
         self.picked: tuple[int, int] | None = None
         self.dirty = False
         self._shown: tuple[int, ...] = ()  # units drawn per layer in the last frame (a narrow view draws fewer)
+        self.not_drawn = ""  # why this run's model is not drawn, where the engine said
 
     def begin(self, started: RunStarted) -> None:
         self.maps, self.dirty = None, True
+        self.not_drawn = started.network  # (own-code: why a user's module is not drawn, in the engine's words)
 
     def clear(self) -> None:
         self.maps, self.picked, self.dirty, self._shown = None, None, False, ()
@@ -65,7 +67,7 @@ class NetworkView(Static):
         self.dirty = False
         maps = self.maps
         if maps is None:
-            self.update(NOT_HERE if self.epoch else WAITING)
+            self.update((self.not_drawn or NOT_HERE) if self.epoch else WAITING)
             return
         from tui.render.boundary_cells import BoundaryStyle  # numpy: at the first drawing
         from tui.render.network_cells import network_layout, network_text

@@ -21,7 +21,7 @@ from engine.export.ddp.loop import ddp_training_loop
 from engine.export.features import penalty_block
 from engine.export.images import image_set_blocks
 from engine.export.results import evaluation, summary
-from engine.export.script import ScriptWriter, check_exportable
+from engine.export.script import ScriptWriter
 from engine.export.text import WIDTH, call, comment, fit, join
 
 LEAVE = """\
@@ -37,7 +37,6 @@ def export_ddp_script(config: RunConfig, title: str = "", inline: bool = False) 
     DistributedDataParallel, started by torchrun; `title` as for export_script. Raises ConfigError
     for a device with no process-group backend (mps), and what export_script raises."""
     validate(config)
-    check_exportable(config)
     if config.train.device not in DEVICES:
         raise ConfigError([Problem("train.device", f"a DDP script runs on auto, cpu or cuda (Gloo on the CPU, NCCL "
                                                    f"on CUDA); {config.train.device} has no process-group backend")])
