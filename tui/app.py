@@ -210,19 +210,12 @@ class NNTuiApp(RunControls, App):
     def key_items(self) -> list:
         """What the key bar shows now: a view's own keys first while its list has the keys."""
         items = key_items(self.BINDINGS, VIEWS, self.views.offers, self.screen_stack[0].has_class("-single"))
-        owner = self._keys_owner()
+        owner = self.views.keys_owner(self.focused)
         return with_view_keys(items, owner.own_keys()) if owner is not None else items
-
-    def _keys_owner(self):
-        """The view whose widget has the focus and keys of its own (the Runs list), or None."""
-        node = self.focused
-        while node is not None and not hasattr(node, "own_keys"):
-            node = node.parent
-        return node
 
     def action_view_key(self, action: str) -> None:
         """A click on a view's own key in the key bar."""
-        owner = self._keys_owner()
+        owner = self.views.keys_owner(self.focused)
         if owner is not None:
             getattr(owner, f"action_{action}")()
 

@@ -47,8 +47,7 @@ class RunControls:
         self.session, self.bridge = session, bridge
         self.status, self.started, self.warnings, self.saved_epoch = "", False, (), None
         self._state = ""
-        self.chart.new_run()
-        self.views.tell("clear")
+        self.views.clear()
         apply_pick(self, None)
         self.summary.plan(session.config)
         self._label_output(session.config)

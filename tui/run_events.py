@@ -39,11 +39,10 @@ def handle(app: WatchingApp, event: Event) -> None:
     log = app.log_view
     if isinstance(event, RunStarted):
         app.started, app.warnings = True, event.warnings
-        app.views.tell("begin", event)
-        app.summary.built(event)
+        app.views.begin(event)
         log.add([*start_lines(event), *(f"warning: {w}" for w in event.warnings)])
     elif isinstance(event, Snapshot):
-        app.views.tell("take", event)
+        app.views.take(event)
     elif isinstance(event, RunFinished):
         app.status = event.status
         said = event.message[:1].upper() + event.message[1:]
