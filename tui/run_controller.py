@@ -17,7 +17,7 @@ from engine.config.problems import ConfigError
 from engine.config.rules import manual_lr_problem
 from engine.config.schema import RunConfig
 from engine.errors import InputError
-from engine.loop.events import Event, RunFailed, RunFinished, RunStarted
+from engine.loop.events import Event, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.history import MetricsHistory
 from engine.loop.session import TrainingSession
 from engine.runs.remote import RemoteSession
@@ -106,6 +106,9 @@ class RunController:
             self._took(event)
 
     def _took(self, event: Event) -> None:
+        if isinstance(event, Snapshot):  # the views' food, a few per second: straight to them
+            self.panels.views.take(event)
+            return
         if isinstance(event, RunStarted):
             self.started, self.warnings = True, event.warnings
         elif isinstance(event, RunFinished):

@@ -1,14 +1,14 @@
 """How the trainer shows the engine's run events once drained on the UI thread: a start fills the
-views and names any warnings, a snapshot feeds the views, the end of a run is logged, and a failure
-is explained in words (the field at fault marked, the traceback written to the log file, never
-shown). The run's state (status, started, warnings) is the controller's: tui.run_controller sets it,
-then calls `show_event`."""
+views and names any warnings, the end of a run is logged, and a failure is explained in words (the
+field at fault marked, the traceback written to the log file, never shown). The run's state
+(status, started, warnings) is the controller's: tui.run_controller sets it, then calls
+`show_event` (snapshots it hands to the views itself)."""
 
 from __future__ import annotations
 
 from textual.app import App
 
-from engine.loop.events import Event, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.events import Event, RunFailed, RunFinished, RunStarted
 from tui.error_log import write_details
 from tui.panels import Panels
 from tui.render.run_text import start_lines
@@ -21,8 +21,6 @@ def show_event(app: App, panels: Panels, event: Event) -> None:
     if isinstance(event, RunStarted):
         panels.views.begin(event)
         log.add([*start_lines(event), *(f"warning: {w}" for w in event.warnings)])
-    elif isinstance(event, Snapshot):
-        panels.views.take(event)
     elif isinstance(event, RunFinished):
         said = event.message[:1].upper() + event.message[1:]
         log.add([f"Run {event.status} after {event.epoch} epochs. {said}".strip()])
