@@ -1,36 +1,36 @@
 """The trainer app: wiring only. Panels draw themselves (tui/widgets), dialogs live in
-tui/screens, pure drawing in tui/render, keys in tui/keys, run events in tui/run_events, the run
-controls and which run is shown in tui/run_controls (recording, watching and continuing runs:
-tui/run_host, tui/run_switch) and leaving in tui/quitting; the engine runs on its own daemon thread
-(or a watched run in its folder) and reports into an EventBridge that a timer drains at a bounded
-rate."""
+tui/screens, pure drawing in tui/render, keys in tui/keys; the shown run, its controls and its
+state are one RunController's (tui/run_controller: recording in tui/run_host, showing its events in
+tui/run_events), leaving is tui/quitting; the engine runs on its own daemon thread (or a watched run
+in its folder) and reports into an EventBridge that a timer drains at a bounded rate. The phase and
+status the metrics panel and the form's note show are reactives: their watchers redraw them."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.worker import Worker
 
 from engine.config.rules import start_lr
 from engine.config.schema import RunConfig
-from engine.loop.events import RunFailed, RunFinished
-from engine.loop.session import TrainingSession
-from engine.runs.remote import RemoteSession
+from engine.loop.events import EpochEnded, FitScores
 from tui.bridge import EventBridge, RunFigures
 from tui.error_log import log_path
 from tui.keys import key_items, trainer_bindings, with_view_keys
-from tui.lr_actions import apply_suggestion, put_suggestion, sweep
+from tui.lr_actions import LR_FINDER, apply_suggestion, put_suggestion, sweep
 from tui.pacing import TICK_HZ, redraw_delay, tick_delay
-from tui.picking import apply_pick, picking_allowed
+from tui.panels import Panels
+from tui.picking import picking_allowed
 from tui.quitting import request_quit
 from tui.render.command_line import command_line
 from tui.render.status_text import form_note, phase
-from tui.run_controls import RunControls
-from tui.run_events import handle
+from tui.run_controller import LiveSession, RunController
 from tui.run_host import RunHost
 from tui.save_load import export_to_file, load_dialog, report_worker, save_dialog
 from tui.screens.command import CommandDialog
@@ -39,7 +39,7 @@ from tui.widgets.config_form import ConfigForm
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.lr_finder_view import LrFinderView
 from tui.widgets.metrics import MetricsPanel
-from tui.widgets.output_view import OutputView
+from tui.widgets.runs_view import RunsView
 from tui.widgets.sweep_facts import sweep_facts
 from tui.widgets.views import VIEWS, ViewPanel
 
@@ -51,8 +51,19 @@ class AsciiScrollBar(ScrollBarRender):
     HORIZONTAL_BARS = [" "] * 8
 
 
-class NNTuiApp(RunControls, App):
-    """One session, one form, the live views."""
+@dataclass(frozen=True)
+class Readings:
+    """What the metrics panel shows beside the phase and status: a change of any redraws it."""
+
+    latest: EpochEnded | None = None
+    last_test: tuple[float, float | None] | None = None
+    scores: FitScores | None = None
+    warnings: tuple[str, ...] = ()
+    upcoming: tuple[float, str] | None = None  # the lr and schedule the next run starts with
+
+
+class NNTuiApp(App):
+    """One run (its controller), one form, the live views."""
 
     CSS_PATH = "nntui.tcss"
     TITLE = "nntui"
@@ -61,24 +72,18 @@ class NNTuiApp(RunControls, App):
     HORIZONTAL_BREAKPOINTS = [(0, "-single"), (70, "-narrow"), (140, "-wide")]  # -single: one pane at a time
     BINDINGS = trainer_bindings(VIEWS)
 
+    # What the metrics panel and the form's note show, set by each tick; their watchers redraw them.
+    phase = var("", init=False)  # the run's state as shown (tui.render.status_text.phase: loading first)
+    status = var("", init=False)  # how the shown run ended (the controller's, as last shown)
+    readings: var[Readings | None] = var(None, init=False)  # the figures, warnings and upcoming lr the panel shows
+    run_state: var[tuple[int, str]] = var((0, ""), init=False)  # (which run shown, its state): locks the form
+
     def __init__(self, config: RunConfig, ascii_only: bool = False, session_options: dict | None = None,
                  host: RunHost | None = None, watch: Path | None = None, read_only: bool = False):
         super().__init__()
         self.ascii_only = ascii_only
-        self.bridge = EventBridge()
-        self.session_options = session_options or {}
-        self.host = host or RunHost()
-        self.session: TrainingSession | RemoteSession = (
-            RemoteSession(watch, self.bridge, read_only) if watch is not None
-            else TrainingSession(config, self.bridge, **self.session_options))
+        self.controller = RunController(self, config, host or RunHost(), session_options or {}, watch, read_only)
         self.initial = self.session.config
-        self.status = ""  # how the last run ended
-        self.started = False  # the session's run has reported its start (torch and the data are loaded)
-        self.warnings: tuple[str, ...] = ()  # the run's setup warnings, shown under the metrics
-        self.saved_epoch: int | None = None  # the epoch of the run's last save
-        self.last_saved: str | None = None  # the folder of the last save
-        self._shown: tuple = ()
-        self._state = ""
         self._next_slow = 0.0  # perf_counter time of the next chart and boundary redraw
         self._ui_cpu = time.thread_time()  # the UI thread's CPU time at the last tick
         ScrollBar.renderer = AsciiScrollBar if ascii_only else ScrollBarRender  # one app per process
@@ -95,13 +100,13 @@ class NNTuiApp(RunControls, App):
     def on_mount(self) -> None:
         self.set_class(self.ascii_only, "-ascii")
         # Held once: `query_one` searches the top screen, which may be a dialog.
-        self.form, self.metrics = self.query_one(ConfigForm), self.query_one(MetricsPanel)
-        self.views, self.keys = self.query_one(ViewPanel), self.query_one(KeyBar)
-        self.chart, self.output = self.views.widget("loss"), self.views.widget("output")
-        self.summary, self.log_view = self.views.widget("model"), self.views.widget("log")
-        self.network = self.views.widget("network")
+        panels = Panels.of(self)
+        self.form, self.metrics, self.views, self.keys = panels.form, panels.metrics, panels.views, panels.keys
+        self.chart, self.output, self.summary = panels.chart, panels.output, panels.summary
+        self.log_view, self.network = panels.log, panels.network
+        self.controller.attach(panels, after_start=self.tick)
         self.summary.plan(self.initial)
-        self._label_output(self.initial)
+        self.controller.label_output(self.initial)
         if sweep_facts(self.host.runs_folder) is not None:  # opened on a sweep's folder: its trials
             self.views.set_title("runs", "Sweep")
             self.action_show_view(next(i for i, view in enumerate(VIEWS) if view.id == "runs"))
@@ -134,37 +139,43 @@ class NNTuiApp(RunControls, App):
         """Drain the engine's events and redraw what changed."""
         if not self.is_running or not self.form.is_attached:  # shutting down: widgets are being removed
             return
-        events, lines = self.bridge.drain()
-        ends = [e for e in events if isinstance(e, (RunFinished, RunFailed))]
-        for event in events:
-            if event not in ends:
-                handle(self, event)
-        if lines:
-            self.log_view.add(lines)
-        for event in ends:  # after the last epoch's line
-            handle(self, event)
-        state, figures = self.session.state, self.bridge.figures
-        shown = phase(state, self.started)
-        config = self.session.config
+        run = self.controller
+        run.drain()
+        state, figures, config = self.session.state, self.bridge.figures, self.session.config
         upcoming = (start_lr(config), config.train.schedule)  # shown before the first epoch
-        if (shown, self.status, figures.latest, figures.last_test, figures.scores, self.warnings,
-                upcoming) != self._shown:
-            self._shown = (shown, self.status, figures.latest, figures.last_test, figures.scores, self.warnings,
-                           upcoming)
-            self.metrics.show(shown, self.status, figures, config.train.epochs, self.ascii_only, self.warnings,
-                              upcoming)
-            self.form.note(form_note(shown, self.status, figures.latest.epoch if figures.latest else 0,
-                                     self.session.config.train.schedule))
-            self.chart.wait_for("loading" if shown == "loading" else "running" if state != "idle" else "idle")
-        if state != self._state:
-            self._state = state
-            live = state in ("running", "paused") and self.session.config.train.schedule == "none"
-            self.form.set_locked(state == "running", {"train.lr": self.session.config.train.lr} if live else {})
+        self.phase, self.status = phase(state, run.started), run.status
+        self.readings = Readings(figures.latest, figures.last_test, figures.scores, run.warnings, upcoming)
+        self.run_state = (run.runs_shown, state)
         now = time.perf_counter()
         if state != "running" or now >= self._next_slow:
             self._redraw_views(figures)
             cost = time.perf_counter() - now
             self._next_slow = now + redraw_delay(cost)
+
+    def watch_phase(self) -> None:
+        self._show_figures()
+
+    def watch_status(self) -> None:
+        self._show_figures()
+
+    def watch_readings(self) -> None:
+        self._show_figures()
+
+    def _show_figures(self) -> None:
+        """The metrics panel, the form's note and the chart's wait, for the phase, status and readings shown."""
+        figures, config, shown = self.bridge.figures, self.session.config, self.phase
+        readings = self.readings or Readings()
+        self.metrics.show(shown, self.status, figures, config.train.epochs, self.ascii_only, readings.warnings,
+                          readings.upcoming)
+        self.form.note(form_note(shown, self.status, figures.latest.epoch if figures.latest else 0,
+                                 config.train.schedule))
+        self.chart.wait_for(shown if shown in ("loading", "idle") else "running")
+
+    def watch_run_state(self, run_state: tuple[int, str]) -> None:
+        """Only the lr is open while a run trains (unless a schedule sets it)."""
+        state, config = run_state[1], self.session.config
+        live = state in ("running", "paused") and config.train.schedule == "none"
+        self.form.set_locked(state == "running", {"train.lr": config.train.lr} if live else {})
 
     def _redraw_views(self, figures: RunFigures) -> None:
         """The chart and the views with something new, where shown: a hidden view is drawn when it is shown."""
@@ -174,22 +185,60 @@ class NNTuiApp(RunControls, App):
         self.views.redraw_due()
         self.session.boundary_size = self.output.grid_size
 
+    # -- the run: the controller's ------------------------------------------------------
+
+    @property
+    def session(self) -> LiveSession:
+        """The shown run's session (read from the controller, as are `bridge` and `host`)."""
+        return self.controller.session
+
+    @property
+    def bridge(self) -> EventBridge:
+        return self.controller.bridge
+
+    @property
+    def host(self) -> RunHost:
+        return self.controller.host
+
+    def action_toggle(self) -> None:
+        self.controller.toggle()
+
+    def action_step(self) -> None:
+        self.controller.step()
+
+    def action_reset(self) -> None:
+        self.controller.reset()
+
+    def action_stop(self) -> None:
+        self.controller.stop()
+
+    def on_config_form_changed(self, event: ConfigForm.Changed) -> None:
+        self.controller.form_changed(event)
+
+    def on_runs_view_open(self, event: RunsView.Open) -> None:
+        if self.controller.open_folder(event.folder):
+            self.action_show_view(0)
+
+    def let_go(self) -> None:
+        """The trainer's part in the shown run ends (on the way out, or a signal): RunController.let_go."""
+        self.controller.let_go()
+
     # -- files, command line, help, quit ----------------------------------------------
 
     def action_save(self) -> None:
-        save_dialog(self)  # (it says when there is nothing to save yet)
+        save_dialog(self.controller)  # (it says when there is nothing to save yet)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        report_worker(self, event.worker)
+        report_worker(self.controller, event.worker)
 
     def action_load(self) -> None:
         if self.session.state == "running":
             self.notify("Pause or stop training before loading a config.", severity="warning")
             return
-        load_dialog(self)
+        load_dialog(self.controller)
 
     def action_export(self) -> None:
-        export_to_file(self)
+        export_to_file(self.controller)
 
     def action_command(self) -> None:
         config = self.form.config_or_none() or self.session.config
@@ -203,26 +252,19 @@ class NNTuiApp(RunControls, App):
 
     async def action_quit(self) -> None:
         """q and Ctrl+Q (Textual's own quit key): ask first while a run is not saved."""
-        request_quit(self)
+        request_quit(self.controller)
 
     # -- views, panes and toggles ------------------------------------------------------
 
     def key_items(self) -> list:
         """What the key bar shows now: a view's own keys first while its list has the keys."""
         items = key_items(self.BINDINGS, VIEWS, self.views.offers, self.screen_stack[0].has_class("-single"))
-        owner = self._keys_owner()
+        owner = self.views.keys_owner(self.focused)
         return with_view_keys(items, owner.own_keys()) if owner is not None else items
-
-    def _keys_owner(self):
-        """The view whose widget has the focus and keys of its own (the Runs list), or None."""
-        node = self.focused
-        while node is not None and not hasattr(node, "own_keys"):
-            node = node.parent
-        return node
 
     def action_view_key(self, action: str) -> None:
         """A click on a view's own key in the key bar."""
-        owner = self._keys_owner()
+        owner = self.views.keys_owner(self.focused)
         if owner is not None:
             getattr(owner, f"action_{action}")()
 
@@ -258,22 +300,29 @@ class NNTuiApp(RunControls, App):
         self.output.toggle_discrete()
 
     def action_lr_find(self) -> None:
-        sweep(self)
+        sweep(self.controller, self._lr_finder())
 
     def action_apply_lr(self) -> None:
-        apply_suggestion(self)
+        apply_suggestion(self.controller, self._lr_finder())
 
     def on_lr_finder_view_apply(self, event: LrFinderView.Apply) -> None:
-        put_suggestion(self, event.lr)
+        put_suggestion(self.controller, event.lr)
+
+    def _lr_finder(self) -> LrFinderView:
+        """The LR finder's view, brought into sight."""
+        self.action_show_view(next(i for i, view in enumerate(VIEWS) if view.id == LR_FINDER))
+        finder = self.views.view(LR_FINDER)
+        assert isinstance(finder, LrFinderView)
+        return finder
 
     def action_pick_neuron(self, layers: int, units: int) -> None:
         """Arrows in the Network view: pick a unit, drawn large in the Boundary view."""
-        apply_pick(self, self.network.move(layers, units))
+        self.controller.pick(self.network.move(layers, units))
 
     def action_show_output(self) -> None:
         """o: the Boundary view draws the model's output again."""
         self.network.unpick()
-        apply_pick(self, None)
+        self.controller.pick(None)
 
     def action_leave_form(self) -> None:
         self.screen.set_focus(None)
@@ -282,13 +331,8 @@ class NNTuiApp(RunControls, App):
         """The trainer's keys do nothing while a dialog is open (but quitting asks, or leaves); the
         arrows and o only where tui.picking allows."""
         if action in ("pick_neuron", "show_output") and hasattr(self, "network"):
-            return len(self.screen_stack) == 1 and picking_allowed(self, action)
+            return len(self.screen_stack) == 1 and picking_allowed(self.focused, self.controller.panels, action)
         return len(self.screen_stack) == 1 or action == "quit"
-
-    def _label_output(self, config: RunConfig) -> None:
-        self.views.set_title("output", OutputView.title(config))
-        self.output.boundary = OutputView.title(config) == "Boundary"
-        self.keys.refresh(layout=True)  # the boundary's keys come and go with it
 
     def on_unmount(self) -> None:
         self.let_go()

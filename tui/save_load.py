@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
-from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from engine.config.problems import ConfigError
@@ -16,35 +14,20 @@ from engine.config.schema import RunConfig
 from engine.config.toml_file import load_config
 from engine.loop.session import TrainingSession
 from engine.runs.folder import check_writable, existing_run_files, save_run
+from tui.run_controller import LiveSession, RunController
 from tui.screens.path_dialog import PathDialog
-from tui.widgets.config_form import ConfigForm
-from tui.widgets.epoch_log import EpochLog
 from tui.widgets.path_suggester import PathSuggester
-
-
-class TrainerApp(Protocol):
-    """What these actions need of the trainer app (tui.app.NNTuiApp), without importing it."""
-
-    session: TrainingSession
-    form: ConfigForm
-    log_view: EpochLog
-    saved_epoch: int | None  # the epoch of the last save of this run
-    last_saved: str | None  # the folder of the last save, where Ctrl+O looks first
-    notify = App.notify
-    push_screen = App.push_screen
-    run_worker = App.run_worker
-
-    def shutdown(self) -> None: ...
 
 
 def default_save_folder(config: RunConfig) -> str:
     return f"runs/{config.data.dataset}-{datetime.now():%Y%m%d-%H%M%S}"
 
 
-def save_dialog(app: TrainerApp, then_quit: bool = False) -> None:
+def save_dialog(run: RunController, then_quit: bool = False) -> None:
     """Ask for a folder; a folder holding an earlier run needs a second confirmation. With
     `then_quit`, a good save ends the trainer."""
-    if app.session.trainer is None:
+    app = run.app
+    if run.session.trainer is None:
         app.notify("Nothing to save yet: start a run first.", severity="warning")
         return
     warned: set[str] = set()
@@ -61,34 +44,37 @@ def save_dialog(app: TrainerApp, then_quit: bool = False) -> None:
 
     def save(path: str | None) -> None:
         if path:
-            app.run_worker(lambda: _save(path, app.session), thread=True, exit_on_error=False,
+            app.run_worker(lambda: _save(path, run.session), thread=True, exit_on_error=False,
                            group="save-quit" if then_quit else "save", name=path)
 
     title = "Save the run (config, metrics, model, checkpoint, preprocessing) into this folder:"
-    app.push_screen(PathDialog(title, default_save_folder(app.session.config), "Save", check,
+    app.push_screen(PathDialog(title, default_save_folder(run.session.config), "Save", check,
                                PathSuggester()), save)
 
 
-def _save(path: str, session: TrainingSession) -> tuple[list[Path], int]:
-    """In a worker: the run's files, written between two epochs, and the epoch they hold."""
+def _save(path: str, session: LiveSession) -> tuple[list[Path], int]:
+    """In a worker: the run's files, written between two epochs, and the epoch they hold (a
+    session with a trainer is the trainer's own: a watched run's has none)."""
+    assert isinstance(session, TrainingSession)
     with session.between_epochs():
         epoch = session.trainer.epoch if session.trainer is not None else 0
         return save_run(path, session.config, session.history, session.trainer), epoch
 
 
-def report_worker(app: TrainerApp, worker: Worker) -> None:
+def report_worker(run: RunController, worker: Worker) -> None:
     """Say whether a save or an export worked; a failure is a notice, not a crash."""
+    app = run.app
     if worker.group in ("save", "save-quit") and worker.state == WorkerState.SUCCESS:
-        written, app.saved_epoch = worker.result
-        app.last_saved = worker.name
+        written, epoch = worker.result
+        run.saved(epoch, worker.name)
         app.notify(f"Saved {', '.join(path.name for path in written)} in {worker.name}", title="Saved")
         if worker.group == "save-quit":
-            app.shutdown()
+            run.shutdown()
     elif worker.group in ("save", "save-quit") and worker.state == WorkerState.ERROR:
         app.notify(f"Cannot save to {worker.name}: {worker.error}", title="Save failed", severity="error")
     elif worker.group == "export" and worker.state == WorkerState.SUCCESS:
         path = worker.result
-        app.log_view.add([f"exported the run as {path} (python {path.name})"])
+        run.panels.log.add([f"exported the run as {path} (python {path.name})"])
         app.notify(f"Wrote {path}", title="Exported", timeout=6)
     elif worker.group == "export" and worker.state == WorkerState.ERROR:
         error = worker.error
@@ -96,8 +82,9 @@ def report_worker(app: TrainerApp, worker: Worker) -> None:
         app.notify(str(message), title="Cannot export", severity="error", timeout=8)
 
 
-def load_dialog(app: TrainerApp) -> None:
+def load_dialog(run: RunController) -> None:
     """Ask for a TOML file; its problems show in the dialog, a good one fills the form."""
+    app = run.app
     loaded = {}
 
     def check(path: str) -> str | None:
@@ -109,20 +96,20 @@ def load_dialog(app: TrainerApp) -> None:
 
     def fill(path: str | None) -> None:
         if path:
-            app.form.fill(loaded[path])
+            run.panels.form.fill(loaded[path])
             app.notify(f"Loaded {path}; it applies on reset (r) or the next start.", title="Config loaded")
 
-    start = str(Path(app.last_saved) / "config.toml") if app.last_saved else "run.toml"
+    start = str(Path(run.last_saved) / "config.toml") if run.last_saved else "run.toml"
     app.push_screen(PathDialog("Load a run configuration (TOML; a run folder's config.toml):", start, "Load", check,
                                PathSuggester(".toml")), fill)
 
 
-def export_to_file(app: TrainerApp, folder: Path | None = None) -> None:
+def export_to_file(run: RunController, folder: Path | None = None) -> None:
     """`e`: write the setup as a plain PyTorch script in the working folder, never over a file.
     In a thread: the script generator imports torch, and a CSV run's export reads the files."""
-    config = app.form.config_or_none() or app.session.config
+    config = run.panels.form.config_or_none() or run.session.config
     base = folder or Path.cwd()
-    app.run_worker(lambda: write_new_script(config, base), thread=True, exit_on_error=False, group="export")
+    run.app.run_worker(lambda: write_new_script(config, base), thread=True, exit_on_error=False, group="export")
 
 
 def write_new_script(config: RunConfig, base: Path) -> Path:

@@ -62,7 +62,7 @@ async def test_a_headless_run_in_another_process_is_watched_and_controlled(tmp_p
             await wait_for(lambda: len(app.session.history) > seen)  # epochs keep arriving, live
             await pilot.press("space")  # pause, through control.jsonl
             await wait_for(lambda: app.session.status == "paused")
-            app.control(app.session.set_lr, 0.003)
+            app.controller.control(app.session.set_lr, 0.003)
             await wait_for(lambda: any(r["event"] == "lr" for r in read_events(folder / "events.jsonl").records))
             app.tick()
             await pilot.pause()

@@ -16,6 +16,8 @@ from textual.binding import Binding
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.widgets.run_view import RunView
+
 MAX_LINES = 2000
 WHEEL_LINES = 3
 
@@ -27,7 +29,7 @@ def wrapped(line: str, width: int) -> list[str]:
     return textwrap.wrap(line, width, subsequent_indent="  " if width > 8 else "", break_on_hyphens=False) or [""]
 
 
-class EpochLog(Widget, can_focus=True):
+class EpochLog(RunView, Widget, can_focus=True):
     """The last MAX_LINES lines; `add` takes many at once, as drained from the engine."""
 
     COMPONENT_CLASSES = {"epoch-log--note"}

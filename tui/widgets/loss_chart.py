@@ -12,6 +12,7 @@ from engine.loop.history import MetricsHistory
 from tui.render.decimate import MinMaxDecimator
 from tui.render.loss_chart import legend, loss_chart
 from tui.render.series import loss_curves
+from tui.widgets.run_view import RunView
 
 BUCKETS = 200
 WAITING = {
@@ -21,7 +22,7 @@ WAITING = {
 }
 
 
-class LossChart(Static):
+class LossChart(RunView, Static):
     """Fed by `follow(history)` from the app's timer; `redraw` only when something changed."""
 
     def __init__(self, ascii_only: bool = False, **kwargs) -> None:
@@ -49,7 +50,7 @@ class LossChart(Static):
         self.seen, self.marks, self.best = n, marks, best
         return True
 
-    def new_run(self) -> None:
+    def clear(self) -> None:
         """Start afresh: the axis belongs to the next run alone."""
         self._new_series()
         self.marks, self.best = (), None

@@ -16,13 +16,14 @@ from textual.worker import Worker, WorkerState
 
 from engine.config.schema import RunConfig
 from tui.render.lr_find_plot import MARK, lr_find_chart, suggestion_lines
+from tui.widgets.run_view import RunView
 
 PROGRESS_HZ = 4
 HINT = ("f sweeps the learning rate on the form's setup: fastai's LR finder, up to 100 batches from 1e-7 to 10, "
         "on a model of its own (a run is not touched). a then puts the suggestion into the lr field.")
 
 
-class LrFinderView(Static):
+class LrFinderView(RunView, Static):
     """Idle (the hint), sweeping (batches done), done (curve and suggestions) or failed (why)."""
 
     class Apply(Message):

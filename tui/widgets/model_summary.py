@@ -17,6 +17,7 @@ from engine.loop.network_events import ModelHealth
 from engine.models.layer_sizes import KERNEL, conv_shapes, output_units, parameter_count
 from tui.render.feature_names import feature_name
 from tui.render.health_text import health_text
+from tui.widgets.run_view import RunView
 
 NATIVE_SIDE = 28  # shapes, MNIST and Fashion-MNIST pictures, and folder pictures without data.resize
 
@@ -121,7 +122,7 @@ def built_summary(event: RunStarted, ascii_only: bool = False) -> Text:
     return text
 
 
-class ModelSummary(VerticalScroll):
+class ModelSummary(RunView, VerticalScroll):
     """Scrolls, since a deep model's `print(model)` outgrows a small terminal."""
 
     def __init__(self, ascii_only: bool = False, **kwargs) -> None:
@@ -137,7 +138,8 @@ class ModelSummary(VerticalScroll):
         self.query_one("#summary-text", Static).update(planned_summary(config, self.ascii_only))
         self._show_health(None)
 
-    def built(self, event: RunStarted) -> None:
+    def begin(self, event: RunStarted) -> None:
+        """The model as built, with its parameter count."""
         self.query_one("#summary-text", Static).update(built_summary(event, self.ascii_only))
 
     def take(self, snapshot: Snapshot) -> None:

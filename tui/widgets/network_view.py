@@ -9,13 +9,14 @@ from textual.widgets import Static
 
 from engine.loop.events import RunStarted, Snapshot
 from engine.loop.network_events import NeuronMaps
+from tui.widgets.run_view import RunView
 
 WAITING = ("Each unit of the network drawn over the input plane shows here once training starts: "
            "for MLPs on the 2-D data sets.")
 NOT_HERE = "The Network view draws MLPs on the 2-D data sets (circle, xor, moons, spiral, blobs, linear, plane, gauss)."
 
 
-class NetworkView(Static):
+class NetworkView(RunView, Static):
     """Keeps the latest neuron maps and the picked unit; `redraw` turns them into text."""
 
     def __init__(self, ascii_only: bool = False, **kwargs) -> None:

@@ -20,11 +20,12 @@ if TYPE_CHECKING:
     from tui.render.boundary_cells import BoundaryStyle
     from tui.render.heatmap import Scale
 from tui.render.regression_text import parameter_table, prediction_plot, scores_text
+from tui.widgets.run_view import RunView
 
 WAITING = "What the model learns shows here once training starts (space, or n for one epoch)."
 
 
-class OutputView(Static):
+class OutputView(RunView, Static):
     """Keeps the run's points and the latest snapshot; `redraw` turns them into text."""
 
     def __init__(self, ascii_only: bool = False, **kwargs) -> None:

@@ -21,13 +21,14 @@ from textual.worker import Worker, WorkerState
 from engine.runs.compare import differing_fields, shown
 from engine.runs.status import RunInfo, list_runs
 from tui.render.runs_chart import run_colour, runs_chart, runs_legend
+from tui.widgets.run_view import RunView
 from tui.widgets.sweep_facts import SweepFacts, field_text, sweep_facts
 
 REFRESH_S = 2.0  # the list follows live runs' epochs and statuses this often while shown
 PICKED, UNPICKED = "●", " "
 
 
-class RunsView(Vertical):
+class RunsView(RunView, Vertical):
     """Fed from a runs folder; says Open(folder) when a run is to be opened."""
 
     class Open(Message):
@@ -35,6 +36,7 @@ class RunsView(Vertical):
             super().__init__()
             self.folder = folder
 
+    uses_keys = True
     BINDINGS = [Binding("space", "pick", "Pick", show=False), Binding("o", "sort", "Sort by metric", show=False)]
 
     def __init__(self, ascii_only: bool = False, parent_folder: Path | None = None, **kwargs) -> None:

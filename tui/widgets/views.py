@@ -13,12 +13,14 @@ from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.widget import Widget
 
+from engine.loop.events import RunStarted, Snapshot
 from tui.widgets.epoch_log import EpochLog
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.lr_finder_view import LrFinderView
 from tui.widgets.model_summary import ModelSummary
 from tui.widgets.network_view import NetworkView
 from tui.widgets.output_view import OutputView
+from tui.widgets.run_view import RunView
 from tui.widgets.runs_view import RunsView
 
 
@@ -34,12 +36,12 @@ class ViewKey:
 
 @dataclass(frozen=True)
 class ViewSpec:
-    """One view: `make(ascii_only)` builds its widget; `actions` are the app's keys that act on it
+    """One view: `make(ascii_only)` builds its widget (a RunView); `actions` are the app's keys that act on it
     (the key bar shows them while it is in sight); `keys` are keys the view brings (bound from here)."""
 
     id: str
     title: str
-    make: Callable[[bool], Widget]
+    make: Callable[[bool], RunView]
     actions: tuple[str, ...] = ()
     keys: tuple[ViewKey, ...] = ()
 
@@ -115,6 +117,7 @@ class ViewPanel(Vertical):
         with Container(id="views"):
             for index, view in enumerate(self.views):
                 widget = view.make(self.ascii_only)
+                assert isinstance(widget, Widget)
                 widget.id = f"{view.id}-view"
                 widget.add_class("view")
                 widget.set_class(index == self.active, "-active")
@@ -123,6 +126,15 @@ class ViewPanel(Vertical):
 
     def widget(self, view_id: str) -> Widget:
         return self.query_one(f"#{view_id}-view")
+
+    def view(self, view_id: str) -> RunView:
+        """The view's widget, as the view it is."""
+        widget = self.widget(view_id)
+        assert isinstance(widget, RunView)
+        return widget
+
+    def all_views(self) -> list[RunView]:
+        return [self.view(view.id) for view in self.views]
 
     @property
     def active_id(self) -> str:
@@ -136,31 +148,43 @@ class ViewPanel(Vertical):
         bar = self.query_one(ViewBar)
         bar.active = self.active
         bar.refresh()
-        widget = self.widget(self.active_id)
-        redraw = getattr(widget, "redraw", None)
-        if redraw is not None:  # a hidden view was not drawn while hidden
-            self.call_after_refresh(redraw)
-        take_keys = getattr(widget, "take_keys", None)
-        if take_keys is not None:  # a view that is used with keys (the Runs list) gets them when shown
-            self.call_after_refresh(take_keys)
+        shown = self.view(self.active_id)
+        self.call_after_refresh(shown.redraw)  # a hidden view was not drawn while hidden
+        if shown.uses_keys:  # a view that is used with keys (the Runs list) gets them when shown
+            self.call_after_refresh(shown.take_keys)
         elif self.screen.focused is not None and self in self.screen.focused.ancestors:
             self.screen.set_focus(None)  # another view's list gives the keys back (the arrows pick units)
 
-    def tell(self, method: str, *arguments: object) -> None:
-        """Call `method` on every view that has it: a run began (`begin`), a snapshot came (`take`),
-        a fresh run clears them (`clear`)."""
-        for view in self.views:
-            handler = getattr(self.widget(view.id), method, None)
-            if handler is not None:
-                handler(*arguments)
+    def begin(self, started: RunStarted) -> None:
+        """A run began: every view is told."""
+        for view in self.all_views():
+            view.begin(started)
+
+    def take(self, snapshot: Snapshot) -> None:
+        """A snapshot came: every view takes what it shows of it."""
+        for view in self.all_views():
+            view.take(snapshot)
+
+    def clear(self) -> None:
+        """A different run is shown: every view forgets the last one's."""
+        for view in self.all_views():
+            view.clear()
 
     def redraw_due(self) -> None:
         """Redraw the views holding something new (`dirty`) that are in sight; a hidden one is
         drawn when it is shown."""
         for view in self.views:
-            widget = self.widget(view.id)
-            if getattr(widget, "dirty", False) and self.in_sight(view.id):
-                widget.redraw()  # type: ignore[attr-defined]
+            widget = self.view(view.id)
+            if widget.dirty and self.in_sight(view.id):
+                widget.redraw()
+
+    def keys_owner(self, focused: Widget | None) -> RunView | None:
+        """The view holding the focused widget (itself or its list), or None: its own keys
+        (RunView.own_keys) take the key bar."""
+        node: object = focused
+        while isinstance(node, Widget) and not isinstance(node, RunView):
+            node = node.parent
+        return node if isinstance(node, RunView) else None
 
     def cycle(self, delta: int) -> None:
         self.show(self.active + delta)
@@ -174,8 +198,7 @@ class ViewPanel(Vertical):
 
     def offers(self, view_id: str, action: str) -> bool:
         """Whether a view's key means something now: the view is in sight and (where it says) has a use for it."""
-        offers = getattr(self.widget(view_id), "offers", None)
-        return self.in_sight(view_id) and (offers is None or offers(action))
+        return self.in_sight(view_id) and self.view(view_id).offers(action)
 
     def in_sight(self, view_id: str) -> bool:
         """Whether the view is on screen now (the shown one, or any on a wide screen), its pane too."""
