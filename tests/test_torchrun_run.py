@@ -26,8 +26,9 @@ from tests.test_export_ddp import final_loss, torchrun
 from tui.cli.main import app
 
 NNTUI = [sys.executable, "-m", "tui.cli"]
-EPOCHS = 1000
-XOR = ["--preset", "xor", "--epochs", str(EPOCHS), "--log-interval", "100"]
+EPOCHS = 300
+BATCH = 64  # per rank: 4 batches of each rank's 200 samples, 5 collectives an epoch
+XOR = ["--preset", "xor", "--epochs", str(EPOCHS), "--log-interval", "50", "--batch-size", str(BATCH)]
 ENV = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
 
 
@@ -36,9 +37,10 @@ def _run(folder: Path, *extra: str, timeout: float = 300) -> subprocess.Complete
                           capture_output=True, text=True, timeout=timeout, env=ENV)
 
 
-def _start(folder: Path) -> subprocess.Popen:
+def _start(folder: Path, *extra: str) -> subprocess.Popen:
     """A two-rank run, returned once rank 0 has printed its first logged epoch."""
-    return start_until([*NNTUI, "run", *XOR, "--nproc-per-node", "2", "--save", str(folder)], "Epoch [100/", env=ENV)
+    return start_until([*NNTUI, "run", *XOR, "--nproc-per-node", "2", "--save", str(folder), *extra], "Epoch [50/",
+                       env=ENV)
 
 
 def _weights(folder: Path) -> list[torch.Tensor]:
@@ -53,7 +55,8 @@ def _end(folder: Path) -> dict:
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[torch.Tensor], float]:
     """The DDP export of the same run on two ranks: its final weights and loss."""
-    config = with_values(preset_config("xor"), {"train.epochs": EPOCHS, "train.log_interval": 100})
+    config = with_values(preset_config("xor"), {"train.epochs": EPOCHS, "train.log_interval": 50,
+                                                "data.batch_size": BATCH})
     result, weights = torchrun(export_ddp_script(config), tmp_path_factory.mktemp("export"), 2)
     assert result.returncode == 0, result.stderr[-3000:]
     return weights[0], final_loss(result.stdout)
@@ -84,7 +87,7 @@ def test_ctrl_c_stops_every_rank_at_one_epoch_and_the_folder_resumes_to_the_same
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err[-3000:]
     end = _end(folder)
-    assert end["status"] == "stopped" and 100 <= end["epoch"] < EPOCHS
+    assert end["status"] == "stopped" and 50 <= end["epoch"] < EPOCHS
     resumed = subprocess.run([*NNTUI, "run", "--resume", str(folder), "--nproc-per-node", "2"],
                              capture_output=True, text=True, timeout=300, env=ENV)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
@@ -110,16 +113,17 @@ def _rank_pid(launcher: int, rank: int) -> int:
 @pytest.mark.torchrun
 def test_a_rank_killed_mid_run_ends_it_as_failed_naming_the_rank(tmp_path: Path) -> None:
     """kill -9 on rank 1: within seconds the launcher exits 1 naming rank 1, and rank 0's folder
-    records the run as failed."""
+    records the run as failed, saying that another rank left it."""
     folder = tmp_path / "run"
-    process = _start(folder)
+    process = _start(folder, "--epochs", "100000")  # (the last --epochs counts) long enough to be killed
     os.kill(_rank_pid(process.pid, 1), signal.SIGKILL)
     began = time.monotonic()
     _, err = process.communicate(timeout=120)
     assert process.returncode == 1
     assert time.monotonic() - began < 60
     assert "rank 1" in err and "SIGKILL" in err
-    assert _end(folder)["status"] == "failed"
+    end = _end(folder)
+    assert end["status"] == "failed" and "another rank left the run" in end["message"]
 
 
 # -- refused before any process starts ------------------------------------------------------------

@@ -7,6 +7,7 @@ with their wishes to stop."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 
@@ -14,6 +15,21 @@ import torch
 
 from engine.config.problems import ConfigError, Problem
 from engine.loop.batching import batch_sizes
+
+
+class RanksParted(RuntimeError):
+    """A collective failed in an epoch: another rank died, or left the run without the others."""
+
+
+def _parted(err: RuntimeError, epoch: int) -> RuntimeError:
+    """A backend's error (Gloo's or NCCL's, with their source paths and advice) as a line saying
+    what happened; any other error as it is."""
+    text = str(err)
+    if not re.search(r"gloo|nccl", text, re.IGNORECASE):
+        return err
+    found = re.search(r"\] (.+?)(?:\. This is typically|$)", text.splitlines()[0])
+    reason = found.group(1) if found else text.splitlines()[0]
+    return RanksParted(f"another rank left the run in epoch {epoch} (it died or stopped): {reason}")
 
 
 class ShardedEpochs:
@@ -54,6 +70,15 @@ class ShardedEpochs:
 
     def __call__(self, should_stop: Callable[[], bool]) -> float:
         """One epoch on this rank's share; its loss, the mean over every rank's samples."""
+        try:
+            return self._epoch()
+        except RuntimeError as err:
+            parted = _parted(err, self.trainer.epoch + 1)
+            if parted is err:
+                raise
+            raise parted from err
+
+    def _epoch(self) -> float:
         import torch.distributed as dist
 
         trainer = self.trainer

@@ -75,5 +75,6 @@ def _quiet_rank(config: RunConfig, resume: Any, rank: int) -> int:
         return EXIT_FAILED
     if signalled and isinstance(result, RunFinished) and result.status == "stopped":
         return 128 + signalled
-    return EXIT_OK if isinstance(result, RunFinished) and result.status in ("completed", "stopped",
-                                                                               "early-stopped") else EXIT_FAILED
+    # A finished run, diverged or not, is rank 0's to report: its exit code is the run's, and a rank
+    # that exited 1 first would make torchrun stop rank 0 while it saves.
+    return EXIT_OK
