@@ -97,24 +97,74 @@ def launch(nproc_per_node: int, nnodes: str | None, rdzv_endpoint: str | None) -
         os.environ["GLOO_SOCKET_IFNAME"] = _loopback()  # one machine: no warning about the host name
     quiet_torchrun()
     meeting = ["--rdzv-backend", "c10d", "--rdzv-endpoint", rdzv_endpoint] if rdzv_endpoint else ["--standalone"]
+    forwarding = _children_readable()
+    handled = "SIGQUIT" if forwarding else "SIGTERM,SIGINT,SIGHUP,SIGQUIT"
     torchrun = [f"--nproc-per-node={nproc_per_node}", f"--nnodes={nnodes or 1}", *meeting, "--max-restarts=0",
-                f"--shutdown-timeout={SHUTDOWN_TIMEOUT_S}", "-m", "tui.cli", *arguments]
+                f"--shutdown-timeout={SHUTDOWN_TIMEOUT_S}", f"--signals-to-handle={handled}", "-m", "tui.cli", *arguments]
+    arrived: list[int] = []
+    previous = {number: signal.signal(number, _forward(arrived)) for number in STOPPING} if forwarding else {}
     try:
         run(parse_args(torchrun))
     except SignalException as stop:
         return 128 + int(stop.sigval)
     except ChildFailedError as failed:
-        return _report(failed)
+        return _report(failed, arrived)
     except Exception as err:  # the rendezvous: an endpoint nobody answers at, a port in use
         typer.echo(f"nntui: run failed: torchrun could not start the ranks: {err}", err=True)
         return EXIT_FAILED
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     return 0
 
 
-def _report(failed) -> int:
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _forward(arrived: list[int]):
+    """A handler that passes each stopping signal on to this machine's ranks (this process's
+    children) and lets torchrun's agent go on watching them: they stop at an epoch's end and save,
+    and a second signal makes them quit at once, as it does a single run. (torchrun's own handler
+    stops its agent instead, and a second signal then ended the launcher under ranks still saving.)"""
+    def forward(signum: int, frame: object) -> None:
+        arrived.append(signum)
+        for pid in _children():
+            try:
+                os.kill(pid, signum)
+            except ProcessLookupError:
+                pass
+
+    return forward
+
+
+def _children_readable() -> bool:
+    """Whether this process's children can be found (/proc, on Linux); elsewhere torchrun forwards."""
+    return os.path.isfile(f"/proc/{os.getpid()}/stat")
+
+
+def _children() -> list[int]:
+    """The pids of this process's children: the ranks torchrun started on this machine."""
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == os.getpid():
+                found.append(int(name))
+    return found
+
+
+def _report(failed, arrived: list[int]) -> int:
     """Name the ranks that died; a rank that ended with its own message (rank 0's reasons, a bad
-    input, a failed run) has said it already, and its exit code is the run's."""
+    input, a failed run) has said it already, and its exit code is the run's. Ranks that a
+    forwarded signal stopped end with 128 + the signal, as the launcher does."""
     died = {rank: f for rank, f in sorted(failed.failures.items()) if f.exitcode < 0}
+    if arrived and not died:
+        code = failed.failures[0].exitcode if 0 in failed.failures else 128 + arrived[0]
+        return code
     if died:
         names = ", ".join(f"rank {rank} (pid {f.pid}) was killed by {signal.Signals(-f.exitcode).name}"
                           for rank, f in died.items())

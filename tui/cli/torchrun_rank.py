@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.config.schema import RunConfig
 from engine.loop.events import RunFailed, RunFinished
-from tui.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from tui.cli.exit_codes import EXIT_FAILED, EXIT_OK
 from tui.cli.interrupts import Interrupted, signal_number, stopping_signals
 
 
@@ -61,20 +61,20 @@ def _quiet_rank(config: RunConfig, resume: Any, rank: int) -> int:
             try:
                 ended.wait(0.1)
             except (KeyboardInterrupt, Interrupted) as stop:
+                if signalled:  # a second signal quits at once, as on rank 0
+                    os._exit(128 + signal_number(stop))
                 signalled = signal_number(stop)
                 session.stop()
         session.join(5)
     session.release()
     result = session.result
     if isinstance(result, RunFailed):
-        if result.bad_input:  # every rank meets it; rank 0 says it
-            return EXIT_USAGE
+        if result.bad_input:  # every rank meets it; rank 0 says it, and exits 2
+            return EXIT_OK
         if signalled:  # torchrun stops the ranks because another one failed: that one's failure is the news
             return EXIT_FAILED
         print(f"nntui: rank {rank}: run failed: {result.error}", file=sys.stderr, flush=True)
         return EXIT_FAILED
-    if signalled and isinstance(result, RunFinished) and result.status == "stopped":
-        return 128 + signalled
-    # A finished run, diverged or not, is rank 0's to report: its exit code is the run's, and a rank
-    # that exited 1 first would make torchrun stop rank 0 while it saves.
+    # A finished run, stopped or diverged, is rank 0's to report: its exit code is the run's. A rank
+    # that exited with another first would make torchrun stop rank 0 (SIGTERM) while it saves.
     return EXIT_OK
