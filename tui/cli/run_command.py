@@ -32,9 +32,9 @@ from tui.cli.torchrun import (
     NprocOption,
     RdzvEndpointOption,
     check_launch_options,
-    check_shardable,
     is_rank,
     launch,
+    refuse_unshardable,
 )
 
 
@@ -95,7 +95,7 @@ def run_command(
     if not no_save:
         _check_tensorboard(tensorboard, tensorboard_dir)
     if nproc_per_node is not None:
-        check_shardable(run_config, nproc_per_node, set(overrides))
+        refuse_unshardable(run_config, nproc_per_node, set(overrides))
         if rank is None:  # this process launches the ranks; rank 0 makes the run folder
             if not no_save:
                 _run_folder(save, resume, runs_dir, "", make=False)

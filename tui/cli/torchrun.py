@@ -65,7 +65,7 @@ def check_launch_options(nproc_per_node: int | None, nnodes: str | None, rdzv_en
         raise fail(f"--rdzv-endpoint: HOST:PORT where the machines meet (node1:29400), got {rdzv_endpoint!r}")
 
 
-def check_shardable(config: RunConfig, nproc_per_node: int, overrides: set[str]) -> None:
+def refuse_unshardable(config: RunConfig, nproc_per_node: int, overrides: set[str]) -> None:
     """A configuration the ranks cannot share out, or more GPUs than this machine has: exit 2."""
     from engine.config.problems import ConfigError, Problem
     from engine.loop.distributed import shard_problems
