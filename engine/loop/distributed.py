@@ -42,9 +42,10 @@ def launched_by_torchrun() -> bool:
 
 
 def shard_problems(config: RunConfig) -> list[Problem]:
-    """Why `config` cannot train on several processes, one problem per field; empty when it can.
-    These are what the DDP export refuses too, for the same reasons, plus image sets, whose
-    batches the ranks do not share out yet."""
+    """Why `config` cannot train on several processes, one problem per field; empty when it can:
+    image sets, whose batches the ranks do not share out yet, mps, and an lr schedule (kept off, as
+    the DDP export keeps it: a per-batch one would count one rank's batches). Early stopping and the
+    best weights stay: every rank measures the same test loss, so all decide alike."""
     problems = []
     info = DATASETS.get(config.data.dataset)
     if info is not None and info.images:
