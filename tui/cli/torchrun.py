@@ -4,9 +4,9 @@ checks the options and the configuration, then torchrun starts N ranks per machi
 this same `nntui run` command line (tui.cli.torchrun_rank takes over there). Rank 0 prints and
 records the run folder; the others say nothing unless they fail.
 
-A signal to the launcher (Ctrl+C, SIGTERM, SIGHUP) reaches every rank through torchrun, and the
-ranks stop together at the end of an epoch; a rank that dies makes torchrun stop the others, and
-the launcher names it."""
+A signal to the launcher (Ctrl+C, SIGTERM, SIGHUP) is passed on to every rank on this machine,
+and the ranks stop together at the end of an epoch; a rank that dies makes torchrun stop the
+others, and the launcher names it."""
 
 from __future__ import annotations
 
