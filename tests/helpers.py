@@ -1,6 +1,10 @@
-"""Test helpers: run a configuration to the end on the engine, collecting its events."""
+"""Test helpers: run a configuration to the end on the engine, collecting its events; start a
+command and wait for a line of its output."""
 
 from __future__ import annotations
+
+import subprocess
+import time
 
 from engine.config.schema import RunConfig
 from engine.loop.events import EpochEnded, RunFailed, RunFinished
@@ -50,3 +54,20 @@ def assert_one_line_exit(result, code: int, *words: str) -> None:
     assert len(lines) == 1 and lines[0].startswith(ONE_LINE_PREFIX[code]), result.stderr
     for word in words:
         assert word in lines[0], lines[0]
+
+
+def start_until(command: list[str], prefix: str, timeout: float = 120, **popen) -> subprocess.Popen:
+    """Start `command` (text pipes for stdout and stderr) and return it once it has printed a line
+    starting with `prefix`; the test fails (and the process is killed) if none comes in `timeout`."""
+    import pytest
+
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if line.startswith(prefix):
+            return process
+        if not line and process.poll() is not None:
+            break
+    process.kill()
+    pytest.fail(f"no line starting {prefix!r} from {command}")

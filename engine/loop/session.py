@@ -173,6 +173,10 @@ class TrainingSession:
         with self._model_lock:
             yield
 
+    def trainer_ready(self, trainer) -> None:
+        """A hook for a subclass, called on the engine thread once the trainer is built (and
+        restored, on a resume), before the first event: engine.loop.distributed shares its epochs out."""
+
     # -- the thread ---------------------------------------------------------------------
 
     def _launch(self, paused: bool, credits: int = 0) -> None:
@@ -201,6 +205,7 @@ class TrainingSession:
                     if trainer.schedule is None:
                         trainer.set_lr(self.config.train.lr)  # a resume may change it (engine.runs.resume)
                 self.trainer = trainer
+                self.trainer_ready(trainer)
             self._emit(self._started(trainer))
             self._emit(self._finish(self._loop(trainer), trainer))
         except Exception as err:  # the run fails; the caller's app keeps working

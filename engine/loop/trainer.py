@@ -95,6 +95,8 @@ class Trainer:
         stepped = self.model if self.images is None else self.model[1:] if config.model.kind == "mlp" else None
         self._fast_step: MlpStep | None = (mlp_step_for(stepped, self.loss_fn, self.optimizer, clip, self.penalty)
                                            if stepped is not None else None)
+        # A torchrun rank's epochs (engine.loop.sharded_epochs), which replace train_epoch's; None otherwise.
+        self.epoch_runner: Callable[[Callable[[], bool]], float | None] | None = None
 
     def _dry_run(self) -> None:
         """One batch of the first rows through the model and the loss (engine.loop.dry_run)."""
@@ -153,6 +155,8 @@ class Trainer:
         half an epoch behind (a state no uninterrupted run passes through, and a checkpoint that
         would train those batches twice): a short epoch finishes first, a long one (over
         ROLLBACK_AFTER_S) is rolled back to its start."""
+        if self.epoch_runner is not None:
+            return self.epoch_runner(should_stop)
         size = self.config.data.batch_size
         if self.images is None and (not size or size >= self.train_samples):
             return self._full_batch_epoch(should_stop)
@@ -205,12 +209,13 @@ class Trainer:
         self.epoch += 1
         return weighted_mean(losses, sizes)
 
-    def _train_step(self, xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
+    def _train_step(self, xb: torch.Tensor, yb: torch.Tensor, forward: Callable | None = None) -> torch.Tensor:
         """One optimizer step on a batch; returns its loss, detached and still on the device (no
-        host sync: the epoch's loss is read once, at its end)."""
-        if self._fast_step is not None:
+        host sync: the epoch's loss is read once, at its end). `forward` is a torchrun rank's
+        DistributedDataParallel, whose backward averages the ranks' gradients (autograd's step)."""
+        if forward is None and self._fast_step is not None:
             return self._fast_step(xb, yb)
-        loss = self.loss_fn(self._forward(xb), yb)
+        loss = self.loss_fn((forward or self._forward)(xb), yb)
         self.optimizer.zero_grad()
         if self.penalty is not None:  # the penalty joins what is minimised; the reported loss is the data's
             self.penalty.objective(loss, self._weights).backward()

@@ -45,6 +45,7 @@ class HeadlessOptions:
     discard_refused: bool = False  # a folder made for this run goes again if its input is refused at once
     title: str = ""
     progress: bool | None = None  # None: only when stdout is a terminal
+    distributed: bool = False  # rank 0 of a torchrun run (tui.cli.torchrun_rank): no control requests
 
 
 @dataclass
@@ -111,14 +112,17 @@ def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None
         events.put(event)
 
     recording = options.folder is not None
-    session = TrainingSession(config, listen, snapshot_interval_s=VIEW_EVERY_S if recording else None,
+    session_type = TrainingSession
+    if options.distributed:  # its epochs shared out among the ranks, its stops agreed with them
+        from engine.loop.distributed import DistributedSession as session_type
+    session = session_type(config, listen, snapshot_interval_s=VIEW_EVERY_S if recording else None,
                               eval_interval_s=None, boundary_size=(60, 24), resume=resume,
                               health_at_log=options.json_lines)
     recorder = None
     if recording:
         try:
-            recorder = RunRecorder(options.folder, session, title=options.title,
-                                   tensorboard=options.tensorboard).open(options.overwrite, options.continuing)
+            recorder = RunRecorder(options.folder, session, title=options.title, tensorboard=options.tensorboard,
+                                   controls=not options.distributed).open(options.overwrite, options.continuing)
         except (InputError, OSError) as refused:  # another run there, another writer holding it
             option = "--resume" if options.continuing else "--save"
             print(f"nntui: error: {option}: {getattr(refused, 'strerror', None) or refused}", file=err, flush=True)
@@ -142,6 +146,8 @@ def run_headless(config: RunConfig, options: HeadlessOptions, out: TextIO | None
             # The engine thread sends its last event before it has unwound: exiting under it while it
             # is still in torch's C++ code aborts the process ("terminate called", exit 134).
             session.join(5)
+            if options.distributed:
+                session.release()
             saved = _close(recorder, outcome, options, err)
             code = _conclude(session, outcome, printer, options, err)
     if outcome.signal and isinstance(outcome.end, RunFinished) and outcome.end.status == "stopped":

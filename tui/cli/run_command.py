@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -26,6 +27,15 @@ from tui.cli.options import (
 )
 from tui.cli.overrides import apply_overrides, with_field_options
 from tui.cli.resolve import resolve_config
+from tui.cli.torchrun import (
+    NnodesOption,
+    NprocOption,
+    RdzvEndpointOption,
+    check_launch_options,
+    is_rank,
+    launch,
+    refuse_unshardable,
+)
 
 
 @with_field_options
@@ -52,12 +62,17 @@ def run_command(
     use_current_code: Annotated[bool, typer.Option("--use-current-code", help="--resume: import your module and "
                                                    "data files as they are now, though they changed since the run "
                                                    "recorded them", metavar=NO_VALUE)] = False,
+    nproc_per_node: NprocOption = None,
+    nnodes: NnodesOption = None,
+    rdzv_endpoint: RdzvEndpointOption = None,
 ) -> None:
     """Train without the UI, printing the tutorial's progress lines and a summary."""
     from tui.cli.headless import HeadlessOptions, run_headless
     from tui.cli.sources import source_overrides
 
     overrides = source_overrides(overrides, data)
+    check_launch_options(nproc_per_node, nnodes, rdzv_endpoint)
+    rank = os.environ["RANK"] if nproc_per_node is not None and is_rank() else None  # a torchrun rank's number
     if no_save and (save is not None or resume is not None):
         raise fail(f"--no-save: cannot be used with {'--save' if save is not None else '--resume'}")
     if no_save and (tensorboard or tensorboard_dir is not None):
@@ -67,7 +82,7 @@ def run_command(
         raise fail("--use-current-code: only with --resume (a new run imports your files as they are)")
     if resume is not None:
         saved = _load_saved_run(resume, preset, config, use_current_code)
-        for note in saved.notes:
+        for note in saved.notes if rank is None else ():  # the launcher said them
             typer.echo(note, err=True)
         try:
             run_config = check_resume(saved.config, apply_overrides(saved.config, overrides), saved.epochs_done)
@@ -79,17 +94,30 @@ def run_command(
     title = preset or ""
     if not no_save:
         _check_tensorboard(tensorboard, tensorboard_dir)
-    folder = None if no_save else _run_folder(save, resume, runs_dir, title or run_config.data.dataset)
+    if nproc_per_node is not None:
+        refuse_unshardable(run_config, nproc_per_node, set(overrides))
+        if rank is None:  # this process launches the ranks; rank 0 makes the run folder
+            if not no_save:
+                _run_folder(save, resume, runs_dir, "", make=False)
+            raise typer.Exit(launch(nproc_per_node, nnodes, rdzv_endpoint))
+    quiet = rank not in (None, "0")  # a rank past 0 records nothing
+    folder = None if no_save or quiet else _run_folder(save, resume, runs_dir, title or run_config.data.dataset)
     events = None if folder is None else tensorboard_folder(folder, tensorboard, tensorboard_dir)
     options = HeadlessOptions(json_lines=json_lines, plot=plot, ascii_only=ascii_only, folder=folder, tensorboard=events,
                               overwrite=overwrite, continuing=resume is not None and folder == resume,
                               discard_refused=save is None and resume is None, title=title)
+    if rank is not None:
+        from tui.cli.torchrun_rank import run_rank
+
+        run_rank(run_config, options, resume=saved)  # (it leaves the process)
     code = run_headless(run_config, options, resume=saved)
     raise typer.Exit(code)
 
 
-def _run_folder(save: Path | None, resume: Path | None, runs_dir: Path | None, label: str) -> Path:
-    """--save, else the resumed run's own folder, else a new one under the runs folder."""
+def _run_folder(save: Path | None, resume: Path | None, runs_dir: Path | None, label: str,
+                make: bool = True) -> Path | None:
+    """--save, else the resumed run's own folder, else a new one under the runs folder (with
+    `make` false, only checked: a torchrun launcher leaves the making to rank 0)."""
     from engine.runs.folder import check_writable
     from engine.runs.layout import new_run_folder
     from engine.runs.layout import runs_dir as chosen_runs
@@ -104,6 +132,8 @@ def _run_folder(save: Path | None, resume: Path | None, runs_dir: Path | None, l
     problem = check_writable(parent)
     if problem:
         raise fail(f"--runs-dir: {problem}")
+    if not make:
+        return None
     try:
         return new_run_folder(parent, label)
     except OSError as err:

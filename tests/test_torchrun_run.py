@@ -1,0 +1,160 @@
+"""`nntui run --nproc-per-node N` trains under torchrun, in real processes (two ranks on the CPU,
+Gloo): it ends with the weights and loss of the `nntui export --ddp` script on as many ranks, a
+Ctrl+C to the launcher stops every rank at one epoch and the folder resumes to those same weights,
+and a rank killed with kill -9 ends the run as failed, naming it. Those tests start processes (tens
+of seconds on a loaded machine) and carry the `torchrun` mark; the refusals below them need none."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from engine.config.build import with_values
+from engine.config.presets import preset_config
+from engine.export.ddp.script import export_ddp_script
+from tests.helpers import start_until
+from tests.test_export_ddp import final_loss, torchrun
+from tui.cli.main import app
+
+NNTUI = [sys.executable, "-m", "tui.cli"]
+EPOCHS = 300
+BATCH = 64  # per rank: 4 batches of each rank's 200 samples, 5 collectives an epoch
+XOR = ["--preset", "xor", "--epochs", str(EPOCHS), "--log-interval", "50", "--batch-size", str(BATCH)]
+ENV = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+
+
+def _run(folder: Path, *extra: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([*NNTUI, "run", *XOR, "--nproc-per-node", "2", "--save", str(folder), *extra],
+                          capture_output=True, text=True, timeout=timeout, env=ENV)
+
+
+def _start(folder: Path, *extra: str) -> subprocess.Popen:
+    """A two-rank run, returned once rank 0 has printed its first logged epoch."""
+    return start_until([*NNTUI, "run", *XOR, "--nproc-per-node", "2", "--save", str(folder), *extra], "Epoch [50/",
+                       env=ENV)
+
+
+def _weights(folder: Path) -> list[torch.Tensor]:
+    return list(torch.load(folder / "model.pt").values())
+
+
+def _end(folder: Path) -> dict:
+    lines = (folder / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if '"event": "end"' in line][-1]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[torch.Tensor], float]:
+    """The DDP export of the same run on two ranks: its final weights and loss."""
+    config = with_values(preset_config("xor"), {"train.epochs": EPOCHS, "train.log_interval": 50,
+                                                "data.batch_size": BATCH})
+    result, weights = torchrun(export_ddp_script(config), tmp_path_factory.mktemp("export"), 2)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return weights[0], final_loss(result.stdout)
+
+
+@pytest.mark.torchrun
+def test_two_ranks_record_the_numbers_of_the_ddp_export(tmp_path: Path, exported) -> None:
+    """xor in shuffled minibatches on two ranks ends on the export's weights, bit for bit, and its
+    loss; rank 0 alone prints, and the folder reads as a completed run."""
+    result = _run(tmp_path / "run")
+    assert result.returncode == 0, result.stderr[-3000:]
+    weights, loss = exported
+    assert all(torch.equal(a, b) for a, b in zip(_weights(tmp_path / "run"), weights))
+    assert _end(tmp_path / "run")["train_loss"] == pytest.approx(loss, rel=1e-6)
+    assert result.stdout.count("Recording in") == 1 and result.stdout.count(f"Epoch [{EPOCHS}/") == 1
+    assert result.stderr == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]  # the other rank wrote nothing
+
+
+@pytest.mark.torchrun
+def test_ctrl_c_stops_every_rank_at_one_epoch_and_the_folder_resumes_to_the_same_weights(
+        tmp_path: Path, exported) -> None:
+    """SIGINT to the launcher ends the run as stopped with exit 130; `--resume FOLDER
+    --nproc-per-node 2` continues it to the weights of the uninterrupted run."""
+    folder = tmp_path / "run"
+    process = _start(folder)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err[-3000:]
+    end = _end(folder)
+    assert end["status"] == "stopped" and 50 <= end["epoch"] < EPOCHS
+    resumed = subprocess.run([*NNTUI, "run", "--resume", str(folder), "--nproc-per-node", "2"],
+                             capture_output=True, text=True, timeout=300, env=ENV)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert _end(folder)["status"] == "completed"
+    assert all(torch.equal(a, b) for a, b in zip(_weights(folder), exported[0]))
+
+
+def _rank_pid(launcher: int, rank: int) -> int:
+    """The pid of the launcher's child that torchrun made `rank`."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == launcher and f"RANK={rank}".encode() in environ:
+            return int(entry.name)
+    pytest.fail(f"no rank {rank} under the launcher")
+
+
+@pytest.mark.torchrun
+def test_a_rank_killed_mid_run_ends_it_as_failed_naming_the_rank(tmp_path: Path) -> None:
+    """kill -9 on rank 1: within seconds the launcher exits 1 naming rank 1, and rank 0's folder
+    records the run as failed, saying that another rank left it."""
+    folder = tmp_path / "run"
+    process = _start(folder, "--epochs", "100000")  # (the last --epochs counts) long enough to be killed
+    os.kill(_rank_pid(process.pid, 1), signal.SIGKILL)
+    began = time.monotonic()
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert time.monotonic() - began < 60
+    assert "rank 1" in err and "SIGKILL" in err
+    end = _end(folder)
+    assert end["status"] == "failed" and "another rank left the run" in end["message"]
+
+
+# -- refused before any process starts ------------------------------------------------------------
+
+
+REFUSED = {
+    "no processes": (["--nproc-per-node", "0"], "--nproc-per-node: must be at least 1"),
+    "machines without processes": (["--nnodes", "2"], "--nnodes: only with --nproc-per-node"),
+    "machines with nowhere to meet": (["--nproc-per-node", "2", "--nnodes", "2"], "add --rdzv-endpoint"),
+    "a range upside down": (["--nproc-per-node", "2", "--nnodes", "4:2"], "--nnodes: a number of machines"),
+    "an endpoint without a host": (["--nproc-per-node", "2", "--rdzv-endpoint", ":x"], "--rdzv-endpoint: HOST:PORT"),
+    "an image set": (["--nproc-per-node", "2", "--preset", "shapes"], "data.dataset: shapes is an image set"),
+    "a schedule": (["--nproc-per-node", "2", "--schedule", "step"], "--schedule: --nproc-per-node keeps the"),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_what_cannot_run_on_several_processes_is_refused_in_one_line(name: str, tmp_path: Path) -> None:
+    """Bad torchrun options and configurations the ranks cannot share out: one line, exit 2, no folder."""
+    args, message = REFUSED[name]
+    result = CliRunner().invoke(app, ["run", *args, "--runs-dir", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_trainer_refuses_nproc_per_node_in_one_line() -> None:
+    """The interactive trainer is one process: `nntui --nproc-per-node 2` says so and exits 2."""
+    result = CliRunner().invoke(app, ["--nproc-per-node", "2"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "nntui: error: --nproc-per-node: the trainer runs in one process; train on several with nntui run "
+        "--nproc-per-node N"]
