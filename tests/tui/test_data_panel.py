@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from engine.config.build import with_values
 from engine.config.presets import preset_config
-from tests.tui.conftest import STEADY, record_notices, run_async
+from tests.tui.conftest import STEADY, record_notices, run_async, wait_for
 from tui.app import make_app
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.path_suggester import PathSuggester
@@ -99,8 +99,8 @@ async def test_exporting_a_run_whose_file_is_gone_says_why(tmp_path: Path, monke
     said = record_notices(app)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("e")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        # (not `workers.wait_for_complete`: it raises the worker's own error, which the app reports)
+        await wait_for(lambda: any(n.title == "Cannot export" for n in said))
         notices = [n for n in said if n.title == "Cannot export"]
         assert notices and "gone.csv: no such file" in notices[0].message
         assert app.is_running and list(tmp_path.iterdir()) == []
