@@ -10,6 +10,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from engine.config.problems import ConfigError
 from engine.config.rules import manual_lr_problem, validate, watchers
@@ -19,13 +20,17 @@ from engine.loop.divergence import Diverged, check_epoch, evaluate_checked, trai
 from engine.loop.events import EpochEnded, Event, LrChanged, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.gate import TurnGate
 from engine.loop.history import MetricsHistory
+from engine.loop.run_state import RunState, RunStatus
 from engine.loop.snapshots import HealthClock, take_snapshot
+
+if TYPE_CHECKING:
+    from engine.loop.trainer import Trainer
 
 Listener = Callable[[Event], None]
 
 
 class TrainingSession:
-    """One run at a time. States: idle, running, paused, finished."""
+    """One run at a time, in a RunState: idle, running, paused, finished."""
 
     def __init__(
         self,
@@ -48,16 +53,16 @@ class TrainingSession:
         self.listeners: list[Listener] = [listener] if listener else []
         self.snapshot_interval_s = snapshot_interval_s
         self.snapshot_on_eval = False  # a snapshot (fit scores included) with every test evaluation
-        self._stop_status = "stopped"
+        self._stop_status: str = RunStatus.STOPPED
         self.eval_interval_s = eval_interval_s
         self.boundary_size = boundary_size
         self.health_at_log = health_at_log
         self.picked_neuron: tuple[int, int] | None = None  # (layer, unit) a view shows large, set by the caller
         self._health = HealthClock()
         self.history = resume.history if resume is not None else MetricsHistory()
-        self.trainer = None  # engine.loop.trainer.Trainer once built
+        self.trainer: Trainer | None = None  # built when the run starts
         self.result: RunFinished | RunFailed | None = None
-        self.state = "idle"
+        self.state = RunState.IDLE
         self._gate = TurnGate()  # pause, steps, stop and a new lr, which the thread waits on
         self._model_lock = threading.Lock()  # held while an epoch runs
         self._thread: threading.Thread | None = None
@@ -67,28 +72,28 @@ class TrainingSession:
     def start(self) -> None:
         """Start a fresh run, or resume a paused one."""
         with self._gate.cond:
-            if self.state == "idle":
+            if self.state == RunState.IDLE:
                 self._launch(paused=False)
-            elif self.state == "paused":
+            elif self.state == RunState.PAUSED:
                 self._gate.paused = False
-                self.state = "running"
+                self.state = RunState.RUNNING
                 self._gate.cond.notify_all()
 
     def pause(self) -> None:
         """Hold at the end of the current epoch."""
         with self._gate.cond:
-            if self.state == "running":
+            if self.state == RunState.RUNNING:
                 self._gate.paused = True
-                self.state = "paused"
+                self.state = RunState.PAUSED
 
     def resume(self) -> None:
         with self._gate.cond:
-            if self.state == "paused":
+            if self.state == RunState.PAUSED:
                 self.start()
 
     def toggle(self) -> None:
         """Start, pause or resume, whichever fits: the space key."""
-        if self.state == "running":
+        if self.state == RunState.RUNNING:
             self.pause()
         else:
             self.start()
@@ -96,16 +101,16 @@ class TrainingSession:
     def step(self) -> None:
         """Train exactly one epoch, then hold; a running run is paused instead."""
         with self._gate.cond:
-            if self.state == "idle":
+            if self.state == RunState.IDLE:
                 self._launch(paused=True, credits=1)
-            elif self.state == "paused":
+            elif self.state == RunState.PAUSED:
                 self._gate.step_credits += 1
                 self._gate.waiting.clear()
                 self._gate.cond.notify_all()
-            elif self.state == "running":
+            elif self.state == RunState.RUNNING:
                 self.pause()
 
-    def stop(self, status: str = "stopped") -> None:
+    def stop(self, status: str = RunStatus.STOPPED) -> None:
         """End the run at an epoch boundary; it finishes as `status` (a sweep's pruner says `pruned`)."""
         self._stop_status = status
         self._gate.stop.set()
@@ -124,9 +129,9 @@ class TrainingSession:
             self.trainer = None
             self.result = None
             self._gate.clear()
-            self._stop_status = "stopped"
+            self._stop_status = RunStatus.STOPPED
             self._health = HealthClock()
-            self.state = "idle"
+            self.state = RunState.IDLE
 
     def lr_problem(self) -> str | None:
         """Why the learning rate cannot be changed by hand during this run, or None when it can."""
@@ -161,7 +166,7 @@ class TrainingSession:
         run that is not training: a view asks for something new (a picked neuron) while it is
         paused or has ended."""
         trainer = self.trainer
-        if trainer is None or self.state == "running":
+        if trainer is None or self.state == RunState.RUNNING:
             return
         with self._model_lock:
             self._emit(self._snapshot(trainer))
@@ -178,7 +183,7 @@ class TrainingSession:
         self._gate.paused = paused
         self._gate.step_credits = credits
         self._gate.waiting.clear()
-        self.state = "paused" if paused else "running"
+        self.state = RunState.PAUSED if paused else RunState.RUNNING
         self._thread = threading.Thread(target=self._run, name="nntui-engine", daemon=True)
         self._thread.start()
 
@@ -206,7 +211,7 @@ class TrainingSession:
             epoch = self.trainer.epoch if self.trainer is not None else 0
             field = err.problems[0].path if isinstance(err, ConfigError) and err.problems else ""
             self.result = RunFailed(_describe(err), epoch, traceback.format_exc(), isinstance(err, InputError), field)
-            self.state = "finished"
+            self.state = RunState.FINISHED
             self._emit(self.result)
         finally:
             self._gate.waiting.set()
@@ -251,14 +256,14 @@ class TrainingSession:
                         self._emit(LrChanged(epoch, trainer.lr, lr))
                     check_epoch(trainer, loss, evaluate, epoch, lr)  # after the epoch's event: its line is shown
                     if best is not None and best.stop_now:
-                        return "early-stopped", best.reason()
+                        return RunStatus.EARLY_STOPPED, best.reason()
                     if (evaluate and self.snapshot_on_eval) or self.snapshot_interval_s is not None and (
                             self._gate.paused or now - last_snapshot >= self.snapshot_interval_s):
                         self._emit(self._snapshot(trainer))
                         last_snapshot = time.perf_counter()
         except Diverged as err:
-            return "diverged", err.reason
-        return "completed", ""
+            return RunStatus.DIVERGED, err.reason
+        return RunStatus.COMPLETED, ""
 
     def _started(self, trainer) -> RunStarted:
         from engine.loop.views import run_started
@@ -273,19 +278,19 @@ class TrainingSession:
         from engine.loop.views import fit_scores, parameters_as_lists
         status, message = outcome
         with self._model_lock:
-            if status in ("completed", "early-stopped") and self.config.train.restore_best:
+            if status in (RunStatus.COMPLETED, RunStatus.EARLY_STOPPED) and self.config.train.restore_best:
                 message = trainer.best.restore(trainer.model, trainer.epoch, message)
-            if trainer.epoch and status != "diverged":
+            if trainer.epoch and status != RunStatus.DIVERGED:
                 self._emit(self._snapshot(trainer, final=True))
             n = len(self.history)
             train_loss = self.history.train_loss[-1] if n else None
-            test_loss, accuracy = trainer.evaluate() if status != "diverged" else (None, None)
-            scores = fit_scores(trainer) if status != "diverged" else None
+            test_loss, accuracy = trainer.evaluate() if status != RunStatus.DIVERGED else (None, None)
+            scores = fit_scores(trainer) if status != RunStatus.DIVERGED else None
             best = self.history.best_test_loss()
             self.result = RunFinished(status, trainer.epoch, train_loss, test_loss, accuracy, message,
                                       parameters_as_lists(trainer), scores, best[1] if best else None,
                                       best[0] if best else None)
-        self.state = "finished"
+        self.state = RunState.FINISHED
         return self.result
 
 

@@ -18,13 +18,14 @@ import stat
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from engine.config.toml_file import dumps
 from engine.errors import InputError
 from engine.files.atomic import remove_orphans, write_atomic, write_text_atomic, write_together
 from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.history import MetricsHistory
+from engine.loop.run_state import RunState, RunStatus
 from engine.runs import layout
 from engine.runs.code_record import write_code
 from engine.runs.controls import ControlInbox
@@ -33,6 +34,9 @@ from engine.runs.lock import RunLock
 from engine.runs.metrics_file import HEADER, MetricsAppender, csv_rows
 from engine.runs.portable import portable_config
 from engine.runs.records import end_record, start_record, view_record
+
+if TYPE_CHECKING:
+    from engine.runs.tensorboard.writer import TensorBoardLog
 
 CHECKPOINT_EVERY_S = 30.0
 VIEW_EVERY_S = 0.5
@@ -88,7 +92,7 @@ class RunRecorder:
         self._started_rows: int | None = None  # metrics rows at the start; None until the run starts
         self._best_written = 0  # the epoch whose weights best.pt holds (0: none written by this run)
         self.tensorboard = Path(tensorboard) if tensorboard is not None else None  # the event files' folder
-        self._tensorboard = None  # its TensorBoardLog, made when the run starts
+        self._tensorboard: TensorBoardLog | None = None  # made when the run starts
 
     # -- opening and closing (caller's thread) ----------------------------------------------
 
@@ -135,6 +139,7 @@ class RunRecorder:
     def _open_tensorboard(self, history: MetricsHistory, rows: int) -> None:
         from engine.runs.tensorboard.writer import TensorBoardLog
 
+        assert self.tensorboard is not None  # (only called when there is one)
         log = TensorBoardLog(self.tensorboard, history, rows)
         log.open(self.session.config)
         self._tensorboard = log
@@ -172,10 +177,10 @@ class RunRecorder:
             self._records.append(("resume", {"epoch": event.epoch}))
         elif isinstance(event, LrChanged):
             self._records.append(("lr", {"epoch": event.epoch, "lr": event.lr, "previous": event.previous}))
-            if self.session.state == "paused":  # held: the pause's checkpoint must have the new lr
+            if self.session.state == RunState.PAUSED:  # held: the pause's checkpoint must have the new lr
                 self._capture()
         elif isinstance(event, (RunFinished, RunFailed)):
-            if isinstance(event, RunFinished) and event.status != "diverged":
+            if isinstance(event, RunFinished) and event.status != RunStatus.DIVERGED:
                 self._capture()
             self._records.append(("end", end_record(event)))
             self._ended = True
@@ -215,7 +220,8 @@ class RunRecorder:
             records, self._records = self._records, []
             ending += [record for record in records if record[0] == "end"]
             self._write_records([record for record in records if record[0] != "end"])  # the start before its rows
-            self._attempt(layout.METRICS, self._metrics.flush, sync=ended)
+            if self._metrics is not None:
+                self._attempt(layout.METRICS, self._metrics.flush, sync=ended)
             if self._tensorboard is not None:
                 self._attempt("TensorBoard events", self._tensorboard.write, ended)
             if self._preprocess is not None:
@@ -246,14 +252,17 @@ class RunRecorder:
         a folder missing epochs must not read as a run that completed."""
         lost = next((error for error in self.errors if error.startswith(f"cannot write {layout.METRICS} ")), None)
         fields = record[1]
-        if lost is None or fields.get("status") == "failed":
+        if lost is None or fields.get("status") == RunStatus.FAILED:
             return record
-        return record[0], {"status": "failed", "epoch": fields.get("epoch", 0), "bad_input": False,
+        return record[0], {"status": RunStatus.FAILED, "epoch": fields.get("epoch", 0), "bad_input": False,
                            "message": f"the run ended {fields.get('status')}, but its record is incomplete: {lost}"}
 
     def _write_records(self, records: list[tuple[str, dict[str, Any]]]) -> None:
+        log = self._log
+        if log is None:
+            return
         for name, fields in records:
-            self._attempt(layout.EVENTS, self._log.append, name, **fields)
+            self._attempt(layout.EVENTS, log.append, name, **fields)
 
     def _write_preprocess(self) -> None:
         from engine.data.preprocess_file import save_preprocess
@@ -270,9 +279,12 @@ class RunRecorder:
         captured, self._state = self._state, None
         state, config = captured["state"], captured["config"]  # type: ignore[index]
 
+        def write_config(handle: IO[bytes]) -> None:
+            handle.write(dumps(portable_config(config)).encode("utf-8"))
+
         def commit() -> None:
             write_together([
-                (self.folder / layout.CONFIG, lambda h: h.write(dumps(portable_config(config)).encode("utf-8"))),
+                (self.folder / layout.CONFIG, write_config),
                 (self.folder / layout.MODEL, lambda h: torch.save(state["model"], h)),
                 (self.folder / layout.CHECKPOINT, lambda h: torch.save(checkpoint_file_state(state), h)),
             ])

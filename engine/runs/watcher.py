@@ -18,6 +18,7 @@ from engine.errors import InputError
 from engine.files.reading import open_regular
 from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished
 from engine.loop.history import NAN, MetricsHistory
+from engine.loop.run_state import RunStatus
 from engine.runs import layout
 from engine.runs.event_log import EventTail
 from engine.runs.lock import read_lock
@@ -45,7 +46,7 @@ class RunWatcher:
 
     @property
     def status(self) -> str:
-        return run_status(self.events.records, read_lock(self.folder)) if self.events.records else "new"
+        return run_status(self.events.records, read_lock(self.folder)) if self.events.records else RunStatus.NEW
 
     def poll(self) -> list[Event]:
         """The events since the last poll, oldest first."""
