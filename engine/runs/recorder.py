@@ -125,7 +125,7 @@ class RunRecorder:
         for name in self._replace:
             (self.folder / name).unlink(missing_ok=True)
         if self._replace:  # the replaced run's TensorBoard events, where it wrote them into its folder
-            for events in self.folder.glob("events.out.tfevents.*"):
+            for events in self.folder.glob(layout.TENSORBOARD_EVENTS):
                 events.unlink(missing_ok=True)
         write_text_atomic(self.folder / layout.CONFIG, dumps(portable_config(self.session.config)))
         write_code(self.folder, getattr(self.session.trainer, "code", ()))  # the user's files, as they ran

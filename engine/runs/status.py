@@ -94,7 +94,7 @@ class RunInfo:
         parts = [f"{self.damaged} damaged line{'s' if self.damaged != 1 else ''}"] if self.damaged else []
         if self.torn and self.status not in LIVE:
             parts.append("a truncated last line")
-        return f"{self.folder / 'events.jsonl'}: skipped {' and '.join(parts)}" if parts else None
+        return f"{self.folder / layout.EVENTS}: skipped {' and '.join(parts)}" if parts else None
 
     def final(self, metric: str) -> float | None:
         """A final figure (test_loss, test_accuracy, rmse, ...) as the run's end recorded it."""

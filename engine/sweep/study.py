@@ -26,8 +26,6 @@ from engine.sweep.trial import run_trial
 
 __all__ = ["JOURNAL", "storage_for", "open_study", "join_study", "Worker", "work"]  # JOURNAL, storage_for: for callers
 
-SPEC_FILE = "sweep.toml"
-BEST_FILE = "best.toml"
 COUNTED = (TrialState.COMPLETE, TrialState.PRUNED)  # trials that count towards the sweep's number
 
 
