@@ -8,7 +8,7 @@ import math
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -20,14 +20,12 @@ from engine.loop.divergence import Diverged, check_epoch, evaluate_checked, trai
 from engine.loop.events import EpochEnded, Event, LrChanged, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.gate import TurnGate
 from engine.loop.history import MetricsHistory
+from engine.loop.live_run import Listener, Session
 from engine.loop.run_state import RunState, RunStatus
 from engine.loop.snapshots import HealthClock, take_snapshot
 
 if TYPE_CHECKING:
     from engine.loop.trainer import Trainer
-
-Listener = Callable[[Event], None]
-
 
 class TrainingSession:
     """One run at a time, in a RunState: idle, running, paused, finished."""
@@ -292,6 +290,9 @@ class TrainingSession:
                                       best[0] if best else None)
         self.state = RunState.FINISHED
         return self.result
+
+
+_conforms: type[Session] = TrainingSession  # mypy checks that a TrainingSession is a Session
 
 
 def _describe(err: BaseException) -> str:

@@ -13,8 +13,10 @@ from pathlib import Path
 from engine.errors import InputError
 from engine.loop.events import Event, RunFailed, RunFinished, RunStarted
 from engine.loop.history import MetricsHistory
+from engine.loop.live_run import Listener, Session
 from engine.loop.run_state import RunState, RunStatus
 from engine.runs.controls import can_control, send_control
+from engine.runs.run_reader import RunReader
 from engine.runs.tensorboard.logdir import holds_events
 from engine.runs.tensorboard.watcher import CANNOT_CONTROL, TensorBoardWatcher
 from engine.runs.watcher import RunWatcher
@@ -28,12 +30,12 @@ class RemoteSession:
     trainer = None  # nothing to save from here: the run's own folder is its save
     remote = True
 
-    def __init__(self, folder: str | Path, listener=None, read_only: bool = False):
+    def __init__(self, folder: str | Path, listener: Listener | None = None, read_only: bool = False):
         self.folder = Path(folder)
         self.foreign = holds_events(self.folder)
-        self.watcher = TensorBoardWatcher(self.folder) if self.foreign else RunWatcher(self.folder)
+        self.watcher: RunReader = TensorBoardWatcher(self.folder) if self.foreign else RunWatcher(self.folder)
         self.config = self.watcher.config
-        self.listeners = [listener] if listener else []
+        self.listeners: list[Listener] = [listener] if listener else []
         self.read_only = read_only
         self.boundary_size = (60, 30)  # set by the views; the writer decides its own grid
         self.status: str = RunStatus.NEW  # the folder's word: running, paused, stopped, crashed, ...
@@ -132,3 +134,6 @@ class RemoteSession:
                                           "its process ended without finishing; space continues it from the "
                                           "last checkpoint")
                 self._emit(self.result)
+
+
+_conforms: type[Session] = RemoteSession  # mypy checks that a watched run is a Session

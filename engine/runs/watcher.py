@@ -24,6 +24,7 @@ from engine.runs.event_log import EventTail
 from engine.runs.lock import read_lock
 from engine.runs.metrics_file import HEADER, METRICS_LIMIT, parse_row
 from engine.runs.records import finished_from, snapshot_from, started_from
+from engine.runs.run_reader import RunReader
 from engine.runs.status import NotARun, run_status
 
 
@@ -143,3 +144,5 @@ class RunWatcher:
             return None
         return snapshot_from(record) if isinstance(record, dict) else None
 
+
+_conforms: type[RunReader] = RunWatcher  # mypy checks that it reads as a RunReader

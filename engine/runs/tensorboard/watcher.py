@@ -15,6 +15,7 @@ from engine.errors import InputError
 from engine.loop.events import EpochEnded, Event, RunFinished, RunStarted
 from engine.loop.history import NAN, MetricsHistory
 from engine.loop.run_state import RunStatus
+from engine.runs.run_reader import RunReader
 from engine.runs.tensorboard.foreign_run import TensorBoardRun
 from engine.runs.tensorboard.logdir import holds_events
 from engine.runs.tensorboard.tags import COLUMNS
@@ -93,3 +94,6 @@ class TensorBoardWatcher:
 
 def _measured(value: float) -> float | None:
     return None if math.isnan(value) else value
+
+
+_conforms: type[RunReader] = TensorBoardWatcher  # mypy checks that it reads as a RunReader
