@@ -8,7 +8,7 @@ import math
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -16,10 +16,20 @@ from engine.config.problems import ConfigError
 from engine.config.rules import manual_lr_problem, validate, watchers
 from engine.config.schema import RunConfig
 from engine.errors import InputError
-from engine.loop.divergence import Diverged, check_epoch, evaluate_checked, train_checked
-from engine.loop.events import EpochEnded, Event, LrChanged, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.divergence import evaluate_checked, train_checked
+from engine.loop.epoch_hooks import (
+    BestEpoch,
+    DivergenceCheck,
+    EarlyStopping,
+    EvalCadence,
+    HealthAtLog,
+    LrSteps,
+    SnapshotCadence,
+)
+from engine.loop.events import EpochEnded, Event, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.gate import TurnGate
 from engine.loop.history import MetricsHistory
+from engine.loop.hooks import EndRun, RunHooks
 from engine.loop.live_run import Listener, Session
 from engine.loop.run_state import RunState, RunStatus
 from engine.loop.snapshots import HealthClock, take_snapshot
@@ -214,54 +224,62 @@ class TrainingSession:
         finally:
             self._gate.waiting.set()
 
-    def _loop(self, trainer) -> tuple[str, str]:
-        cfg = self.config.train
-        stop = self._gate.stop
-        last_eval = last_snapshot = time.perf_counter()
-        self._started_at = time.perf_counter()
-        every_epoch = bool(watchers(self.config))  # early stopping, the best weights or plateau need each test loss
-        steps = trainer.schedule is not None and not trainer.schedule.gliding  # its lr changes are events
-        best = trainer.best
-        try:  # an epoch's checks raise Diverged with the reason
-            for epoch in range(trainer.epoch + 1, cfg.epochs + 1):
+    def _loop(self, trainer: Trainer) -> tuple[str, str]:
+        """Epoch after epoch, each told to the epoch hooks in turn; how the run ended, and why."""
+        hooks = self._epoch_hooks(trainer)
+        should_stop = self._gate.stop.is_set
+        try:
+            for epoch in range(trainer.epoch + 1, self.config.train.epochs + 1):
                 if not self._gate.await_turn(trainer, self._emit):
                     return self._stop_status, ""
                 with self._model_lock:
-                    began = time.perf_counter()
-                    lr = trainer.lr  # the lr the epoch starts with (a OneCycleLR moves it every batch)
-                    loss = train_checked(trainer, stop.is_set, epoch, lr)
-                    if loss is None:
+                    event = self._train_epoch(trainer, epoch, should_stop)
+                    if event is None:  # a stop came first
                         return self._stop_status, ""
-                    now = time.perf_counter()
-                    logged = epoch % cfg.log_interval == 0 or epoch == cfg.epochs
-                    finite = math.isfinite(loss)
-                    evaluate = every_epoch or logged or self._gate.paused or not finite or (
-                        self.eval_interval_s is not None and now - last_eval >= self.eval_interval_s)
-                    test_loss, accuracy = evaluate_checked(trainer, epoch, lr) if evaluate else (None, None)
-                    if evaluate:
-                        last_eval = now
-                    trainer.end_epoch(test_loss)
-                    if best is not None:
-                        best.update(epoch, test_loss, trainer.model)
-                        logged = logged or best.stop_now  # the epoch a run stops early at has its line
-                    health = self._health.at_log(trainer) if logged and finite and self.health_at_log else None
-                    event = EpochEnded(epoch, cfg.epochs, loss, test_loss, accuracy,
-                                       trainer.train_samples / max(now - began, 1e-9),
-                                       now - self._started_at, lr, logged, health)
-                    self.history.append(event)
-                    self._emit(event)
-                    if steps and trainer.lr != lr and epoch < cfg.epochs:  # (no epoch after the last to take it)
-                        self._emit(LrChanged(epoch, trainer.lr, lr))
-                    check_epoch(trainer, loss, evaluate, epoch, lr)  # after the epoch's event: its line is shown
-                    if best is not None and best.stop_now:
-                        return RunStatus.EARLY_STOPPED, best.reason()
-                    if (evaluate and self.snapshot_on_eval) or self.snapshot_interval_s is not None and (
-                            self._gate.paused or now - last_snapshot >= self.snapshot_interval_s):
-                        self._emit(self._snapshot(trainer))
-                        last_snapshot = time.perf_counter()
-        except Diverged as err:
-            return RunStatus.DIVERGED, err.reason
+                    for hook in hooks:
+                        hook.on_epoch(event)
+        except EndRun as end:  # diverged (in the epoch or after it), early-stopped
+            return end.status, end.reason
         return RunStatus.COMPLETED, ""
+
+    def _train_epoch(self, trainer: Trainer, epoch: int, should_stop: Callable[[], bool]) -> EpochEnded | None:
+        """One epoch trained, and the test set evaluated when due, as its event (health and the
+        early stop's line are the hooks'); None when a stop came first."""
+        cfg = self.config.train
+        began = time.perf_counter()
+        lr = trainer.lr  # the lr the epoch starts with (a OneCycleLR moves it every batch)
+        loss = train_checked(trainer, should_stop, epoch, lr)
+        if loss is None:
+            return None
+        now = time.perf_counter()
+        logged = epoch % cfg.log_interval == 0 or epoch == cfg.epochs
+        evaluate = self._cadence.due(logged, math.isfinite(loss), self._gate.paused, now)
+        test_loss, accuracy = evaluate_checked(trainer, epoch, lr) if evaluate else (None, None)
+        trainer.end_epoch(test_loss)
+        return EpochEnded(epoch, cfg.epochs, loss, test_loss, accuracy, trainer.train_samples / max(now - began, 1e-9),
+                          now - self._started_at, lr, logged)
+
+    def _epoch_hooks(self, trainer: Trainer) -> list[RunHooks]:
+        """What follows each epoch, in this order: the best epoch (it may make the epoch a logged one)
+        and health complete the event; the history and the listeners take it; then the schedule's lr
+        step is told, the divergence checks and early stopping may end the run, and a snapshot is
+        told when due."""
+        self._cadence = cadence = EvalCadence(bool(watchers(self.config)), self.eval_interval_s)
+        self._started_at = time.perf_counter()
+        best, schedule = trainer.best, trainer.schedule
+        hooks: list[RunHooks] = [BestEpoch(trainer, best)] if best is not None else []
+        if self.health_at_log:
+            hooks.append(HealthAtLog(trainer, self._health))
+        hooks.append(_Announce(self))
+        if schedule is not None and not schedule.gliding:  # a gliding schedule's lr moves every batch, untold
+            hooks.append(LrSteps(trainer, self._emit))
+        hooks.append(DivergenceCheck(trainer, cadence))
+        if best is not None:
+            hooks.append(EarlyStopping(best))
+        hooks.append(SnapshotCadence(cadence, lambda: self._snapshot(trainer), self._emit,
+                                     lambda: self.snapshot_interval_s, lambda: self.snapshot_on_eval,
+                                     lambda: self._gate.paused))
+        return hooks
 
     def _started(self, trainer) -> RunStarted:
         from engine.loop.views import run_started
@@ -290,6 +308,17 @@ class TrainingSession:
                                       best[0] if best else None)
         self.state = RunState.FINISHED
         return self.result
+
+
+class _Announce(RunHooks):
+    """The listeners' turn among the epoch hooks: the epoch joins the history and is told."""
+
+    def __init__(self, session: TrainingSession):
+        self.session = session
+
+    def on_epoch(self, event: EpochEnded) -> None:
+        self.session.history.append(event)
+        self.session._emit(event)
 
 
 _conforms: type[Session] = TrainingSession  # mypy checks that a TrainingSession is a Session
