@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from engine.config.problems import ConfigError
 from engine.config.rules import manual_lr_problem, validate, watchers
-from engine.config.schema import RunConfig
+from engine.config.schema import RunConfig, replaced
 from engine.errors import InputError
 from engine.loop.divergence import evaluate_checked, train_checked
 from engine.loop.epoch_hooks import (
@@ -56,7 +56,7 @@ class TrainingSession:
         `resume` is an engine.runs.folder.SavedRun to continue from its checkpoint. `health_at_log`
         measures model health at every logged epoch (EpochEnded.health), a pass over the training
         set each; snapshots carry it anyway, measured within a small share of the time."""
-        self.config = validate(config).copy()
+        self.config = validate(config)
         self._resume = resume
         self.listeners: list[Listener] = [listener] if listener else []
         self.snapshot_interval_s = snapshot_interval_s
@@ -131,7 +131,7 @@ class TrainingSession:
         self.join(timeout)
         with self._gate.cond:
             if config is not None:
-                self.config = validate(config).copy()
+                self.config = validate(config)
             self.history = MetricsHistory()
             self._resume = None
             self.trainer = None
@@ -153,7 +153,9 @@ class TrainingSession:
         if problem is not None:
             raise ValueError(problem)
         with self._gate.cond:
-            self.config.train.lr = lr
+            self.config = replaced(self.config, "train", lr=lr)
+            if self.trainer is not None:
+                self.trainer.config = self.config  # (one config for both, as before the change)
             self._gate.pending_lr = lr
             self._gate.cond.notify_all()
 

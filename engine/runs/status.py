@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.config.schema import RunConfig
+from engine.config.schema import RunConfig, replaced
 from engine.config.toml_file import load_config
 from engine.errors import InputError
 from engine.loop.history import MetricsHistory
@@ -174,9 +174,8 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
 def tensorboard_info(run: TensorBoardRun) -> RunInfo:
     """A TensorBoard run as a listing shows it, read to its current end."""
     run.poll()
-    config = RunConfig()
     history = run.history()
-    config.train.epochs = max(int(history.epochs[-1]) if len(history) else 0, 1)
+    config = replaced(RunConfig(), "train", epochs=max(int(history.epochs[-1]) if len(history) else 0, 1))
     live = run.live
     status = RunStatus.RUNNING if live else RunStatus.ENDED
     return RunInfo(run.folder, status, "tensorboard", config, history, started_at(run.folder),

@@ -10,7 +10,7 @@ import math
 import time
 from pathlib import Path
 
-from engine.config.schema import RunConfig
+from engine.config.schema import RunConfig, replaced
 from engine.errors import InputError
 from engine.loop.events import EpochEnded, Event, RunFinished, RunStarted
 from engine.loop.history import NAN, MetricsHistory
@@ -36,8 +36,7 @@ class TensorBoardWatcher:
         if not holds_events(self.folder):
             raise InputError(f"{self.folder}: holds no TensorBoard event files")
         self.run = TensorBoardRun(self.folder, chosen)
-        self.config = RunConfig()
-        self.config.train.epochs = 1  # grows with the steps: a foreign run's length is not known ahead
+        self.config = replaced(RunConfig(), "train", epochs=1)  # grows with the steps: its length is not known ahead
         self.history = MetricsHistory()
         self._read: dict[str, int] = {}  # tag -> points of its series already taken into `pending`
         self._pending: dict[int, list[float]] = {}  # step -> row not passed on yet
@@ -82,7 +81,7 @@ class TensorBoardWatcher:
                 last = step
         self.history.extend_rows(rows)
         if rows:
-            self.config.train.epochs = max(self.config.train.epochs, rows[-1][0])
+            self.config = replaced(self.config, "train", epochs=max(self.config.train.epochs, rows[-1][0]))
         told += [EpochEnded(step, self.config.train.epochs, train, _measured(test), _measured(accuracy), 0.0, 0.0, lr,
                             True) for step, train, test, accuracy, lr in rows]
         if not self._ended and not self.run.live and not self._pending:
