@@ -23,8 +23,9 @@ from typing import IO, TYPE_CHECKING, Any
 from engine.config.toml_file import dumps
 from engine.errors import InputError
 from engine.files.atomic import remove_orphans, write_atomic, write_text_atomic, write_together
-from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.events import EpochEnded, Held, LrChanged, Resumed, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.history import MetricsHistory
+from engine.loop.hooks import RunHooks
 from engine.loop.run_state import RunState, RunStatus
 from engine.runs import layout
 from engine.runs.code_record import write_code
@@ -62,9 +63,10 @@ def refuse_odd_files(folder: Path, names: list[str]) -> None:
                              f"{name}); move it away")
 
 
-class RunRecorder:
-    """Listener of one TrainingSession run, writing its folder. `open` before the session starts,
-    `close` after it ends; `errors` says what could not be written (the run goes on regardless)."""
+class RunRecorder(RunHooks):
+    """Listener of one TrainingSession run (its hooks run on the engine thread), writing its folder.
+    `open` before the session starts, `close` after it ends; `errors` says what could not be
+    written (the run goes on regardless)."""
 
     def __init__(self, folder: str | Path, session, *, title: str = "", controls: bool = True,
                  checkpoint_every_s: float = CHECKPOINT_EVERY_S, view_every_s: float = VIEW_EVERY_S,
@@ -154,36 +156,46 @@ class RunRecorder:
         thread.join(timeout)
         return not thread.is_alive()
 
-    # -- the listener (engine thread) --------------------------------------------------------
+    # -- the hooks (engine thread) -----------------------------------------------------------
 
-    def __call__(self, event: Event) -> None:
-        if type(event) is EpochEnded:  # the hot path: one attribute read per epoch
-            if self._want_state and event.train_loss == event.train_loss:  # not NaN
-                self._capture()
-            return
-        if isinstance(event, Snapshot):
-            self._snapshot = event
-        elif isinstance(event, RunStarted):
-            trainer = self.session.trainer
-            self._preprocess = getattr(trainer, "preprocess", None)
-            self._started_rows = len(self.session.history)  # before this run's first epoch
-            self._records.append(("start", {"title": self.title, **start_record(event)}))
+    def on_epoch(self, event: EpochEnded) -> None:
+        """The hot path: one attribute read per epoch, and a checkpoint when the writer wants one."""
+        if self._want_state and event.train_loss == event.train_loss:  # not NaN
             self._capture()
-        elif isinstance(event, Held):
-            self._records.append(("pause", {"epoch": event.epoch}))
-            if event.epoch != self._state_epoch:
-                self._capture()
-        elif isinstance(event, Resumed):
-            self._records.append(("resume", {"epoch": event.epoch}))
-        elif isinstance(event, LrChanged):
-            self._records.append(("lr", {"epoch": event.epoch, "lr": event.lr, "previous": event.previous}))
-            if self.session.state == RunState.PAUSED:  # held: the pause's checkpoint must have the new lr
-                self._capture()
-        elif isinstance(event, (RunFinished, RunFailed)):
-            if isinstance(event, RunFinished) and event.status != RunStatus.DIVERGED:
-                self._capture()
-            self._records.append(("end", end_record(event)))
-            self._ended = True
+
+    def on_snapshot(self, event: Snapshot) -> None:
+        self._snapshot = event
+        self._wake.set()
+
+    def on_started(self, event: RunStarted) -> None:
+        trainer = self.session.trainer
+        self._preprocess = getattr(trainer, "preprocess", None)
+        self._started_rows = len(self.session.history)  # before this run's first epoch
+        self._records.append(("start", {"title": self.title, **start_record(event)}))
+        self._capture()
+        self._wake.set()
+
+    def on_held(self, event: Held) -> None:
+        self._records.append(("pause", {"epoch": event.epoch}))
+        if event.epoch != self._state_epoch:
+            self._capture()
+        self._wake.set()
+
+    def on_resumed(self, event: Resumed) -> None:
+        self._records.append(("resume", {"epoch": event.epoch}))
+        self._wake.set()
+
+    def on_lr(self, event: LrChanged) -> None:
+        self._records.append(("lr", {"epoch": event.epoch, "lr": event.lr, "previous": event.previous}))
+        if self.session.state == RunState.PAUSED:  # held: the pause's checkpoint must have the new lr
+            self._capture()
+        self._wake.set()
+
+    def on_end(self, event: RunFinished | RunFailed) -> None:
+        if isinstance(event, RunFinished) and event.status != RunStatus.DIVERGED:
+            self._capture()
+        self._records.append(("end", end_record(event)))
+        self._ended = True
         self._wake.set()
 
     def _capture(self) -> None:
