@@ -14,7 +14,7 @@ from engine.config.fields import FIELDS, SPECS, parse_text
 from engine.config.presets import PRESETS, preset_config
 from engine.config.problems import ConfigError
 from engine.config.rules import validate, warnings
-from engine.config.schema import RunConfig
+from engine.config.schema import RunConfig, replaced
 from engine.config.toml_file import dumps, load_config, loads, save_config
 
 
@@ -112,8 +112,8 @@ def test_bad_combinations_warn(changes: dict, fragment: str) -> None:
 
 def test_cross_entropy_with_one_output_warns() -> None:
     """CrossEntropyLoss with a single output unit is called out."""
-    config = preset_config("circle")
-    config.train.loss, config.model.output_activation, config.model.outputs = "cross_entropy", "none", 1
+    config = replaced(preset_config("circle"), "train", loss="cross_entropy")
+    config = replaced(config, "model", output_activation="none", outputs=1)
     assert any("one output unit" in w for w in warnings(config))
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 from engine.config.build import with_values
 from engine.config.presets import preset_config
 from engine.config.problems import ConfigError
-from engine.config.schema import DataConfig, ModelConfig, RunConfig, TrainConfig
+from engine.config.schema import DataConfig, ModelConfig, RunConfig, TrainConfig, replaced
 from engine.data.image_tensors import InputMaker
 from engine.data.images import load_images
 from engine.data.shapes import ShapesDataset
@@ -135,8 +135,7 @@ def test_worker_processes_load_the_batches_one_process_would() -> None:
     same shuffled order, so the same losses to the last digit."""
     losses = {}
     for workers in (0, 2):
-        config = shapes_config()
-        config.data.samples, config.data.num_workers = 160, workers
+        config = replaced(shapes_config(), "data", samples=160, num_workers=workers)
         trainer = Trainer(config)
         losses[workers] = [trainer.train_epoch() for _ in range(2)]
     assert losses[2] == losses[0]
@@ -144,8 +143,7 @@ def test_worker_processes_load_the_batches_one_process_would() -> None:
 
 def test_mlp_flattens_images_and_loader_respects_drop_last() -> None:
     """The MLP takes flattened pictures; drop_last drops the incomplete batch."""
-    config = shapes_config(kind="mlp")
-    config.data.samples, config.data.drop_last = 70, True
+    config = replaced(shapes_config(kind="mlp"), "data", samples=70, drop_last=True)
     trainer = Trainer(config)
     assert isinstance(trainer.model[0], torch.nn.Flatten) and trainer.batches_per_epoch() == 2
     assert trainer.train_epoch() is not None and trainer.epoch == 1

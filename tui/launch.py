@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from engine.config.schema import RunConfig
+from engine.runs import layout
 from tui.app import NNTuiApp, make_app
 from tui.run_host import RunHost
 
@@ -36,7 +37,7 @@ def run_watch(folder: Path, ascii_only: bool = False, read_only: bool = False, r
     """`nntui watch`: the trainer opened on a run folder (or a TensorBoard run's, which has no config)."""
     from engine.config.toml_file import load_config
 
-    config = load_config(folder / "config.toml") if (folder / "config.toml").exists() else RunConfig()
+    config = load_config(folder / layout.CONFIG) if (folder / layout.CONFIG).exists() else RunConfig()
     run_app(config, ascii_only=ascii_only, runs_dir=runs_dir, watch=folder,
             read_only=read_only)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.config.schema import RunConfig
+from engine.config.schema import RunConfig, replaced
 from engine.errors import InputError
 from engine.loop.session import TrainingSession
 from engine.runs.folder import load_run
@@ -80,8 +80,6 @@ class RunHost:
 def _with_resumable(saved: RunConfig, wanted: RunConfig) -> RunConfig:
     """The saved run's configuration with what a continuation may take from the form: more
     epochs and a learning rate (the form may have been edited into a different run otherwise)."""
-    config = saved.copy()
-    config.train.epochs = wanted.train.epochs if wanted.train.epochs > saved.train.epochs else saved.train.epochs
-    config.train.lr = wanted.train.lr
-    return config
+    epochs = wanted.train.epochs if wanted.train.epochs > saved.train.epochs else saved.train.epochs
+    return replaced(saved, "train", epochs=epochs, lr=wanted.train.lr)
 

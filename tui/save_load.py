@@ -13,6 +13,7 @@ from engine.config.problems import ConfigError
 from engine.config.schema import RunConfig
 from engine.config.toml_file import load_config
 from engine.loop.session import TrainingSession
+from engine.runs import layout
 from engine.runs.folder import check_writable, existing_run_files, save_run
 from tui.run_controller import LiveSession, RunController
 from tui.screens.path_dialog import PathDialog
@@ -99,7 +100,7 @@ def load_dialog(run: RunController) -> None:
             run.panels.form.fill(loaded[path])
             app.notify(f"Loaded {path}; it applies on reset (r) or the next start.", title="Config loaded")
 
-    start = str(Path(run.last_saved) / "config.toml") if run.last_saved else "run.toml"
+    start = str(Path(run.last_saved) / layout.CONFIG) if run.last_saved else "run.toml"
     app.push_screen(PathDialog("Load a run configuration (TOML; a run folder's config.toml):", start, "Load", check,
                                PathSuggester(".toml")), fill)
 

@@ -4,11 +4,12 @@ the trainer's forms all read and write. Defaults live here and nowhere else."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(frozen=True)
 class ModelConfig:
     """The network: an MLP whose input and output sizes follow from the data."""
 
@@ -24,7 +25,7 @@ class ModelConfig:
     args: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class DataConfig:
     """Which data set, how much of it, and how it is cut into batches."""
 
@@ -62,7 +63,7 @@ class DataConfig:
     args: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TrainConfig:
     """Loss, optimizer and the length of the run."""
 
@@ -93,16 +94,25 @@ class TrainConfig:
     keep_best: bool = False  # write best.pt (the state dict) whenever the test loss reaches a new low
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunConfig:
-    """Everything a run needs; `nntui config` prints it as TOML."""
+    """Everything a run needs; `nntui config` prints it as TOML. Frozen, with its sections: a change
+    is a new config (`replaced`, engine.config.build.with_values), never an edit under a reader."""
 
     model: ModelConfig = field(default_factory=ModelConfig)
     data: DataConfig = field(default_factory=DataConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def copy(self) -> RunConfig:
+        """A copy whose lists and args are its own (the dataclasses are frozen; what they hold is not)."""
         return copy.deepcopy(self)
+
+
+def replaced(config: RunConfig, section: str, **values: Any) -> RunConfig:
+    """`config` with fields of one section ("train", ...) replaced, unchecked: for values the engine
+    itself vouches for (a watched run's length, a file made absolute). engine.config.build.with_values
+    checks what a person gave."""
+    return dataclasses.replace(config, **{section: dataclasses.replace(getattr(config, section), **values)})
 
 
 

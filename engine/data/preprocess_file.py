@@ -15,7 +15,6 @@ from engine.errors import DataError
 from engine.files.atomic import write_text_atomic
 from engine.files.reading import MIB, parse_nested, read_text
 
-PREPROCESS_FILE = "preprocess.json"
 PREPROCESS_LIMIT = 64 * MIB  # a 100,000-column table's statistics take about 10 MiB
 MAX_IMAGE_SIDE = 1024  # data.resize's limit
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from engine.loop.hooks import EndRun
+from engine.loop.run_state import RunStatus
+
 DIVERGED_HINT = "the loss became {value} at epoch {epoch}: lower {lower}"
 WEIGHTS_HINT = ("the weights became non-finite by epoch {epoch} while the loss was still finite (a gradient "
                 "overflowed): lower {lower}, or clip gradients (train.clip_grad)")
@@ -31,12 +34,11 @@ class NonFiniteGradient(ArithmeticError):
         self.epoch = epoch
 
 
-class Diverged(Exception):
+class Diverged(EndRun):
     """The run diverged in an epoch; `reason` says how and what to lower."""
 
     def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(RunStatus.DIVERGED, reason)
 
 
 def lower_for(trainer, lr: float) -> str:

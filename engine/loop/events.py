@@ -138,7 +138,7 @@ class LrChanged:
 class RunFinished:
     """The run ended: completed, early-stopped, stopped by the caller, or diverged (non-finite loss)."""
 
-    status: str  # "completed" | "early-stopped" | "stopped" | "diverged"
+    status: str  # a RunStatus: completed, early-stopped, stopped, pruned, diverged (crashed, ended when watched)
     epoch: int
     train_loss: float | None
     test_loss: float | None  # of the weights the run ends with (the best epoch's under restore_best)

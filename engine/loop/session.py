@@ -10,23 +10,36 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from engine.code.frames import failure_message, failure_report
 from engine.config.problems import ConfigError
 from engine.config.rules import manual_lr_problem, validate, watchers
-from engine.config.schema import RunConfig
+from engine.config.schema import RunConfig, replaced
 from engine.errors import InputError
-from engine.loop.divergence import Diverged, check_epoch, evaluate_checked, train_checked
-from engine.loop.events import EpochEnded, Event, LrChanged, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.divergence import evaluate_checked, train_checked
+from engine.loop.epoch_hooks import (
+    BestEpoch,
+    DivergenceCheck,
+    EarlyStopping,
+    EvalCadence,
+    HealthAtLog,
+    LrSteps,
+    SnapshotCadence,
+)
+from engine.loop.events import EpochEnded, Event, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.gate import TurnGate
 from engine.loop.history import MetricsHistory
+from engine.loop.hooks import EndRun, RunHooks
+from engine.loop.live_run import Listener, Session
+from engine.loop.run_state import RunState, RunStatus
 from engine.loop.snapshots import HealthClock, take_snapshot
 
-Listener = Callable[[Event], None]
-
+if TYPE_CHECKING:
+    from engine.loop.trainer import Trainer
 
 class TrainingSession:
-    """One run at a time. States: idle, running, paused, finished."""
+    """One run at a time, in a RunState: idle, running, paused, finished."""
 
     def __init__(
         self,
@@ -44,21 +57,21 @@ class TrainingSession:
         `resume` is an engine.runs.folder.SavedRun to continue from its checkpoint. `health_at_log`
         measures model health at every logged epoch (EpochEnded.health), a pass over the training
         set each; snapshots carry it anyway, measured within a small share of the time."""
-        self.config = validate(config).copy()
+        self.config = validate(config)
         self._resume = resume
         self.listeners: list[Listener] = [listener] if listener else []
         self.snapshot_interval_s = snapshot_interval_s
         self.snapshot_on_eval = False  # a snapshot (fit scores included) with every test evaluation
-        self._stop_status = "stopped"
+        self._stop_status: str = RunStatus.STOPPED
         self.eval_interval_s = eval_interval_s
         self.boundary_size = boundary_size
         self.health_at_log = health_at_log
         self.picked_neuron: tuple[int, int] | None = None  # (layer, unit) a view shows large, set by the caller
         self._health = HealthClock()
         self.history = resume.history if resume is not None else MetricsHistory()
-        self.trainer = None  # engine.loop.trainer.Trainer once built
+        self.trainer: Trainer | None = None  # built when the run starts
         self.result: RunFinished | RunFailed | None = None
-        self.state = "idle"
+        self.state = RunState.IDLE
         self._gate = TurnGate()  # pause, steps, stop and a new lr, which the thread waits on
         self._model_lock = threading.Lock()  # held while an epoch runs
         self._thread: threading.Thread | None = None
@@ -68,28 +81,28 @@ class TrainingSession:
     def start(self) -> None:
         """Start a fresh run, or resume a paused one."""
         with self._gate.cond:
-            if self.state == "idle":
+            if self.state == RunState.IDLE:
                 self._launch(paused=False)
-            elif self.state == "paused":
+            elif self.state == RunState.PAUSED:
                 self._gate.paused = False
-                self.state = "running"
+                self.state = RunState.RUNNING
                 self._gate.cond.notify_all()
 
     def pause(self) -> None:
         """Hold at the end of the current epoch."""
         with self._gate.cond:
-            if self.state == "running":
+            if self.state == RunState.RUNNING:
                 self._gate.paused = True
-                self.state = "paused"
+                self.state = RunState.PAUSED
 
     def resume(self) -> None:
         with self._gate.cond:
-            if self.state == "paused":
+            if self.state == RunState.PAUSED:
                 self.start()
 
     def toggle(self) -> None:
         """Start, pause or resume, whichever fits: the space key."""
-        if self.state == "running":
+        if self.state == RunState.RUNNING:
             self.pause()
         else:
             self.start()
@@ -97,16 +110,16 @@ class TrainingSession:
     def step(self) -> None:
         """Train exactly one epoch, then hold; a running run is paused instead."""
         with self._gate.cond:
-            if self.state == "idle":
+            if self.state == RunState.IDLE:
                 self._launch(paused=True, credits=1)
-            elif self.state == "paused":
+            elif self.state == RunState.PAUSED:
                 self._gate.step_credits += 1
                 self._gate.waiting.clear()
                 self._gate.cond.notify_all()
-            elif self.state == "running":
+            elif self.state == RunState.RUNNING:
                 self.pause()
 
-    def stop(self, status: str = "stopped") -> None:
+    def stop(self, status: str = RunStatus.STOPPED) -> None:
         """End the run at an epoch boundary; it finishes as `status` (a sweep's pruner says `pruned`)."""
         self._stop_status = status
         self._gate.stop.set()
@@ -119,15 +132,15 @@ class TrainingSession:
         self.join(timeout)
         with self._gate.cond:
             if config is not None:
-                self.config = validate(config).copy()
+                self.config = validate(config)
             self.history = MetricsHistory()
             self._resume = None
             self.trainer = None
             self.result = None
             self._gate.clear()
-            self._stop_status = "stopped"
+            self._stop_status = RunStatus.STOPPED
             self._health = HealthClock()
-            self.state = "idle"
+            self.state = RunState.IDLE
 
     def lr_problem(self) -> str | None:
         """Why the learning rate cannot be changed by hand during this run, or None when it can."""
@@ -141,7 +154,9 @@ class TrainingSession:
         if problem is not None:
             raise ValueError(problem)
         with self._gate.cond:
-            self.config.train.lr = lr
+            self.config = replaced(self.config, "train", lr=lr)
+            if self.trainer is not None:
+                self.trainer.config = self.config  # (one config for both, as before the change)
             self._gate.pending_lr = lr
             self._gate.cond.notify_all()
 
@@ -162,7 +177,7 @@ class TrainingSession:
         run that is not training: a view asks for something new (a picked neuron) while it is
         paused or has ended."""
         trainer = self.trainer
-        if trainer is None or self.state == "running":
+        if trainer is None or self.state == RunState.RUNNING:
             return
         with self._model_lock:
             self._emit(self._snapshot(trainer))
@@ -183,7 +198,7 @@ class TrainingSession:
         self._gate.paused = paused
         self._gate.step_credits = credits
         self._gate.waiting.clear()
-        self.state = "paused" if paused else "running"
+        self.state = RunState.PAUSED if paused else RunState.RUNNING
         self._thread = threading.Thread(target=self._run, name="nntui-engine", daemon=True)
         self._thread.start()
 
@@ -213,59 +228,67 @@ class TrainingSession:
             field = err.problems[0].path if isinstance(err, ConfigError) and err.problems else ""
             self.result = RunFailed(failure_message(err) or _describe(err), epoch, traceback.format_exc(),
                                     isinstance(err, InputError), field, failure_report(err))  # (own-code: user frames)
-            self.state = "finished"
+            self.state = RunState.FINISHED
             self._emit(self.result)
         finally:
             self._gate.waiting.set()
 
-    def _loop(self, trainer) -> tuple[str, str]:
-        cfg = self.config.train
-        stop = self._gate.stop
-        last_eval = last_snapshot = time.perf_counter()
-        self._started_at = time.perf_counter()
-        every_epoch = bool(watchers(self.config))  # early stopping, the best weights or plateau need each test loss
-        steps = trainer.schedule is not None and not trainer.schedule.gliding  # its lr changes are events
-        best = trainer.best
-        try:  # an epoch's checks raise Diverged with the reason
-            for epoch in range(trainer.epoch + 1, cfg.epochs + 1):
+    def _loop(self, trainer: Trainer) -> tuple[str, str]:
+        """Epoch after epoch, each told to the epoch hooks in turn; how the run ended, and why."""
+        hooks = self._epoch_hooks(trainer)
+        should_stop = self._gate.stop.is_set
+        try:
+            for epoch in range(trainer.epoch + 1, self.config.train.epochs + 1):
                 if not self._gate.await_turn(trainer, self._emit):
                     return self._stop_status, ""
                 with self._model_lock:
-                    began = time.perf_counter()
-                    lr = trainer.lr  # the lr the epoch starts with (a OneCycleLR moves it every batch)
-                    loss = train_checked(trainer, stop.is_set, epoch, lr)
-                    if loss is None:
+                    event = self._train_epoch(trainer, epoch, should_stop)
+                    if event is None:  # a stop came first
                         return self._stop_status, ""
-                    now = time.perf_counter()
-                    logged = epoch % cfg.log_interval == 0 or epoch == cfg.epochs
-                    finite = math.isfinite(loss)
-                    evaluate = every_epoch or logged or self._gate.paused or not finite or (
-                        self.eval_interval_s is not None and now - last_eval >= self.eval_interval_s)
-                    test_loss, accuracy = evaluate_checked(trainer, epoch, lr) if evaluate else (None, None)
-                    if evaluate:
-                        last_eval = now
-                    trainer.end_epoch(test_loss)
-                    if best is not None:
-                        best.update(epoch, test_loss, trainer.model)
-                        logged = logged or best.stop_now  # the epoch a run stops early at has its line
-                    health = self._health.at_log(trainer) if logged and finite and self.health_at_log else None
-                    event = EpochEnded(epoch, cfg.epochs, loss, test_loss, accuracy,
-                                       trainer.train_samples / max(now - began, 1e-9),
-                                       now - self._started_at, lr, logged, health)
-                    self.history.append(event)
-                    self._emit(event)
-                    if steps and trainer.lr != lr and epoch < cfg.epochs:  # (no epoch after the last to take it)
-                        self._emit(LrChanged(epoch, trainer.lr, lr))
-                    check_epoch(trainer, loss, evaluate, epoch, lr)  # after the epoch's event: its line is shown
-                    if best is not None and best.stop_now:
-                        return "early-stopped", best.reason()
-                    if (evaluate and self.snapshot_on_eval) or self.snapshot_interval_s is not None and (
-                            self._gate.paused or now - last_snapshot >= self.snapshot_interval_s):
-                        self._emit(self._snapshot(trainer))
-                        last_snapshot = time.perf_counter()
-        except Diverged as err:
-            return "diverged", err.reason
-        return "completed", ""
+                    for hook in hooks:
+                        hook.on_epoch(event)
+        except EndRun as end:  # diverged (in the epoch or after it), early-stopped
+            return end.status, end.reason
+        return RunStatus.COMPLETED, ""
+
+    def _train_epoch(self, trainer: Trainer, epoch: int, should_stop: Callable[[], bool]) -> EpochEnded | None:
+        """One epoch trained, and the test set evaluated when due, as its event (health and the
+        early stop's line are the hooks'); None when a stop came first."""
+        cfg = self.config.train
+        began = time.perf_counter()
+        lr = trainer.lr  # the lr the epoch starts with (a OneCycleLR moves it every batch)
+        loss = train_checked(trainer, should_stop, epoch, lr)
+        if loss is None:
+            return None
+        now = time.perf_counter()
+        logged = epoch % cfg.log_interval == 0 or epoch == cfg.epochs
+        evaluate = self._cadence.due(logged, math.isfinite(loss), self._gate.paused, now)
+        test_loss, accuracy = evaluate_checked(trainer, epoch, lr) if evaluate else (None, None)
+        trainer.end_epoch(test_loss)
+        return EpochEnded(epoch, cfg.epochs, loss, test_loss, accuracy, trainer.train_samples / max(now - began, 1e-9),
+                          now - self._started_at, lr, logged)
+
+    def _epoch_hooks(self, trainer: Trainer) -> list[RunHooks]:
+        """What follows each epoch, in this order: the best epoch (it may make the epoch a logged one)
+        and health complete the event; the history and the listeners take it; then the schedule's lr
+        step is told, the divergence checks and early stopping may end the run, and a snapshot is
+        told when due."""
+        self._cadence = cadence = EvalCadence(bool(watchers(self.config)), self.eval_interval_s)
+        self._started_at = time.perf_counter()
+        best, schedule = trainer.best, trainer.schedule
+        hooks: list[RunHooks] = [BestEpoch(trainer, best)] if best is not None else []
+        if self.health_at_log:
+            hooks.append(HealthAtLog(trainer, self._health))
+        hooks.append(_Announce(self))
+        if schedule is not None and not schedule.gliding:  # a gliding schedule's lr moves every batch, untold
+            hooks.append(LrSteps(trainer, self._emit))
+        hooks.append(DivergenceCheck(trainer, cadence))
+        if best is not None:
+            hooks.append(EarlyStopping(best))
+        hooks.append(SnapshotCadence(cadence, lambda: self._snapshot(trainer), self._emit,
+                                     lambda: self.snapshot_interval_s, lambda: self.snapshot_on_eval,
+                                     lambda: self._gate.paused))
+        return hooks
 
     def _started(self, trainer) -> RunStarted:
         from engine.loop.views import run_started
@@ -280,20 +303,34 @@ class TrainingSession:
         from engine.loop.views import fit_scores, parameters_as_lists
         status, message = outcome
         with self._model_lock:
-            if status in ("completed", "early-stopped") and self.config.train.restore_best:
+            if status in (RunStatus.COMPLETED, RunStatus.EARLY_STOPPED) and self.config.train.restore_best:
                 message = trainer.best.restore(trainer.model, trainer.epoch, message)
-            if trainer.epoch and status != "diverged":
+            if trainer.epoch and status != RunStatus.DIVERGED:
                 self._emit(self._snapshot(trainer, final=True))
             n = len(self.history)
             train_loss = self.history.train_loss[-1] if n else None
-            test_loss, accuracy = trainer.evaluate() if status != "diverged" else (None, None)
-            scores = fit_scores(trainer) if status != "diverged" else None
+            test_loss, accuracy = trainer.evaluate() if status != RunStatus.DIVERGED else (None, None)
+            scores = fit_scores(trainer) if status != RunStatus.DIVERGED else None
             best = self.history.best_test_loss()
             self.result = RunFinished(status, trainer.epoch, train_loss, test_loss, accuracy, message,
                                       parameters_as_lists(trainer), scores, best[1] if best else None,
                                       best[0] if best else None)
-        self.state = "finished"
+        self.state = RunState.FINISHED
         return self.result
+
+
+class _Announce(RunHooks):
+    """The listeners' turn among the epoch hooks: the epoch joins the history and is told."""
+
+    def __init__(self, session: TrainingSession):
+        self.session = session
+
+    def on_epoch(self, event: EpochEnded) -> None:
+        self.session.history.append(event)
+        self.session._emit(event)
+
+
+_conforms: type[Session] = TrainingSession  # mypy checks that a TrainingSession is a Session
 
 
 def _describe(err: BaseException) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from engine.config.rules import require_test_set, tracks_best, uses_code, validate
+from engine.config.rules import require_test_set, tracks_best, uses_code
 from engine.config.schema import RunConfig
 from engine.data.features import feature_columns
 from engine.loop.batching import batch_sizes, weighted_mean
@@ -42,8 +42,9 @@ class Trainer:
 
     def __init__(self, config: RunConfig, recorded: Mapping[str, Path] | None = None):
         """`recorded` maps the user's files (model.module, data.module) to the copies a run folder
-        keeps, to import those instead (a resume, a prediction)."""
-        self.config = validate(config)
+        keeps, to import those instead (a resume, a prediction). `config` has been checked where it
+        was made (engine.config.build) or by the session; it is not checked again here."""
+        self.config = config
         data_cfg = config.data
         self.device = resolve_device(config.train.device)
         self.shuffle_generator = torch.Generator().manual_seed(data_cfg.seed)

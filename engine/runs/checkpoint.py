@@ -18,7 +18,6 @@ from engine.runs.checkpoint_fields import check_fields
 
 FORMAT = "nntui-checkpoint"
 VERSION = 1
-CHECKPOINT_FILE = "checkpoint.pt"
 
 
 def checkpoint_file_state(state: dict[str, Any]) -> dict[str, Any]:

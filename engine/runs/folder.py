@@ -99,7 +99,7 @@ class SavedRun:
     config: RunConfig
     history: MetricsHistory
     checkpoint: dict
-    source: str = "checkpoint.pt"  # the checkpoint's path, for messages
+    source: str = layout.CHECKPOINT  # the checkpoint's path, for messages
     code: dict[str, Path] | None = None  # the user's files -> the folder's copies to import (engine.runs.code_record)
     notes: tuple[str, ...] = ()  # what is imported from where, to say before the run goes on
 

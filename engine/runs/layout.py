@@ -22,6 +22,11 @@ LOCK = "lock"
 CONTROL = "control.jsonl"
 CODE_MANIFEST = "code.json"  # the user's files a run imported (engine.runs.code_record)
 CODE = "code"  # the folder of their copies
+TENSORBOARD_EVENTS = "events.out.tfevents.*"  # a run's TensorBoard event files, where it writes them in its folder
+# A sweep's folder (engine.sweep): its spec as given, the best trial's configuration, Optuna's journal.
+SWEEP_SPEC = "sweep.toml"
+SWEEP_BEST = "best.toml"
+SWEEP_JOURNAL = "journal.log"
 # The files a run writes; a folder holding any of them holds a run.
 RUN_FILES = (CONFIG, EVENTS, METRICS, VIEW, CHECKPOINT, MODEL, BEST, PREPROCESS, CONTROL, CODE_MANIFEST)
 

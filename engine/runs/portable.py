@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.config.schema import RunConfig
+from engine.config.schema import RunConfig, replaced
 
 
 def _absolute(path: str) -> str:
@@ -22,11 +22,7 @@ def _absolute_import(text: str) -> str:
 
 
 def portable_config(config: RunConfig) -> RunConfig:
-    copy = config.copy()
-    copy.model.module = _absolute_import(copy.model.module)
-    copy.data.module = _absolute_import(copy.data.module)
-    data = copy.data
-    data.paths = [_absolute(p) for p in data.paths]
-    data.images = _absolute(data.images)
-    data.data_root = _absolute(data.data_root)
-    return copy
+    data = config.data
+    config = replaced(config, "model", module=_absolute_import(config.model.module))
+    return replaced(config, "data", module=_absolute_import(data.module), paths=[_absolute(p) for p in data.paths],
+                    images=_absolute(data.images), data_root=_absolute(data.data_root))

@@ -18,9 +18,10 @@ from torch import nn
 from engine.config.schema import RunConfig
 from engine.data.features import computed_features, feature_columns
 from engine.data.preprocess import Preprocess
-from engine.data.preprocess_file import PREPROCESS_FILE, load_preprocess
+from engine.data.preprocess_file import load_preprocess
 from engine.errors import DataError
 from engine.models.task import Task
+from engine.runs import layout
 from engine.runs.checkpoint import read_weights_only
 from engine.runs.table_rows import TableRows, read_rows
 from engine.runs.tensor_inputs import is_tensor_file, read_tensor_inputs
@@ -140,9 +141,10 @@ class Predictor:
                 "of inputs (torch.save(X, 'inputs.pt'), one input per row of X, shaped as your Dataset's x)")
 
     @torch.no_grad()
-    def _answer(self, X: torch.Tensor, sources: list[tuple[str, int | None]]) -> list[Prediction]:
+    def _answer(self, X: torch.Tensor | list, sources: list[tuple[str, int | None]]) -> list[Prediction]:
         if not len(X):
             return []
+        assert isinstance(X, torch.Tensor)  # (a list only when no row was good)
         self.model.eval()
         features = computed_features(self.config.data)  # a 2-D set's model takes features of x1, x2
         outputs = self.model(feature_columns(X, features) if features else X)
@@ -197,10 +199,10 @@ def load_predictor(directory: str | Path, best: bool = False, use_current_code: 
     folder = Path(directory)
     if not folder.is_dir():
         raise DataError(f"{folder}: no such run folder")
-    config = load_config(folder / "config.toml")
-    preprocess = load_preprocess(folder / PREPROCESS_FILE)
+    config = load_config(folder / layout.CONFIG)
+    preprocess = load_preprocess(folder / layout.PREPROCESS)
     if preprocess.image is None and preprocess.table is None and config.data.dataset != "module":
-        raise DataError(f"{folder / PREPROCESS_FILE}: describes neither a table nor an image set")
+        raise DataError(f"{folder / layout.PREPROCESS}: describes neither a table nor an image set")
     if preprocess.image is None and preprocess.table is None and config.model.kind != "module":
         raise DataError(f"{folder}: this run trained nntui's {config.model.kind} on your Dataset's items, which are "
                         "not table rows; predict rebuilds nntui's models for rows and image folders only")
@@ -208,16 +210,17 @@ def load_predictor(directory: str | Path, best: bool = False, use_current_code: 
               preprocess.table.labels if preprocess.table else ())
     outputs = config.model.outputs or (len(labels) if config.train.loss == "cross_entropy" else 1)
     code = recorded_code(folder, config, use_current_code, "predict")
+    model: nn.Module
     if config.model.kind == "module":
         from engine.models.user_module import build_user_model
 
         model = build_user_model(config.model, code.copies)[0]
     elif preprocess.image is not None:
-        model: nn.Module = build_image_model(config.model, preprocess.image.shape, outputs)
+        model = build_image_model(config.model, preprocess.image.shape, outputs)
     else:
         inputs = len(computed_features(config.data)) or preprocess.table.features  # type: ignore[union-attr]
         model = build_mlp(config.model, inputs, outputs)
-    weights = folder / ("best.pt" if best else "model.pt")
+    weights = folder / (layout.BEST if best else layout.MODEL)
     if not weights.is_file():
         why = " (--best needs a run recorded with train.keep_best, --keep-best)" if best else ""
         raise DataError(f"{weights}: missing{why}")

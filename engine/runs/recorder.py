@@ -18,13 +18,15 @@ import stat
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from engine.config.toml_file import dumps
 from engine.errors import InputError
 from engine.files.atomic import remove_orphans, write_atomic, write_text_atomic, write_together
-from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished, RunStarted, Snapshot
+from engine.loop.events import EpochEnded, Held, LrChanged, Resumed, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.history import MetricsHistory
+from engine.loop.hooks import RunHooks
+from engine.loop.run_state import RunState, RunStatus
 from engine.runs import layout
 from engine.runs.code_record import write_code
 from engine.runs.controls import ControlInbox
@@ -33,6 +35,9 @@ from engine.runs.lock import RunLock
 from engine.runs.metrics_file import HEADER, MetricsAppender, csv_rows
 from engine.runs.portable import portable_config
 from engine.runs.records import end_record, start_record, view_record
+
+if TYPE_CHECKING:
+    from engine.runs.tensorboard.writer import TensorBoardLog
 
 CHECKPOINT_EVERY_S = 30.0
 VIEW_EVERY_S = 0.5
@@ -58,9 +63,10 @@ def refuse_odd_files(folder: Path, names: list[str]) -> None:
                              f"{name}); move it away")
 
 
-class RunRecorder:
-    """Listener of one TrainingSession run, writing its folder. `open` before the session starts,
-    `close` after it ends; `errors` says what could not be written (the run goes on regardless)."""
+class RunRecorder(RunHooks):
+    """Listener of one TrainingSession run (its hooks run on the engine thread), writing its folder.
+    `open` before the session starts, `close` after it ends; `errors` says what could not be
+    written (the run goes on regardless)."""
 
     def __init__(self, folder: str | Path, session, *, title: str = "", controls: bool = True,
                  checkpoint_every_s: float = CHECKPOINT_EVERY_S, view_every_s: float = VIEW_EVERY_S,
@@ -88,7 +94,7 @@ class RunRecorder:
         self._started_rows: int | None = None  # metrics rows at the start; None until the run starts
         self._best_written = 0  # the epoch whose weights best.pt holds (0: none written by this run)
         self.tensorboard = Path(tensorboard) if tensorboard is not None else None  # the event files' folder
-        self._tensorboard = None  # its TensorBoardLog, made when the run starts
+        self._tensorboard: TensorBoardLog | None = None  # made when the run starts
 
     # -- opening and closing (caller's thread) ----------------------------------------------
 
@@ -121,7 +127,7 @@ class RunRecorder:
         for name in self._replace:
             (self.folder / name).unlink(missing_ok=True)
         if self._replace:  # the replaced run's TensorBoard events, where it wrote them into its folder
-            for events in self.folder.glob("events.out.tfevents.*"):
+            for events in self.folder.glob(layout.TENSORBOARD_EVENTS):
                 events.unlink(missing_ok=True)
         write_text_atomic(self.folder / layout.CONFIG, dumps(portable_config(self.session.config)))
         write_code(self.folder, getattr(self.session.trainer, "code", ()))  # the user's files, as they ran
@@ -135,6 +141,7 @@ class RunRecorder:
     def _open_tensorboard(self, history: MetricsHistory, rows: int) -> None:
         from engine.runs.tensorboard.writer import TensorBoardLog
 
+        assert self.tensorboard is not None  # (only called when there is one)
         log = TensorBoardLog(self.tensorboard, history, rows)
         log.open(self.session.config)
         self._tensorboard = log
@@ -149,36 +156,46 @@ class RunRecorder:
         thread.join(timeout)
         return not thread.is_alive()
 
-    # -- the listener (engine thread) --------------------------------------------------------
+    # -- the hooks (engine thread) -----------------------------------------------------------
 
-    def __call__(self, event: Event) -> None:
-        if type(event) is EpochEnded:  # the hot path: one attribute read per epoch
-            if self._want_state and event.train_loss == event.train_loss:  # not NaN
-                self._capture()
-            return
-        if isinstance(event, Snapshot):
-            self._snapshot = event
-        elif isinstance(event, RunStarted):
-            trainer = self.session.trainer
-            self._preprocess = getattr(trainer, "preprocess", None)
-            self._started_rows = len(self.session.history)  # before this run's first epoch
-            self._records.append(("start", {"title": self.title, **start_record(event)}))
+    def on_epoch(self, event: EpochEnded) -> None:
+        """The hot path: one attribute read per epoch, and a checkpoint when the writer wants one."""
+        if self._want_state and event.train_loss == event.train_loss:  # not NaN
             self._capture()
-        elif isinstance(event, Held):
-            self._records.append(("pause", {"epoch": event.epoch}))
-            if event.epoch != self._state_epoch:
-                self._capture()
-        elif isinstance(event, Resumed):
-            self._records.append(("resume", {"epoch": event.epoch}))
-        elif isinstance(event, LrChanged):
-            self._records.append(("lr", {"epoch": event.epoch, "lr": event.lr, "previous": event.previous}))
-            if self.session.state == "paused":  # held: the pause's checkpoint must have the new lr
-                self._capture()
-        elif isinstance(event, (RunFinished, RunFailed)):
-            if isinstance(event, RunFinished) and event.status != "diverged":
-                self._capture()
-            self._records.append(("end", end_record(event)))
-            self._ended = True
+
+    def on_snapshot(self, event: Snapshot) -> None:
+        self._snapshot = event
+        self._wake.set()
+
+    def on_started(self, event: RunStarted) -> None:
+        trainer = self.session.trainer
+        self._preprocess = getattr(trainer, "preprocess", None)
+        self._started_rows = len(self.session.history)  # before this run's first epoch
+        self._records.append(("start", {"title": self.title, **start_record(event)}))
+        self._capture()
+        self._wake.set()
+
+    def on_held(self, event: Held) -> None:
+        self._records.append(("pause", {"epoch": event.epoch}))
+        if event.epoch != self._state_epoch:
+            self._capture()
+        self._wake.set()
+
+    def on_resumed(self, event: Resumed) -> None:
+        self._records.append(("resume", {"epoch": event.epoch}))
+        self._wake.set()
+
+    def on_lr(self, event: LrChanged) -> None:
+        self._records.append(("lr", {"epoch": event.epoch, "lr": event.lr, "previous": event.previous}))
+        if self.session.state == RunState.PAUSED:  # held: the pause's checkpoint must have the new lr
+            self._capture()
+        self._wake.set()
+
+    def on_end(self, event: RunFinished | RunFailed) -> None:
+        if isinstance(event, RunFinished) and event.status != RunStatus.DIVERGED:
+            self._capture()
+        self._records.append(("end", end_record(event)))
+        self._ended = True
         self._wake.set()
 
     def _capture(self) -> None:
@@ -215,7 +232,8 @@ class RunRecorder:
             records, self._records = self._records, []
             ending += [record for record in records if record[0] == "end"]
             self._write_records([record for record in records if record[0] != "end"])  # the start before its rows
-            self._attempt(layout.METRICS, self._metrics.flush, sync=ended)
+            if self._metrics is not None:
+                self._attempt(layout.METRICS, self._metrics.flush, sync=ended)
             if self._tensorboard is not None:
                 self._attempt("TensorBoard events", self._tensorboard.write, ended)
             if self._preprocess is not None:
@@ -246,14 +264,17 @@ class RunRecorder:
         a folder missing epochs must not read as a run that completed."""
         lost = next((error for error in self.errors if error.startswith(f"cannot write {layout.METRICS} ")), None)
         fields = record[1]
-        if lost is None or fields.get("status") == "failed":
+        if lost is None or fields.get("status") == RunStatus.FAILED:
             return record
-        return record[0], {"status": "failed", "epoch": fields.get("epoch", 0), "bad_input": False,
+        return record[0], {"status": RunStatus.FAILED, "epoch": fields.get("epoch", 0), "bad_input": False,
                            "message": f"the run ended {fields.get('status')}, but its record is incomplete: {lost}"}
 
     def _write_records(self, records: list[tuple[str, dict[str, Any]]]) -> None:
+        log = self._log
+        if log is None:
+            return
         for name, fields in records:
-            self._attempt(layout.EVENTS, self._log.append, name, **fields)
+            self._attempt(layout.EVENTS, log.append, name, **fields)
 
     def _write_preprocess(self) -> None:
         from engine.data.preprocess_file import save_preprocess
@@ -270,9 +291,12 @@ class RunRecorder:
         captured, self._state = self._state, None
         state, config = captured["state"], captured["config"]  # type: ignore[index]
 
+        def write_config(handle: IO[bytes]) -> None:
+            handle.write(dumps(portable_config(config)).encode("utf-8"))
+
         def commit() -> None:
             write_together([
-                (self.folder / layout.CONFIG, lambda h: h.write(dumps(portable_config(config)).encode("utf-8"))),
+                (self.folder / layout.CONFIG, write_config),
                 (self.folder / layout.MODEL, lambda h: torch.save(state["model"], h)),
                 (self.folder / layout.CHECKPOINT, lambda h: torch.save(checkpoint_file_state(state), h)),
             ])

@@ -20,6 +20,8 @@ from engine.loop.events import (
     SurfaceGrid,
 )
 from engine.loop.network_events import LayerHealth, ModelHealth, NeuronFocus, NeuronLayer, NeuronMaps
+from engine.loop.run_state import RunStatus
+from engine.runs.event_json import outcome_fields
 
 POINTS_KEPT = 2000  # points drawn over a boundary: a 10-million-point set keeps its first 2000
 
@@ -64,15 +66,13 @@ def started_from(record: dict[str, Any], config: RunConfig) -> RunStarted:
 
 def end_record(event: RunFinished | RunFailed) -> dict[str, Any]:
     if isinstance(event, RunFailed):
-        return {"status": "failed", "epoch": event.epoch, "message": event.error, "bad_input": event.bad_input}
-    scores = asdict(event.scores) if event.scores is not None else {}
-    return finite({"status": event.status, "epoch": event.epoch, "train_loss": event.train_loss,
-                   "test_loss": event.test_loss, "test_accuracy": event.test_accuracy, **scores,
-                   "message": event.message, "best_epoch": event.best_epoch, "best_test_loss": event.best_test_loss})
+        return {"status": RunStatus.FAILED, "epoch": event.epoch, "message": event.error, "bad_input": event.bad_input}
+    return finite({**outcome_fields(event), "message": event.message, "best_epoch": event.best_epoch,
+                   "best_test_loss": event.best_test_loss})
 
 
 def finished_from(record: dict[str, Any]) -> RunFinished | RunFailed:
-    if record.get("status") == "failed":
+    if record.get("status") == RunStatus.FAILED:
         return RunFailed(str(record.get("message", "")), int(record.get("epoch") or 0),
                          bad_input=bool(record.get("bad_input")))
     return RunFinished(str(record.get("status", "")), int(record.get("epoch") or 0), record.get("train_loss"),

@@ -13,7 +13,10 @@ from pathlib import Path
 from engine.errors import InputError
 from engine.loop.events import Event, RunFailed, RunFinished, RunStarted
 from engine.loop.history import MetricsHistory
+from engine.loop.live_run import Listener, Session
+from engine.loop.run_state import RunState, RunStatus
 from engine.runs.controls import can_control, send_control
+from engine.runs.run_reader import RunReader
 from engine.runs.tensorboard.logdir import holds_events
 from engine.runs.tensorboard.watcher import CANNOT_CONTROL, TensorBoardWatcher
 from engine.runs.watcher import RunWatcher
@@ -27,15 +30,15 @@ class RemoteSession:
     trainer = None  # nothing to save from here: the run's own folder is its save
     remote = True
 
-    def __init__(self, folder: str | Path, listener=None, read_only: bool = False):
+    def __init__(self, folder: str | Path, listener: Listener | None = None, read_only: bool = False):
         self.folder = Path(folder)
         self.foreign = holds_events(self.folder)
-        self.watcher = TensorBoardWatcher(self.folder) if self.foreign else RunWatcher(self.folder)
+        self.watcher: RunReader = TensorBoardWatcher(self.folder) if self.foreign else RunWatcher(self.folder)
         self.config = self.watcher.config
-        self.listeners = [listener] if listener else []
+        self.listeners: list[Listener] = [listener] if listener else []
         self.read_only = read_only
         self.boundary_size = (60, 30)  # set by the views; the writer decides its own grid
-        self.status = "new"  # the folder's word: running, paused, stopped, crashed, ...
+        self.status: str = RunStatus.NEW  # the folder's word: running, paused, stopped, crashed, ...
         self.result: RunFinished | RunFailed | None = None
         self.poll()  # what is there already, before the constructor returns
         self._stop_polling = threading.Event()
@@ -47,9 +50,11 @@ class RemoteSession:
         return self.watcher.history
 
     @property
-    def state(self) -> str:
+    def state(self) -> RunState:
         """As a TrainingSession says it: running, paused or finished (an ended or crashed run)."""
-        return self.status if self.status in ("running", "paused") else "finished"
+        if self.status in (RunStatus.RUNNING, RunStatus.PAUSED):
+            return RunState(self.status)
+        return RunState.FINISHED
 
     # -- controls, through the folder ------------------------------------------------------
 
@@ -59,7 +64,7 @@ class RemoteSession:
             return CANNOT_CONTROL
         if self.read_only:
             return "watching read-only (--read-only)"
-        if self.state == "finished":
+        if self.state == RunState.FINISHED:
             return f"the run is {self.status}: there is nothing to control"
         return can_control(self.folder)
 
@@ -70,7 +75,7 @@ class RemoteSession:
         send_control(self.folder, action, lr)
 
     def toggle(self) -> None:
-        self._send("pause" if self.status == "running" else "resume")
+        self._send("pause" if self.status == RunStatus.RUNNING else "resume")
 
     def start(self) -> None:
         self._send("resume")
@@ -123,9 +128,12 @@ class RemoteSession:
         status = self.watcher.status
         if status != self.status:
             self.status = status
-            if status == "crashed":  # no end record will come: say it as one
+            if status == RunStatus.CRASHED:  # no end record will come: say it as one
                 epochs = int(self.history.epochs[-1]) if len(self.history) else 0
-                self.result = RunFinished("crashed", epochs, None, None, None,
+                self.result = RunFinished(RunStatus.CRASHED, epochs, None, None, None,
                                           "its process ended without finishing; space continues it from the "
                                           "last checkpoint")
                 self._emit(self.result)
+
+
+_conforms: type[Session] = RemoteSession  # mypy checks that a watched run is a Session

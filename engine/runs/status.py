@@ -13,10 +13,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.config.schema import RunConfig
+from engine.config.schema import RunConfig, replaced
 from engine.config.toml_file import load_config
 from engine.errors import InputError
 from engine.loop.history import MetricsHistory
+from engine.loop.run_state import RunStatus
 from engine.runs import layout
 from engine.runs.event_log import read_events
 from engine.runs.layout import run_folders
@@ -27,8 +28,9 @@ from engine.runs.tensorboard.event_files import is_event_file
 from engine.runs.tensorboard.foreign_run import TagFigures, TensorBoardRun
 from engine.runs.tensorboard.logdir import holds_events, started_at, tensorboard_folders
 
-LIVE = ("running", "paused")
-ENDED = ("completed", "stopped", "diverged", "failed", "early-stopped", "pruned")
+LIVE = (RunStatus.RUNNING, RunStatus.PAUSED)
+ENDED = (RunStatus.COMPLETED, RunStatus.STOPPED, RunStatus.DIVERGED, RunStatus.FAILED, RunStatus.EARLY_STOPPED,
+         RunStatus.PRUNED)
 
 
 class NotARun(InputError):
@@ -41,11 +43,11 @@ def run_status(records: list[dict[str, Any]], writer: LockInfo | None, now: floa
     tail = records[starts[-1]:] if starts else records
     end = next((r for r in reversed(tail) if r["event"] == "end"), None)
     if end is not None:
-        return str(end.get("status", "stopped"))
+        return str(end.get("status", RunStatus.STOPPED))
     if writer is not None and writer.alive(now):
         moves = [r["event"] for r in tail if r["event"] in ("pause", "resume")]
-        return "paused" if moves and moves[-1] == "pause" else "running"
-    return "crashed" if starts else "new"
+        return RunStatus.PAUSED if moves and moves[-1] == "pause" else RunStatus.RUNNING
+    return RunStatus.CRASHED if starts else RunStatus.NEW
 
 
 def model_text(config: RunConfig) -> str:
@@ -92,7 +94,7 @@ class RunInfo:
         parts = [f"{self.damaged} damaged line{'s' if self.damaged != 1 else ''}"] if self.damaged else []
         if self.torn and self.status not in LIVE:
             parts.append("a truncated last line")
-        return f"{self.folder / 'events.jsonl'}: skipped {' and '.join(parts)}" if parts else None
+        return f"{self.folder / layout.EVENTS}: skipped {' and '.join(parts)}" if parts else None
 
     def final(self, metric: str) -> float | None:
         """A final figure (test_loss, test_accuracy, rmse, ...) as the run's end recorded it."""
@@ -161,7 +163,7 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
     if records:
         status = run_status(records, writer, now)
     else:  # a folder saved by an nntui older than run recording
-        status = "completed" if len(history) and history.epochs[-1] >= config.train.epochs else "stopped"
+        status = RunStatus.COMPLETED if len(history) and history.epochs[-1] >= config.train.epochs else RunStatus.STOPPED
     starts = [r for r in records if r["event"] == "start"]
     ends = [r for r in records if r["event"] == "end"]
     return RunInfo(path, status, str(starts[0].get("title") or "") if starts else "", config, history,
@@ -172,11 +174,11 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
 def tensorboard_info(run: TensorBoardRun) -> RunInfo:
     """A TensorBoard run as a listing shows it, read to its current end."""
     run.poll()
-    config = RunConfig()
     history = run.history()
-    config.train.epochs = max(int(history.epochs[-1]) if len(history) else 0, 1)
+    config = replaced(RunConfig(), "train", epochs=max(int(history.epochs[-1]) if len(history) else 0, 1))
     live = run.live
-    return RunInfo(run.folder, "running" if live else "ended", "tensorboard", config, history, started_at(run.folder),
+    status = RunStatus.RUNNING if live else RunStatus.ENDED
+    return RunInfo(run.folder, status, "tensorboard", config, history, started_at(run.folder),
                    None if live else run.written, None, hparams=run.hparams,
                    tags={tag: series.figures() for tag, series in sorted(run.series.items())},
                    problems=tuple(run.problems()))
@@ -187,18 +189,18 @@ def _ended(records: list[dict[str, Any]], writer: LockInfo | None, status: str) 
     if status in LIVE or not records:
         return None
     last = float(records[-1].get("time") or 0)
-    return max(last, writer.touched) if status == "crashed" and writer is not None else last
+    return max(last, writer.touched) if status == RunStatus.CRASHED and writer is not None else last
 
 
 def _unreadable(folder: Path, problem: str) -> RunInfo:
     """A TensorBoard run that could not be read at all (the package missing): listed, with why."""
-    return RunInfo(folder, "ended", "tensorboard", RunConfig(), MetricsHistory(), started_at(folder), None, None,
+    return RunInfo(folder, RunStatus.ENDED, "tensorboard", RunConfig(), MetricsHistory(), started_at(folder), None, None,
                    hparams={}, tags={}, problems=(problem,))
 
 
 def _stamp(folder: Path) -> tuple:
     """What changes whenever a run's files do (sizes and times of its metrics, events and lock)."""
-    stamp = []
+    stamp: list[tuple[int, int] | None] = []
     names = [layout.METRICS, layout.EVENTS, layout.LOCK, layout.CONFIG]
     if not (folder / layout.CONFIG).exists():
         names += sorted(name for name in os.listdir(folder) if is_event_file(name))

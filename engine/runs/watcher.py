@@ -18,11 +18,13 @@ from engine.errors import InputError
 from engine.files.reading import open_regular
 from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunFailed, RunFinished
 from engine.loop.history import NAN, MetricsHistory
+from engine.loop.run_state import RunStatus
 from engine.runs import layout
 from engine.runs.event_log import EventTail
 from engine.runs.lock import read_lock
 from engine.runs.metrics_file import HEADER, METRICS_LIMIT, parse_row
 from engine.runs.records import finished_from, snapshot_from, started_from
+from engine.runs.run_reader import RunReader
 from engine.runs.status import NotARun, run_status
 
 
@@ -45,7 +47,7 @@ class RunWatcher:
 
     @property
     def status(self) -> str:
-        return run_status(self.events.records, read_lock(self.folder)) if self.events.records else "new"
+        return run_status(self.events.records, read_lock(self.folder)) if self.events.records else RunStatus.NEW
 
     def poll(self) -> list[Event]:
         """The events since the last poll, oldest first."""
@@ -142,3 +144,5 @@ class RunWatcher:
             return None
         return snapshot_from(record) if isinstance(record, dict) else None
 
+
+_conforms: type[RunReader] = RunWatcher  # mypy checks that it reads as a RunReader

@@ -8,7 +8,7 @@ import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from engine.config.arg_values import arg_literal, check_args
 from engine.config.build import with_values
@@ -19,6 +19,7 @@ from engine.config.schema import RunConfig
 from engine.config.toml_file import load_config
 from engine.errors import InputError
 from engine.files.reading import KIB, parse_nested, read_text
+from engine.runs import layout
 from engine.sweep.arg_space import arg_path, args_problem, with_searched
 from engine.sweep.feasible import space_problem
 
@@ -144,7 +145,7 @@ def _arg_dimension(path: str, raw: Any) -> Dimension:
     for end in (low, high):
         if isinstance(end, bool) or not isinstance(end, (int, float)) or not math.isfinite(end):
             raise _bad(key, f"low and high must be numbers, got {shown(end)}")
-    return _range(key, low, high, raw)
+    return _range(key, cast(float, low), cast(float, high), raw)
 
 
 def _dimension(path: str, raw: Any) -> Dimension:
@@ -196,7 +197,7 @@ def _choice(table: dict[str, Any], key: str, allowed: tuple[str, ...], default: 
     return value
 
 
-def parse_sweep(text: str, source: str = "sweep.toml", folder: Path | None = None,
+def parse_sweep(text: str, source: str = layout.SWEEP_SPEC, folder: Path | None = None,
                 base: RunConfig | None = None) -> SweepSpec:
     """A SweepSpec from a sweep file's text; SweepError names the first bad key. `base` is the
     resolved base (fields applied) where it is known already: a joining worker has it from the

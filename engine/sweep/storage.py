@@ -19,9 +19,10 @@ from optuna.storages.journal import JournalFileBackend
 from optuna.trial import TrialState
 
 from engine.errors import InputError
+from engine.runs import layout
 from engine.sweep.journal import check_journal
 
-JOURNAL = "journal.log"
+JOURNAL = layout.SWEEP_JOURNAL  # the journal storage a sweep keeps in its folder
 HEARTBEAT_S = 5  # a running trial's worker says it is alive this often
 GRACE_S = 60  # a trial whose worker has been silent this long is failed by the next worker to start a trial
 PATIENCE_S = 120.0  # how long a worker waits for an unreachable storage before giving up

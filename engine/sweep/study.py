@@ -11,7 +11,7 @@ import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 import optuna
 from optuna.exceptions import UpdateFinishedTrialError
@@ -19,14 +19,13 @@ from optuna.trial import TrialState
 
 from engine.config.toml_file import dumps, loads
 from engine.errors import InputError
+from engine.loop.run_state import RunStatus
 from engine.sweep.spec import SweepSpec, parse_sweep
 from engine.sweep.storage import JOURNAL, fail_orphans, is_outage, patiently, storage_for
 from engine.sweep.trial import run_trial
 
 __all__ = ["JOURNAL", "storage_for", "open_study", "join_study", "Worker", "work"]  # JOURNAL, storage_for: for callers
 
-SPEC_FILE = "sweep.toml"
-BEST_FILE = "best.toml"
 COUNTED = (TrialState.COMPLETE, TrialState.PRUNED)  # trials that count towards the sweep's number
 
 
@@ -50,11 +49,15 @@ def pruner_for(spec: SweepSpec) -> optuna.pruners.BasePruner:
     return optuna.pruners.NopPruner()
 
 
+StudyDirectionName = Literal["minimize", "maximize"]  # what SweepSpec.direction holds
+
+
 def open_study(spec: SweepSpec, storage: Any, worker: int = 0) -> optuna.Study:
     """Create the study, or load it to continue; its spec and base config go with it, for joiners."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(study_name=spec.name, storage=storage, sampler=sampler_for(spec, worker),
-                                pruner=pruner_for(spec), direction=spec.direction, load_if_exists=True)
+                                pruner=pruner_for(spec), direction=cast(StudyDirectionName, spec.direction),
+                                load_if_exists=True)
     if "spec" not in study.user_attrs:
         study.set_user_attr("spec", spec.text)
         study.set_user_attr("base", dumps(spec.base))
@@ -85,7 +88,9 @@ def suggest(trial: optuna.Trial, spec: SweepSpec) -> dict[str, Any]:
     for d in spec.space:
         if d.choices:
             values[d.path] = d.decode(trial.suggest_categorical(d.path, [d.encode(c) for c in d.choices]))
-        elif d.integer:
+            continue
+        assert d.low is not None and d.high is not None  # a parsed spec gives every range both ends
+        if d.integer:
             values[d.path] = trial.suggest_int(d.path, int(d.low), int(d.high), step=int(d.step or 1), log=d.log)
         else:
             values[d.path] = trial.suggest_float(d.path, d.low, d.high, step=d.step, log=d.log)
@@ -157,10 +162,10 @@ class Worker:
         # Patient writes last: the trial ends with the storage reachable, so Optuna can tell its result.
         patiently(lambda: trial.set_user_attr("epochs", outcome.epochs))
         patiently(lambda: trial.set_user_attr("status", outcome.status))
-        if self.interrupted or outcome.status == "stopped":
+        if self.interrupted or outcome.status == RunStatus.STOPPED:
             self.study.stop()
             return math.nan  # failed: an interrupted trial does not count, the next invocation retries
-        if outcome.status == "pruned":
+        if outcome.status == RunStatus.PRUNED:
             raise optuna.TrialPruned()
         return outcome.value if outcome.value is not None else math.nan
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from engine.config.schema import RunConfig
 from engine.loop.events import EpochEnded, Event, RunFailed, RunFinished, Snapshot
+from engine.loop.run_state import RunStatus
 from engine.loop.session import TrainingSession
 from engine.runs.recorder import RunRecorder
 
@@ -43,7 +44,7 @@ def run_trial(config: RunConfig, folder: Path, metric: str, prune: Callable[[flo
         if isinstance(event, (EpochEnded, Snapshot)) and (metric == "rmse") == isinstance(event, Snapshot):
             value = metric_of(metric, event)
             if value is not None and prune(value, event.epoch):
-                session.stop("pruned")
+                session.stop(RunStatus.PRUNED)
 
     session = TrainingSession(config, listen, snapshot_interval_s=None, eval_interval_s=None, boundary_size=(60, 24))
     session.snapshot_on_eval = metric == "rmse"
@@ -59,7 +60,7 @@ def run_trial(config: RunConfig, folder: Path, metric: str, prune: Callable[[flo
         recorder.close()
     end = session.result
     if isinstance(end, RunFailed) or end is None:
-        return TrialOutcome("failed", None, 0, end.error if end is not None else "no result")
+        return TrialOutcome(RunStatus.FAILED, None, 0, end.error if end is not None else "no result")
     assert isinstance(end, RunFinished)
-    value = metric_of(metric, end) if end.status in ("completed", "pruned") else None
+    value = metric_of(metric, end) if end.status in (RunStatus.COMPLETED, RunStatus.PRUNED) else None
     return TrialOutcome(end.status, value, end.epoch)

@@ -13,15 +13,16 @@ import os
 import queue
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from engine.config.schema import RunConfig
 from engine.errors import InputError
 from engine.loop.events import EpochEnded, RunFailed, RunFinished, RunStarted, Snapshot
-from engine.loop.network_events import ModelHealth
+from engine.loop.run_state import RunStatus
 from engine.loop.session import TrainingSession
+from engine.runs.event_json import epoch_object, failed_object, finished_object, started_object
 from engine.runs.recorder import RunRecorder
 from tui.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tui.cli.interrupts import Interrupted, deferred_signals, signal_number, stopping_signals
@@ -216,12 +217,7 @@ def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None
                 printer.line(f"Recording in {opts.folder} (nntui watch {opts.folder})")
     elif isinstance(event, EpochEnded):
         if opts.json_lines:
-            epoch = {"event": "epoch", "epoch": event.epoch, "train_loss": event.train_loss,
-                     "test_loss": event.test_loss, "test_accuracy": event.test_accuracy, "lr": event.lr,
-                     "elapsed_s": round(event.elapsed_s, 6)}
-            if event.health is not None:
-                epoch["health"] = health_objects(event.health)
-            printer.json(epoch)
+            printer.json(epoch_object(event))
         else:
             printer.line(epoch_line(event))
     elif isinstance(event, Snapshot):
@@ -230,42 +226,12 @@ def _show(event: Any, printer: _Printer, outcome: _Outcome, err: TextIO) -> None
         outcome.end = event
 
 
-def health_objects(health: ModelHealth) -> list[dict[str, Any]]:
-    """Each linear layer's health as --json writes it (`dead` and `dead_share` only after a ReLU)."""
-    found = []
-    for layer in health.layers:
-        item = asdict(layer)
-        if layer.dead is None:
-            del item["dead"]
-        else:
-            item["dead_share"] = layer.dead_share
-        found.append(item)
-    return found
-
-
-def started_object(event: RunStarted, folder: Path | None) -> dict[str, Any]:
-    """The first --json object: what is about to train, before any epoch, and where it is recorded."""
-    found: dict[str, Any] = {"event": "started", "task": event.task, "dataset": event.config.data.dataset,
-                             "train_samples": event.train_samples, "test_samples": event.test_samples,
-                             "parameters": event.parameter_count, "device": event.device,
-                             "epochs": event.config.train.epochs}
-    if event.target:
-        found["target"] = event.target
-    if event.labels:
-        found["labels"] = list(event.labels)
-    if event.resumed_at:
-        found["resumed_at"] = event.resumed_at
-    if folder is not None:
-        found["folder"] = str(folder)
-    return found
-
-
 def _conclude(session: TrainingSession, outcome: _Outcome, printer: _Printer, options: HeadlessOptions,
               err: TextIO) -> int:
     end = outcome.end
     if isinstance(end, RunFailed):
         if options.json_lines:
-            printer.json({"event": "failed", "epoch": end.epoch, "error": end.error})
+            printer.json(failed_object(end))
         if end.bad_input:  # found only once the data or checkpoint was read: still the user's input
             _say(err, f"nntui: error: {end.error}")
             return EXIT_USAGE
@@ -273,18 +239,9 @@ def _conclude(session: TrainingSession, outcome: _Outcome, printer: _Printer, op
         return EXIT_FAILED
     assert isinstance(end, RunFinished)
     if options.json_lines:
-        scores = end.scores
-        fit = {"rmse": scores.rmse, "mae": scores.mae, "r2": scores.r2} if scores else {}
-        finished = {"event": "finished", "status": end.status, "epoch": end.epoch, "train_loss": end.train_loss,
-                    "test_loss": end.test_loss, "test_accuracy": end.test_accuracy, **fit,
-                    "best_epoch": end.best_epoch, "best_test_loss": end.best_test_loss, "parameters": end.parameters}
-        if options.folder is not None:
-            finished["folder"] = str(options.folder)
-        if end.message:
-            finished["reason"] = end.message
-            if end.status == "diverged":
-                _say(err, f"nntui: {end.status}: {end.message}")
-        printer.json(finished)
+        if end.message and end.status == RunStatus.DIVERGED:
+            _say(err, f"nntui: {end.status}: {end.message}")
+        printer.json(finished_object(end, options.folder))
     else:
         for text in summary_lines(end, outcome.started, outcome.snapshot, options.ascii_only):
             printer.line(text)

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from engine.errors import InputError
+from engine.runs import layout
 from engine.runs.compare import FIT_SCORES, differing_fields, final_figures, shown, tag_rows
 from engine.runs.layout import runs_dir as chosen_runs
 from engine.runs.status import RunInfo, list_runs, read_run
@@ -144,14 +145,14 @@ def watch_command(
         folder = newest_run(parent) if parent.is_dir() else None
         if folder is None:
             raise fail(f"{parent}: no runs to watch yet; start one with `nntui run` or the trainer")
-    if (folder / "sweep.toml").is_file() and not (folder / "config.toml").exists():  # a sweep: its trials
+    if (folder / layout.SWEEP_SPEC).is_file() and not (folder / layout.CONFIG).exists():  # a sweep: its trials
         from engine.config.presets import preset_config
         from tui.launch import run_app
 
         run_app(preset_config("circle"), ascii_only=ascii_only, runs_dir=folder)
     if not folder.is_dir():
         raise fail(f"{folder}: no such run folder")
-    if not (folder / "config.toml").exists() and not holds_events(folder) and tensorboard_folders(folder):
+    if not (folder / layout.CONFIG).exists() and not holds_events(folder) and tensorboard_folders(folder):
         runs_dir, folder = folder, newest_run(folder)  # a TensorBoard log folder: its newest run, the rest listed
     try:
         _warn([read_run(folder)])

@@ -74,14 +74,15 @@ def _new_or_continued(file: Path, storage: str | None, parent: Path):
     again continues its sweep, another one with the same name is refused."""
     from engine.errors import InputError
     from engine.files.atomic import write_text_atomic
+    from engine.runs.layout import SWEEP_SPEC
     from engine.sweep.spec import load_sweep
-    from engine.sweep.study import JOURNAL, SPEC_FILE
+    from engine.sweep.study import JOURNAL
 
     spec = load_sweep(file)
     folder = parent / spec.name
-    kept = folder / SPEC_FILE
+    kept = folder / SWEEP_SPEC
     if kept.exists() and kept.read_text(encoding="utf-8") != spec.text:
-        raise InputError(f"{folder} holds another sweep named {spec.name!r} (its {SPEC_FILE} differs); give this one "
+        raise InputError(f"{folder} holds another sweep named {spec.name!r} (its {SWEEP_SPEC} differs); give this one "
                          "another sweep.name")
     folder.mkdir(parents=True, exist_ok=True)
     if not kept.exists():
@@ -182,10 +183,11 @@ class TrialTable:
 
     def finish(self, study: Any, folder: Path) -> int:
         from engine.files.atomic import write_text_atomic
-        from engine.sweep.study import BEST_FILE, best_config_text, counted
+        from engine.runs.layout import SWEEP_BEST
+        from engine.sweep.study import best_config_text, counted
 
         text = best_config_text(self.spec, study)
-        best_path = folder / BEST_FILE
+        best_path = folder / SWEEP_BEST
         if text is not None:
             write_text_atomic(best_path, text)
         if self.json_output:

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from engine.config.fields import format_value
 from engine.errors import InputError
+from engine.runs.layout import SWEEP_SPEC
 from engine.runs.status import RunInfo
 from engine.sweep.arg_space import searched_value
-
-SPEC_FILE = "sweep.toml"  # engine.sweep.study.SPEC_FILE, without importing Optuna
 
 
 @dataclass(frozen=True)
@@ -37,12 +36,12 @@ class SweepFacts:
 
 def sweep_facts(folder: Path) -> SweepFacts | None:
     """The facts of the sweep in `folder`, or None when it is not a sweep's (or its file is damaged)."""
-    if not (folder / SPEC_FILE).is_file():
+    if not (folder / SWEEP_SPEC).is_file():
         return None
     from engine.sweep.spec import sweep_outline
 
     try:
-        outline = sweep_outline(folder / SPEC_FILE)
+        outline = sweep_outline(folder / SWEEP_SPEC)
     except (InputError, ValueError):  # damaged: shown as a plain runs folder
         return None
     return SweepFacts(outline.metric, outline.direction, outline.fields)

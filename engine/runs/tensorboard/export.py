@@ -13,8 +13,6 @@ from engine.runs import layout
 from engine.runs.metrics_file import load_metrics
 from engine.runs.tensorboard.writer import TensorBoardLog
 
-EVENT_FILES = "events.out.tfevents.*"
-
 
 def export_run(folder: str | Path, out: str | Path) -> tuple[Path, int]:
     """Write the run in `folder` as `out/<its name>/events.out.tfevents.*`; (that folder, epochs
@@ -28,7 +26,7 @@ def export_run(folder: str | Path, out: str | Path) -> tuple[Path, int]:
     metrics = source / layout.METRICS
     history = load_metrics(metrics) if metrics.exists() else MetricsHistory()
     target = Path(out) / source.resolve().name
-    if target.is_dir() and any(target.glob(EVENT_FILES)):
+    if target.is_dir() and any(target.glob(layout.TENSORBOARD_EVENTS)):
         raise InputError(f"{target}: already holds TensorBoard events; choose another -o")
     if target.exists() and not target.is_dir():
         raise InputError(f"{target}: exists and is not a folder")

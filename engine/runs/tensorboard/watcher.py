@@ -10,10 +10,12 @@ import math
 import time
 from pathlib import Path
 
-from engine.config.schema import RunConfig
+from engine.config.schema import RunConfig, replaced
 from engine.errors import InputError
 from engine.loop.events import EpochEnded, Event, RunFinished, RunStarted
 from engine.loop.history import NAN, MetricsHistory
+from engine.loop.run_state import RunStatus
+from engine.runs.run_reader import RunReader
 from engine.runs.tensorboard.foreign_run import TensorBoardRun
 from engine.runs.tensorboard.logdir import holds_events
 from engine.runs.tensorboard.tags import COLUMNS
@@ -34,8 +36,7 @@ class TensorBoardWatcher:
         if not holds_events(self.folder):
             raise InputError(f"{self.folder}: holds no TensorBoard event files")
         self.run = TensorBoardRun(self.folder, chosen)
-        self.config = RunConfig()
-        self.config.train.epochs = 1  # grows with the steps: a foreign run's length is not known ahead
+        self.config = replaced(RunConfig(), "train", epochs=1)  # grows with the steps: its length is not known ahead
         self.history = MetricsHistory()
         self._read: dict[str, int] = {}  # tag -> points of its series already taken into `pending`
         self._pending: dict[int, list[float]] = {}  # step -> row not passed on yet
@@ -44,7 +45,7 @@ class TensorBoardWatcher:
 
     @property
     def status(self) -> str:
-        return "running" if self.run.live else "ended"
+        return RunStatus.RUNNING if self.run.live else RunStatus.ENDED
 
     def problems(self) -> list[str]:
         return self.run.problems()
@@ -72,23 +73,26 @@ class TensorBoardWatcher:
         newest = max(self._pending, default=None)
         last = int(self.history.epochs[-1]) if len(self.history) else None
         ready = sorted(step for step in self._pending if settled or step != newest)
-        rows = []
+        rows: list[tuple[int, float, float, float, float]] = []
         for step in ready:
             row = self._pending.pop(step)
             if last is None or step > last:  # a step written again (a restarted script) is not drawn twice
-                rows.append((step, *row))
+                rows.append((step, row[0], row[1], row[2], row[3]))
                 last = step
-        self.history.extend_rows(rows)  # type: ignore[arg-type]
+        self.history.extend_rows(rows)
         if rows:
-            self.config.train.epochs = max(self.config.train.epochs, rows[-1][0])
+            self.config = replaced(self.config, "train", epochs=max(self.config.train.epochs, rows[-1][0]))
         told += [EpochEnded(step, self.config.train.epochs, train, _measured(test), _measured(accuracy), 0.0, 0.0, lr,
                             True) for step, train, test, accuracy, lr in rows]
         if not self._ended and not self.run.live and not self._pending:
             self._ended = True
-            told.append(RunFinished("ended", last or 0, None, None, None,
+            told.append(RunFinished(RunStatus.ENDED, last or 0, None, None, None,
                                     "its event files have not changed for 30 s"))
         return told
 
 
 def _measured(value: float) -> float | None:
     return None if math.isnan(value) else value
+
+
+_conforms: type[RunReader] = TensorBoardWatcher  # mypy checks that it reads as a RunReader
