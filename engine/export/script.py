@@ -78,6 +78,8 @@ class ScriptWriter:
         self.config, self.title = config, title
         info = DATASETS[config.data.dataset]
         self.table, self.images = info.source == "table", info.images
+        self.before_model: list[str]  # the data section's blocks before the model, and after it
+        self.after_model: list[str]
         if self.images:
             from engine.data.images import load_images
 

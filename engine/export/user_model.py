@@ -58,7 +58,8 @@ def user_model(config: RunConfig, inline: bool) -> UserModel:
         model, loaded = build_user_model(config.model)
     parameters = sum(p.numel() for p in model.parameters() if p.requires_grad)
     target = loaded.target
-    definition, imports = "", ()
+    definition: str = ""
+    imports: tuple[str, ...] = ()
     if inline:
         if loaded.file is None:
             raise ConfigError([Problem(FIELD, f"--inline copies a definition from a file; {target.label} names "

@@ -94,6 +94,7 @@ class Predictor:
         table: TableRows = read_rows(name, schema, handle)
         if strict and table.problems:
             raise DataError(next(iter(table.problems.values())))
+        assert isinstance(table.encoded, torch.Tensor), "read_rows encodes the good rows as one tensor"
         good = self._answer(table.encoded, [(name, line) for line in table.good_lines])
         answers = iter(good)
         predictions = [Prediction(name, line, error=table.problems[line]) if line in table.problems else next(answers)
@@ -161,12 +162,13 @@ def load_predictor(directory: str | Path, best: bool = False, use_current_code: 
     labels = preprocess.image.labels if preprocess.image else preprocess.table.labels  # type: ignore[union-attr]
     outputs = config.model.outputs or (len(labels) if config.train.loss == "cross_entropy" else 1)
     code = recorded_code(folder, config, use_current_code, "predict")
+    model: nn.Module
     if config.model.kind == "module":
         from engine.models.user_module import build_user_model
 
         model = build_user_model(config.model, code.copies)[0]
     elif preprocess.image is not None:
-        model: nn.Module = build_image_model(config.model, preprocess.image.shape, outputs)
+        model = build_image_model(config.model, preprocess.image.shape, outputs)
     else:
         inputs = len(computed_features(config.data)) or preprocess.table.features  # type: ignore[union-attr]
         model = build_mlp(config.model, inputs, outputs)

@@ -198,7 +198,7 @@ def _unreadable(folder: Path, problem: str) -> RunInfo:
 
 def _stamp(folder: Path) -> tuple:
     """What changes whenever a run's files do (sizes and times of its metrics, events and lock)."""
-    stamp = []
+    stamp: list[tuple[int, int] | None] = []
     names = [layout.METRICS, layout.EVENTS, layout.LOCK, layout.CONFIG]
     if not (folder / layout.CONFIG).exists():
         names += sorted(name for name in os.listdir(folder) if is_event_file(name))

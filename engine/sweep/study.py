@@ -54,7 +54,7 @@ def open_study(spec: SweepSpec, storage: Any, worker: int = 0) -> optuna.Study:
     """Create the study, or load it to continue; its spec and base config go with it, for joiners."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(study_name=spec.name, storage=storage, sampler=sampler_for(spec, worker),
-                                pruner=pruner_for(spec), direction=spec.direction, load_if_exists=True)
+                                pruner=pruner_for(spec), direction=_direction(spec), load_if_exists=True)
     if "spec" not in study.user_attrs:
         study.set_user_attr("spec", spec.text)
         study.set_user_attr("base", dumps(spec.base))
@@ -79,16 +79,24 @@ def join_study(storage: Any, name: str | None = None, worker: int = 0) -> tuple[
     return open_study(spec, storage, worker), spec
 
 
+def _direction(spec: SweepSpec) -> optuna.study.StudyDirection:
+    """The spec's direction (checked to be minimize or maximize when it was read), as optuna's."""
+    return optuna.study.StudyDirection.MAXIMIZE if spec.direction == "maximize" else \
+        optuna.study.StudyDirection.MINIMIZE
+
+
 def suggest(trial: optuna.Trial, spec: SweepSpec) -> dict[str, Any]:
     """One trial's values for the searched fields, as config values."""
     values = {}
     for d in spec.space:
         if d.choices:
             values[d.path] = d.decode(trial.suggest_categorical(d.path, [d.encode(c) for c in d.choices]))
-        elif d.integer:
-            values[d.path] = trial.suggest_int(d.path, int(d.low), int(d.high), step=int(d.step or 1), log=d.log)
         else:
-            values[d.path] = trial.suggest_float(d.path, d.low, d.high, step=d.step, log=d.log)
+            low, high = d.bounds
+            if d.integer:
+                values[d.path] = trial.suggest_int(d.path, int(low), int(high), step=int(d.step or 1), log=d.log)
+            else:
+                values[d.path] = trial.suggest_float(d.path, low, high, step=d.step, log=d.log)
     return values
 
 
