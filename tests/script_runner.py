@@ -6,8 +6,9 @@ nntui module: a script sees only what it would see alone, but for torch being im
 instead of once per script (the second or two each process start costs). Each script runs as
 __main__ in a fresh namespace, from its own folder (its cwd, with its folder first on sys.path
 and its own environment overrides), with torch's thread count as a new process has it; what it
-imported from its folder is forgotten after it. JOBS.json is a list of {"name", "path", "cwd",
-"env"}."""
+imported from its folder is forgotten after it. What it prints through sys.stdout and sys.stderr
+is its output; what a library writes straight to the file descriptors goes to the runner's
+stderr. JOBS.json is a list of {"name", "path", "cwd", "env"}."""
 
 from __future__ import annotations
 
@@ -76,7 +77,8 @@ def main(jobs_file: str) -> None:
     if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
         del sys.path[0]  # tests/ is no folder of the scripts'
     threads = torch.get_num_threads()  # a new process's count
-    report = sys.stdout
+    report = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")  # the results' own descriptor:
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # what a library writes to fd 1 cannot garble them
     for job in json.loads(Path(jobs_file).read_text(encoding="utf-8")):
         status, stdout, stderr = run_one(Path(job["path"]), Path(job["cwd"]), job.get("env", {}), threads)
         report.write(json.dumps({"name": job["name"], "returncode": status, "stdout": stdout, "stderr": stderr}) + "\n")

@@ -1,11 +1,11 @@
 """`nntui export` writes a plain PyTorch script that repeats nntui's run to the last digit.
 
 What each exported script prints is compared with what the engine reports for the same
-configuration, on the CPU: every preset (the image one cut
-short), variants that use the options no preset does (augmentation, an MLP on pictures, a deep
-CNN, worker processes), CSV runs on tables the tests write (classification and regression, one
-file and two), image runs on an ImageFolder of PNGs and on MNIST and Fashion-MNIST files the
-tests write, and runs that diverge, which the script stops where nntui does.
+configuration, on the CPU: every preset (the image one cut short), variants that use the options
+no preset does (augmentation, an MLP on pictures, a deep CNN, worker processes), CSV runs on
+tables the tests write (classification and regression, one file and two), image runs on an
+ImageFolder of PNGs and on MNIST and Fashion-MNIST files the tests write, and runs that diverge,
+which the script stops where nntui does.
 
 The scripts run together in one interpreter (tests/script_batch.py), each as `python train.py`
 would run it, while the engine trains beside them; one script of each shape (a 2-D set, a CNN

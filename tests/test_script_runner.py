@@ -54,14 +54,26 @@ def test_each_script_runs_alone_from_its_folder_with_its_exit_status(tmp_path: P
     assert (second.returncode, second.stdout, second.stderr) == (0, f"4 False {threads}\n__main__ second its own\n", "")
 
 
+RAISING = '''\
+import os
+
+os.write(1, b"{not json\\n")
+print("before")
+raise ValueError("the loss is not finite")
+'''
+
+
 def test_a_script_that_raises_ends_with_its_traceback_and_status_1(tmp_path: Path) -> None:
-    """As Python ends a script that raised: the traceback on stderr, exit status 1."""
+    """As Python ends a script that raised: the traceback on stderr, exit status 1; bytes written
+    straight to file descriptor 1 do not garble the runner's report, and the next script runs."""
     batch = ScriptBatch(tmp_path)
-    batch.add("raising", 'print("before")\nraise ValueError("the loss is not finite")\n')
+    batch.add("raising", RAISING)
+    batch.add("next", 'print("after")\n')
     batch.start()
     try:
-        ran = batch.result("raising")
+        ran, after = batch.result("raising"), batch.result("next")
     finally:
         batch.close()
+    assert after.stdout == "after\n"
     assert (ran.returncode, ran.stdout) == (1, "before\n")
     assert ran.stderr.startswith("Traceback") and ran.stderr.endswith("ValueError: the loss is not finite\n")
