@@ -1,11 +1,15 @@
 """`nntui export` writes a plain PyTorch script that repeats nntui's run to the last digit.
 
-Each exported script runs with `python` in a separate process; what it prints is compared with
-what the engine reports for the same configuration, on the CPU: every preset (the image one cut
-short), variants that use the options no preset does (augmentation, an MLP on pictures, a deep
-CNN, worker processes), CSV runs on tables the tests write (classification and regression, one
-file and two), image runs on an ImageFolder of PNGs and on MNIST and Fashion-MNIST files the
-tests write, and runs that diverge, which the script stops where nntui does."""
+What each exported script prints is compared with what the engine reports for the same
+configuration, on the CPU: every preset (the image one cut short), variants that use the options
+no preset does (augmentation, an MLP on pictures, a deep CNN, worker processes), CSV runs on
+tables the tests write (classification and regression, one file and two), image runs on an
+ImageFolder of PNGs and on MNIST and Fashion-MNIST files the tests write, and runs that diverge,
+which the script stops where nntui does.
+
+The scripts run together in one interpreter (tests/script_batch.py), each as `python train.py`
+would run it, while the engine trains beside them; one script of each shape (a 2-D set, a CNN
+with worker processes, a CSV table, image files, a run that diverges) runs as a process of its own."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import random
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +37,7 @@ from engine.export.script import export_script
 from engine.loop.events import RunStarted, Snapshot
 from engine.models.layer_sizes import SMALL_WORK
 from tests.helpers import train
+from tests.script_batch import ScriptBatch, ScriptRun, collected_batch
 from tests.test_images import make_folder, write_idx
 from tui.cli.export_command import export_command
 from tui.cli.headless import epoch_line
@@ -128,11 +134,36 @@ def start_script(source: str, tmp_path: Path) -> subprocess.Popen:
                             text=True, cwd=tmp_path)
 
 
-def printed(process: subprocess.Popen) -> list[str]:
-    """The lines a started script printed, once it has ended well."""
+def printed(process: subprocess.Popen | ScriptRun) -> list[str]:
+    """The lines a started script (or one run in the batch) printed, once it has ended well."""
+    ran = process if isinstance(process, ScriptRun) else ended(process)
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout.splitlines()
+
+
+def ended(process: subprocess.Popen) -> ScriptRun:
+    """How a started script ended, and what it printed."""
     stdout, stderr = process.communicate(timeout=120)
-    assert process.returncode == 0, stderr
-    return stdout.splitlines()
+    return ScriptRun(process.returncode, stdout, stderr)
+
+
+# The scripts run as processes of their own, one of each shape: the other tests' scripts run in the batch.
+ALONE = {"circle", "shapes-deep-cnn-cropped-workers", "csv-regression-two-files", "images-folder-augmented"}
+
+
+@pytest.fixture(scope="module")
+def scripts(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScriptBatch]:
+    """The scripts of this module's collected tests that need no process of their own, running in
+    one interpreter, in the order the tests run."""
+    batch = collected_batch(request.session.items, sys.modules[__name__], tmp_path_factory.mktemp("scripts"),
+                            BATCHED, ALONE)
+    yield batch
+    batch.close()
+
+
+def batched(batch: ScriptBatch, name: str) -> ScriptRun | None:
+    """The run of the script `name` in the batch, or None for one that starts alone (ALONE)."""
+    return None if name in ALONE else batch.result(name)
 
 
 def test_every_preset_is_covered_and_one_runs_in_full() -> None:
@@ -144,16 +175,17 @@ def test_every_preset_is_covered_and_one_runs_in_full() -> None:
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))
-def test_exported_script_repeats_the_run(name: str, tmp_path: Path) -> None:
+def test_exported_script_repeats_the_run(name: str, tmp_path: Path, scripts: ScriptBatch) -> None:
     """The script prints nntui's log lines and final loss exactly, and its test results and boundary."""
-    assert_script_repeats(CONFIGS[name], name, tmp_path)
+    assert_script_repeats(CONFIGS[name], name, tmp_path, ran=batched(scripts, name))
 
 
-def assert_script_repeats(config: RunConfig, name: str, tmp_path: Path, source: str | None = None) -> None:
+def assert_script_repeats(config: RunConfig, name: str, tmp_path: Path, source: str | None = None,
+                          ran: ScriptRun | None = None) -> None:
     """Run the exported script (`source`, or `config` exported) and the engine side by side and
-    compare what they report."""
+    compare what they report; `ran`: the script's run in a batch, where it did not start alone."""
     source = source if source is not None else export_script(config, name)
-    script = start_script(source, tmp_path)  # runs while the engine trains
+    script = start_script(source, tmp_path) if ran is None else ran  # runs while the engine trains
     recorder = train(config, boundary_size=BOUNDARY_SIZE)
     end = recorder.end
     lines = printed(script)
@@ -274,11 +306,12 @@ def csv_config(name: str) -> RunConfig:
 
 
 @pytest.mark.parametrize("name", list(CSV_RUNS))
-def test_exported_csv_script_repeats_the_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exported_csv_script_repeats_the_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             scripts: ScriptBatch) -> None:
     """A script exported from a CSV run reads the files itself and prints nntui's losses exactly."""
-    monkeypatch.chdir(tmp_path)  # the engine and the script read the same relative paths
+    monkeypatch.chdir(tmp_path)  # the engine and the script read the same relative paths (the batch: its copy)
     write_tables(tmp_path)
-    assert_script_repeats(csv_config(name), name, tmp_path)
+    assert_script_repeats(csv_config(name), name, tmp_path, ran=batched(scripts, name))
 
 
 @pytest.mark.parametrize("name", list(CSV_RUNS))
@@ -326,18 +359,23 @@ def pictures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     and Fashion-MNIST files as torchvision reads them (fewer than the MNIST run asks for)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))  # the engine and the script expand ~ to it
-    make_folder(tmp_path / "pics", per_class=8)
+    return draw_pictures(tmp_path)
+
+
+def draw_pictures(folder: Path) -> Path:
+    """The pictures of `pictures`, drawn into `folder`."""
+    make_folder(folder / "pics", per_class=8)
     for name in ("MNIST", "FashionMNIST"):
-        write_idx(tmp_path / name / "raw", "train", [i % 10 for i in range(14)])
-        write_idx(tmp_path / name / "raw", "t10k", [i % 10 for i in range(6)])
-    return tmp_path
+        write_idx(folder / name / "raw", "train", [i % 10 for i in range(14)])
+        write_idx(folder / name / "raw", "t10k", [i % 10 for i in range(6)])
+    return folder
 
 
 @pytest.mark.parametrize("name", list(IMAGE_FILE_RUNS))
-def test_exported_image_file_script_repeats_the_run(name: str, pictures: Path) -> None:
+def test_exported_image_file_script_repeats_the_run(name: str, pictures: Path, scripts: ScriptBatch) -> None:
     """A script exported from an ImageFolder or MNIST run reads the pictures through torchvision,
     from the folders as given, and prints nntui's losses exactly."""
-    assert_script_repeats(image_file_config(name), name, pictures)
+    assert_script_repeats(image_file_config(name), name, pictures, ran=batched(scripts, name))
 
 
 @pytest.mark.parametrize("name", list(IMAGE_FILE_RUNS))
@@ -355,14 +393,18 @@ DIVERGING = {
 }
 
 
-@pytest.mark.parametrize("name", list(DIVERGING))
-def test_diverging_script_stops_where_nntui_does(name: str, tmp_path: Path) -> None:
-    """When the loss stops being finite, the script prints the same lines and stops at nntui's epoch."""
+def diverging_config(name: str) -> RunConfig:
     preset, values = DIVERGING[name]
-    config = with_values(preset_config(preset), values)
-    script = start_script(export_script(config, name), tmp_path)
+    return with_values(preset_config(preset), values)
+
+
+@pytest.mark.parametrize("name", list(DIVERGING))
+def test_diverging_script_stops_where_nntui_does(name: str, tmp_path: Path, scripts: ScriptBatch) -> None:
+    """When the loss stops being finite, the script prints the same lines and stops at nntui's epoch."""
+    config = diverging_config(name)
     recorder = train(config)
-    stdout, stderr = script.communicate(timeout=120)
+    script = scripts.result(name)
+    stdout, stderr = script.stdout, script.stderr
 
     assert recorder.end.status == "diverged" and script.returncode == 1
     last = recorder.epochs[-1]
@@ -491,13 +533,42 @@ def test_export_command_writes_a_csv_run(cli: typer.Typer, tmp_path: Path, monke
     assert "nowhere.csv: no such file" in missing.stderr and not missing.stdout
 
 
-def test_exported_script_saves_its_model(tmp_path: Path) -> None:
+SAVING = with_values(preset_config("circle"), {"train.epochs": 3})
+
+
+def test_exported_script_saves_its_model(scripts: ScriptBatch) -> None:
     """The script ends by saving model.pt, a state dict that loads back into its model."""
     import torch
 
-    config = with_values(preset_config("circle"), {"train.epochs": 3})
-    lines = printed(start_script(export_script(config), tmp_path))
+    lines = printed(scripts.result("saving"))
     assert "Saved the model's weights to model.pt" in lines
-    state = torch.load(tmp_path / "model.pt", weights_only=True)
+    state = torch.load(scripts.folder_for("saving") / "model.pt", weights_only=True)
     assert {name: tuple(t.shape) for name, t in state.items()} == {
         "fc1.weight": (4, 2), "fc1.bias": (4,), "fc2.weight": (1, 4), "fc2.bias": (1,)}
+
+
+def _add_csv_run(batch: ScriptBatch, name: str) -> None:
+    folder = batch.folder_for(name)
+    write_tables(folder)
+    with pytest.MonkeyPatch.context() as patch:  # the export reads the tables, as the script will, from there
+        patch.chdir(folder)
+        batch.add(name, export_script(csv_config(name), name))
+
+
+def _add_image_file_run(batch: ScriptBatch, name: str) -> None:
+    folder = draw_pictures(batch.folder_for(name))
+    with pytest.MonkeyPatch.context() as patch:  # the export reads the pictures, as the script will, from there
+        patch.chdir(folder)
+        patch.setenv("HOME", str(folder))
+        batch.add(name, export_script(image_file_config(name), name), env={"HOME": str(folder)})
+
+
+# What each test that can take its script from the batch adds to it, given the test's `name`.
+BATCHED = {
+    "test_exported_script_repeats_the_run": lambda batch, name: batch.add(name, export_script(CONFIGS[name], name)),
+    "test_exported_csv_script_repeats_the_run": _add_csv_run,
+    "test_exported_image_file_script_repeats_the_run": _add_image_file_run,
+    "test_diverging_script_stops_where_nntui_does": lambda batch, name: batch.add(
+        name, export_script(diverging_config(name), name)),
+    "test_exported_script_saves_its_model": lambda batch, name: batch.add("saving", export_script(SAVING)),
+}

@@ -1,9 +1,14 @@
 """`nntui export` of a run of the user's own nn.Module (model.kind = module): the script imports the
-user's file by its path (or, --inline, carries the class's source) and prints nntui's very losses."""
+user's file by its path (or, --inline, carries the class's source) and prints nntui's very losses.
+
+As in tests/test_export.py, the scripts run together in one interpreter (tests/script_batch.py);
+the CNN's and the importable package's start a process of their own."""
 
 from __future__ import annotations
 
 import ast
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +19,7 @@ from engine.config.presets import preset_config
 from engine.config.problems import ConfigError
 from engine.config.schema import RunConfig
 from engine.export.script import export_script
+from tests.script_batch import ScriptBatch, collected_batch
 from tests.test_export import assert_clean_standalone, assert_script_repeats, csv_config, write_tables
 from tui.cli.main import app
 
@@ -33,17 +39,30 @@ def config(name: str) -> RunConfig:
     return with_values(preset_config(preset), {"model.kind": "module", **values})
 
 
+@pytest.fixture(scope="module")
+def scripts(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScriptBatch]:
+    """The scripts of this module's collected tests but the two that start their own, in one interpreter."""
+    batch = collected_batch(request.session.items, sys.modules[__name__], tmp_path_factory.mktemp("scripts"),
+                            BATCHED, set())
+    yield batch
+    batch.close()
+
+
 @pytest.mark.parametrize("name", list(RUNS))
-def test_script_importing_the_users_file_repeats_the_run(name: str, tmp_path: Path) -> None:
-    assert_script_repeats(config(name), name, tmp_path)
+def test_script_importing_the_users_file_repeats_the_run(name: str, tmp_path: Path, scripts: ScriptBatch) -> None:
+    assert_script_repeats(config(name), name, tmp_path, ran=scripts.result(name))
 
 
-def test_inline_script_repeats_the_run_without_the_users_file(tmp_path: Path) -> None:
+def test_inline_script_repeats_the_run_without_the_users_file(tmp_path: Path, scripts: ScriptBatch) -> None:
     """--inline: the class is copied in, so the script runs with examples/net.py out of reach."""
-    source = export_script(config("mlp-on-circle"), inline=True)
+    source = inline_source()
     assert "import_file" not in source and str(EXAMPLES) not in source
     assert "class MLP(nn.Module):" in source
-    assert_script_repeats(config("mlp-on-circle"), "mlp-on-circle", tmp_path, source)
+    assert_script_repeats(config("mlp-on-circle"), "mlp-on-circle", tmp_path, source, ran=scripts.result("inline"))
+
+
+def inline_source() -> str:
+    return export_script(config("mlp-on-circle"), inline=True)
 
 
 def test_importing_script_is_clean_standalone_python(tmp_path: Path) -> None:
@@ -96,15 +115,21 @@ def test_cli_refuses_a_missing_module_file_with_exit_2(tmp_path: Path) -> None:
     assert "--module" in result.output and "no such file" in result.output and "Traceback" not in result.output
 
 
-def test_script_of_the_users_module_on_a_csv_table_repeats_the_run(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+TABLE_RUN = "csv-binary-target-in-the-middle"
+
+
+def table_config() -> RunConfig:
+    """examples/net.py's MLP on TABLE_RUN's table."""
+    return with_values(csv_config(TABLE_RUN), {"model.kind": "module", "model.module": f"{EXAMPLES}/net.py:MLP",
+                                               "model.args": {"inputs": 8, "hidden": 8}})
+
+
+def test_script_of_the_users_module_on_a_csv_table_repeats_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   scripts: ScriptBatch) -> None:
     """examples/net.py's MLP on a CSV table's encoded features (size, colour one-hot, weight, kind one-hot)."""
-    monkeypatch.chdir(tmp_path)  # the engine and the script read the same relative paths
+    monkeypatch.chdir(tmp_path)  # the engine and the script read the same relative paths (the batch: its copy)
     write_tables(tmp_path)
-    name = "csv-binary-target-in-the-middle"
-    table = with_values(csv_config(name), {"model.kind": "module", "model.module": f"{EXAMPLES}/net.py:MLP",
-                                           "model.args": {"inputs": 8, "hidden": 8}})
-    assert_script_repeats(table, name, tmp_path)
+    assert_script_repeats(table_config(), TABLE_RUN, tmp_path, ran=scripts.result("table"))
 
 
 def test_a_file_named_like_a_library_is_imported_under_a_name_of_its_own(tmp_path: Path) -> None:
@@ -150,3 +175,20 @@ def test_script_of_an_importable_module_imports_it_by_name(tmp_path: Path, monke
     source = export_script(run)
     assert "from mynets.small import MLP" in source and "import_file" not in source
     assert_script_repeats(run, "mlp-on-circle", tmp_path, source)
+
+
+def _add_table_run(batch: ScriptBatch, _: None) -> None:
+    folder = batch.folder_for("table")
+    write_tables(folder)
+    with pytest.MonkeyPatch.context() as patch:  # the export reads the table, as the script will, from there
+        patch.chdir(folder)
+        batch.add("table", export_script(table_config(), TABLE_RUN))
+
+
+# What each test that takes its script from the batch adds to it, given the test's `name` (or None).
+BATCHED = {
+    "test_script_importing_the_users_file_repeats_the_run": lambda batch, name: batch.add(
+        name, export_script(config(name), name)),
+    "test_inline_script_repeats_the_run_without_the_users_file": lambda batch, _: batch.add("inline", inline_source()),
+    "test_script_of_the_users_module_on_a_csv_table_repeats_the_run": _add_table_run,
+}

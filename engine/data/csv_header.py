@@ -9,10 +9,13 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from engine.errors import DataError
 from engine.files.reading import TABLE_LIMIT, open_regular
+
+if TYPE_CHECKING:
+    from _csv import Reader  # csv.reader's type: rows, and the line number it has read to
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_CHARS = 1 << 16  # the header line is within the first 64 KiB of any sane table
@@ -85,7 +88,7 @@ def sniff_delimiter(sample: str) -> str:
     return best if cells[best] > 1 else ","
 
 
-def table_reader(handle: TextIO) -> tuple[Iterator[list[str]], str]:
+def table_reader(handle: TextIO) -> tuple[Reader, str]:
     """A csv.reader over `handle` with its sniffed delimiter, and the delimiter. A stream that
     cannot seek (stdin) is sniffed from its first non-blank line, which the reader still reads."""
     if handle.seekable():

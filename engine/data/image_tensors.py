@@ -95,7 +95,7 @@ class InputMaker:
 
     def normalize(self, x: torch.Tensor) -> torch.Tensor:
         """Normalize with the spec's mean and std (nothing when it has none)."""
-        return x if self.mean is None else x.sub(self.mean).div(self.std)
+        return x if self.mean is None or self.std is None else x.sub(self.mean).div(self.std)
 
     def __call__(self, pixels: torch.Tensor) -> torch.Tensor:
         return self.normalize(self.to_float(pixels))

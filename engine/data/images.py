@@ -105,7 +105,8 @@ def _shapes(cfg: DataConfig) -> ImageData:
         shapes = ShapesDataset(n, seed, transform=pixel_transform(spec, resize))
         pixels = None if resize else torch.from_numpy(shapes.data).unsqueeze(1)
         splits.append(ImageSplit(shapes, pixels, None if resize else torch.tensor(shapes.targets)))
-    return ImageData(*splits, spec)
+    train, test = splits
+    return ImageData(train, test, spec)
 
 
 def _torchvision(cfg: DataConfig) -> ImageData:

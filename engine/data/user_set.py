@@ -96,7 +96,8 @@ def _item(dataset: Any, index: int, label: str) -> tuple[torch.Tensor, torch.Ten
 
 def _read_all(dataset: Any, size: int, label: str, which: str) -> tuple[torch.Tensor, torch.Tensor]:
     """Every item, stacked; one line names the first item whose shape differs from item 0's."""
-    xs, ys = [], []
+    xs: list[torch.Tensor] = []
+    ys: list[torch.Tensor] = []
     for index in range(size):
         x, y = _item(dataset, index, label + which)
         if xs and (x.shape != xs[0].shape or y.shape != ys[0].shape):

@@ -72,10 +72,10 @@ def network(plan: ScriptPlan) -> str:
         body.append(_output_line(plan, f"self.fc{len(widths)}(x)"))
     else:
         same = len(set(hidden)) == 1
-        widths = f"        sizes = [{ins}] + [{hidden[0]}] * {len(hidden)}" if same else \
+        sizes_line = f"        sizes = [{ins}] + [{hidden[0]}] * {len(hidden)}" if same else \
             list_literal([ins, *hidden], "sizes = ", " " * 8)
         init = ["        # Hidden layers are created in order: the seed gives the same initial weights",
-                widths,
+                sizes_line,
                 "        pairs = zip(sizes[:-1], sizes[1:], strict=True)  # (inputs, outputs) of each",
                 "        self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in pairs)",
                 f"        self.out = nn.Linear({hidden[-1]}, {outs})  # {_output_layer_note(plan)}"]

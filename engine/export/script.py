@@ -71,6 +71,8 @@ class ScriptWriter:
         self.config, self.title = config, title
         info = DATASETS[config.data.dataset]
         self.table, self.images = info.source == "table", info.images
+        self.before_model: list[str]  # the data section's blocks before the model, and after it
+        self.after_model: list[str]
         self.data = None  # the user's own Dataset (engine.export.user_data), where the run has one
         if info.source == "code":
             self.data = user_data(config, inline)

@@ -32,7 +32,7 @@ def _current_umask() -> int:
 FILE_MODE = 0o666 & ~_current_umask()  # what open(path, "w") would create: mkstemp makes 0600
 
 
-def _write_temp(target: Path, write: Callable[[IO[bytes]], None], sync: bool) -> str:
+def _write_temp(target: Path, write: Callable[[IO[bytes]], object], sync: bool) -> str:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
     try:
         os.fchmod(fd, FILE_MODE)
@@ -57,7 +57,7 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(path: str | Path, write: Callable[[IO[bytes]], None], sync: bool = True) -> None:
+def write_atomic(path: str | Path, write: Callable[[IO[bytes]], object], sync: bool = True) -> None:
     """Call `write` on a temporary file in the target's folder, then move it into place. Without
     `sync` the file is not forced to the disk first (a view redrawn twice a second: a crash may
     lose it, but a reader still never sees it half-written)."""
@@ -74,7 +74,7 @@ def write_text_atomic(path: str | Path, text: str, sync: bool = True) -> None:
     write_atomic(path, lambda handle: handle.write(text.encode("utf-8")), sync)
 
 
-def write_together(files: Iterable[tuple[str | Path, Callable[[IO[bytes]], None]]]) -> None:
+def write_together(files: Iterable[tuple[str | Path, Callable[[IO[bytes]], object]]]) -> None:
     """Write several files as one change: every temporary file first (any failure removes them all
     and leaves every target as it was), then the renames, in the order given (put the file that
     commits the others last)."""

@@ -41,13 +41,13 @@ def model_health(trainer: Trainer) -> ModelHealth | None:
     found = tuple(LayerHealth(index + 1, linear.in_features, linear.out_features, activation_name(act),
                               weight_norm, grad_norm, None if alive[index] is None else int(dead))
                   for index, ((linear, act), (weight_norm, grad_norm, dead)) in enumerate(zip(layers, figures)))
-    return ModelHealth(trainer.epoch, len(trainer.X), found)
+    return ModelHealth(trainer.epoch, trainer.train_samples, found)
 
 
 def _measure(trainer: Trainer, layers: list[tuple[nn.Linear, nn.Module | None]],
              weights: list[torch.Tensor]) -> tuple[list[torch.Tensor], list[torch.Tensor | None]]:
     """The objective's gradient on each weight, and which ReLU units fired for any training row."""
-    X, Y = trainer.X, trainer.Y
+    X, Y = trainer.rows()
     n = len(X)
     grads = [torch.zeros_like(w) for w in weights]
     alive: list[torch.Tensor | None] = [torch.zeros(linear.out_features, dtype=torch.bool, device=X.device)

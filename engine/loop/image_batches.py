@@ -14,6 +14,7 @@ same batches. The order crosses to the device once an epoch, never per batch."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import torch
 from torch.utils.data import DataLoader, Dataset
@@ -129,5 +130,7 @@ class _Indices(Dataset):
         return torch.tensor(indices, dtype=torch.int64)
 
 
-def _as_is(batch: torch.Tensor) -> torch.Tensor:
+def _as_is(batch: Any) -> Any:
+    """The collate step of `_Indices`, whose __getitems__ already made the batch one tensor (typed
+    Any: DataLoader declares a collate of lists)."""
     return batch

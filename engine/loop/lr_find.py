@@ -99,7 +99,7 @@ def _epoch_batches(trainer) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
                 inputs = inputs.flatten(1)
             yield inputs, trainer.task.targets(labels)
         return
-    X, Y = trainer.X, trainer.Y
+    X, Y = trainer.rows()
     n = len(X)
     data = trainer.config.data
     if data.shuffle and data.batch_size and data.batch_size < n:
@@ -111,7 +111,7 @@ def _epoch_batches(trainer) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         seen += rows
 
 
-def suggestions(lrs: list[float], losses: list[float], batches: int) -> tuple[float | None, ...]:
+def suggestions(lrs: list[float], losses: list[float], batches: int) -> tuple[float | None, float | None, float | None]:
     """(valley, minimum/10, steep) from the kept points, as fastai's lr_find suggests them."""
     kept_lrs, kept = lrs[batches // 10 : -SKIP_END], losses[batches // 10 : -SKIP_END]
     if any(math.isnan(loss) for loss in kept):

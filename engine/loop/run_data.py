@@ -99,7 +99,7 @@ class _Models:
         if len(shape) == 1:
             return build_mlp(self.cfg, shape[0], outputs)
         if len(shape) == 3:
-            return build_image_model(self.cfg, shape, outputs)  # type: ignore[arg-type]
+            return build_image_model(self.cfg, shape, outputs)
         return nn.Sequential(nn.Flatten(), *build_mlp(self.cfg, int(torch.Size(shape).numel()), outputs))
 
 

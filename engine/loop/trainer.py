@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
@@ -27,6 +28,9 @@ from engine.models.mlp_step import MlpStep, mlp_step_for
 from engine.models.optim import make_optimizer, set_learning_rate
 from engine.models.regularization import penalty_for, weights_of
 from engine.models.task import make_loss
+
+if TYPE_CHECKING:
+    from engine.loop.image_samples import ImageSamples
 
 ROLLBACK_AFTER_S = 0.25  # a stop waits for the end of a shorter epoch; a longer one is rolled back
 
@@ -50,7 +54,7 @@ class Trainer:
         self.shuffle_generator = torch.Generator().manual_seed(data_cfg.seed)
         # Image sets: (epoch, [true][predicted] counts on the device) at the last test evaluation.
         self.confusion: tuple[int, torch.Tensor] | None = None
-        self.samples_picked = None  # engine.loop.image_samples.ImageSamples, picked at the first report
+        self.samples_picked: ImageSamples | None = None  # picked at the first report (engine.loop.views)
 
         torch.manual_seed(data_cfg.seed)
         data = load_run_data(config, self.device, self.shuffle_generator, recorded)
@@ -58,8 +62,13 @@ class Trainer:
         self.task, self.model, self.preprocess, self.images = data.task, data.model, data.preprocess, data.images
         self.bounds, self.train_points, self.test_points = data.bounds, data.train_points, data.test_points
         self.features, self.reference, self.dropped_rows = data.features, data.reference, data.dropped_rows
-        self.X = self.Y = self.X_test = self.Y_test = None
+        self.X: torch.Tensor | None = None  # tensor data's rows and targets; None for an image run
+        self.Y: torch.Tensor | None = None
+        self.X_test: torch.Tensor | None = None
+        self.Y_test: torch.Tensor | None = None
         if self.images is None:
+            assert data.X is not None and data.labels is not None and data.X_test is not None \
+                and data.labels_test is not None, "tensor data comes with its rows (engine.loop.run_data)"
             self.X, self.Y = data.X, self.task.targets(data.labels)
             self.X_test, self.Y_test = data.X_test, self.task.targets(data.labels_test)
 
@@ -75,8 +84,10 @@ class Trainer:
         # without the container's call, a few percent of a tiny full-batch epoch.
         self._forward = self.model[0] if isinstance(self.model, nn.Sequential) and len(self.model) == 1 else self.model
         if self.images is None:
-            self.X, self.Y = self.X.to(self.device), self.Y.to(self.device)
-            self.X_test, self.Y_test = self.X_test.to(self.device), self.Y_test.to(self.device)
+            X, Y = self.rows()
+            X_test, Y_test = self.test_rows()
+            self.X, self.Y = X.to(self.device), Y.to(self.device)
+            self.X_test, self.Y_test = X_test.to(self.device), Y_test.to(self.device)
         self.loss_fn = make_loss(self.task)
         if uses_code(config):
             self._dry_run()
@@ -93,7 +104,9 @@ class Trainer:
         # Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result;
         # so do pictures through one (after its Flatten, which the step does itself).
         clip = self._clip_gradients if config.train.clip_grad else None
-        stepped = self.model if self.images is None else self.model[1:] if config.model.kind == "mlp" else None
+        model = self.model  # (an MLP on pictures is a Sequential that starts with its Flatten)
+        stepped = model if self.images is None else model[1:] if config.model.kind == "mlp" and isinstance(
+            model, nn.Sequential) else None
         self._fast_step: MlpStep | None = (mlp_step_for(stepped, self.loss_fn, self.optimizer, clip, self.penalty)
                                            if stepped is not None else None)
         # A torchrun rank's epochs (engine.loop.sharded_epochs), which replace train_epoch's; None otherwise.
@@ -105,9 +118,22 @@ class Trainer:
             pixels, labels = self.images.first_test(DRY_ROWS)
             xb, yb = self.images.inputs(pixels), self.task.targets(labels)
         else:
-            xb, yb = self.X, self.Y
+            xb, yb = self.rows()
         cfg = self.config.model
         dry_run(self.model, xb, yb, self.loss_fn, self.task, cfg.module if cfg.kind == "module" else f"nntui's {cfg.kind}")
+
+    def rows(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The training inputs and targets of a run on tensor data; an image run has none (its
+        pictures are served by `images`), and asking for them is a bug."""
+        if self.X is None or self.Y is None:
+            raise TypeError("an image run keeps no tensor rows")
+        return self.X, self.Y
+
+    def test_rows(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The test inputs and targets of a run on tensor data (empty without a test set)."""
+        if self.X_test is None or self.Y_test is None:
+            raise TypeError("an image run keeps no tensor rows")
+        return self.X_test, self.Y_test
 
     def model_inputs(self, points: torch.Tensor) -> torch.Tensor:
         """What the model takes for raw points of a 2-D set: their input features, or themselves."""
@@ -115,11 +141,11 @@ class Trainer:
 
     @property
     def train_samples(self) -> int:
-        return self.images.train_samples if self.images is not None else len(self.X)
+        return self.images.train_samples if self.images is not None else len(self.rows()[0])
 
     @property
     def test_samples(self) -> int:
-        return self.images.test_samples if self.images is not None else len(self.X_test)
+        return self.images.test_samples if self.images is not None else len(self.test_rows()[0])
 
     @property
     def augment_generator(self) -> torch.Generator | None:
@@ -167,6 +193,7 @@ class Trainer:
         check = should_stop if start is not None else _never
         loss = self._train_image_epoch(check) if self.images is not None else self._minibatch_epoch(check)
         if loss is None:
+            assert start is not None, "only a rolled-back epoch stops before its end"
             restore_epoch_start(self, start)
             return None
         self._epoch_seconds = time.perf_counter() - began
@@ -178,7 +205,7 @@ class Trainer:
             self.model.train()
         if should_stop():
             return None
-        loss = self._train_step(self.X, self.Y)
+        loss = self._train_step(*self.rows())
         if self._batch_schedule is not None:
             self._batch_schedule.after_batch()
         self.epoch += 1
@@ -190,7 +217,7 @@ class Trainer:
             self.model.train()
         n = self.train_samples
         size = self.config.data.batch_size
-        X, Y = self.X, self.Y
+        X, Y = self.rows()
         with torch.inference_mode(self._fast_step is not None and self._fast_step.inference_safe):
             if self.config.data.shuffle:
                 # One gather per epoch, then contiguous slices: far cheaper than a gather per batch.
@@ -246,7 +273,7 @@ class Trainer:
         if self.images is not None:
             return True
         with torch.no_grad():
-            return bool(torch.isfinite(self._forward(self.X)).all().item())
+            return bool(torch.isfinite(self._forward(self.rows()[0])).all().item())
 
     def _train_image_epoch(self, should_stop: Callable[[], bool]) -> float | None:
         """One pass over the training pictures (shuffled with the run's own generator)."""
@@ -295,8 +322,9 @@ class Trainer:
         if self.images is not None:
             return self._evaluate_images()
         self.model.eval()
-        outputs = self.model(self.X_test)
-        loss = self.loss_fn(outputs, self.Y_test).item()
+        X_test, Y_test = self.test_rows()
+        outputs = self.model(X_test)
+        loss = self.loss_fn(outputs, Y_test).item()
         if not self.task.is_classification:
             return loss, None
-        return loss, self.task.correct(outputs, self.Y_test).item() / self.test_samples
+        return loss, self.task.correct(outputs, Y_test).item() / self.test_samples

@@ -53,8 +53,9 @@ def image_report(trainer: Trainer) -> ImageReport | None:
         from engine.loop.image_samples import count_confusion
 
         trainer.model.eval()
-        guesses = trainer.task.probabilities(trainer.model(trainer.X_test)).argmax(dim=1)
-        confusion = count_confusion(trainer.Y_test.reshape(-1), guesses, trainer.task.classes)
+        X_test, Y_test = trainer.test_rows()
+        guesses = trainer.task.probabilities(trainer.model(X_test)).argmax(dim=1)
+        confusion = count_confusion(Y_test.reshape(-1), guesses, trainer.task.classes)
         return ImageReport(trainer.epoch, confusion.cpu().tolist(), [], (), ())
     if trainer.images is None or trainer.confusion is None or not trainer.test_samples:
         return None
@@ -62,7 +63,9 @@ def image_report(trainer: Trainer) -> ImageReport | None:
         from engine.loop.image_samples import SAMPLE_IMAGES, ImageSamples
 
         pixels, labels = trainer.images.first_test(SAMPLE_IMAGES)
-        trainer.samples_picked = ImageSamples(trainer.images.inputs(pixels), labels, trainer.preprocess.image)
+        spec = trainer.preprocess.image
+        assert spec is not None, "an image run's preprocessing is an image spec"
+        trainer.samples_picked = ImageSamples(trainer.images.inputs(pixels), labels, spec)
     trainer.model.eval()
     return trainer.samples_picked.report(trainer.model, trainer.task, *trainer.confusion)
 
@@ -84,7 +87,8 @@ def test_predictions(trainer: Trainer, limit: int = 200) -> tuple[tuple[float, f
     if trainer.task.is_classification or not trainer.test_samples or trainer.X_test is None:
         return ()
     trainer.model.eval()
-    X, Y = trainer.X_test[:limit], trainer.Y_test[:limit]
+    X_test, Y_test = trainer.test_rows()
+    X, Y = X_test[:limit], Y_test[:limit]
     scale, shift = _target_unit(trainer)
     pairs = torch.stack([Y[:, 0], trainer.model(X)[:, 0]], dim=1).double() * scale + shift
     return tuple((t, p) for t, p in pairs.cpu().tolist())
@@ -97,8 +101,9 @@ def fit_scores(trainer: Trainer) -> FitScores | None:
         return None
     trainer.model.eval()
     scale, shift = _target_unit(trainer)
-    predicted = trainer.model(trainer.X_test)[:, 0].double() * scale + shift
-    actual = trainer.Y_test[:, 0].double() * scale + shift
+    X_test, Y_test = trainer.test_rows()
+    predicted = trainer.model(X_test)[:, 0].double() * scale + shift
+    actual = Y_test[:, 0].double() * scale + shift
     errors = predicted - actual
     squared, absolute, spread = torch.stack([errors.square().sum(), errors.abs().sum(),
                                              (actual - actual.mean()).square().sum()]).tolist()  # one sync

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -75,7 +76,7 @@ def _cross_entropy_forward(z: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tens
 
 
 def _cross_entropy_backward(one: torch.Tensor, z: torch.Tensor, y: torch.Tensor, saved: object) -> torch.Tensor:
-    log_p, total_weight = saved  # type: ignore[misc]
+    log_p, total_weight = cast(tuple[torch.Tensor, torch.Tensor], saved)  # (the forward's own pair)
     grad = aten.nll_loss_backward(one, log_p, y, None, MEAN, -100, total_weight)
     return aten._log_softmax_backward_data(grad, log_p, 1, z.dtype)
 

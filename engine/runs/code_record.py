@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
+from typing import IO
 
 from engine.code.frames import shown_path
 from engine.code.loader import Loaded, digest
@@ -43,15 +45,15 @@ class RecordedCode:
 def write_code(folder: str | Path, loaded: Sequence[Loaded]) -> None:
     """Copy what ran into `folder`/code/ and write code.json (nothing for a run without user files;
     an importable package.module is the environment's, not copied)."""
-    items = [item for item in loaded if item.target.file is not None]
+    items = [(item, item.target.file) for item in loaded if item.target.file is not None]
     if not items:
         return
-    files = [CodeFile(item.field, item.target.text, str(item.target.file), item.sha256,
-                      f"{layout.CODE}/{item.field.split('.')[0]}_{item.target.file.name}") for item in items]
+    files = [CodeFile(item.field, item.target.text, str(file), item.sha256,
+                      f"{layout.CODE}/{item.field.split('.')[0]}_{file.name}") for item, file in items]
     base = Path(folder)
     (base / layout.CODE).mkdir(exist_ok=True)
-    for entry, item in zip(files, items):
-        write_atomic(base / entry.copy, lambda handle, data=item.source: handle.write(data))
+    for entry, (item, _) in zip(files, items):
+        write_atomic(base / entry.copy, partial(_write_bytes, item.source))
     write_text_atomic(base / layout.CODE_MANIFEST, json.dumps({"files": [asdict(f) for f in files]}, indent=1))
 
 
@@ -100,3 +102,7 @@ def recorded_code(folder: str | Path, config: RunConfig, use_current: bool, doin
         notes.append(f"{doing}: importing {entry.target} from the run's recorded copy {copy} "
                      f"(sha256 {entry.sha256[:12]})")
     return RecordedCode(copies, tuple(notes))
+
+
+def _write_bytes(data: bytes, handle: IO[bytes]) -> None:
+    handle.write(data)

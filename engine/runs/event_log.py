@@ -10,7 +10,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from engine.files.appending import open_append
 from engine.files.reading import MIB, open_regular
@@ -42,7 +42,7 @@ def read_new_objects(path: Path, offset: int, what: str, limit: int) -> tuple[li
     (values, the new offset, whether the file ends inside a line, lines that were not JSON). A
     missing or unreadable file has nothing new. events.jsonl and control.jsonl are both read so."""
     try:
-        handle: BinaryIO = open_regular(path, what)
+        handle: IO[bytes] = open_regular(path, what)
     except Exception:  # not there yet, or gone
         return [], offset, False, 0
     with handle:

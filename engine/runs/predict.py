@@ -99,6 +99,7 @@ class Predictor:
         table: TableRows = read_rows(name, schema, handle)
         if strict and table.problems:
             raise DataError(next(iter(table.problems.values())))
+        assert isinstance(table.encoded, torch.Tensor), "read_rows encodes the good rows as one tensor"
         good = self._answer(table.encoded, [(name, line) for line in table.good_lines])
         answers = iter(good)
         predictions = [Prediction(name, line, error=table.problems[line]) if line in table.problems else next(answers)

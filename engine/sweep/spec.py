@@ -53,6 +53,13 @@ class Dimension:
             return SPECS[self.path].kind is int
         return all(isinstance(v, int) for v in (self.low, self.high)) and isinstance(self.step or 1, int)
 
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """(low, high) of a numeric range (a dimension of choices has none)."""
+        if self.low is None or self.high is None:
+            raise SweepError(f"space.{self.path}: a list of choices has no low and high")
+        return self.low, self.high
+
     def encode(self, value: Any) -> Any:
         """A value as an Optuna categorical choice (lists become their text, e.g. "16,16")."""
         if not isinstance(value, list):
@@ -67,13 +74,13 @@ class Dimension:
         """Every value a grid search visits."""
         if self.choices:
             return list(self.choices)
-        assert self.low is not None and self.high is not None
+        low, high = self.bounds
         if self.integer:
-            return list(range(int(self.low), int(self.high) + 1, int(self.step or 1)))
+            return list(range(int(low), int(high) + 1, int(self.step or 1)))
         if self.step is None:
             raise SweepError(f"space.{self.path}: a grid needs choices or a step for a float range")
-        count = int(round((self.high - self.low) / self.step)) + 1
-        return [self.low + i * self.step for i in range(count)]
+        count = int(round((high - low) / self.step)) + 1
+        return [low + i * self.step for i in range(count)]
 
 
 @dataclass(frozen=True)

@@ -89,11 +89,11 @@ def suggest(trial: optuna.Trial, spec: SweepSpec) -> dict[str, Any]:
         if d.choices:
             values[d.path] = d.decode(trial.suggest_categorical(d.path, [d.encode(c) for c in d.choices]))
             continue
-        assert d.low is not None and d.high is not None  # a parsed spec gives every range both ends
+        low, high = d.bounds  # a parsed spec gives every range both ends
         if d.integer:
-            values[d.path] = trial.suggest_int(d.path, int(d.low), int(d.high), step=int(d.step or 1), log=d.log)
+            values[d.path] = trial.suggest_int(d.path, int(low), int(high), step=int(d.step or 1), log=d.log)
         else:
-            values[d.path] = trial.suggest_float(d.path, d.low, d.high, step=d.step, log=d.log)
+            values[d.path] = trial.suggest_float(d.path, low, high, step=d.step, log=d.log)
     return values
 
 

@@ -31,25 +31,30 @@ def circle_app(epochs: int = 20, ascii_only: bool = False, record: bool = True, 
     return make_app(config, ascii_only=ascii_only, session_options={**STEADY, **session}, host=RunHost(record=record))
 
 
-async def wait_for(condition, timeout: float = 30.0) -> None:
-    """Wait until `condition()` holds (a watched run's epochs arriving), failing after `timeout`."""
+async def wait_for(condition, timeout: float = 30.0, seen=lambda: "") -> None:
+    """Wait until `condition()` holds (a watched run's epochs arriving), failing after `timeout`
+    with what `seen()` says."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while not condition():
-        assert loop.time() < end, "timed out"
-        await asyncio.sleep(0.05)
+        assert loop.time() < end, f"timed out {seen()}".strip()
+        await asyncio.sleep(0.02)  # a poll, not a wait for time to pass
 
 
 async def settle(pilot, app: NNTuiApp, until: str = "finished", timeout: float = 30.0) -> None:
-    """Wait until the session reaches `until` (or is held between epochs), then let the UI drain."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while loop.time() < end:
-        if app.session.state == until and app.session.wait_until_held(0):
-            break
-        await asyncio.sleep(0.05)
-    assert app.session.state == until, f"session is {app.session.state}, wanted {until}"
-    await asyncio.sleep(0.2)
+    """Wait until the session reaches `until` with its thread held between epochs or gone: every
+    event it reported is in the bridge then. Drain the bridge, let the UI handle what that posted,
+    and let any worker it started (a view's refresh, the lr plan) end and be drawn."""
+    await wait_for(lambda: app.session.state == until and app.session.wait_until_held(0), timeout,
+                   lambda: f"(session is {app.session.state}, wanted {until})")
+    app.tick()
+    await pilot.pause()
+    await drained(pilot, app)
+
+
+async def drained(pilot, app: NNTuiApp) -> None:
+    """Let the app's thread workers end, then drain what they reported and draw it."""
+    await app.workers.wait_for_complete()
     app.tick()
     await pilot.pause()
 

@@ -49,7 +49,7 @@ async def test_step_pause_and_reset():
         await pilot.press("n")
         await settle(pilot, app, "paused")
         assert len(app.session.history) == 2
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.3)  # the behaviour: time passes, and no epoch runs in it
         assert len(app.session.history) == 2, "a paused run must hold its epoch"
         await pilot.press("r")
         await pilot.pause()
@@ -327,7 +327,7 @@ async def test_a_dear_redraw_waits_longer_but_never_freezes_the_views(monkeypatc
 
     app = circle_app()
     async with app.run_test(size=SIZE):
-        monkeypatch.setattr(app, "_redraw_views", lambda marks: time.sleep(0.2))
+        monkeypatch.setattr(app, "_redraw_views", lambda marks: time.sleep(0.2))  # a dear redraw, timed
         began = time.perf_counter()
         app.tick()
         waits = app._next_slow - began  # 0.2 s / 4 % would be 5 s

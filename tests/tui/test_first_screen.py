@@ -15,7 +15,7 @@ import pytest
 from engine.config.build import with_values
 from engine.config.presets import preset_config
 from engine.config.rules import start_lr
-from tests.tui.conftest import STEADY, run_async
+from tests.tui.conftest import STEADY, run_async, wait_for
 from tui.app import make_app
 from tui.bridge import RunFigures
 from tui.widgets.metrics import metrics_text
@@ -41,9 +41,8 @@ async def test_the_form_s_lr_row_scrolls_into_sight_when_reached() -> None:
         assert "lr 0.05" in str(app.query_one("#metrics").render())
         field = app.query_one("#field-train-lr")
         field.focus()
-        await pilot.pause(0.3)
         form = app.query_one("#form")
-        assert form.scrollable_content_region.contains_region(field.region)
+        await wait_for(lambda: form.scrollable_content_region.contains_region(field.region), timeout=5)
 
 
 def _screen(size: tuple[int, int], *args: str, timeout: float = 40.0, want: str = "lr 0.05") -> str:
@@ -59,7 +58,7 @@ def _screen(size: tuple[int, int], *args: str, timeout: float = 40.0, want: str 
             screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True).stdout
             if want in screen:
                 break
-            time.sleep(0.3)
+            time.sleep(0.3)  # a poll of the tmux window
         return screen
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)

@@ -6,11 +6,9 @@ RMSE and R² in the metrics, and model health in the Model view."""
 
 from __future__ import annotations
 
-import asyncio
-
 from engine.config.build import with_values
 from engine.config.presets import preset_config
-from tests.tui.conftest import STEADY, circle_app, run_async, screen_text, settle
+from tests.tui.conftest import STEADY, circle_app, drained, run_async, screen_text, settle
 from tui.app import make_app
 from tui.widgets.feature_toggles import FeatureToggles
 from tui.widgets.views import VIEWS
@@ -22,14 +20,6 @@ async def _trained_on_network(pilot, app) -> None:
     await pilot.press("space")
     await settle(pilot, app)
     await pilot.press(NETWORK_KEY)
-    await pilot.pause()
-
-
-async def _worked(pilot, app) -> None:
-    """Let a thread worker (the views' refresh) finish and its snapshot be drained and drawn."""
-    await app.workers.wait_for_complete()
-    await asyncio.sleep(0.05)
-    app.tick()
     await pilot.pause()
 
 
@@ -53,7 +43,7 @@ async def test_arrows_pick_a_unit_that_the_boundary_view_draws_large():
     async with app.run_test(size=(100, 32)) as pilot:
         await _trained_on_network(pilot, app)
         await pilot.press("down", "right")
-        await _worked(pilot, app)
+        await drained(pilot, app)  # the views' refresh, a thread worker
         assert app.network.picked == (1, 1) and app.session.picked_neuron == (1, 1)
         assert "h1 unit 2/4 relu" in screen_text(app) and "o Output" in str(app.keys.render())
         await pilot.press("2")
@@ -77,7 +67,7 @@ async def test_the_network_key_takes_the_arrows_back_from_the_runs_list():
         await pilot.press("5")
         await pilot.pause()
         await pilot.press(NETWORK_KEY, "down")
-        await _worked(pilot, app)
+        await drained(pilot, app)  # the views' refresh, a thread worker
         assert app.network.picked == (1, 0)
 
 

@@ -3,8 +3,6 @@ under --ascii (every character of which must be 7-bit)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from tests.tui.conftest import circle_app, screen_text
@@ -17,8 +15,8 @@ def finished_circle(ascii_only: bool = False):
 
     async def run_before(pilot) -> None:
         app.session.start()
-        assert app.session.join(30)
-        await asyncio.sleep(0.1)
+        assert app.session.join(30)  # every event is in the bridge once the thread has ended
+        await app.workers.wait_for_complete()
         figures = app.bridge.figures
         figures.latest = EventBridge.pinned(figures.latest)
         app.tick()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine.config.schema import RunConfig
-from tests.tui.conftest import run_async, wait_for
+from tests.tui.conftest import record_notices, run_async, wait_for
 from tui.app import make_app
 from tui.run_host import RunHost
 
@@ -31,8 +31,9 @@ async def test_a_summary_writer_script_is_watched_live_and_cannot_be_controlled(
         deadline = time.monotonic() + 60
         while not list(folder.glob("events.out.tfevents.*")):
             assert time.monotonic() < deadline and process.poll() is None, "the script never started writing"
-            time.sleep(0.1)
+            time.sleep(0.1)  # a poll of the script's folder
         app = make_app(RunConfig(), host=RunHost(tmp_path / "runs"), watch=folder)
+        said = record_notices(app)
         async with app.run_test(size=(100, 32)) as pilot:
             await wait_for(lambda: len(app.session.history) >= 3)
             seen = int(app.session.history.epochs[-1])
@@ -42,7 +43,7 @@ async def test_a_summary_writer_script_is_watched_live_and_cannot_be_controlled(
             assert all(test == test for test in history.test_loss)  # Loss/test paired with Loss/train
             await pilot.press("space")
             await pilot.pause()
-            assert any("cannot be controlled" in str(n.message) for n in app._notifications)
+            assert any("cannot be controlled" in notice.message for notice in said)
             assert app.session.state == "running"
         assert process.poll() is None, "the script was stopped by the trainer"
     finally:

@@ -34,7 +34,7 @@ async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
     end = loop.time() + timeout
     while not condition():
         assert loop.time() < end, "timed out"
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.05)  # a poll
     await pilot.pause()
 
 

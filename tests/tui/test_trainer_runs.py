@@ -54,7 +54,7 @@ async def test_a_headless_run_in_another_process_is_watched_and_controlled(tmp_p
         deadline = time.monotonic() + 60
         while not (folder / "events.jsonl").exists() or read_run(folder).epochs_done < 5:
             assert time.monotonic() < deadline and process.poll() is None, "the headless run never started"
-            time.sleep(0.1)
+            time.sleep(0.1)  # a poll of the run's folder
         app = make_app(preset_config("moons"), host=RunHost(tmp_path / "runs"), watch=folder)
         async with app.run_test(size=(100, 32)) as pilot:
             await wait_for(lambda: len(app.session.history) >= 5)

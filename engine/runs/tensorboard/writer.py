@@ -86,13 +86,14 @@ class TensorBoardLog:
         if stop <= self.written:
             self._flush(final)
             return 0
-        rows: range | list[int] = range(self.written, stop)
+        due = range(self.written, stop)
+        rows: range | list[int] = due
         if self.rows_per_s is not None:
             now = time.monotonic()  # a bucket of one second's rows, refilled at rows_per_s
             self._tokens = min(self.rows_per_s, self._tokens + (now - self._budget_since) * self.rows_per_s)
             self._budget_since = now
             if len(rows) > self._tokens:
-                rows = self._thinned(rows, max(1, int(self._tokens)))
+                rows = self._thinned(due, max(1, int(self._tokens)))
             self._tokens = max(0.0, self._tokens - len(rows))
         count = 0
         epochs = self.history.epochs
