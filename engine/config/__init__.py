@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from engine.config.presets import PRESETS, Preset, preset_config
     from engine.config.problems import ConfigError, Problem
     from engine.config.rules import validate, warnings
-    from engine.config.schema import DataConfig, ModelConfig, RunConfig, TrainConfig
+    from engine.config.schema import DataConfig, ModelConfig, RunConfig, TrainConfig, replaced
     from engine.config.sources import FIRST_PRESET, TABLE_START, source_config, source_start, table_loss
     from engine.config.toml_file import dumps, load_config, loads, save_config
 
@@ -28,7 +28,7 @@ __all__ = [
     "FieldSpec", "check_value", "format_value", "get_field", "parse_text", "PRESETS", "Preset",
     "preset_config", "ConfigError", "Problem", "validate", "warnings", "DataConfig", "ModelConfig",
     "RunConfig", "TrainConfig", "FIRST_PRESET", "TABLE_START", "source_config", "source_start", "table_loss",
-    "dumps", "load_config", "loads", "save_config",
+    "dumps", "load_config", "loads", "save_config", "replaced",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, __file__, __all__)

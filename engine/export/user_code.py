@@ -54,7 +54,8 @@ class UserCode:
 def read_code(loaded: Loaded, args: dict, inline: bool, field: str) -> UserCode:
     """What the engine imported for `field`, and, `inline`, its definition read from its file."""
     target = loaded.target
-    definition, imports = "", ()
+    definition: str = ""
+    imports: tuple[str, ...] = ()
     if inline:
         if loaded.file is None:
             raise ConfigError([Problem(field, f"--inline copies a definition from a file; {target.label} names "

@@ -31,8 +31,11 @@ if TYPE_CHECKING:
     )
     from engine.loop.health import model_health
     from engine.loop.history import MetricsHistory
+    from engine.loop.hooks import EndRun, RunHooks
+    from engine.loop.live_run import Listener, Session
     from engine.loop.lr_find import find_lr
     from engine.loop.network_events import ModelHealth, NeuronMaps
+    from engine.loop.run_state import RunState, RunStatus
     from engine.loop.schedule import planned_lrs
     from engine.loop.session import TrainingSession
     from engine.loop.trainer import Trainer
@@ -41,6 +44,7 @@ __all__ = [
     "BoundaryGrid", "EpochEnded", "Event", "FitScores", "Held", "ImageReport", "LrChanged", "Resumed",
     "RunFailed", "RunFinished", "RunStarted", "Snapshot", "SurfaceGrid", "model_health", "MetricsHistory",
     "find_lr", "ModelHealth", "NeuronMaps", "planned_lrs", "TrainingSession", "Trainer",
+    "EndRun", "RunHooks", "Listener", "Session", "RunState", "RunStatus",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, __file__, __all__)

@@ -15,11 +15,15 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from engine.config.catalog import DATASETS
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
 from engine.loop.session import TrainingSession
+
+if TYPE_CHECKING:
+    from engine.loop.sharded_epochs import ShardedEpochs
 
 # How long a rank waits in a collective for the others: a rank that dies closes its sockets and the
 # others fail at once; this bounds a rank that hangs instead (stopped, swapping, a lost node).
@@ -104,7 +108,7 @@ class DistributedSession(TrainingSession):
         super().__init__(check_shardable(config), *args, **kwargs)
         self.stop_wished = threading.Event()  # this rank would stop; all do once any does
         self._wished_status = "stopped"
-        self.epochs = None  # engine.loop.sharded_epochs.ShardedEpochs once the trainer is built
+        self.epochs: ShardedEpochs | None = None  # once the trainer is built
 
     def stop(self, status: str = "stopped") -> None:
         """Wish the run to stop: it stops, on every rank, after the epoch in which one wished it."""

@@ -53,7 +53,9 @@ class ShardedEpochs:
                                        f"{self.world_size} processes: each needs at least one of its own")])
         self.minibatch = 0 < data.batch_size < n
         self.shuffled = self.minibatch and data.shuffle
-        self.sampler = DistributedSampler(range(n), shuffle=self.shuffled, seed=data.seed)
+        # (a range is all a sampler reads of a dataset: its length)
+        self.sampler: DistributedSampler[int] = DistributedSampler(range(n), shuffle=self.shuffled,  # type: ignore[arg-type]
+                                                                   seed=data.seed)
         self.share_size = len(self.sampler)
         self.sizes = batch_sizes(self.share_size, data.batch_size, data.drop_last) if self.minibatch else \
             [self.share_size]
@@ -61,7 +63,7 @@ class ShardedEpochs:
             raise ConfigError([Problem("data.batch_size", f"with drop_last, a batch of {data.batch_size} from each "
                                        f"process's {self.share_size} samples leaves no batch")])
         gpu = [torch.cuda.current_device()] if trainer.device.type == "cuda" else None  # the local rank's
-        self.ddp = DistributedDataParallel(trainer.model, device_ids=gpu)
+        self.ddp: DistributedDataParallel | None = DistributedDataParallel(trainer.model, device_ids=gpu)
         self._rows = None if self.shuffled else self._share()
 
     def _share(self) -> tuple[torch.Tensor, torch.Tensor]:

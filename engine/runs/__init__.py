@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from engine.runs.recorder import RunRecorder
     from engine.runs.remote import RemoteSession
     from engine.runs.resume import check_resume
+    from engine.runs.run_reader import RunReader
     from engine.runs.status import NotARun, RunInfo, list_runs, read_run
     from engine.runs.watcher import RunWatcher
 
@@ -31,7 +32,7 @@ __all__ = [
     "load_checkpoint", "differing_fields", "send_control", "read_events", "SavedRun", "load_run", "save_run",
     "new_run_folder", "run_folders", "runs_dir", "RunLock", "load_metrics", "Prediction", "Predictor",
     "load_predictor", "RunRecorder", "RemoteSession", "check_resume", "NotARun", "RunInfo", "list_runs",
-    "read_run", "RunWatcher",
+    "read_run", "RunWatcher", "RunReader",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, __file__, __all__)

@@ -52,7 +52,7 @@ def start_record(event: RunStarted) -> dict[str, Any]:
 def started_from(record: dict[str, Any], config: RunConfig) -> RunStarted:
     """RunStarted rebuilt from a start record and the run's config (for a watcher's views)."""
     def points(key: str) -> tuple[tuple[float, float, float], ...]:
-        return tuple(tuple(p) for p in record.get(key) or ())  # type: ignore[misc]
+        return tuple(tuple(p) for p in record.get(key) or ())
 
     return RunStarted(config=config, task=str(record.get("task", "")), device=str(record.get("device", "")),
                       summary=str(record.get("summary", "")), parameter_count=int(record.get("parameter_count") or 0),
@@ -89,7 +89,7 @@ def snapshot_from(record: dict[str, Any]) -> Snapshot:
     raw = record.get("boundary")
     if isinstance(raw, dict):
         try:
-            boundary = BoundaryGrid(tuple(raw["x_range"]), tuple(raw["y_range"]),  # type: ignore[arg-type]
+            boundary = BoundaryGrid(tuple(raw["x_range"]), tuple(raw["y_range"]),
                                     [[[float("nan") if v is None else v for v in row] for row in plane]
                                      for plane in raw["probabilities"]])
         except (KeyError, TypeError, ValueError):
@@ -106,7 +106,7 @@ def snapshot_from(record: dict[str, Any]) -> Snapshot:
     parameters = record.get("parameters") if isinstance(record.get("parameters"), dict) else None
     epoch = record.get("epoch")
     epoch = epoch if isinstance(epoch, int) and not isinstance(epoch, bool) and epoch >= 0 else 0
-    return Snapshot(epoch, boundary, parameters, predictions, images,  # type: ignore[arg-type]
+    return Snapshot(epoch, boundary, parameters, predictions, images,
                     scores=_part(record, "scores", _scores), surface=_part(record, "surface", _surface),
                     neurons=_part(record, "neurons", _neurons), focus=_part(record, "focus", _focus),
                     health=_part(record, "health", _health))

@@ -25,11 +25,13 @@ if TYPE_CHECKING:
     from tui.widgets.model_summary import ModelSummary
     from tui.widgets.output_view import OutputView
     from tui.widgets.path_suggester import PathSuggester
+    from tui.widgets.run_view import RunView
     from tui.widgets.runs_view import RunsView
 
 __all__ = [
     "Choice", "CodeSuggester", "ConfigForm", "EpochLog", "FeatureToggles", "KeyBar", "LossChart",
     "LrFinderView", "LrPlan", "MetricsPanel", "ModelSummary", "OutputView", "PathSuggester", "RunsView",
+    "RunView",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, __file__, __all__)
