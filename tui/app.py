@@ -20,6 +20,8 @@ from textual.worker import Worker
 from engine.config.rules import start_lr
 from engine.config.schema import RunConfig
 from engine.loop.events import EpochEnded, FitScores
+from engine.loop.live_run import Session
+from engine.loop.run_state import RunState
 from tui.bridge import EventBridge, RunFigures
 from tui.error_log import log_path
 from tui.keys import key_items, trainer_bindings, with_view_keys
@@ -30,7 +32,7 @@ from tui.picking import picking_allowed
 from tui.quitting import request_quit
 from tui.render.command_line import command_line
 from tui.render.status_text import form_note, phase
-from tui.run_controller import LiveSession, RunController
+from tui.run_controller import RunController
 from tui.run_host import RunHost
 from tui.save_load import export_to_file, load_dialog, report_worker, save_dialog
 from tui.screens.command import CommandDialog
@@ -174,7 +176,7 @@ class NNTuiApp(App):
     def watch_run_state(self, run_state: tuple[int, str]) -> None:
         """Only the lr is open while a run trains (unless a schedule sets it)."""
         state, config = run_state[1], self.session.config
-        live = state in ("running", "paused") and config.train.schedule == "none"
+        live = state in (RunState.RUNNING, RunState.PAUSED) and config.train.schedule == "none"
         self.form.set_locked(state == "running", {"train.lr": config.train.lr} if live else {})
 
     def _redraw_views(self, figures: RunFigures) -> None:
@@ -188,7 +190,7 @@ class NNTuiApp(App):
     # -- the run: the controller's ------------------------------------------------------
 
     @property
-    def session(self) -> LiveSession:
+    def session(self) -> Session:
         """The shown run's session (read from the controller, as are `bridge` and `host`)."""
         return self.controller.session
 

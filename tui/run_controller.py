@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from textual.app import App
 
@@ -18,7 +18,8 @@ from engine.config.rules import manual_lr_problem
 from engine.config.schema import RunConfig
 from engine.errors import InputError
 from engine.loop.events import Event, RunFailed, RunFinished, RunStarted, Snapshot
-from engine.loop.history import MetricsHistory
+from engine.loop.live_run import Session
+from engine.loop.run_state import RunState
 from engine.loop.session import TrainingSession
 from engine.runs.remote import RemoteSession
 from tui.bridge import EventBridge
@@ -27,33 +28,6 @@ from tui.run_events import show_event
 from tui.run_host import CLOSE_TIMEOUT_S, RunHost
 from tui.widgets.config_form import ConfigForm, preset_named
 from tui.widgets.output_view import OutputView
-
-
-class LiveSession(Protocol):
-    """What the trainer uses of the run it shows: a TrainingSession (its own) and a RemoteSession
-    (a watched folder) both are one. (tui's own until the engine's Session Protocol replaces it.)"""
-
-    config: RunConfig
-    boundary_size: tuple[int, int]
-
-    @property
-    def state(self) -> str: ...
-
-    @property
-    def history(self) -> MetricsHistory: ...
-
-    @property
-    def trainer(self) -> Any: ...
-
-    def start(self) -> None: ...
-
-    def step(self) -> None: ...
-
-    def toggle(self) -> None: ...
-
-    def stop(self) -> None: ...
-
-    def set_lr(self, lr: float) -> None: ...
 
 
 class RunController:
@@ -65,7 +39,7 @@ class RunController:
         self.host = host
         self.session_options = session_options
         self.bridge = EventBridge()
-        self.session: LiveSession = (
+        self.session: Session = (
             RemoteSession(watch, self.bridge, read_only) if watch is not None
             else TrainingSession(config, self.bridge, **session_options))
         self.status = ""  # how the last run ended
@@ -134,20 +108,20 @@ class RunController:
 
     def toggle(self) -> None:
         """space: pause or go on; with no run going, start the form's."""
-        if self.session.state in ("running", "paused"):
+        if self.session.state in (RunState.RUNNING, RunState.PAUSED):
             self.control(self.session.toggle)
         else:
             self.begin(one_epoch=False)
 
     def step(self) -> None:
         """n: one epoch."""
-        if self.session.state in ("running", "paused"):
+        if self.session.state in (RunState.RUNNING, RunState.PAUSED):
             self.control(self.session.step)
         else:
             self.begin(one_epoch=True)
 
     def stop(self) -> None:
-        if self.session.state in ("running", "paused"):
+        if self.session.state in (RunState.RUNNING, RunState.PAUSED):
             self.control(self.session.stop)
 
     def reset(self) -> None:
@@ -171,7 +145,7 @@ class RunController:
         if self.watching:
             self._continue_watched(config, one_epoch)
         else:
-            if self.session.state == "finished" or config != self.session.config:
+            if self.session.state == RunState.FINISHED or config != self.session.config:
                 self.fresh_run(config)
             self._record_new_run()
             self.session.step() if one_epoch else self.session.start()
@@ -181,9 +155,9 @@ class RunController:
         """The learning rate reaches a live run at its next epoch; other edits wait for reset."""
         if event.config is None:
             return
-        if event.path == "train.lr" and self.session.state in ("running", "paused"):
+        if event.path == "train.lr" and self.session.state in (RunState.RUNNING, RunState.PAUSED):
             self.control(self.lr_edited, event.config.train.lr)
-        elif self.session.state == "idle":
+        elif self.session.state == RunState.IDLE:
             self.panels.summary.plan(event.config)
             self.label_output(event.config)
 
@@ -210,7 +184,8 @@ class RunController:
             session.picked_neuron = picked
         self.panels.output.pick(picked)
         self.panels.keys.refresh(layout=True)
-        if picked is not None and session.state in ("paused", "finished") and isinstance(session, TrainingSession):
+        held = session.state in (RunState.PAUSED, RunState.FINISHED)
+        if picked is not None and held and isinstance(session, TrainingSession):
             self.app.run_worker(session.refresh_views, thread=True, group="views", exit_on_error=False)
 
     def label_output(self, config: RunConfig) -> None:
@@ -236,7 +211,7 @@ class RunController:
         self.bridge.clear()
         self.show_run(session, self.bridge)
 
-    def show_run(self, session: LiveSession, bridge: EventBridge) -> None:
+    def show_run(self, session: Session, bridge: EventBridge) -> None:
         """Show `session`'s run, fed through `bridge`, in views that start afresh."""
         self.session, self.bridge = session, bridge
         self.status, self.started, self.warnings, self.saved_epoch = "", False, (), None
@@ -249,7 +224,7 @@ class RunController:
     def _record_new_run(self) -> None:
         """The session is about to start a fresh run: record it (or say why it is not recorded)."""
         session = self.session
-        if not isinstance(session, TrainingSession) or session.state != "idle":
+        if not isinstance(session, TrainingSession) or session.state != RunState.IDLE:
             return
         problem = self.host.record(session, preset_named(session.config) or "")
         if problem:
@@ -260,7 +235,7 @@ class RunController:
         checkpoint, to the form's epochs and lr, recording into its own folder."""
         remote = self.session
         assert isinstance(remote, RemoteSession)
-        if remote.state != "finished":
+        if remote.state != RunState.FINISHED:
             return
         if remote.foreign:
             self.app.notify(remote.control_problem() or "", title="Not continued", severity="warning", timeout=8)
@@ -293,7 +268,7 @@ class RunController:
         """Show the run in `folder` instead of the current one; False (said) when the trainer's own
         run is still training, or the folder cannot be read."""
         current = self.session
-        if isinstance(current, TrainingSession) and current.state == "running":
+        if isinstance(current, TrainingSession) and current.state == RunState.RUNNING:
             self.app.notify("Pause (space) or stop (s) this run first: it is training.", title="Busy",
                             severity="warning")
             return False

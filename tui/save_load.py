@@ -12,10 +12,11 @@ from textual.worker import Worker, WorkerState
 from engine.config.problems import ConfigError
 from engine.config.schema import RunConfig
 from engine.config.toml_file import load_config
+from engine.loop.live_run import Session
 from engine.loop.session import TrainingSession
 from engine.runs import layout
 from engine.runs.folder import check_writable, existing_run_files, save_run
-from tui.run_controller import LiveSession, RunController
+from tui.run_controller import RunController
 from tui.screens.path_dialog import PathDialog
 from tui.widgets.path_suggester import PathSuggester
 
@@ -53,7 +54,7 @@ def save_dialog(run: RunController, then_quit: bool = False) -> None:
                                PathSuggester()), save)
 
 
-def _save(path: str, session: LiveSession) -> tuple[list[Path], int]:
+def _save(path: str, session: Session) -> tuple[list[Path], int]:
     """In a worker: the run's files, written between two epochs, and the epoch they hold (a
     session with a trainer is the trainer's own: a watched run's has none)."""
     assert isinstance(session, TrainingSession)
