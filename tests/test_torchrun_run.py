@@ -52,6 +52,12 @@ def _end(folder: Path) -> dict:
     return [json.loads(line) for line in lines if '"event": "end"' in line][-1]
 
 
+def _start_record(folder: Path) -> dict:
+    """The folder's last start record (a resume appends one)."""
+    lines = (folder / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if '"event": "start"' in line][-1]
+
+
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[torch.Tensor], float]:
     """The DDP export of the same run on two ranks: its final weights and loss."""
@@ -74,13 +80,14 @@ def test_two_ranks_record_the_numbers_of_the_ddp_export(tmp_path: Path, exported
     assert result.stdout.count("Recording in") == 1 and result.stdout.count(f"Epoch [{EPOCHS}/") == 1
     assert result.stderr == ""
     assert [p.name for p in tmp_path.iterdir()] == ["run"]  # the other rank wrote nothing
+    assert _start_record(tmp_path / "run")["world_size"] == 2
 
 
 @pytest.mark.torchrun
 def test_ctrl_c_stops_every_rank_at_one_epoch_and_the_folder_resumes_to_the_same_weights(
         tmp_path: Path, exported) -> None:
-    """SIGINT to the launcher ends the run as stopped with exit 130; `--resume FOLDER
-    --nproc-per-node 2` continues it to the weights of the uninterrupted run."""
+    """SIGINT to the launcher ends the run as stopped with exit 130; a plain `--resume FOLDER`
+    continues it on the 2 processes its folder recorded, to the weights of the uninterrupted run."""
     folder = tmp_path / "run"
     process = _start(folder)
     process.send_signal(signal.SIGINT)
@@ -88,9 +95,11 @@ def test_ctrl_c_stops_every_rank_at_one_epoch_and_the_folder_resumes_to_the_same
     assert process.returncode == 130, err[-3000:]
     end = _end(folder)
     assert end["status"] == "stopped" and 50 <= end["epoch"] < EPOCHS
-    resumed = subprocess.run([*NNTUI, "run", "--resume", str(folder), "--nproc-per-node", "2"],
-                             capture_output=True, text=True, timeout=300, env=ENV)
+    resumed = subprocess.run([*NNTUI, "run", "--resume", str(folder)], capture_output=True, text=True, timeout=300,
+                             env=ENV)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "Resuming on 2 processes under torchrun" in resumed.stderr
+    assert _start_record(folder)["world_size"] == 2 and _start_record(folder)["resumed_at"] == end["epoch"]
     assert _end(folder)["status"] == "completed"
     assert all(torch.equal(a, b) for a, b in zip(_weights(folder), exported[0]))
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from engine.config.catalog import DATASETS
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
+from engine.errors import InputError
+from engine.loop.events import RunStarted
 from engine.loop.session import TrainingSession
 
 # How long a rank waits in a collective for the others: a rank that dies closes its sockets and the
@@ -69,6 +71,14 @@ def check_shardable(config: RunConfig) -> RunConfig:
     return config
 
 
+def check_resumed_world_size(recorded: int | None, world_size: int) -> None:
+    """A resume must train on the processes the run trained on: the samples are dealt out by their
+    number, so another number would continue with other batches than the uninterrupted run's."""
+    if recorded is not None and recorded != world_size:
+        raise InputError(f"world size: the run trained on {recorded} process{'es' if recorded != 1 else ''} and "
+                         f"this resume has {world_size}: resume it on {recorded}")
+
+
 def join_process_group(device_name: str) -> Ranks:
     """Join the run's process group over Gloo, or over NCCL where this rank trains on a GPU (which
     becomes this process's current device, one per local rank)."""
@@ -115,7 +125,11 @@ class DistributedSession(TrainingSession):
         from engine.loop.sharded_epochs import ShardedEpochs
 
         self.epochs = ShardedEpochs(trainer, self.stop_wished, self._stop_agreed)
+        check_resumed_world_size(getattr(self._resume, "world_size", None), self.epochs.world_size)
         trainer.epoch_runner = self.epochs
+
+    def _started(self, trainer) -> RunStarted:
+        return replace(super()._started(trainer), world_size=self.epochs.world_size)
 
     def _stop_agreed(self) -> None:
         TrainingSession.stop(self, self._wished_status)

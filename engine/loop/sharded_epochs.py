@@ -32,6 +32,12 @@ def _parted(err: RuntimeError, epoch: int) -> RuntimeError:
     return RanksParted(f"another rank left the run in epoch {epoch} (it died or stopped): {reason}")
 
 
+def samples_field(dataset: str) -> str:
+    """The field that holds a data set's training samples: a table's rows are its files' (less
+    data.test_fraction), a Dataset's are its module's, a synthetic set draws data.samples."""
+    return {"csv": "data.paths", "module": "data.module"}.get(dataset, "data.samples")
+
+
 class ShardedEpochs:
     """Trainer.train_epoch for one rank (Trainer.epoch_runner): it always finishes the epoch, as a
     stop is agreed at its end, not taken mid-epoch by one rank."""
@@ -49,8 +55,8 @@ class ShardedEpochs:
         data = trainer.config.data
         n = trainer.train_samples
         if n < self.world_size:
-            raise ConfigError([Problem("data.samples", f"{n} training samples cannot be shared out among "
-                                       f"{self.world_size} processes: each needs at least one of its own")])
+            raise ConfigError([Problem(samples_field(data.dataset), f"{n} training samples cannot be shared out "
+                                       f"among {self.world_size} processes: each needs at least one of its own")])
         self.minibatch = 0 < data.batch_size < n
         self.shuffled = self.minibatch and data.shuffle
         self.sampler = DistributedSampler(range(n), shuffle=self.shuffled, seed=data.seed)
