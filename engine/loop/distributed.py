@@ -16,7 +16,6 @@ import threading
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from engine.config.catalog import DATASETS
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
 from engine.errors import InputError
@@ -45,15 +44,10 @@ def launched_by_torchrun() -> bool:
 
 def shard_problems(config: RunConfig) -> list[Problem]:
     """Why `config` cannot train on several processes, one problem per field; empty when it can:
-    image sets, whose batches the ranks do not share out yet, mps, and an lr schedule (kept off, as
-    the DDP export keeps it: a per-batch one would count one rank's batches). Early stopping and the
-    best weights stay: every rank measures the same test loss, so all decide alike."""
+    mps, and an lr schedule (kept off, as the DDP export keeps it: a per-batch one would count one
+    rank's batches). Early stopping and the best weights stay: every rank measures the same test
+    loss, so all decide alike."""
     problems = []
-    info = DATASETS.get(config.data.dataset)
-    if info is not None and info.images:
-        problems.append(Problem("data.dataset", f"{config.data.dataset} is an image set, which --nproc-per-node does "
-                                "not share out among the processes yet: use a synthetic set or a CSV table, or nntui "
-                                "export --ddp"))
     if config.train.device == "mps":
         problems.append(Problem("train.device", "mps has no process-group backend: use auto, cpu (Gloo) or cuda "
                                 "(NCCL)"))
