@@ -128,6 +128,32 @@ def test_two_ranks_share_out_an_image_set_as_the_ddp_export_does(tmp_path: Path,
     assert _end(folder)["train_loss"] == pytest.approx(final_loss(script.stdout), rel=1e-6)
 
 
+SCHEDULES = {
+    "step": {"train.schedule": "step", "train.schedule_step_size": 10, "train.schedule_gamma": 0.5},
+    "plateau": {"train.schedule": "plateau", "train.schedule_patience": 0, "train.schedule_factor": 0.5,
+                "train.lr": 0.1},
+}
+
+
+@pytest.mark.torchrun
+@pytest.mark.parametrize("name", list(SCHEDULES))
+def test_an_epoch_schedule_moves_the_lr_on_every_rank_as_the_ddp_export_does(tmp_path: Path, name: str) -> None:
+    """xor in shuffled minibatches on two ranks under a step or plateau schedule (the test loss
+    each rank measures) ends on the weights and loss of the `--ddp` export, its lr cut on the way."""
+    values = {**SCHEDULES[name], "train.epochs": 40, "train.log_interval": 10, "data.batch_size": BATCH}
+    script, weights = torchrun(export_ddp_script(with_values(preset_config("xor"), values)), tmp_path / "export", 2)
+    assert script.returncode == 0, script.stderr[-3000:]
+    options = [f"--{path.split('.')[1].replace('_', '-')}={value}" for path, value in values.items()]
+    folder = tmp_path / "run"
+    result = subprocess.run([*NNTUI, "run", "--preset", "xor", *options, "--nproc-per-node", "2", "--save",
+                             str(folder)], capture_output=True, text=True, timeout=300, env=ENV)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(_weights(folder)) == len(weights[0]) > 0
+    assert all(torch.equal(a, b) for a, b in zip(_weights(folder), weights[0]))
+    assert _end(folder)["train_loss"] == pytest.approx(final_loss(script.stdout), rel=1e-6)
+    assert '"event": "lr"' in (folder / "events.jsonl").read_text(encoding="utf-8")
+
+
 def _rank_pid(launcher: int, rank: int) -> int:
     """The pid of the launcher's child that torchrun made `rank`."""
     for entry in Path("/proc").iterdir():
@@ -168,7 +194,8 @@ REFUSED = {
     "machines with nowhere to meet": (["--nproc-per-node", "2", "--nnodes", "2"], "add --rdzv-endpoint"),
     "a range upside down": (["--nproc-per-node", "2", "--nnodes", "4:2"], "--nnodes: a number of machines"),
     "an endpoint without a host": (["--nproc-per-node", "2", "--rdzv-endpoint", ":x"], "--rdzv-endpoint: HOST:PORT"),
-    "a schedule": (["--nproc-per-node", "2", "--schedule", "step"], "--schedule: --nproc-per-node keeps the"),
+    "a schedule by the batch": (["--nproc-per-node", "2", "--schedule", "onecycle"],
+                                "--schedule: --nproc-per-node steps the lr once an epoch"),
 }
 
 

@@ -44,16 +44,17 @@ def launched_by_torchrun() -> bool:
 
 def shard_problems(config: RunConfig) -> list[Problem]:
     """Why `config` cannot train on several processes, one problem per field; empty when it can:
-    mps, and an lr schedule (kept off, as the DDP export keeps it: a per-batch one would count one
-    rank's batches). Early stopping and the best weights stay: every rank measures the same test
-    loss, so all decide alike."""
+    mps, and the onecycle schedule (kept off, as the DDP export keeps it: its steps are batches, and
+    would count one rank's share). The epoch schedules (step, cosine, plateau), early stopping and
+    the best weights stay: every rank measures the same test loss, so all decide alike."""
     problems = []
     if config.train.device == "mps":
         problems.append(Problem("train.device", "mps has no process-group backend: use auto, cpu (Gloo) or cuda "
                                 "(NCCL)"))
-    if config.train.schedule != "none":
-        problems.append(Problem("train.schedule", "--nproc-per-node keeps the learning rate constant, as the DDP "
-                                "export does: use schedule none"))
+    if config.train.schedule == "onecycle":
+        problems.append(Problem("train.schedule", "--nproc-per-node steps the lr once an epoch, as the DDP export "
+                                "does (step, cosine, plateau); onecycle steps it every batch, and a process takes "
+                                "only a share of them: use another schedule"))
     return problems
 
 
