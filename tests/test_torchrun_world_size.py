@@ -135,3 +135,16 @@ def test_the_trainer_will_not_continue_a_run_of_several_processes(recorded: Path
 def test_too_few_samples_to_share_out_name_the_field_that_holds_them(dataset: str, field: str) -> None:
     """A table's rows come from its files, a Dataset's from its module, a synthetic set's from data.samples."""
     assert samples_field(dataset) == field
+
+
+def test_a_resume_on_more_processes_than_gpus_is_pointed_at_the_cpu(recorded: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 2-process run resumed on a machine with one GPU: fewer processes would change the run, so
+    the line says to resume on the CPU, not to use fewer."""
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    folder = _on(recorded, tmp_path, 2)
+    result = runner.invoke(app, ["run", "--resume", str(folder), "--epochs", "10"])
+    assert_one_line_exit(result, 2, "2 processes need a GPU each and this machine has 1",
+                         "use device cpu (the run resumes on as many processes)")

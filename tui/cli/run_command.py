@@ -92,8 +92,6 @@ def run_command(
             raise fail("--resume: " + describe(err, set(overrides) | {"train.epochs"})) from None
         if rank is None:  # (a rank checks the world size it joined, engine.loop.distributed)
             nproc_per_node = resumed_nproc(saved.world_size, nproc_per_node, nnodes, resume)
-            if nproc_per_node is not None and not typed_nproc:
-                typer.echo(f"Resuming on {nproc_per_node} processes under torchrun, as the run trained", err=True)
     else:
         run_config = resolve_config(preset, config, overrides)
     check_device(run_config, overrides)
@@ -101,10 +99,12 @@ def run_command(
     if not no_save:
         _check_tensorboard(tensorboard, tensorboard_dir)
     if nproc_per_node is not None:
-        refuse_unshardable(run_config, nproc_per_node, set(overrides))
+        refuse_unshardable(run_config, nproc_per_node, set(overrides), resuming=resume is not None)
         if rank is None:  # this process launches the ranks; rank 0 makes the run folder
             if not no_save:
                 _run_folder(save, resume, runs_dir, "", make=False)
+            if not typed_nproc:
+                typer.echo(f"Resuming on {nproc_per_node} processes under torchrun, as the run trained", err=True)
             raise typer.Exit(launch(nproc_per_node, nnodes, rdzv_endpoint, typed=typed_nproc))
     quiet = rank not in (None, "0")  # a rank past 0 records nothing
     folder = None if no_save or quiet else _run_folder(save, resume, runs_dir, title or run_config.data.dataset)

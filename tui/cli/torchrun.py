@@ -86,8 +86,9 @@ def _processes(count: int) -> str:
     return f"{count} process{'es' if count != 1 else ''}"
 
 
-def refuse_unshardable(config: RunConfig, nproc_per_node: int, overrides: set[str]) -> None:
-    """A configuration the ranks cannot share out, or more GPUs than this machine has: exit 2."""
+def refuse_unshardable(config: RunConfig, nproc_per_node: int, overrides: set[str], resuming: bool = False) -> None:
+    """A configuration the ranks cannot share out, or more GPUs than this machine has: exit 2 (a
+    resume, bound to its number of processes, is pointed at the CPU alone)."""
     from engine.config.problems import ConfigError, Problem
     from engine.loop.distributed import shard_problems
 
@@ -97,8 +98,10 @@ def refuse_unshardable(config: RunConfig, nproc_per_node: int, overrides: set[st
 
         gpus = torch.cuda.device_count()
         if gpus and nproc_per_node > gpus:
+            instead = "device cpu (the run resumes on as many processes)" if resuming else \
+                f"--nproc-per-node {gpus}, or device cpu"
             problems = [Problem("train.device", f"{nproc_per_node} processes need a GPU each and this machine has "
-                                f"{gpus}: use --nproc-per-node {gpus}, or device cpu")]
+                                f"{gpus}: use {instead}")]
     if problems:
         raise fail("--nproc-per-node: " + describe(ConfigError(problems), overrides))
 
