@@ -148,3 +148,11 @@ def test_a_resume_on_more_processes_than_gpus_is_pointed_at_the_cpu(recorded: Pa
     result = runner.invoke(app, ["run", "--resume", str(folder), "--epochs", "10"])
     assert_one_line_exit(result, 2, "2 processes need a GPU each and this machine has 1",
                          "use device cpu (the run resumes on as many processes)")
+
+
+def test_a_listed_run_of_several_processes_names_its_ranks_after_the_model(recorded: Path, tmp_path: Path) -> None:
+    """What `nntui runs` and the trainer's Runs view show as the model: the ranks where several."""
+    from engine.runs.status import read_run
+
+    assert read_run(_on(recorded, tmp_path, 3, "three")).model == "mlp 8-8 (3 ranks)"
+    assert read_run(_on(recorded, tmp_path, 1, "one")).model == "mlp 8-8"

@@ -110,7 +110,10 @@ class RunInfo:
 
     @property
     def model(self) -> str:
-        return "-" if self.foreign else model_text(self.config)
+        """The network as a listing shows it, with the processes it trained on where several."""
+        if self.foreign:
+            return "-"
+        return model_text(self.config) + (f" ({self.world_size} ranks)" if self.world_size != 1 else "")
 
     @property
     def epochs_done(self) -> int:

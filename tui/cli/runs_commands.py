@@ -50,8 +50,7 @@ def runs_command(
         best = run.best
         started = datetime.fromtimestamp(run.started).strftime("%Y-%m-%d %H:%M") if run.started else "-"
         duration = run.duration()
-        model = run.model if run.world_size == 1 else f"{run.model} ({run.world_size} ranks)"  # under torchrun
-        rows.append([_shown_name(run, parent), run.status, run.source, model,
+        rows.append([_shown_name(run, parent), run.status, run.source, run.model,
                      f"{run.epochs_done}" if run.foreign else f"{run.epochs_done}/{run.config.train.epochs}",
                      f"{figure(best[0])} @ {best[1]}" if best else "-",
                      "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", started,
