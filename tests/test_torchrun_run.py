@@ -52,6 +52,12 @@ def _end(folder: Path) -> dict:
     return [json.loads(line) for line in lines if '"event": "end"' in line][-1]
 
 
+def _start_record(folder: Path) -> dict:
+    """The folder's last start record (a resume appends one)."""
+    lines = (folder / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if '"event": "start"' in line][-1]
+
+
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[torch.Tensor], float]:
     """The DDP export of the same run on two ranks: its final weights and loss."""
@@ -74,13 +80,14 @@ def test_two_ranks_record_the_numbers_of_the_ddp_export(tmp_path: Path, exported
     assert result.stdout.count("Recording in") == 1 and result.stdout.count(f"Epoch [{EPOCHS}/") == 1
     assert result.stderr == ""
     assert [p.name for p in tmp_path.iterdir()] == ["run"]  # the other rank wrote nothing
+    assert _start_record(tmp_path / "run")["world_size"] == 2
 
 
 @pytest.mark.torchrun
 def test_ctrl_c_stops_every_rank_at_one_epoch_and_the_folder_resumes_to_the_same_weights(
         tmp_path: Path, exported) -> None:
-    """SIGINT to the launcher ends the run as stopped with exit 130; `--resume FOLDER
-    --nproc-per-node 2` continues it to the weights of the uninterrupted run."""
+    """SIGINT to the launcher ends the run as stopped with exit 130; a plain `--resume FOLDER`
+    continues it on the 2 processes its folder recorded, to the weights of the uninterrupted run."""
     folder = tmp_path / "run"
     process = _start(folder)
     process.send_signal(signal.SIGINT)
@@ -88,11 +95,63 @@ def test_ctrl_c_stops_every_rank_at_one_epoch_and_the_folder_resumes_to_the_same
     assert process.returncode == 130, err[-3000:]
     end = _end(folder)
     assert end["status"] == "stopped" and 50 <= end["epoch"] < EPOCHS
-    resumed = subprocess.run([*NNTUI, "run", "--resume", str(folder), "--nproc-per-node", "2"],
-                             capture_output=True, text=True, timeout=300, env=ENV)
+    resumed = subprocess.run([*NNTUI, "run", "--resume", str(folder)], capture_output=True, text=True, timeout=300,
+                             env=ENV)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "Resuming on 2 processes under torchrun" in resumed.stderr
+    assert _start_record(folder)["world_size"] == 2 and _start_record(folder)["resumed_at"] == end["epoch"]
     assert _end(folder)["status"] == "completed"
     assert all(torch.equal(a, b) for a, b in zip(_weights(folder), exported[0]))
+
+
+SHAPES = {"train.optimizer": "sgd", "train.momentum": 0.0, "train.lr": 0.05, "data.samples": 64, "train.epochs": 2,
+          "train.device": "cpu", "data.batch_size": 8}
+SHAPES_OPTIONS = ["--preset", "shapes", "--optimizer", "sgd", "--momentum", "0", "--lr", "0.05", "--samples", "64",
+                  "--epochs", "2", "--device", "cpu", "--batch-size", "8"]
+
+
+@pytest.mark.torchrun
+def test_two_ranks_share_out_an_image_set_as_the_ddp_export_does(tmp_path: Path) -> None:
+    """The shapes CNN in shuffled, augmented minibatches on two ranks ends on the weights and loss
+    of the `--ddp` export on two ranks (each rank's pictures, batches and random flips and turns
+    the script's)."""
+    config = with_values(preset_config("shapes"), {**SHAPES, "data.hflip": True, "data.rotation": 10.0})
+    script, weights = torchrun(export_ddp_script(config), tmp_path / "export", 2)
+    assert script.returncode == 0, script.stderr[-3000:]
+    folder = tmp_path / "run"
+    result = subprocess.run([*NNTUI, "run", *SHAPES_OPTIONS, "--hflip", "--rotation", "10", "--nproc-per-node", "2",
+                             "--save", str(folder)],
+                            capture_output=True, text=True, timeout=300, env=ENV)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(_weights(folder)) == len(weights[0]) > 0
+    assert all(torch.equal(a, b) for a, b in zip(_weights(folder), weights[0]))
+    assert _end(folder)["train_loss"] == pytest.approx(final_loss(script.stdout), rel=1e-6)
+
+
+SCHEDULES = {
+    "step": {"train.schedule": "step", "train.schedule_step_size": 10, "train.schedule_gamma": 0.5},
+    "plateau": {"train.schedule": "plateau", "train.schedule_patience": 0, "train.schedule_factor": 0.5,
+                "train.lr": 0.1},
+}
+
+
+@pytest.mark.torchrun
+@pytest.mark.parametrize("name", list(SCHEDULES))
+def test_an_epoch_schedule_moves_the_lr_on_every_rank_as_the_ddp_export_does(tmp_path: Path, name: str) -> None:
+    """xor in shuffled minibatches on two ranks under a step or plateau schedule (the test loss
+    each rank measures) ends on the weights and loss of the `--ddp` export, its lr cut on the way."""
+    values = {**SCHEDULES[name], "train.epochs": 40, "train.log_interval": 10, "data.batch_size": BATCH}
+    script, weights = torchrun(export_ddp_script(with_values(preset_config("xor"), values)), tmp_path / "export", 2)
+    assert script.returncode == 0, script.stderr[-3000:]
+    options = [f"--{path.split('.')[1].replace('_', '-')}={value}" for path, value in values.items()]
+    folder = tmp_path / "run"
+    result = subprocess.run([*NNTUI, "run", "--preset", "xor", *options, "--nproc-per-node", "2", "--save",
+                             str(folder)], capture_output=True, text=True, timeout=300, env=ENV)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(_weights(folder)) == len(weights[0]) > 0
+    assert all(torch.equal(a, b) for a, b in zip(_weights(folder), weights[0]))
+    assert _end(folder)["train_loss"] == pytest.approx(final_loss(script.stdout), rel=1e-6)
+    assert '"event": "lr"' in (folder / "events.jsonl").read_text(encoding="utf-8")
 
 
 def _rank_pid(launcher: int, rank: int) -> int:
@@ -135,8 +194,8 @@ REFUSED = {
     "machines with nowhere to meet": (["--nproc-per-node", "2", "--nnodes", "2"], "add --rdzv-endpoint"),
     "a range upside down": (["--nproc-per-node", "2", "--nnodes", "4:2"], "--nnodes: a number of machines"),
     "an endpoint without a host": (["--nproc-per-node", "2", "--rdzv-endpoint", ":x"], "--rdzv-endpoint: HOST:PORT"),
-    "an image set": (["--nproc-per-node", "2", "--preset", "shapes"], "data.dataset: shapes is an image set"),
-    "a schedule": (["--nproc-per-node", "2", "--schedule", "step"], "--schedule: --nproc-per-node keeps the"),
+    "a schedule by the batch": (["--nproc-per-node", "2", "--schedule", "onecycle"],
+                                "--schedule: --nproc-per-node steps the lr once an epoch"),
 }
 
 

@@ -60,6 +60,9 @@ class RunHost:
         (and lr); InputError or ConfigError says why it cannot (a run still being written, a
         complete run with no more epochs asked for, a changed model)."""
         saved = load_run(folder)
+        if saved.world_size != 1:  # the trainer is one process, and the run's batches were dealt out among N
+            raise InputError(f"{folder}: trained on {saved.world_size} processes under torchrun; continue it with "
+                             f"nntui run --resume {folder}")
         config = check_resume(saved.config, _with_resumable(saved.config, wanted), saved.epochs_done)
         session = TrainingSession(config, listener, resume=saved, **session_options)
         self.finish()

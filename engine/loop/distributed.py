@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from engine.config.catalog import DATASETS
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
+from engine.errors import InputError
+from engine.loop.events import RunStarted
 from engine.loop.session import TrainingSession
 
 if TYPE_CHECKING:
@@ -47,21 +48,17 @@ def launched_by_torchrun() -> bool:
 
 def shard_problems(config: RunConfig) -> list[Problem]:
     """Why `config` cannot train on several processes, one problem per field; empty when it can:
-    image sets, whose batches the ranks do not share out yet, mps, and an lr schedule (kept off, as
-    the DDP export keeps it: a per-batch one would count one rank's batches). Early stopping and the
-    best weights stay: every rank measures the same test loss, so all decide alike."""
+    mps, and the onecycle schedule (kept off, as the DDP export keeps it: its steps are batches, and
+    would count one rank's share). The epoch schedules (step, cosine, plateau), early stopping and
+    the best weights stay: every rank measures the same test loss, so all decide alike."""
     problems = []
-    info = DATASETS.get(config.data.dataset)
-    if info is not None and info.images:
-        problems.append(Problem("data.dataset", f"{config.data.dataset} is an image set, which --nproc-per-node does "
-                                "not share out among the processes yet: use a synthetic set or a CSV table, or nntui "
-                                "export --ddp"))
     if config.train.device == "mps":
         problems.append(Problem("train.device", "mps has no process-group backend: use auto, cpu (Gloo) or cuda "
                                 "(NCCL)"))
-    if config.train.schedule != "none":
-        problems.append(Problem("train.schedule", "--nproc-per-node keeps the learning rate constant, as the DDP "
-                                "export does: use schedule none"))
+    if config.train.schedule == "onecycle":
+        problems.append(Problem("train.schedule", "--nproc-per-node steps the lr once an epoch, as the DDP export "
+                                "does (step, cosine, plateau); onecycle steps it every batch, and a process takes "
+                                "only a share of them: use another schedule"))
     return problems
 
 
@@ -71,6 +68,14 @@ def check_shardable(config: RunConfig) -> RunConfig:
     if problems:
         raise ConfigError(problems)
     return config
+
+
+def check_resumed_world_size(recorded: int | None, world_size: int) -> None:
+    """A resume must train on the processes the run trained on: the samples are dealt out by their
+    number, so another number would continue with other batches than the uninterrupted run's."""
+    if recorded is not None and recorded != world_size:
+        raise InputError(f"world size: the run trained on {recorded} process{'es' if recorded != 1 else ''} and "
+                         f"this resume has {world_size}: resume it on {recorded}")
 
 
 def join_process_group(device_name: str) -> Ranks:
@@ -119,7 +124,11 @@ class DistributedSession(TrainingSession):
         from engine.loop.sharded_epochs import ShardedEpochs
 
         self.epochs = ShardedEpochs(trainer, self.stop_wished, self._stop_agreed)
+        check_resumed_world_size(getattr(self._resume, "world_size", None), self.epochs.world_size)
         trainer.epoch_runner = self.epochs
+
+    def _started(self, trainer) -> RunStarted:
+        return replace(super()._started(trainer), world_size=self.epochs.world_size)
 
     def _stop_agreed(self) -> None:
         TrainingSession.stop(self, self._wished_status)

@@ -32,6 +32,7 @@ class RunStarted:
     dropped_rows: int = 0  # table rows left out for missing cells
     resumed_at: int = 0  # the epochs a resumed run had done before (its checkpoint's); 0 for a new run
     network: str = ""  # why the Network view cannot draw this model on a plane ("" where it can, or no plane)
+    world_size: int = 1  # the processes training it together (torchrun's ranks, engine.loop.distributed)
 
 
 @dataclass(slots=True)  # not frozen: a frozen init costs microseconds, and this one runs every epoch

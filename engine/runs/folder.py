@@ -102,6 +102,7 @@ class SavedRun:
     source: str = layout.CHECKPOINT  # the checkpoint's path, for messages
     code: dict[str, Path] | None = None  # the user's files -> the folder's copies to import (engine.runs.code_record)
     notes: tuple[str, ...] = ()  # what is imported from where, to say before the run goes on
+    world_size: int = 1  # the processes it trained on (its last start record's); a resume needs as many
 
     @property
     def epochs_done(self) -> int:
@@ -131,7 +132,21 @@ def load_run(directory: str | Path, use_current_code: bool = False) -> SavedRun:
     if len(history) > checkpoint["epoch"]:
         history = history.truncated(checkpoint["epoch"])
     code = recorded_code(folder, config, use_current_code, "--resume")
-    return SavedRun(config, history, checkpoint, str(source), code.copies, code.notes)
+    return SavedRun(config, history, checkpoint, str(source), code.copies, code.notes, recorded_world_size(folder))
+
+
+def recorded_world_size(folder: Path) -> int:
+    """The processes the run in `folder` trained on, as its last start record says: a resume on
+    another number would share the samples out differently, and its numbers would not be the run's."""
+    from engine.runs.event_log import read_events
+    from engine.runs.records import world_size
+
+    events = folder / layout.EVENTS
+    starts = [record for record in read_events(events).records if record.get("event") == "start"]
+    try:
+        return world_size(starts[-1]) if starts else 1
+    except ValueError as err:
+        raise InputError(f"{events}: the last start record's {err}") from None
 
 
 def discard_run(folder: str | Path) -> None:

@@ -8,6 +8,7 @@ import math
 from dataclasses import asdict, fields, is_dataclass
 from typing import Any
 
+from engine.config.problems import shown
 from engine.config.schema import RunConfig
 from engine.loop.events import (
     BoundaryGrid,
@@ -40,6 +41,14 @@ def finite(value: Any) -> Any:
     return value
 
 
+def world_size_or_one(record: dict[str, Any]) -> int:
+    """A start record's world size for a viewer, which shows a damaged one as 1 rather than fail."""
+    try:
+        return world_size(record)
+    except ValueError:
+        return 1
+
+
 def start_record(event: RunStarted) -> dict[str, Any]:
     """The fields of RunStarted for the start record (the config is config.toml)."""
     record = asdict(event)
@@ -61,7 +70,18 @@ def started_from(record: dict[str, Any], config: RunConfig) -> RunStarted:
                       warnings=tuple(record.get("warnings") or ()), train_points=points("train_points"),
                       test_points=points("test_points"), reference=record.get("reference"),
                       target=str(record.get("target", "")), labels=tuple(record.get("labels") or ()),
-                      dropped_rows=int(record.get("dropped_rows") or 0), resumed_at=int(record.get("resumed_at") or 0))
+                      dropped_rows=int(record.get("dropped_rows") or 0), resumed_at=int(record.get("resumed_at") or 0),
+                      world_size=world_size_or_one(record))
+
+
+def world_size(record: dict[str, Any]) -> int:
+    """The processes a start record's run trained on: 1 where it names none (one process, or an
+    nntui older than the key); ValueError for anything but a whole number >= 1."""
+    value = record.get("world_size", 1)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"world_size: must be a whole number >= 1 (the processes the run trained on), got "
+                         f"{shown(value)}")
+    return value
 
 
 def end_record(event: RunFinished | RunFailed) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from engine.runs.event_log import read_events
 from engine.runs.layout import run_folders
 from engine.runs.lock import LockInfo, read_lock
 from engine.runs.metrics_file import load_metrics
-from engine.runs.records import finite
+from engine.runs.records import finite, world_size_or_one
 from engine.runs.tensorboard.event_files import is_event_file
 from engine.runs.tensorboard.foreign_run import TagFigures, TensorBoardRun
 from engine.runs.tensorboard.logdir import holds_events, started_at, tensorboard_folders
@@ -76,6 +76,7 @@ class RunInfo:
     hparams: dict[str, Any] | None = None  # a TensorBoard run's (None: an nntui run, whose config says all)
     tags: dict[str, TagFigures] | None = None  # a TensorBoard run's scalar tags
     problems: tuple[str, ...] = ()  # a TensorBoard run's unreadable records, one line each
+    world_size: int = 1  # the processes it trained on (torchrun's ranks), as its last start record says
 
     @property
     def foreign(self) -> bool:
@@ -111,7 +112,10 @@ class RunInfo:
 
     @property
     def model(self) -> str:
-        return "-" if self.foreign else model_text(self.config)
+        """The network as a listing shows it, with the processes it trained on where several."""
+        if self.foreign:
+            return "-"
+        return model_text(self.config) + (f" ({self.world_size} ranks)" if self.world_size != 1 else "")
 
     @property
     def epochs_done(self) -> int:
@@ -139,7 +143,8 @@ class RunInfo:
                  "dataset": self.config.data.dataset, "model": model_text(self.config),
                  "epochs_done": self.epochs_done, "epochs": self.config.train.epochs,
                  "best_test_loss": best[0] if best else None, "best_epoch": best[1] if best else None,
-                 "test_accuracy": self.final_accuracy, "started": self.started, "duration_s": self.duration()}
+                 "test_accuracy": self.final_accuracy, "started": self.started, "duration_s": self.duration(),
+                 "world_size": self.world_size}
         if self.foreign:
             found.update(dataset=None, model=None, epochs=None, hparams=finite(self.hparams),
                          tags={tag: finite(asdict(figures)) for tag, figures in (self.tags or {}).items()})
@@ -168,7 +173,8 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
     ends = [r for r in records if r["event"] == "end"]
     return RunInfo(path, status, str(starts[0].get("title") or "") if starts else "", config, history,
                    float(starts[0]["time"]) if starts else None, _ended(records, writer, status), writer,
-                   events.damaged, events.torn, ends[-1] if ends and status not in LIVE else None)
+                   events.damaged, events.torn, ends[-1] if ends and status not in LIVE else None,
+                   world_size=world_size_or_one(starts[-1]) if starts else 1)
 
 
 def tensorboard_info(run: TensorBoardRun) -> RunInfo:

@@ -35,6 +35,7 @@ from tui.cli.torchrun import (
     is_rank,
     launch,
     refuse_unshardable,
+    resumed_nproc,
 )
 
 
@@ -78,6 +79,7 @@ def run_command(
     if no_save and (tensorboard or tensorboard_dir is not None):
         raise fail(f"{'--tensorboard' if tensorboard else '--tensorboard-dir'}: needs a recorded run; drop --no-save")
     saved = None
+    typed_nproc = nproc_per_node is not None
     if use_current_code and resume is None:
         raise fail("--use-current-code: only with --resume (a new run imports your files as they are)")
     if resume is not None:
@@ -88,6 +90,8 @@ def run_command(
             run_config = check_resume(saved.config, apply_overrides(saved.config, overrides), saved.epochs_done)
         except ConfigError as err:
             raise fail("--resume: " + describe(err, set(overrides) | {"train.epochs"})) from None
+        if rank is None:  # (a rank checks the world size it joined, engine.loop.distributed)
+            nproc_per_node = resumed_nproc(saved.world_size, nproc_per_node, nnodes, resume)
     else:
         run_config = resolve_config(preset, config, overrides)
     check_device(run_config, overrides)
@@ -95,11 +99,13 @@ def run_command(
     if not no_save:
         _check_tensorboard(tensorboard, tensorboard_dir)
     if nproc_per_node is not None:
-        refuse_unshardable(run_config, nproc_per_node, set(overrides))
+        refuse_unshardable(run_config, nproc_per_node, set(overrides), resuming=resume is not None)
         if rank is None:  # this process launches the ranks; rank 0 makes the run folder
             if not no_save:
                 _run_folder(save, resume, runs_dir, "", make=False)
-            raise typer.Exit(launch(nproc_per_node, nnodes, rdzv_endpoint))
+            if not typed_nproc:
+                typer.echo(f"Resuming on {nproc_per_node} processes under torchrun, as the run trained", err=True)
+            raise typer.Exit(launch(nproc_per_node, nnodes, rdzv_endpoint, typed=typed_nproc))
     quiet = rank not in (None, "0")  # a rank past 0 records nothing
     folder = None if no_save or quiet else _run_folder(save, resume, runs_dir, title or run_config.data.dataset)
     events = None if folder is None else tensorboard_folder(folder, tensorboard, tensorboard_dir)

@@ -103,11 +103,13 @@ def compare_command(
     if not differences:
         rows.append(["(no field differs)", *("" for _ in runs)])
     rows.append(["", *("" for _ in runs)])
-    keys = [("status", 0), ("epochs", 0), ("train_loss", 4), ("test_loss", 4), ("best_test_loss", 4),
+    keys = [("status", 0), ("epochs", 0), ("world_size", 0), ("train_loss", 4), ("test_loss", 4), ("best_test_loss", 4),
             ("best_epoch", 0), ("test_accuracy", 4), *((score, 4) for score in FIT_SCORES)]
     for key, digits in keys:
         if key in FIT_SCORES + ("test_accuracy",) and all(f[key] is None for f in figures):
             continue  # accuracy for classifiers, the fit for regression runs
+        if key == "world_size" and all(f[key] == 1 for f in figures):
+            continue  # the processes, where a run trained on several (torchrun)
         rows.append([key, *(str(f[key]) if not digits else _number(f[key], digits) for f in figures)])
     tags = tag_rows(runs)
     if tags:

@@ -65,8 +65,30 @@ def check_launch_options(nproc_per_node: int | None, nnodes: str | None, rdzv_en
         raise fail(f"--rdzv-endpoint: HOST:PORT where the machines meet (node1:29400), got {rdzv_endpoint!r}")
 
 
-def refuse_unshardable(config: RunConfig, nproc_per_node: int, overrides: set[str]) -> None:
-    """A configuration the ranks cannot share out, or more GPUs than this machine has: exit 2."""
+def resumed_nproc(recorded: int, nproc_per_node: int | None, nnodes: str | None, folder: object) -> int | None:
+    """--resume: the processes on this machine to continue on. None given: as many as the run
+    trained on (a one-process run stays one); a different number is refused naming both, since the
+    samples are dealt out by it. A range of machines (MIN:MAX) is checked by the ranks once they meet."""
+    if nproc_per_node is None:
+        return recorded if recorded > 1 else None
+    if nnodes is not None and ":" in nnodes:
+        return nproc_per_node
+    given = nproc_per_node * int(nnodes or 1)
+    if given != recorded:
+        typed = f"--nproc-per-node {nproc_per_node}" + (f" --nnodes {nnodes}" if nnodes not in (None, "1") else "")
+        again = "without --nproc-per-node" if recorded == 1 else f"with --nproc-per-node {recorded}"
+        raise fail(f"--nproc-per-node: {folder} trained on {_processes(recorded)} and {typed} would resume it on "
+                   f"{given}: resume it {again} (the samples are dealt out by the number of processes)")
+    return nproc_per_node
+
+
+def _processes(count: int) -> str:
+    return f"{count} process{'es' if count != 1 else ''}"
+
+
+def refuse_unshardable(config: RunConfig, nproc_per_node: int, overrides: set[str], resuming: bool = False) -> None:
+    """A configuration the ranks cannot share out, or more GPUs than this machine has: exit 2 (a
+    resume, bound to its number of processes, is pointed at the CPU alone)."""
     from engine.config.problems import ConfigError, Problem
     from engine.loop.distributed import shard_problems
 
@@ -76,17 +98,22 @@ def refuse_unshardable(config: RunConfig, nproc_per_node: int, overrides: set[st
 
         gpus = torch.cuda.device_count()
         if gpus and nproc_per_node > gpus:
+            instead = "device cpu (the run resumes on as many processes)" if resuming else \
+                f"--nproc-per-node {gpus}, or device cpu"
             problems = [Problem("train.device", f"{nproc_per_node} processes need a GPU each and this machine has "
-                                f"{gpus}: use --nproc-per-node {gpus}, or device cpu")]
+                                f"{gpus}: use {instead}")]
     if problems:
         raise fail("--nproc-per-node: " + describe(ConfigError(problems), overrides))
 
 
-def launch(nproc_per_node: int, nnodes: str | None, rdzv_endpoint: str | None) -> int:
-    """Start this process's `nntui run` command line on the ranks under torchrun; the exit code."""
+def launch(nproc_per_node: int, nnodes: str | None, rdzv_endpoint: str | None, typed: bool = True) -> int:
+    """Start this process's `nntui run` command line on the ranks under torchrun; the exit code.
+    `typed` false: the line lacks --nproc-per-node (a resume on the run's own number), added for the ranks."""
     arguments = sys.argv[1:]
     if not arguments or arguments[0] != "run":
         raise fail("--nproc-per-node: torchrun starts the command line as typed: use it as nntui run ...")
+    if not typed:
+        arguments = [*arguments, "--nproc-per-node", str(nproc_per_node)]
     from torch.distributed.elastic.multiprocessing.api import SignalException
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.run import parse_args, run

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from engine.export.plan import ScriptPlan
 from engine.export.text import call, comment
+from engine.export.toolkit import epoch_end_lines, watch_lines, watching
 from engine.export.training import _WEIGHTS_ARE_FINITE, _augment_lines, _progress_line, _step_lines
 
 STOP = '''\
@@ -126,16 +127,19 @@ def _log_and_check(plan: ScriptPlan) -> list[str]:
     every rank: the loss is the ranks' shared one and the weights are the same on all, so every
     rank stops at the same epoch."""
     when, what, body = _progress_line(plan)
-    lines = [f"    # Rank 0 prints {what}"]
+    lines = [*watch_lines(plan), f"    # Rank 0 prints {what}"]  # (every rank measures what a schedule watches)
     lines += [f"    logged = {when}", "    if logged and rank == 0:"] if when else ["    if rank == 0:"]
-    weights_check = "if logged and not weights_are_finite():" if when else "if not weights_are_finite():"
+    checked = when and not watching(plan)  # the engine checks the weights wherever it measures the test loss
+    weights_check = "if logged and not weights_are_finite():" if checked else "if not weights_are_finite():"
+    when_checked = "when a line is printed" if checked else "every epoch"
     return lines + ["        " + b for b in body] + [
         "",
-        "    # Stop if training diverged: the loss, or a weight (checked when a line is printed),",
+        f"    # Stop if training diverged: the loss, or a weight (checked {when_checked}),",
         "    # is no longer a finite number. A lower learning rate may help. Every rank has the",
         "    # same loss and weights, so all stop together.",
         "    if not math.isfinite(train_loss):",
         _stop("        ", "Diverged at epoch {epoch + 1}: the loss became {train_loss}"),
         f"    {weights_check}",
         _stop("        ", "Diverged by epoch {epoch + 1}: a weight is no longer finite"),
+        *epoch_end_lines(plan),
     ]

@@ -23,6 +23,7 @@ from engine.export.images import image_set_blocks
 from engine.export.results import evaluation, summary
 from engine.export.script import ScriptWriter
 from engine.export.text import WIDTH, call, comment, fit, join
+from engine.export.toolkit import schedule_block
 
 LEAVE = """\
 # Leave the process group: this rank is done. DDP goes first, as it holds on to the
@@ -41,7 +42,7 @@ def export_ddp_script(config: RunConfig, title: str = "", inline: bool = False) 
         raise ConfigError([Problem("train.device", f"a DDP script runs on auto, cpu or cuda (Gloo on the CPU, NCCL "
                                                    f"on CUDA); {config.train.device} has no process-group backend")])
     train = config.train
-    used = {"train.schedule": train.schedule != "none", "train.early_stop": bool(train.early_stop),
+    used = {"train.schedule": train.schedule == "onecycle", "train.early_stop": bool(train.early_stop),
             "train.keep_best": train.keep_best, "train.restore_best": train.restore_best}
     toolkit = [Problem(path, why) for path, why in UNSHARED if used[path]]
     if toolkit:
@@ -49,10 +50,13 @@ def export_ddp_script(config: RunConfig, title: str = "", inline: bool = False) 
     return DdpScriptWriter(config, title, inline).render()
 
 
-# What the ranks would have to agree on at each epoch's end, which a DDP script does not write yet:
-# one rank's test loss would move its lr or stop it alone, and the ranks would part.
+# What a DDP script does not write yet: OneCycleLR's steps are counted in batches, and a rank takes
+# a share of them; the best epoch and early stopping are kept off, as in the first DDP scripts. (An
+# epoch schedule steps alike on every rank: the same epochs, and for plateau the same test loss,
+# which every rank measures on the whole test set with the same weights.)
 UNSHARED = (
-    ("train.schedule", "a DDP script keeps the lr constant: use schedule none (or export without --ddp)"),
+    ("train.schedule", "a DDP script steps the lr once an epoch (step, cosine, plateau); onecycle steps it every "
+                       "batch, and a rank takes only a share of them: use another schedule (or export without --ddp)"),
     ("train.early_stop", "a DDP script trains every epoch: use early_stop 0 (or export without --ddp)"),
     ("train.keep_best", "a DDP script saves the last weights only: use keep_best false (or export without --ddp)"),
     ("train.restore_best", "a DDP script ends on the last weights: use restore_best false (or export without --ddp)"),
@@ -77,7 +81,7 @@ class DdpScriptWriter(ScriptWriter):
         plan = self.plan
         blocks = [self.docstring(), self.imports(), self.setup(), self.seed_ranks(), *self.before_model,
                   *self.model(), *self.after_model, self.wrap(), self.loss_and_optimizer(), penalty_block(plan),
-                  evaluation(plan),
+                  schedule_block(plan), evaluation(plan),
                   ddp_training_loop(plan), boundary_function(plan), self.report(), LEAVE]
         return join([fit(b) for b in blocks if b])
 
