@@ -128,6 +128,7 @@ class DistributedSession(TrainingSession):
         trainer.epoch_runner = self.epochs
 
     def _started(self, trainer) -> RunStarted:
+        assert self.epochs is not None  # (trainer_ready comes first)
         return replace(super()._started(trainer), world_size=self.epochs.world_size)
 
     def _stop_agreed(self) -> None:
