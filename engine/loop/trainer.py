@@ -4,7 +4,7 @@ the session drives it, and a `should_stop` callable is checked before every batc
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import torch
@@ -38,7 +38,8 @@ def _never() -> bool:
 class Trainer:
     """Everything a run holds. Construction draws (or reads) the data and the initial weights.
     Tensor data (synthetic sets, CSV tables) lives in X/Y and is sliced per batch; image sets are
-    served as uint8 batches by `images` (engine.loop.image_batches) and made inputs per batch."""
+    served as uint8 batches by `images` (engine.loop.image_batches) and made inputs per batch; a
+    user Dataset over the memory bound streams its batches from `stream` (engine.loop.user_batches)."""
 
     def __init__(self, config: RunConfig, recorded: Mapping[str, Path] | None = None):
         """`recorded` maps the user's files (model.module, data.module) to the copies a run folder
@@ -50,15 +51,18 @@ class Trainer:
         # Image sets: (epoch, [true][predicted] counts on the device) at the last test evaluation.
         self.confusion: tuple[int, torch.Tensor] | None = None
         self.samples_picked = None  # engine.loop.image_samples.ImageSamples, picked at the first report
+        self.stream_scores = None  # a streamed regression set's FitScores at the last test evaluation
 
         torch.manual_seed(data_cfg.seed)
         data = load_run_data(config, self.device, self.shuffle_generator, recorded)
         self.code = data.code  # the user's files imported (engine.code.loader.Loaded), for the run folder
         self.task, self.model, self.preprocess, self.images = data.task, data.model, data.preprocess, data.images
+        self.stream = data.stream
         self.bounds, self.train_points, self.test_points = data.bounds, data.train_points, data.test_points
         self.features, self.reference, self.dropped_rows = data.features, data.reference, data.dropped_rows
         self.X = self.Y = self.X_test = self.Y_test = None
-        if self.images is None:
+        in_memory = self.images is None and self.stream is None
+        if in_memory:
             self.X, self.Y = data.X, self.task.targets(data.labels)
             self.X_test, self.Y_test = data.X_test, self.task.targets(data.labels_test)
 
@@ -73,7 +77,7 @@ class Trainer:
         # A one-layer Sequential (linreg) is called through its layer: the same computation
         # without the container's call, a few percent of a tiny full-batch epoch.
         self._forward = self.model[0] if isinstance(self.model, nn.Sequential) and len(self.model) == 1 else self.model
-        if self.images is None:
+        if in_memory:
             self.X, self.Y = self.X.to(self.device), self.Y.to(self.device)
             self.X_test, self.Y_test = self.X_test.to(self.device), self.Y_test.to(self.device)
         self.loss_fn = make_loss(self.task)
@@ -103,6 +107,8 @@ class Trainer:
         if self.images is not None:
             pixels, labels = self.images.first_test(DRY_ROWS)
             xb, yb = self.images.inputs(pixels), self.task.targets(labels)
+        elif self.stream is not None:
+            xb, yb = self.stream.first_batch()
         else:
             xb, yb = self.X, self.Y
         cfg = self.config.model
@@ -114,11 +120,13 @@ class Trainer:
 
     @property
     def train_samples(self) -> int:
-        return self.images.train_samples if self.images is not None else len(self.X)
+        source = self.images if self.images is not None else self.stream
+        return source.train_samples if source is not None else len(self.X)
 
     @property
     def test_samples(self) -> int:
-        return self.images.test_samples if self.images is not None else len(self.X_test)
+        source = self.images if self.images is not None else self.stream
+        return source.test_samples if source is not None else len(self.X_test)
 
     @property
     def augment_generator(self) -> torch.Generator | None:
@@ -145,8 +153,8 @@ class Trainer:
             self.lr = self.optimizer.param_groups[0]["lr"]
 
     def batches_per_epoch(self) -> int:
-        if self.images is not None:
-            return self.images.batches_per_epoch()
+        if self.images is not None or self.stream is not None:
+            return (self.images or self.stream).batches_per_epoch()
         n = self.train_samples
         return len(batch_sizes(n, self.config.data.batch_size or n, self.config.data.drop_last))
 
@@ -158,13 +166,14 @@ class Trainer:
         if self.epoch_runner is not None:
             return self.epoch_runner(should_stop)
         size = self.config.data.batch_size
-        if self.images is None and (not size or size >= self.train_samples):
+        if self.images is None and self.stream is None and (not size or size >= self.train_samples):
             return self._full_batch_epoch(should_stop)
         slow = self._epoch_seconds is None or self._epoch_seconds >= ROLLBACK_AFTER_S
         start = epoch_start_state(self) if slow else None
         began = time.perf_counter()
         check = should_stop if start is not None else _never
-        loss = self._train_image_epoch(check) if self.images is not None else self._minibatch_epoch(check)
+        loss = (self._train_image_epoch(check) if self.images is not None else
+                self._stream_epoch(check) if self.stream is not None else self._minibatch_epoch(check))
         if loss is None:
             restore_epoch_start(self, start)
             return None
@@ -209,6 +218,13 @@ class Trainer:
         self.epoch += 1
         return weighted_mean(losses, sizes)
 
+    def _stream_epoch(self, should_stop: Callable[[], bool]) -> float | None:
+        """A streamed user set's epoch: its DataLoader's batches, in the order the epoch's number gives."""
+        if not self.model.training:
+            self.model.train()
+        with torch.inference_mode(self._fast_step is not None and self._fast_step.inference_safe):
+            return self._batched_epoch(self.stream.train_batches(self.epoch + 1), should_stop, "items")  # type: ignore[union-attr]
+
     def _train_step(self, xb: torch.Tensor, yb: torch.Tensor, forward: Callable | None = None) -> torch.Tensor:
         """One optimizer step on a batch; returns its loss, detached and still on the device (no
         host sync: the epoch's loss is read once, at its end). `forward` is a torchrun rank's
@@ -245,26 +261,34 @@ class Trainer:
         if self.images is not None:
             return True
         with torch.no_grad():
-            return bool(torch.isfinite(self._forward(self.X)).all().item())
+            rows = self.X if self.stream is None else self.stream.first_batch()[0]  # a streamed set: its first batch
+            return bool(torch.isfinite(self._forward(rows)).all().item())
 
     def _train_image_epoch(self, should_stop: Callable[[], bool]) -> float | None:
         """One pass over the training pictures (shuffled with the run's own generator)."""
         self.model.train()
+        return self._batched_epoch(self._image_batches(), should_stop, "images")
+
+    def _image_batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        for pixels, labels in self.images.train_batches():  # type: ignore[union-attr]
+            xb = self.images.inputs(pixels, train=True)  # type: ignore[union-attr]
+            yield (xb.flatten(1) if self._fast_step is not None else xb), self.task.targets(labels)
+
+    def _batched_epoch(self, batches: Iterator[tuple[torch.Tensor, torch.Tensor]], should_stop: Callable[[], bool],
+                       items: str) -> float | None:
+        """An epoch of batches served ready for the model (pictures, a streamed set's items)."""
         losses: list[torch.Tensor] = []
         sizes: list[int] = []
-        for pixels, labels in self.images.train_batches():  # type: ignore[union-attr]
+        for xb, yb in batches:
             if should_stop():
                 return None
-            xb = self.images.inputs(pixels, train=True)  # type: ignore[union-attr]
-            if self._fast_step is not None:
-                xb = xb.flatten(1)
-            losses.append(self._train_step(xb, self.task.targets(labels)))
+            losses.append(self._train_step(xb, yb))
             if self._batch_schedule is not None:
                 self._batch_schedule.after_batch()
             sizes.append(len(xb))
         if not losses:
             raise ValueError(f"data.batch_size: with drop_last, a batch of {self.config.data.batch_size} from "
-                             f"{self.train_samples} images leaves no batch")
+                             f"{self.train_samples} {items} leaves no batch")
         self.epoch += 1
         return weighted_mean(losses, sizes)
 
@@ -293,6 +317,12 @@ class Trainer:
             return None, None
         if self.images is not None:
             return self._evaluate_images()
+        if self.stream is not None:
+            figures = self.stream.evaluate(self.model, self.loss_fn)
+            if figures.confusion is not None:
+                self.confusion = (self.epoch, figures.confusion)
+            self.stream_scores = figures.scores
+            return figures.loss, figures.accuracy
         self.model.eval()
         outputs = self.model(self.X_test)
         loss = self.loss_fn(outputs, self.Y_test).item()

@@ -48,7 +48,12 @@ def surface_grid(trainer: Trainer, columns: int, rows: int) -> SurfaceGrid | Non
 def image_report(trainer: Trainer) -> ImageReport | None:
     """Image classifiers, once the test set has been evaluated: its confusion matrix and a few
     fixed test images with the model's guesses. Tables with classes (no 2-D boundary to draw):
-    the matrix alone, from one pass over the test rows."""
+    the matrix alone, from one pass over the test rows (a streamed user set: its last evaluation's)."""
+    if trainer.stream is not None:
+        if trainer.confusion is None or not trainer.test_samples:
+            return None
+        epoch, confusion = trainer.confusion
+        return ImageReport(epoch, confusion.cpu().tolist(), [], (), ())
     if trainer.images is None and trainer.task.is_classification and trainer.bounds is None and trainer.test_samples:
         from engine.loop.image_samples import count_confusion
 
@@ -80,11 +85,18 @@ def _target_unit(trainer: Trainer) -> tuple[float, float]:
 
 @torch.no_grad()
 def test_predictions(trainer: Trainer, limit: int = 200) -> tuple[tuple[float, float], ...]:
-    """(target, prediction) pairs on the test set, in the target's own unit, for regression views."""
-    if trainer.task.is_classification or not trainer.test_samples or trainer.X_test is None:
+    """(target, prediction) pairs on the test set, in the target's own unit, for regression views
+    (a streamed user set's: the first batch of its test set)."""
+    if trainer.task.is_classification or not trainer.test_samples:
         return ()
+    if trainer.stream is not None:
+        X, Y = trainer.stream.first_batch(test=True)
+        X, Y = X[:limit], Y[:limit]
+    elif trainer.X_test is None:
+        return ()
+    else:
+        X, Y = trainer.X_test[:limit], trainer.Y_test[:limit]
     trainer.model.eval()
-    X, Y = trainer.X_test[:limit], trainer.Y_test[:limit]
     scale, shift = _target_unit(trainer)
     pairs = torch.stack([Y[:, 0], trainer.model(X)[:, 0]], dim=1).double() * scale + shift
     return tuple((t, p) for t, p in pairs.cpu().tolist())
@@ -92,7 +104,10 @@ def test_predictions(trainer: Trainer, limit: int = 200) -> tuple[tuple[float, f
 
 @torch.no_grad()
 def fit_scores(trainer: Trainer) -> FitScores | None:
-    """RMSE, MAE and R² of a regression model on the test set, in the target's own unit."""
+    """RMSE, MAE and R² of a regression model on the test set, in the target's own unit (a
+    streamed user set's: counted while its last evaluation passed over the test set)."""
+    if trainer.stream is not None:
+        return trainer.stream_scores
     if trainer.task.is_classification or not trainer.test_samples or trainer.X_test is None:
         return None
     trainer.model.eval()
@@ -119,7 +134,8 @@ def run_started(config: RunConfig, trainer: Trainer) -> RunStarted:
         config=config.copy(), task=trainer.task.kind, device=str(trainer.device),
         summary=str(trainer.model), parameter_count=trainer.parameter_count,
         train_samples=trainer.train_samples, test_samples=trainer.test_samples,
-        warnings=tuple(warnings(config)), train_points=trainer.train_points,
+        warnings=(*warnings(config), *((trainer.stream.note,) if trainer.stream is not None else ())),
+        train_points=trainer.train_points,
         test_points=trainer.test_points, reference=trainer.reference,
         target=table.target if table is not None and named else "",
         labels=tuple(trainer.labels) if named else (), dropped_rows=trainer.dropped_rows,
