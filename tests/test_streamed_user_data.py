@@ -7,7 +7,11 @@ user's frames."""
 from __future__ import annotations
 
 import re
+import signal
+import sys
+import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import torch
@@ -19,9 +23,11 @@ from engine.config.problems import ConfigError
 from engine.data import user_set
 from engine.loop.events import RunFailed, RunStarted
 from engine.loop.lr_find import find_lr
+from engine.loop.state import restore_state
 from engine.loop.trainer import Trainer
 from engine.loop.user_batches import epoch_seed
-from tests.helpers import train
+from engine.runs.folder import load_run
+from tests.helpers import start_until, train
 from tests.own_code.files import DATA, write
 
 # Raises from the 70th read of an item on, counted in a file so that worker processes count too:
@@ -192,3 +198,58 @@ def test_a_user_error_is_a_user_code_error(tmp_path: Path, tiny_bound) -> None:
     with pytest.raises(UserCodeError) as raised:
         trainer.train_epoch()
     assert raised.value.problems[0].path == "data.module" and raised.value.frames
+
+
+# -- Ctrl+C mid-epoch, in a real process --------------------------------------------------------
+
+# Slow enough (3 ms an item) that an epoch outlasts ROLLBACK_AFTER_S: a stop inside it rolls it back.
+SLOW = """
+import time
+
+import torch
+from torch.utils.data import Dataset
+
+
+class Slow(Dataset):
+    def __len__(self):
+        return 150
+
+    def __getitem__(self, i):
+        time.sleep(0.003)
+        x = torch.tensor([(i * 37 % 150) / 75 - 1, (i * 91 % 150) / 75 - 1])
+        return x, float(x.norm() < 0.7)
+"""
+# `nntui` with every user set over the memory bound (a 32-byte bound patched in before the CLI starts).
+NNTUI_TINY_BOUND = [sys.executable, "-c", "from engine.data import user_set; user_set.memory_bound = lambda: 32; "
+                                          "from tui.cli.main import entry; entry()"]
+
+
+def _run_args(folder: Path, data: Path, epochs: int) -> list[str]:
+    return ["run", "-p", "circle", "--data-module", f"{data}:Slow", "--loss", "bce_logits", "--output-activation",
+            "none", "--batch-size", "10", "--epochs", str(epochs), "--save", str(folder)]
+
+
+@pytest.mark.slow
+def test_ctrl_c_mid_epoch_resumes_to_the_uninterrupted_weights(tmp_path: Path) -> None:
+    """SIGINT while a streamed epoch is half read: the run exits 130 with its checkpoint at the last
+    epoch boundary, which resumes to exactly the weights of the same run uninterrupted."""
+    data = write(tmp_path, "slow.py", SLOW)
+    folder = tmp_path / "run"
+    process = start_until([*NNTUI_TINY_BOUND, *_run_args(folder, data, 100_000_000), "--log-interval", "1"],
+                          "Epoch [2/")
+    time.sleep(0.15)  # inside epoch 3 or 4: 12 batches of 30 ms each
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "streaming 150 items through a DataLoader" in out + err
+    saved = load_run(folder)  # resumed here (the command's --resume is this, tested in test_run_signals)
+    done = saved.checkpoint["epoch"]
+    total = done + 2
+    with mock.patch.object(user_set, "memory_bound", lambda: 32):
+        resumed = Trainer(with_values(saved.config, {"train.epochs": total}), saved.code)
+        restore_state(resumed, saved.checkpoint, saved.source)
+        whole = Trainer(with_values(saved.config, {"train.epochs": total}))
+        for trainer in (resumed, whole):
+            while trainer.epoch < total:
+                trainer.train_epoch()
+    assert _same(_weights(resumed), _weights(whole))
