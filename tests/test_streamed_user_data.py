@@ -200,6 +200,42 @@ def test_a_user_error_is_a_user_code_error(tmp_path: Path, tiny_bound) -> None:
     assert raised.value.problems[0].path == "data.module" and raised.value.frames
 
 
+PICTURES = """
+import torch
+from torch.utils.data import Dataset
+
+
+class Squares(Dataset):
+    def __len__(self):
+        return 60
+
+    def __getitem__(self, i):
+        x = torch.zeros(1, 8, 8)
+        if i % 2:
+            x[0, 2:6, 2:6] = 1.0
+        return x, i % 2
+"""
+
+
+@pytest.mark.parametrize("streamed", [True, False])
+def test_a_dataset_of_pictures_has_the_images_views_report(tmp_path: Path, monkeypatch, streamed: bool) -> None:
+    """Pictures (1, 8, 8), streamed or not: the confusion matrix and the first test pictures with guesses."""
+    from engine.loop.views import image_report
+
+    if streamed:
+        monkeypatch.setattr(user_set, "memory_bound", lambda: 32)
+    write(tmp_path, "pictures.py", PICTURES)
+    trainer = Trainer(with_values(_config(tmp_path), {"data.module": f"{tmp_path}/pictures.py:Squares",
+                                                      "data.args": {}, "train.loss": "cross_entropy"}))
+    assert (trainer.stream is not None) == streamed
+    trainer.train_epoch()
+    trainer.evaluate()
+    report = image_report(trainer)
+    assert report is not None and sum(map(sum, report.confusion)) == trainer.test_samples == 12
+    assert len(report.pixels) == 8 and len(report.pixels[0]) == 8 and len(report.predicted) == 8
+    assert set(report.truth) <= {0, 1} and max(max(max(row) for row in picture) for picture in report.pixels) == 1.0
+
+
 # -- Ctrl+C mid-epoch, in a real process --------------------------------------------------------
 
 # Slow enough (3 ms an item) that an epoch outlasts ROLLBACK_AFTER_S: a stop inside it rolls it back.

@@ -48,19 +48,20 @@ def surface_grid(trainer: Trainer, columns: int, rows: int) -> SurfaceGrid | Non
 def image_report(trainer: Trainer) -> ImageReport | None:
     """Image classifiers, once the test set has been evaluated: its confusion matrix and a few
     fixed test images with the model's guesses. Tables with classes (no 2-D boundary to draw):
-    the matrix alone, from one pass over the test rows (a streamed user set: its last evaluation's)."""
+    the matrix alone, from one pass over the test rows; a user Dataset whose items are pictures
+    (C, H, W with 1 or 3 channels) has its first test pictures too. A streamed user set's matrix is
+    its last evaluation's."""
     if trainer.stream is not None:
         if trainer.confusion is None or not trainer.test_samples:
             return None
-        epoch, confusion = trainer.confusion
-        return ImageReport(epoch, confusion.cpu().tolist(), [], (), ())
+        return _user_report(trainer, *trainer.stream.first_batch(test=True), *trainer.confusion)
     if trainer.images is None and trainer.task.is_classification and trainer.bounds is None and trainer.test_samples:
         from engine.loop.image_samples import count_confusion
 
         trainer.model.eval()
         guesses = trainer.task.probabilities(trainer.model(trainer.X_test)).argmax(dim=1)
         confusion = count_confusion(trainer.Y_test.reshape(-1), guesses, trainer.task.classes)
-        return ImageReport(trainer.epoch, confusion.cpu().tolist(), [], (), ())
+        return _user_report(trainer, trainer.X_test, trainer.Y_test, trainer.epoch, confusion)
     if trainer.images is None or trainer.confusion is None or not trainer.test_samples:
         return None
     if trainer.samples_picked is None:
@@ -70,6 +71,22 @@ def image_report(trainer: Trainer) -> ImageReport | None:
         trainer.samples_picked = ImageSamples(trainer.images.inputs(pixels), labels, trainer.preprocess.image)
     trainer.model.eval()
     return trainer.samples_picked.report(trainer.model, trainer.task, *trainer.confusion)
+
+
+def _user_report(trainer: Trainer, X: torch.Tensor, Y: torch.Tensor, epoch: int,
+                 confusion: torch.Tensor) -> ImageReport:
+    """A confusion matrix of rows (a table, a user Dataset), with sample pictures where the rows
+    are pictures of 1 or 3 channels (shown as they are: values 0 to 1 are black to white)."""
+    trainer.model.eval()
+    if X.dim() != 4 or X.shape[1] not in (1, 3):
+        return ImageReport(epoch, confusion.cpu().tolist(), [], (), ())
+    if trainer.samples_picked is None:
+        from engine.data.preprocess import ImageSpec
+        from engine.loop.image_samples import SAMPLE_IMAGES, ImageSamples
+
+        spec = ImageSpec("L" if X.shape[1] == 1 else "RGB", tuple(X.shape[2:]))  # type: ignore[arg-type]
+        trainer.samples_picked = ImageSamples(X[:SAMPLE_IMAGES], Y[:SAMPLE_IMAGES].reshape(-1).long(), spec)
+    return trainer.samples_picked.report(trainer.model, trainer.task, epoch, confusion)
 
 def parameters_as_lists(trainer: Trainer) -> dict[str, Any] | None:
     """The state dict as nested lists when it is small enough to print."""
