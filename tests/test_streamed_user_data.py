@@ -236,6 +236,24 @@ def test_a_dataset_of_pictures_has_the_images_views_report(tmp_path: Path, monke
     assert set(report.truth) <= {0, 1} and max(max(max(row) for row in picture) for picture in report.pixels) == 1.0
 
 
+
+def test_torchrun_refuses_a_streamed_set_in_one_line(tmp_path: Path, tiny_bound) -> None:
+    """--nproc-per-node shares out tensors: a rank on a streamed set is refused naming data.module."""
+    import threading
+
+    import torch.distributed as dist
+
+    from engine.loop.sharded_epochs import ShardedEpochs
+
+    trainer = Trainer(_config(tmp_path))
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'store'}", rank=0, world_size=1)
+    try:
+        with pytest.raises(ConfigError, match=r"^data\.module: --nproc-per-node .* streams: use nntui export --ddp"):
+            ShardedEpochs(trainer, threading.Event(), lambda: None)
+    finally:
+        dist.destroy_process_group()
+
+
 # -- Ctrl+C mid-epoch, in a real process --------------------------------------------------------
 
 # Slow enough (3 ms an item) that an epoch outlasts ROLLBACK_AFTER_S: a stop inside it rolls it back.
