@@ -21,6 +21,7 @@ from engine.config.build import with_values
 from engine.config.presets import preset_config
 from engine.config.problems import ConfigError
 from engine.data import user_set
+from engine.errors import DataError
 from engine.loop.events import RunFailed, RunStarted
 from engine.loop.lr_find import find_lr
 from engine.loop.state import restore_state
@@ -154,6 +155,19 @@ def test_a_bad_item_is_refused_before_training(tmp_path: Path, tiny_bound) -> No
                                  "    def __getitem__(self, i):\n        return torch.zeros(3 if i == 30 else 2), 1.0\n")
     config = with_values(_config(tmp_path), {"data.module": f"{tmp_path}/ragged.py:Ragged", "data.args": {}})
     with pytest.raises(Exception, match=r"Ragged\[30\]'s x has shape \(3,\), item 0's \(2,\)"):
+        Trainer(config)
+
+
+@pytest.mark.parametrize("streamed", [True, False])
+def test_a_test_set_of_other_targets_is_refused_before_training(tmp_path: Path, monkeypatch, streamed: bool) -> None:
+    """A (train, test) pair whose targets differ in shape, streamed or not: one line naming y and both shapes."""
+    if streamed:
+        monkeypatch.setattr(user_set, "memory_bound", lambda: 32)
+    write(tmp_path, "pair.py", "import torch\nfrom torch.utils.data import TensorDataset\n\ndef pair():\n"
+                               "    return (TensorDataset(torch.zeros(40, 2), torch.zeros(40)),\n"
+                               "            TensorDataset(torch.zeros(10, 2), torch.zeros(10, 3)))\n")
+    config = with_values(_config(tmp_path), {"data.module": f"{tmp_path}/pair.py:pair", "data.args": {}})
+    with pytest.raises(DataError, match=r"the test set's y has shape \(3,\), the training set's \(\)"):
         Trainer(config)
 
 

@@ -157,9 +157,10 @@ def load_user_sets(cfg: DataConfig, recorded: Mapping[str, Path] | None = None) 
         X, labels, X_test, labels_test = X[train_rows], labels[train_rows], X[test_rows], labels[test_rows]
     else:
         X_test, labels_test = _read_all(test, test_size, label, " (test)")
-        if test_size and (X_test.shape[1:] != X.shape[1:]):
-            raise DataError(f"{FIELD}: the test set's x has shape {tuple(X_test.shape[1:])}, the training set's "
-                            f"{tuple(X.shape[1:])}")
+        for name, theirs, ours in (("x", X_test, X), ("y", labels_test, labels)):
+            if test_size and theirs.shape[1:] != ours.shape[1:]:
+                raise DataError(f"{FIELD}: the test set's {name} has shape {tuple(theirs.shape[1:])}, the training "
+                                f"set's {tuple(ours.shape[1:])}")
         if not test_size:
             X_test, labels_test = X[:0], labels[:0]
     task, classes = infer_task(torch.cat([labels, labels_test]), cfg.task)
@@ -185,8 +186,9 @@ def _streamed(cfg: DataConfig, train: Any, test: Any | None, loaded: Loaded, nee
         test_labels = labels[:0]
         if len(test_set):
             test_shape, test_target, test_labels = scan(test_set, cfg.num_workers)
-            if test_shape != shape:
-                raise DataError(f"{FIELD}: the test set's x has shape {test_shape}, the training set's {shape}")
+            for name, theirs, ours in (("x", test_shape, shape), ("y", test_target, target_shape)):
+                if theirs != ours:
+                    raise DataError(f"{FIELD}: the test set's {name} has shape {theirs}, the training set's {ours}")
         labels, train_set = torch.cat([labels, test_labels]), items
     task, classes = infer_task(labels, cfg.task)
     return StreamedSets(train_set, test_set, task, classes, loaded, shape, target_shape, need, bound,
