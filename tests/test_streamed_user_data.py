@@ -148,27 +148,28 @@ def test_an_error_in_getitem_mid_epoch_ends_the_run_on_one_line_with_the_users_f
     assert "raise OSError" in end.report
 
 
-def test_a_bad_item_is_refused_before_training(tmp_path: Path, tiny_bound) -> None:
-    """The scan refuses an item of another shape, as the materialised path does, before any epoch."""
-    write(tmp_path, "ragged.py", "import torch\n\nclass Ragged(torch.utils.data.Dataset):\n"
-                                 "    def __len__(self):\n        return 40\n\n"
-                                 "    def __getitem__(self, i):\n        return torch.zeros(3 if i == 30 else 2), 1.0\n")
-    config = with_values(_config(tmp_path), {"data.module": f"{tmp_path}/ragged.py:Ragged", "data.args": {}})
-    with pytest.raises(Exception, match=r"Ragged\[30\]'s x has shape \(3,\), item 0's \(2,\)"):
-        Trainer(config)
+BAD_DATA = {  # a user file, and the line that refuses it
+    "ragged-item": ("import torch\n\nclass Bad(torch.utils.data.Dataset):\n    def __len__(self):\n        return 40\n\n"
+                    "    def __getitem__(self, i):\n        return torch.zeros(3 if i == 30 else 2), 1.0\n",
+                    r"Bad\[30\]'s x has shape \(3,\), item 0's \(2,\)"),
+    "test-targets": ("import torch\nfrom torch.utils.data import TensorDataset\n\ndef Bad():\n"
+                     "    return (TensorDataset(torch.zeros(40, 2), torch.zeros(40)),\n"
+                     "            TensorDataset(torch.zeros(10, 2), torch.zeros(10, 3)))\n",
+                     r"the test set's y has shape \(3,\), the training set's \(\)"),
+}
 
 
 @pytest.mark.parametrize("streamed", [True, False])
-def test_a_test_set_of_other_targets_is_refused_before_training(tmp_path: Path, monkeypatch, streamed: bool) -> None:
-    """A (train, test) pair whose targets differ in shape, streamed or not: one line naming y and both shapes."""
+@pytest.mark.parametrize("case", BAD_DATA)
+def test_bad_data_is_refused_before_training_streamed_or_not(tmp_path: Path, monkeypatch, case: str,
+                                                             streamed: bool) -> None:
+    """An item of another shape, or a test set whose targets differ: one line, before any epoch."""
     if streamed:
         monkeypatch.setattr(user_set, "memory_bound", lambda: 32)
-    write(tmp_path, "pair.py", "import torch\nfrom torch.utils.data import TensorDataset\n\ndef pair():\n"
-                               "    return (TensorDataset(torch.zeros(40, 2), torch.zeros(40)),\n"
-                               "            TensorDataset(torch.zeros(10, 2), torch.zeros(10, 3)))\n")
-    config = with_values(_config(tmp_path), {"data.module": f"{tmp_path}/pair.py:pair", "data.args": {}})
-    with pytest.raises(DataError, match=r"the test set's y has shape \(3,\), the training set's \(\)"):
-        Trainer(config)
+    source, message = BAD_DATA[case]
+    write(tmp_path, "bad.py", source)
+    with pytest.raises(DataError, match=message):
+        Trainer(with_values(_config(tmp_path), {"data.module": f"{tmp_path}/bad.py:Bad", "data.args": {}}))
 
 
 def test_a_full_batch_of_a_streamed_set_is_refused(tmp_path: Path, tiny_bound) -> None:
