@@ -29,7 +29,7 @@ from engine.loop.trainer import Trainer
 from engine.loop.user_batches import epoch_seed
 from engine.runs.folder import load_run
 from tests.helpers import start_until, train
-from tests.own_code.files import DATA, write
+from tests.own_code.files import DATA, NET, write
 
 # Raises from the 70th read of an item on, counted in a file so that worker processes count too:
 # the scan reads 48 + 1 items, the first batch (the dry run's) 16, and epoch 1 then fails midway.
@@ -170,6 +170,15 @@ def test_bad_data_is_refused_before_training_streamed_or_not(tmp_path: Path, mon
     write(tmp_path, "bad.py", source)
     with pytest.raises(DataError, match=message):
         Trainer(with_values(_config(tmp_path), {"data.module": f"{tmp_path}/bad.py:Bad", "data.args": {}}))
+
+
+def test_the_dry_run_tries_the_first_streamed_batch(tmp_path: Path, tiny_bound) -> None:
+    """A user module of the wrong width is refused on the first batch, naming both sides."""
+    write(tmp_path, "net.py", NET)
+    config = _config(tmp_path, **{"model.kind": "module", "model.module": f"{tmp_path}/net.py:Net",
+                                  "model.args": {"inputs": 3}})
+    with pytest.raises(ConfigError, match=r"net\.py:Net takes 3 input features, the data gives 2"):
+        Trainer(config)
 
 
 def test_a_full_batch_of_a_streamed_set_is_refused(tmp_path: Path, tiny_bound) -> None:
