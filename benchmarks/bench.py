@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-from code_rows import user_module_vs_dataloader  # noqa: E402
+from code_rows import streamed_vs_materialised, user_module_vs_dataloader  # noqa: E402
 from engine_rows import linreg_vs_tutorial, minibatch_vs_dataloader, shapes_cnn_vs_dataloader  # noqa: E402
 from image_rows import MnistFiles, gpu_rows, mnist_rows  # noqa: E402
 from measure import ROOT, Row  # noqa: E402
@@ -55,8 +55,8 @@ def cpu_rows() -> list[Callable[[], Row | list[Row]]]:
     def peers() -> list[Row]:
         return peer_rows(str(mnist_files().root))
 
-    return [linreg_vs_tutorial, minibatch_vs_dataloader, user_module_vs_dataloader, mnist, shapes_cnn_vs_dataloader,
-            live_rows,
+    return [linreg_vs_tutorial, minibatch_vs_dataloader, user_module_vs_dataloader, streamed_vs_materialised, mnist,
+            shapes_cnn_vs_dataloader, live_rows,
             command_rows, first_screen, peak_memory, boundary_frame, network_frame, chart_redraw, scheduled_vs_constant,
             recording_cost, folder_size, sweep_scaling, tensorboard_recording, event_file_load, peers]
 

@@ -19,12 +19,26 @@ from engine.loop import trainer as trainer_module
 from engine.loop.state import restore_state, training_state
 from engine.loop.trainer import Trainer
 
-CASES = {  # preset, overrides: shuffled minibatches, an MLP on tensors and a CNN through a DataLoader
+EXAMPLES = Path(__file__).parent.parent / "examples"
+# A user Dataset over the memory bound (patched tiny below): it streams through a DataLoader.
+STREAMED = {"data.dataset": "module", "data.module": f"{EXAMPLES}/data.py:circle", "data.args": {"size": 160},
+            "data.batch_size": 16, "train.loss": "bce_logits", "model.output_activation": "none"}
+
+CASES = {  # preset, overrides: shuffled minibatches, an MLP on tensors, a CNN and a user set through DataLoaders
     "moons-mlp": ("moons", {"train.epochs": 6}),
     "spiral-mlp-adam": ("spiral", {"train.epochs": 4}),
     "shapes-cnn": ("shapes", {"train.epochs": 3, "data.samples": 160, "train.device": "cpu"}),
     "moons-onecycle": ("moons", {"train.epochs": 6, "train.schedule": "onecycle"}),  # its lr moves every batch
+    "streamed-user-set": ("circle", {**STREAMED, "train.epochs": 4}),
 }
+
+
+@pytest.fixture(autouse=True)
+def _user_sets_stream(monkeypatch):
+    """Every user data set is over the memory bound, so the streamed cases stream (the others have none)."""
+    from engine.data import user_set
+
+    monkeypatch.setattr(user_set, "memory_bound", lambda: 32)
 
 
 def _trainer(case: str) -> Trainer:
@@ -126,6 +140,8 @@ SWEEP = {  # full batch and minibatch, MLP and CNN, every schedule, early stoppi
                                              "train.restore_best": True, "train.log_interval": 3}),
     "cnn-step-best": ("shapes", {"train.epochs": 3, "data.samples": 96, "data.batch_size": 32, "train.device": "cpu",
                                  "train.schedule": "step", "train.schedule_step_size": 1, "train.keep_best": True}),
+    "streamed-onecycle-best": ("circle", {**STREAMED, "train.epochs": 5, "train.schedule": "onecycle",
+                                          "train.keep_best": True, "train.early_stop": 2}),
 }
 
 # Where a stop lands in epoch `epoch`: before it starts, after some of its batches (the epoch then

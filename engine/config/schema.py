@@ -51,7 +51,7 @@ class DataConfig:
     images: str = ""  # dataset = images: a folder with one sub-folder per class
     data_root: str = ""  # where mnist/fashion-mnist live; empty means ~/.cache/nntui
     download: bool = False  # let torchvision fetch mnist/fashion-mnist into data_root
-    num_workers: int = 0  # DataLoader worker processes for image data
+    num_workers: int = 0  # DataLoader worker processes: image data, a user Dataset that streams
     resize: int = 0  # Resize images to this square size; 0 keeps their size (shapes/mnist: 28)
     normalize: str = "dataset"  # Normalize: dataset (its own mean and std) | 0.5 (mean and std 0.5) | none
     hflip: bool = False  # training only: RandomHorizontalFlip

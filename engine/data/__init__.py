@@ -23,11 +23,13 @@ if TYPE_CHECKING:
     from engine.data.shapes import ShapesDataset
     from engine.data.synthetic import draw
     from engine.data.user_set import load_user_sets
+    from engine.data.user_stream import StreamedSets
 
 __all__ = [
     "TargetFacts", "target_facts", "load_table", "FEATURES", "computed_features", "feature_columns",
     "input_width", "ImageTensors", "ImageData", "load_images", "load_picture", "ImageSpec", "Preprocess",
     "TableSchema", "load_preprocess", "save_preprocess", "ShapesDataset", "draw", "load_user_sets",
+    "StreamedSets",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, __file__, __all__)

@@ -1,8 +1,9 @@
 """The user's own data (data.dataset = module): a map-style Dataset returning (x, y), or a function
 returning one or a (train, test) pair, from data.module with data.args. One set is split by
 data.test_fraction with the run's seed (its own generator: the draws of the model's weights stay
-as they were). Every item is read once into tensors (the fast path image sets have: slices, no
-DataLoader per batch); the task follows the targets unless data.task says."""
+as they were). A set within the memory bound is read once into tensors (the fast path image sets
+have: slices, no DataLoader per batch); a larger one streams through DataLoaders
+(engine.data.user_stream). The task follows the targets unless data.task says."""
 
 from __future__ import annotations
 
@@ -17,13 +18,13 @@ import torch
 from engine.code.frames import call_user
 from engine.code.loader import Loaded, load_target
 from engine.code.signature import check_call_args
-from engine.config.problems import ConfigError, Problem, shown
+from engine.config.problems import ConfigError, Problem
 from engine.config.schema import DataConfig
 from engine.data.image_tensors import MEMORY_SHARE, memory_available
+from engine.data.user_item import FIELD, read_item
+from engine.data.user_stream import CheckedItems, StreamedSets, scan
 from engine.errors import DataError
 from engine.files.reading import size_text
-
-FIELD = "data.module"
 
 
 @dataclass
@@ -76,30 +77,12 @@ def _length(dataset: Any, label: str, which: str) -> int:
     return size
 
 
-def _item(dataset: Any, index: int, label: str) -> tuple[torch.Tensor, torch.Tensor]:
-    item = call_user(dataset.__getitem__, FIELD, f"{label}[{index}] raised", index)
-    if not isinstance(item, (tuple, list)) or len(item) != 2:
-        raise DataError(f"{FIELD}: {label}[{index}] returns {shown(item)} ({type(item).__name__}), not a pair "
-                        "(x, y) of tensors or numbers")
-    parts = []
-    for name, value in zip("xy", item):
-        try:
-            tensor = torch.as_tensor(value)
-        except (TypeError, ValueError, RuntimeError):
-            raise DataError(f"{FIELD}: {label}[{index}]'s {name} is {shown(value)}, not a tensor or numbers") from None
-        if tensor.dtype not in (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64) \
-                and not tensor.is_floating_point():
-            raise DataError(f"{FIELD}: {label}[{index}]'s {name} holds {tensor.dtype}, not real numbers")
-        parts.append(tensor.detach().cpu())
-    return parts[0], parts[1]
-
-
 def _read_all(dataset: Any, size: int, label: str, which: str) -> tuple[torch.Tensor, torch.Tensor]:
     """Every item, stacked; one line names the first item whose shape differs from item 0's."""
     xs: list[torch.Tensor] = []
     ys: list[torch.Tensor] = []
     for index in range(size):
-        x, y = _item(dataset, index, label + which)
+        x, y = read_item(dataset, index, label + which)
         if xs and (x.shape != xs[0].shape or y.shape != ys[0].shape):
             name, first, now = ("x", xs[0], x) if x.shape != xs[0].shape else ("y", ys[0], y)
             raise DataError(f"{FIELD}: {label}{which}[{index}]'s {name} has shape {tuple(now.shape)}, item 0's "
@@ -115,16 +98,17 @@ def _read_all(dataset: Any, size: int, label: str, which: str) -> tuple[torch.Te
     return X, torch.stack(ys)
 
 
-def _check_memory(dataset: Any, size: int, label: str) -> None:
-    """Refuse a set whose tensors would not fit MEMORY_SHARE of the memory left (item 0 tells)."""
+def memory_bound() -> int:
+    """Bytes a user set may take as tensors: MEMORY_SHARE of the memory available (0: unknown)."""
+    return int(MEMORY_SHARE * memory_available(torch.device("cpu")))
+
+
+def tensor_bytes(dataset: Any, size: int, label: str) -> int:
+    """What the set would take as tensors (float32 inputs, int64 targets), as item 0 tells."""
     if size == 0:
-        return
-    x, y = _item(dataset, 0, label)
-    need = size * (x.numel() * 4 + y.numel() * 8)
-    room = MEMORY_SHARE * memory_available(torch.device("cpu"))
-    if room and need > room:
-        raise DataError(f"{FIELD}: {label} would take {size_text(need)} as tensors, more than a quarter of the "
-                        f"memory available ({size_text(int(room / MEMORY_SHARE))}): give fewer items")
+        return 0
+    x, y = read_item(dataset, 0, label)
+    return size * (x.numel() * 4 + y.numel() * 8)
 
 
 def split_indices(size: int, fraction: float, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -157,24 +141,58 @@ def infer_task(labels: torch.Tensor, wanted: str) -> tuple[str, int]:
     return task, max(top + 1, 2)
 
 
-def load_user_sets(cfg: DataConfig, recorded: Mapping[str, Path] | None = None) -> UserSets:
-    """The user's data as tensors, split and with its task."""
+def load_user_sets(cfg: DataConfig, recorded: Mapping[str, Path] | None = None) -> UserSets | StreamedSets:
+    """The user's data, split and with its task: as tensors, or as Datasets to stream where the
+    tensors would be over the memory bound."""
     train, test, loaded = make_sets(cfg, recorded)
     label = loaded.target.label
     size = _length(train, label, "")
-    _check_memory(train, size, label)
+    test_size = _length(test, label, " (test)") if test is not None else 0
+    need = tensor_bytes(train, size + test_size, label)
+    bound = memory_bound()
+    if bound and need > bound:
+        return _streamed(cfg, train, test, loaded, need, bound)
     X, labels = _read_all(train, size, label, "")
     if test is None:
         train_rows, test_rows = split_indices(size, cfg.test_fraction, cfg.seed)
         X, labels, X_test, labels_test = X[train_rows], labels[train_rows], X[test_rows], labels[test_rows]
     else:
-        test_size = _length(test, label, " (test)")
         X_test, labels_test = _read_all(test, test_size, label, " (test)")
-        if test_size and (X_test.shape[1:] != X.shape[1:]):
-            raise DataError(f"{FIELD}: the test set's x has shape {tuple(X_test.shape[1:])}, the training set's "
-                            f"{tuple(X.shape[1:])}")
+        for name, theirs, ours in (("x", X_test, X), ("y", labels_test, labels)):
+            if test_size and theirs.shape[1:] != ours.shape[1:]:
+                raise DataError(f"{FIELD}: the test set's {name} has shape {tuple(theirs.shape[1:])}, the training "
+                                f"set's {tuple(ours.shape[1:])}")
         if not test_size:
             X_test, labels_test = X[:0], labels[:0]
     task, classes = infer_task(torch.cat([labels, labels_test]), cfg.task)
     return UserSets(X, labels, X_test, labels_test, task, classes, loaded, split=test is None)
 
+
+def _streamed(cfg: DataConfig, train: Any, test: Any | None, loaded: Loaded, need: int, bound: int) -> StreamedSets:
+    """The user's Datasets checked in one pass and split as the tensors would be, to stream."""
+    from torch.utils.data import Dataset, Subset
+
+    label = loaded.target.label
+    if not cfg.batch_size:
+        raise ConfigError([Problem("data.batch_size", f"0 (the whole set in one batch) needs {label} in memory, and "
+                                   f"as tensors it would take {size_text(need)}, over the memory bound of "
+                                   f"{size_text(bound)}: give a batch size")])
+    items = CheckedItems(train, label, FIELD)
+    shape, target_shape, labels = scan(items, cfg.num_workers)
+    train_set: Dataset
+    test_set: Dataset
+    if test is None:
+        train_rows, test_rows = split_indices(len(items), cfg.test_fraction, cfg.seed)
+        train_set, test_set = Subset(items, train_rows.tolist()), Subset(items, test_rows.tolist())
+    else:
+        checked_test = CheckedItems(test, label + " (test)", FIELD)
+        test_set, test_labels = checked_test, labels[:0]
+        if len(checked_test):
+            test_shape, test_target, test_labels = scan(checked_test, cfg.num_workers)
+            for name, theirs, ours in (("x", test_shape, shape), ("y", test_target, target_shape)):
+                if theirs != ours:
+                    raise DataError(f"{FIELD}: the test set's {name} has shape {theirs}, the training set's {ours}")
+        labels, train_set = torch.cat([labels, test_labels]), items
+    task, classes = infer_task(labels, cfg.task)
+    return StreamedSets(train_set, test_set, task, classes, loaded, shape, target_shape, need, bound,
+                        split=test is None)

@@ -45,6 +45,7 @@ def user_data(config: RunConfig, inline: bool) -> UserData:
     import torch
 
     from engine.data.user_set import load_user_sets
+    from engine.data.user_stream import StreamedSets
 
     with torch.random.fork_rng(devices=[]):
         sets = load_user_sets(config.data)
@@ -55,6 +56,10 @@ def user_data(config: RunConfig, inline: bool) -> UserData:
                                                   f"shape {shape}: export it with your own model (--module), or "
                                                   "train it with nntui run")])
     task = user_task(config, sets.task, sets.classes)
+    if isinstance(sets, StreamedSets):  # the script reads every item into tensors: over the bound it would not fit
+        raise ConfigError([Problem("data.module", f"export reads your Dataset into tensors, and "
+                                                  f"{sets.loaded.target.label} is over the memory bound here "
+                                                  f"({sets.note}): train it with nntui run, which streams it")])
     return UserData(read_code(sets.loaded, config.data.args, inline, FIELD), sets.split, task, shape,
                     len(sets.X), len(sets.X_test))
 

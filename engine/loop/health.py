@@ -25,14 +25,18 @@ CHUNK_ROWS = 65_536  # rows per forward pass: a large table is measured a slice 
 
 def model_health(trainer: Trainer) -> ModelHealth | None:
     """Each linear layer's health now; None for models on image sets (their training set is not
-    one in-memory table) and for anything but an MLP."""
-    if trainer.images is not None or trainer.X is None or not len(trainer.X):
+    one in-memory table) and for anything but an MLP. A streamed user set is measured on its
+    first training batch (the whole set is not in memory), and the health says how many rows."""
+    if trainer.images is not None:
+        return None
+    X, Y = trainer.stream.first_batch() if trainer.stream is not None else trainer.rows()
+    if not len(X):
         return None
     layers = linear_stack(trainer.model).layers
     if layers is None:
         return None
     weights = [linear.weight for linear, _ in layers]
-    grads, alive = _measure(trainer, layers, weights)
+    grads, alive = _measure(trainer, X, Y, layers, weights)
     none = torch.zeros((), device=weights[0].device)
     silent = [none if fired is None else (~fired).sum().float() for fired in alive]
     per_layer = [torch.stack([torch.linalg.vector_norm(w), torch.linalg.vector_norm(g), s])
@@ -41,13 +45,12 @@ def model_health(trainer: Trainer) -> ModelHealth | None:
     found = tuple(LayerHealth(index + 1, linear.in_features, linear.out_features, activation_name(act),
                               weight_norm, grad_norm, None if alive[index] is None else int(dead))
                   for index, ((linear, act), (weight_norm, grad_norm, dead)) in enumerate(zip(layers, figures)))
-    return ModelHealth(trainer.epoch, trainer.train_samples, found)
+    return ModelHealth(trainer.epoch, len(X), found)
 
 
-def _measure(trainer: Trainer, layers: list[tuple[nn.Linear, nn.Module | None]],
+def _measure(trainer: Trainer, X: torch.Tensor, Y: torch.Tensor, layers: list[tuple[nn.Linear, nn.Module | None]],
              weights: list[torch.Tensor]) -> tuple[list[torch.Tensor], list[torch.Tensor | None]]:
-    """The objective's gradient on each weight, and which ReLU units fired for any training row."""
-    X, Y = trainer.rows()
+    """The objective's gradient on each weight, and which ReLU units fired for any of these rows."""
     n = len(X)
     grads = [torch.zeros_like(w) for w in weights]
     alive: list[torch.Tensor | None] = [torch.zeros(linear.out_features, dtype=torch.bool, device=X.device)

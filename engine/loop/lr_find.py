@@ -80,9 +80,11 @@ def find_lr(trainer, start: float = START_LR, end: float = END_LR, batches: int 
 
 def _batches(trainer) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """The trainer's training batches, epoch after epoch (reshuffled as training would)."""
+    passes = 0
     while True:
         yielded = 0
-        for batch in _epoch_batches(trainer):
+        passes += 1
+        for batch in _epoch_batches(trainer, passes):
             yielded += 1
             yield batch
         if not yielded:
@@ -90,14 +92,17 @@ def _batches(trainer) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
                              f"from {trainer.train_samples} rows leaves no batch")
 
 
-def _epoch_batches(trainer) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-    """One epoch's training batches as the model takes them."""
+def _epoch_batches(trainer, passes: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """One epoch's training batches as the model takes them (the sweep's `passes`-th over the set)."""
     if trainer.images is not None:
         for pixels, labels in trainer.images.train_batches():
             inputs = trainer.images.inputs(pixels, train=True)
             if trainer._fast_step is not None:
                 inputs = inputs.flatten(1)
             yield inputs, trainer.task.targets(labels)
+        return
+    if trainer.stream is not None:
+        yield from trainer.stream.train_batches(trainer.epoch + passes)
         return
     X, Y = trainer.rows()
     n = len(X)

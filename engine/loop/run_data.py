@@ -24,12 +24,14 @@ from engine.models.task import Task, table_task, task_for, user_task
 if TYPE_CHECKING:
     from engine.code.loader import Loaded
     from engine.loop.image_batches import ImageBatches
+    from engine.loop.user_batches import UserBatches
 
 
 @dataclass
 class RunData:
     """A run's data and model as first made. In-memory sets have X, labels, X_test and labels_test
-    (the model's inputs: a 2-D set's features of its points); image sets have `images` instead."""
+    (the model's inputs: a 2-D set's features of its points); image sets have `images` instead, and
+a user set over the memory bound `stream`."""
 
     task: Task
     model: nn.Module
@@ -39,6 +41,7 @@ class RunData:
     X_test: torch.Tensor | None = None
     labels_test: torch.Tensor | None = None
     images: ImageBatches | None = None
+    stream: UserBatches | None = None  # a user set over the memory bound, read through DataLoaders
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None  # 2-D sets: the plane drawn
     train_points: tuple[tuple[float, float, float], ...] = ()  # (x1, x2, class or target)
     test_points: tuple[tuple[float, float, float], ...] = ()
@@ -60,7 +63,7 @@ def load_run_data(config: RunConfig, device: torch.device, shuffle_generator: to
     elif info.source == "table":
         data = _read_table(config, models)
     elif info.source == "code":
-        data = _read_user_sets(config, models, recorded)
+        data = _read_user_sets(config, device, models, recorded)
     else:
         data = _load_images(config, device, shuffle_generator, models)
     data.code = (*data.code, *models.loaded)
@@ -147,15 +150,22 @@ def _read_table(config: RunConfig, models: _Models) -> RunData:
                    table.labels_test, dropped_rows=table.dropped)
 
 
-def _read_user_sets(config: RunConfig, models: _Models, recorded: Mapping[str, Path] | None) -> RunData:
-    """The user's Dataset read into tensors; its targets decide the task (checked against the loss)."""
-    from engine.data.user_set import load_user_sets
+def _read_user_sets(config: RunConfig, device: torch.device, models: _Models,
+                    recorded: Mapping[str, Path] | None) -> RunData:
+    """The user's Dataset read into tensors, or streamed where it is over the memory bound; its
+    targets decide the task (checked against the loss)."""
+    from engine.data.user_set import UserSets, load_user_sets
 
     sets = load_user_sets(config.data, recorded)
     task = user_task(config, sets.task, sets.classes)
     model = models.for_shape(sets.sample_shape, task.output_units(config.model.outputs))
     shape = sets.sample_shape
     preprocess = (synthetic_preprocess(shape[0], task.kind, task.classes) if len(shape) == 1 else Preprocess())
+    if not isinstance(sets, UserSets):
+        from engine.loop.user_batches import UserBatches
+
+        return RunData(task, model, preprocess, stream=UserBatches(sets, config.data, device, task),
+                       code=(sets.loaded,))
     return RunData(task, model, preprocess, sets.X, sets.labels, sets.X_test, sets.labels_test,
                    code=(sets.loaded,))
 

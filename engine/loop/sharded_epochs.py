@@ -48,6 +48,9 @@ class ShardedEpochs:
         from torch.nn.parallel import DistributedDataParallel
         from torch.utils.data import DistributedSampler
 
+        if trainer.stream is not None:
+            raise ConfigError([Problem("data.module", "--nproc-per-node shares out tensor data, and your Dataset "
+                                       "is over the memory bound, so it streams: use nntui export --ddp")])
         self.trainer, self.stop_wished, self.stop_agreed = trainer, stop_wished, stop_agreed
         self.world_size = dist.get_world_size()
         data = trainer.config.data

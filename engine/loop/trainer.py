@@ -4,7 +4,7 @@ the session drives it, and a `should_stop` callable is checked before every batc
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from engine.models.regularization import penalty_for, weights_of
 from engine.models.task import make_loss
 
 if TYPE_CHECKING:
+    from engine.loop.events import FitScores
     from engine.loop.image_samples import ImageSamples
 
 ROLLBACK_AFTER_S = 0.25  # a stop waits for the end of a shorter epoch; a longer one is rolled back
@@ -42,7 +43,8 @@ def _never() -> bool:
 class Trainer:
     """Everything a run holds. Construction draws (or reads) the data and the initial weights.
     Tensor data (synthetic sets, CSV tables) lives in X/Y and is sliced per batch; image sets are
-    served as uint8 batches by `images` (engine.loop.image_batches) and made inputs per batch."""
+    served as uint8 batches by `images` (engine.loop.image_batches) and made inputs per batch; a
+    user Dataset over the memory bound streams its batches from `stream` (engine.loop.user_batches)."""
 
     def __init__(self, config: RunConfig, recorded: Mapping[str, Path] | None = None):
         """`recorded` maps the user's files (model.module, data.module) to the copies a run folder
@@ -55,18 +57,21 @@ class Trainer:
         # Image sets: (epoch, [true][predicted] counts on the device) at the last test evaluation.
         self.confusion: tuple[int, torch.Tensor] | None = None
         self.samples_picked: ImageSamples | None = None  # picked at the first report (engine.loop.views)
+        self.stream_scores: FitScores | None = None  # a streamed regression set's at the last test evaluation
 
         torch.manual_seed(data_cfg.seed)
         data = load_run_data(config, self.device, self.shuffle_generator, recorded)
         self.code = data.code  # the user's files imported (engine.code.loader.Loaded), for the run folder
         self.task, self.model, self.preprocess, self.images = data.task, data.model, data.preprocess, data.images
+        self.stream = data.stream
         self.bounds, self.train_points, self.test_points = data.bounds, data.train_points, data.test_points
         self.features, self.reference, self.dropped_rows = data.features, data.reference, data.dropped_rows
-        self.X: torch.Tensor | None = None  # tensor data's rows and targets; None for an image run
+        self.X: torch.Tensor | None = None  # tensor data's rows and targets; None for pictures or a stream
         self.Y: torch.Tensor | None = None
         self.X_test: torch.Tensor | None = None
         self.Y_test: torch.Tensor | None = None
-        if self.images is None:
+        in_memory = self.images is None and self.stream is None
+        if in_memory:
             assert data.X is not None and data.labels is not None and data.X_test is not None \
                 and data.labels_test is not None, "tensor data comes with its rows (engine.loop.run_data)"
             self.X, self.Y = data.X, self.task.targets(data.labels)
@@ -83,7 +88,7 @@ class Trainer:
         # A one-layer Sequential (linreg) is called through its layer: the same computation
         # without the container's call, a few percent of a tiny full-batch epoch.
         self._forward = self.model[0] if isinstance(self.model, nn.Sequential) and len(self.model) == 1 else self.model
-        if self.images is None:
+        if in_memory:
             X, Y = self.rows()
             X_test, Y_test = self.test_rows()
             self.X, self.Y = X.to(self.device), Y.to(self.device)
@@ -117,6 +122,8 @@ class Trainer:
         if self.images is not None:
             pixels, labels = self.images.first_test(DRY_ROWS)
             xb, yb = self.images.inputs(pixels), self.task.targets(labels)
+        elif self.stream is not None:
+            xb, yb = self.stream.first_batch()
         else:
             xb, yb = self.rows()
         cfg = self.config.model
@@ -126,13 +133,13 @@ class Trainer:
         """The training inputs and targets of a run on tensor data; an image run has none (its
         pictures are served by `images`), and asking for them is a bug."""
         if self.X is None or self.Y is None:
-            raise TypeError("an image run keeps no tensor rows")
+            raise TypeError("a run on pictures or a streamed Dataset keeps no tensor rows")
         return self.X, self.Y
 
     def test_rows(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The test inputs and targets of a run on tensor data (empty without a test set)."""
         if self.X_test is None or self.Y_test is None:
-            raise TypeError("an image run keeps no tensor rows")
+            raise TypeError("a run on pictures or a streamed Dataset keeps no tensor rows")
         return self.X_test, self.Y_test
 
     def model_inputs(self, points: torch.Tensor) -> torch.Tensor:
@@ -141,11 +148,13 @@ class Trainer:
 
     @property
     def train_samples(self) -> int:
-        return self.images.train_samples if self.images is not None else len(self.rows()[0])
+        source = self.images if self.images is not None else self.stream
+        return source.train_samples if source is not None else len(self.rows()[0])
 
     @property
     def test_samples(self) -> int:
-        return self.images.test_samples if self.images is not None else len(self.test_rows()[0])
+        source = self.images if self.images is not None else self.stream
+        return source.test_samples if source is not None else len(self.test_rows()[0])
 
     @property
     def augment_generator(self) -> torch.Generator | None:
@@ -172,8 +181,9 @@ class Trainer:
             self.lr = self.optimizer.param_groups[0]["lr"]
 
     def batches_per_epoch(self) -> int:
-        if self.images is not None:
-            return self.images.batches_per_epoch()
+        source = self.images if self.images is not None else self.stream
+        if source is not None:
+            return source.batches_per_epoch()
         n = self.train_samples
         return len(batch_sizes(n, self.config.data.batch_size or n, self.config.data.drop_last))
 
@@ -185,13 +195,14 @@ class Trainer:
         if self.epoch_runner is not None:
             return self.epoch_runner(should_stop)
         size = self.config.data.batch_size
-        if self.images is None and (not size or size >= self.train_samples):
+        if self.images is None and self.stream is None and (not size or size >= self.train_samples):
             return self._full_batch_epoch(should_stop)
         slow = self._epoch_seconds is None or self._epoch_seconds >= ROLLBACK_AFTER_S
         start = epoch_start_state(self) if slow else None
         began = time.perf_counter()
         check = should_stop if start is not None else _never
-        loss = self._train_image_epoch(check) if self.images is not None else self._minibatch_epoch(check)
+        loss = (self._train_image_epoch(check) if self.images is not None else
+                self._stream_epoch(check) if self.stream is not None else self._minibatch_epoch(check))
         if loss is None:
             assert start is not None, "only a rolled-back epoch stops before its end"
             restore_epoch_start(self, start)
@@ -237,6 +248,13 @@ class Trainer:
         self.epoch += 1
         return weighted_mean(losses, sizes)
 
+    def _stream_epoch(self, should_stop: Callable[[], bool]) -> float | None:
+        """A streamed user set's epoch: its DataLoader's batches, in the order the epoch's number gives."""
+        if not self.model.training:
+            self.model.train()
+        with torch.inference_mode(self._fast_step is not None and self._fast_step.inference_safe):
+            return self._batched_epoch(self.stream.train_batches(self.epoch + 1), should_stop, "items")  # type: ignore[union-attr]
+
     def _train_step(self, xb: torch.Tensor, yb: torch.Tensor, forward: Callable | None = None) -> torch.Tensor:
         """One optimizer step on a batch; returns its loss, detached and still on the device (no
         host sync: the epoch's loss is read once, at its end). `forward` is a torchrun rank's
@@ -273,26 +291,34 @@ class Trainer:
         if self.images is not None:
             return True
         with torch.no_grad():
-            return bool(torch.isfinite(self._forward(self.rows()[0])).all().item())
+            rows = self.rows()[0] if self.stream is None else self.stream.first_batch()[0]  # a streamed set: its first
+            return bool(torch.isfinite(self._forward(rows)).all().item())
 
     def _train_image_epoch(self, should_stop: Callable[[], bool]) -> float | None:
         """One pass over the training pictures (shuffled with the run's own generator)."""
         self.model.train()
+        return self._batched_epoch(self._image_batches(), should_stop, "images")
+
+    def _image_batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        for pixels, labels in self.images.train_batches():  # type: ignore[union-attr]
+            xb = self.images.inputs(pixels, train=True)  # type: ignore[union-attr]
+            yield (xb.flatten(1) if self._fast_step is not None else xb), self.task.targets(labels)
+
+    def _batched_epoch(self, batches: Iterator[tuple[torch.Tensor, torch.Tensor]], should_stop: Callable[[], bool],
+                       items: str) -> float | None:
+        """An epoch of batches served ready for the model (pictures, a streamed set's items)."""
         losses: list[torch.Tensor] = []
         sizes: list[int] = []
-        for pixels, labels in self.images.train_batches():  # type: ignore[union-attr]
+        for xb, yb in batches:
             if should_stop():
                 return None
-            xb = self.images.inputs(pixels, train=True)  # type: ignore[union-attr]
-            if self._fast_step is not None:
-                xb = xb.flatten(1)
-            losses.append(self._train_step(xb, self.task.targets(labels)))
+            losses.append(self._train_step(xb, yb))
             if self._batch_schedule is not None:
                 self._batch_schedule.after_batch()
             sizes.append(len(xb))
         if not losses:
             raise ValueError(f"data.batch_size: with drop_last, a batch of {self.config.data.batch_size} from "
-                             f"{self.train_samples} images leaves no batch")
+                             f"{self.train_samples} {items} leaves no batch")
         self.epoch += 1
         return weighted_mean(losses, sizes)
 
@@ -321,6 +347,12 @@ class Trainer:
             return None, None
         if self.images is not None:
             return self._evaluate_images()
+        if self.stream is not None:
+            figures = self.stream.evaluate(self.model, self.loss_fn)
+            if figures.confusion is not None:
+                self.confusion = (self.epoch, figures.confusion)
+            self.stream_scores = figures.scores
+            return figures.loss, figures.accuracy
         self.model.eval()
         X_test, Y_test = self.test_rows()
         outputs = self.model(X_test)

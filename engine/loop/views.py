@@ -48,7 +48,13 @@ def surface_grid(trainer: Trainer, columns: int, rows: int) -> SurfaceGrid | Non
 def image_report(trainer: Trainer) -> ImageReport | None:
     """Image classifiers, once the test set has been evaluated: its confusion matrix and a few
     fixed test images with the model's guesses. Tables with classes (no 2-D boundary to draw):
-    the matrix alone, from one pass over the test rows."""
+    the matrix alone, from one pass over the test rows; a user Dataset whose items are pictures
+    (C, H, W with 1 or 3 channels) has its first test pictures too. A streamed user set's matrix is
+    its last evaluation's."""
+    if trainer.stream is not None:
+        if trainer.confusion is None or not trainer.test_samples:
+            return None
+        return _user_report(trainer, *trainer.stream.first_batch(test=True), *trainer.confusion)
     if trainer.images is None and trainer.task.is_classification and trainer.bounds is None and trainer.test_samples:
         from engine.loop.image_samples import count_confusion
 
@@ -56,7 +62,7 @@ def image_report(trainer: Trainer) -> ImageReport | None:
         X_test, Y_test = trainer.test_rows()
         guesses = trainer.task.probabilities(trainer.model(X_test)).argmax(dim=1)
         confusion = count_confusion(Y_test.reshape(-1), guesses, trainer.task.classes)
-        return ImageReport(trainer.epoch, confusion.cpu().tolist(), [], (), ())
+        return _user_report(trainer, X_test, Y_test, trainer.epoch, confusion)
     if trainer.images is None or trainer.confusion is None or not trainer.test_samples:
         return None
     if trainer.samples_picked is None:
@@ -68,6 +74,22 @@ def image_report(trainer: Trainer) -> ImageReport | None:
         trainer.samples_picked = ImageSamples(trainer.images.inputs(pixels), labels, spec)
     trainer.model.eval()
     return trainer.samples_picked.report(trainer.model, trainer.task, *trainer.confusion)
+
+
+def _user_report(trainer: Trainer, X: torch.Tensor, Y: torch.Tensor, epoch: int,
+                 confusion: torch.Tensor) -> ImageReport:
+    """A confusion matrix of rows (a table, a user Dataset), with sample pictures where the rows
+    are pictures of 1 or 3 channels (shown as they are: values 0 to 1 are black to white)."""
+    trainer.model.eval()
+    if X.dim() != 4 or X.shape[1] not in (1, 3):
+        return ImageReport(epoch, confusion.cpu().tolist(), [], (), ())
+    if trainer.samples_picked is None:
+        from engine.data.preprocess import ImageSpec
+        from engine.loop.image_samples import SAMPLE_IMAGES, ImageSamples
+
+        spec = ImageSpec("L" if X.shape[1] == 1 else "RGB", tuple(X.shape[2:]))  # type: ignore[arg-type]
+        trainer.samples_picked = ImageSamples(X[:SAMPLE_IMAGES], Y[:SAMPLE_IMAGES].reshape(-1).long(), spec)
+    return trainer.samples_picked.report(trainer.model, trainer.task, epoch, confusion)
 
 def parameters_as_lists(trainer: Trainer) -> dict[str, Any] | None:
     """The state dict as nested lists when it is small enough to print."""
@@ -83,12 +105,19 @@ def _target_unit(trainer: Trainer) -> tuple[float, float]:
 
 @torch.no_grad()
 def test_predictions(trainer: Trainer, limit: int = 200) -> tuple[tuple[float, float], ...]:
-    """(target, prediction) pairs on the test set, in the target's own unit, for regression views."""
-    if trainer.task.is_classification or not trainer.test_samples or trainer.X_test is None:
+    """(target, prediction) pairs on the test set, in the target's own unit, for regression views
+    (a streamed user set's: the first batch of its test set)."""
+    if trainer.task.is_classification or not trainer.test_samples:
         return ()
+    if trainer.stream is not None:
+        X, Y = trainer.stream.first_batch(test=True)
+        X, Y = X[:limit], Y[:limit]
+    elif trainer.X_test is None:
+        return ()
+    else:
+        X_test, Y_test = trainer.test_rows()
+        X, Y = X_test[:limit], Y_test[:limit]
     trainer.model.eval()
-    X_test, Y_test = trainer.test_rows()
-    X, Y = X_test[:limit], Y_test[:limit]
     scale, shift = _target_unit(trainer)
     pairs = torch.stack([Y[:, 0], trainer.model(X)[:, 0]], dim=1).double() * scale + shift
     return tuple((t, p) for t, p in pairs.cpu().tolist())
@@ -96,7 +125,10 @@ def test_predictions(trainer: Trainer, limit: int = 200) -> tuple[tuple[float, f
 
 @torch.no_grad()
 def fit_scores(trainer: Trainer) -> FitScores | None:
-    """RMSE, MAE and R² of a regression model on the test set, in the target's own unit."""
+    """RMSE, MAE and R² of a regression model on the test set, in the target's own unit (a
+    streamed user set's: counted while its last evaluation passed over the test set)."""
+    if trainer.stream is not None:
+        return trainer.stream_scores
     if trainer.task.is_classification or not trainer.test_samples or trainer.X_test is None:
         return None
     trainer.model.eval()
@@ -124,7 +156,8 @@ def run_started(config: RunConfig, trainer: Trainer) -> RunStarted:
         config=config.copy(), task=trainer.task.kind, device=str(trainer.device),
         summary=str(trainer.model), parameter_count=trainer.parameter_count,
         train_samples=trainer.train_samples, test_samples=trainer.test_samples,
-        warnings=tuple(warnings(config)), train_points=trainer.train_points,
+        warnings=(*warnings(config), *((trainer.stream.note,) if trainer.stream is not None else ())),
+        train_points=trainer.train_points,
         test_points=trainer.test_points, reference=trainer.reference,
         target=table.target if table is not None and named else "",
         labels=tuple(trainer.labels) if named else (), dropped_rows=trainer.dropped_rows,
