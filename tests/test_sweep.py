@@ -56,6 +56,14 @@ def sweep(tmp_path: Path, *args: str, timeout: float = 300) -> subprocess.Comple
                           text=True, timeout=timeout)
 
 
+def trials_so_far(tmp_path: Path, name: str = "tiny") -> list:
+    """The trials, or none while the journal exists but holds no study yet (the sweep is creating it)."""
+    try:
+        return trials_of(tmp_path, name)
+    except KeyError:
+        return []
+
+
 def trials_of(tmp_path: Path, name: str = "tiny") -> list:
     from engine.sweep.study import JOURNAL, storage_for
 
@@ -184,7 +192,7 @@ def test_a_second_process_joins_the_same_study(tmp_path: Path) -> None:
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     journal = tmp_path / "runs" / "tiny" / "journal.log"
     deadline = time.monotonic() + 120
-    while not journal.exists() or not trials_of(tmp_path):
+    while not journal.exists() or not trials_so_far(tmp_path):
         assert time.monotonic() < deadline and first.poll() is None, "the sweep never started a trial"
         time.sleep(0.2)
     joined = sweep(tmp_path, "--join", str(journal))

@@ -83,12 +83,13 @@ def parent_of(pid: int) -> int:
 
 
 def quietly(read: Callable[[], list]) -> list:
-    """The trials, or none before the study exists or while a worker holds the SQLite file."""
-    from sqlalchemy.exc import OperationalError
+    """The trials, or none before the study exists, while a worker holds the SQLite file, or while
+    a worker creates the tables this reader's storage also tried to create (PostgreSQL's types)."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
 
     try:
         return read()
-    except (KeyError, OperationalError, optuna.exceptions.StorageInternalError):
+    except (KeyError, IntegrityError, OperationalError, optuna.exceptions.StorageInternalError):
         return []
 
 
