@@ -35,6 +35,7 @@ from tui.run_host import RunHost
 from tui.save_load import export_to_file, load_dialog, report_worker, save_dialog
 from tui.screens.command import CommandDialog
 from tui.screens.help import HelpScreen
+from tui.tag_picking import pick_tags
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.lr_finder_view import LrFinderView
@@ -180,7 +181,8 @@ class NNTuiApp(App):
     def _redraw_views(self, figures: RunFigures) -> None:
         """The chart and the views with something new, where shown: a hidden view is drawn when it is shown."""
         chart = self.chart
-        if chart.follow(self.session.history, figures.lr_changes, figures.best_mark) and self.views.in_sight("loss"):
+        followed = chart.follow(self.session.history, figures.lr_changes, figures.best_mark)
+        if chart.list_tags(self.controller.tag_listing()) | followed and self.views.in_sight("loss"):
             chart.redraw()
         self.views.redraw_due()
         self.session.boundary_size = self.output.grid_size
@@ -292,6 +294,9 @@ class NNTuiApp(App):
 
     def action_log_scale(self) -> None:
         self.chart.toggle_log()
+
+    def action_pick_tags(self) -> None:
+        pick_tags(self.controller)
 
     def action_test_points(self) -> None:
         self.output.toggle_test()

@@ -21,6 +21,8 @@ from engine.loop.events import Event, RunFailed, RunFinished, RunStarted, Snapsh
 from engine.loop.history import MetricsHistory
 from engine.loop.session import TrainingSession
 from engine.runs.remote import RemoteSession
+from engine.runs.tensorboard.tags import TagPair
+from engine.runs.tensorboard.watcher import TagListing
 from tui.bridge import EventBridge
 from tui.panels import Panels
 from tui.run_events import show_event
@@ -219,6 +221,22 @@ class RunController:
         views.set_title("output", OutputView.title(config))
         self.panels.output.boundary = OutputView.title(config) == "Boundary"
         self.panels.keys.refresh(layout=True)  # the boundary's keys come and go with it
+
+    # -- a TensorBoard run's tags --------------------------------------------------------
+
+    def tag_listing(self) -> TagListing | None:
+        """The shown run's tags where it is a TensorBoard run (None for nntui's own)."""
+        session = self.session
+        return session.tag_listing() if isinstance(session, RemoteSession) else None
+
+    def choose_tags(self, pair: TagPair) -> None:
+        """Draw `pair` of the watched TensorBoard run's tags: its views start afresh on them."""
+        session = self.session
+        if not isinstance(session, RemoteSession) or not session.foreign:
+            return
+        bridge = EventBridge()
+        session.choose_tags(pair, bridge)
+        self.show_run(session, bridge)
 
     # -- which run is shown ---------------------------------------------------------------
 

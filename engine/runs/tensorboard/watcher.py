@@ -2,25 +2,37 @@
 files gained into the engine's events (a RunStarted first, then one EpochEnded a step), so that
 `nntui watch` and the trainer draw it with the code that draws a local run. A step is passed on
 once a later step has been written, or once the files have been still for SETTLE_S: its other
-tags (a test loss logged after the train loss) have arrived by then."""
+tags (a test loss logged after the train loss) have arrived by then. `choose` draws another pair of
+tags: the watcher starts over from what it has read, as if the run were opened afresh."""
 
 from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from engine.config.schema import RunConfig
 from engine.errors import InputError
 from engine.loop.events import EpochEnded, Event, RunFinished, RunStarted
 from engine.loop.history import NAN, MetricsHistory
-from engine.runs.tensorboard.foreign_run import TensorBoardRun
+from engine.runs.tensorboard.foreign_run import TagFigures, TensorBoardRun
 from engine.runs.tensorboard.logdir import holds_events
-from engine.runs.tensorboard.tags import COLUMNS
+from engine.runs.tensorboard.tags import COLUMNS, TagPair, tag_pairs
 
 SETTLE_S = 1.0
 CANNOT_CONTROL = ("a TensorBoard run written by another program cannot be controlled from nntui "
                   "(no pause, step, stop or lr change): it is only watched")
+
+
+@dataclass(frozen=True)
+class TagListing:
+    """What the Loss view lists of a TensorBoard run: each tag's figures, the pair drawn, the
+    pairs it can draw instead."""
+
+    figures: dict[str, TagFigures]
+    drawn: TagPair
+    pairs: tuple[TagPair, ...]
 
 
 class TensorBoardWatcher:
@@ -29,13 +41,16 @@ class TensorBoardWatcher:
     torn_lines = 0
     reset = False
 
-    def __init__(self, folder: str | Path, chosen: dict[str, str] | None = None):
+    def __init__(self, folder: str | Path, chosen: dict[str, str | None] | None = None):
         self.folder = Path(folder)
         if not holds_events(self.folder):
             raise InputError(f"{self.folder}: holds no TensorBoard event files")
         self.run = TensorBoardRun(self.folder, chosen)
-        self.config = RunConfig()
-        self.config.train.epochs = 1  # grows with the steps: a foreign run's length is not known ahead
+        self._start_over()
+
+    def _start_over(self) -> None:
+        """Forget what was passed on; the next poll passes on everything read, from a RunStarted."""
+        self.config = _with_epochs(RunConfig(), 1)  # grows with the steps: a foreign run's length is not known ahead
         self.history = MetricsHistory()
         self._read: dict[str, int] = {}  # tag -> points of its series already taken into `pending`
         self._pending: dict[int, list[float]] = {}  # step -> row not passed on yet
@@ -48,6 +63,16 @@ class TensorBoardWatcher:
 
     def problems(self) -> list[str]:
         return self.run.problems()
+
+    def listing(self) -> TagListing:
+        """The run's tags as read so far (safe to call while another thread polls)."""
+        figures = self.run.tag_figures()
+        return TagListing(figures, self.run.pair(), tuple(tag_pairs(list(figures))))
+
+    def choose(self, pair: TagPair) -> None:
+        """Draw `pair` as the train and test curves from the next poll on, which starts over."""
+        self.run.chosen = pair.chosen()
+        self._start_over()
 
     def poll(self) -> list[Event]:
         """The events since the last poll, oldest first."""
@@ -79,8 +104,8 @@ class TensorBoardWatcher:
                 rows.append((step, *row))
                 last = step
         self.history.extend_rows(rows)  # type: ignore[arg-type]
-        if rows:
-            self.config.train.epochs = max(self.config.train.epochs, rows[-1][0])
+        if rows and rows[-1][0] > self.config.train.epochs:
+            self.config = _with_epochs(self.config, rows[-1][0])
         told += [EpochEnded(step, self.config.train.epochs, train, _measured(test), _measured(accuracy), 0.0, 0.0, lr,
                             True) for step, train, test, accuracy, lr in rows]
         if not self._ended and not self.run.live and not self._pending:
@@ -88,6 +113,10 @@ class TensorBoardWatcher:
             told.append(RunFinished("ended", last or 0, None, None, None,
                                     "its event files have not changed for 30 s"))
         return told
+
+
+def _with_epochs(config: RunConfig, epochs: int) -> RunConfig:
+    return replace(config, train=replace(config.train, epochs=epochs))
 
 
 def _measured(value: float) -> float | None:
