@@ -29,6 +29,7 @@ from tui.panels import Panels
 from tui.picking import picking_allowed
 from tui.quitting import request_quit
 from tui.render.command_line import command_line
+from tui.render.foreign_text import foreign_note
 from tui.render.status_text import form_note, phase
 from tui.run_controller import LiveSession, RunController
 from tui.run_host import RunHost
@@ -168,8 +169,9 @@ class NNTuiApp(App):
         readings = self.readings or Readings()
         self.metrics.show(shown, self.status, figures, config.train.epochs, self.ascii_only, readings.warnings,
                           readings.upcoming)
-        self.form.note(form_note(shown, self.status, figures.latest.epoch if figures.latest else 0,
-                                 config.train.schedule))
+        epoch = figures.latest.epoch if figures.latest else 0
+        self.form.note(foreign_note(self.status) if self.form.foreign else
+                       form_note(shown, self.status, epoch, config.train.schedule))
         self.chart.wait_for(shown if shown in ("loading", "idle") else "running")
 
     def watch_run_state(self, run_state: tuple[int, str]) -> None:
@@ -228,7 +230,8 @@ class NNTuiApp(App):
     # -- files, command line, help, quit ----------------------------------------------
 
     def action_save(self) -> None:
-        save_dialog(self.controller)  # (it says when there is nothing to save yet)
+        if not self.controller.refused_for_foreign("save"):
+            save_dialog(self.controller)  # (it says when there is nothing to save yet)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker(self.controller, event.worker)
@@ -240,9 +243,12 @@ class NNTuiApp(App):
         load_dialog(self.controller)
 
     def action_export(self) -> None:
-        export_to_file(self.controller)
+        if not self.controller.refused_for_foreign("export as a script"):
+            export_to_file(self.controller)
 
     def action_command(self) -> None:
+        if self.controller.refused_for_foreign("show as a command line"):
+            return
         config = self.form.config_or_none() or self.session.config
         command = command_line(config)
         self.copy_to_clipboard(command)

@@ -25,6 +25,7 @@ from engine.runs.tensorboard.tags import TagPair
 from engine.runs.tensorboard.watcher import TagListing
 from tui.bridge import EventBridge
 from tui.panels import Panels
+from tui.render.foreign_text import foreign_facts
 from tui.run_events import show_event
 from tui.run_host import CLOSE_TIMEOUT_S, RunHost
 from tui.widgets.config_form import ConfigForm, preset_named
@@ -82,6 +83,7 @@ class RunController:
     def attach(self, panels: Panels, after_start: Callable[[], None]) -> None:
         """The mounted app's panels; `after_start` redraws at once once a run is launched."""
         self._panels, self._after_start = panels, after_start
+        self._show_form_for(self.session)
 
     @property
     def panels(self) -> Panels:
@@ -149,8 +151,21 @@ class RunController:
             self.begin(one_epoch=True)
 
     def stop(self) -> None:
-        if self.session.state in ("running", "paused"):
-            self.control(self.session.stop)
+        if self.session.state in ("running", "paused") or self.foreign:
+            self.control(self.session.stop)  # (a TensorBoard run that ended says it cannot be controlled too)
+
+    @property
+    def foreign(self) -> bool:
+        """The shown run is a TensorBoard run written by another program (watched, never controlled)."""
+        return isinstance(self.session, RemoteSession) and self.session.foreign
+
+    def refused_for_foreign(self, what: str) -> bool:
+        """True (said) when the shown run is a TensorBoard run of another program's, which has no
+        nntui setup for `what` (a command line, a script, a save)."""
+        if self.foreign:
+            self.app.notify(f"A TensorBoard run written by another program has no nntui setup to {what}; r leaves "
+                            "it for a run of your own.", title="Not for a TensorBoard run", severity="warning")
+        return self.foreign
 
     def reset(self) -> None:
         config = self.form_config()
@@ -263,6 +278,14 @@ class RunController:
         self.pick(None)
         self.panels.summary.plan(session.config)
         self.label_output(session.config)
+        self._show_form_for(session)
+
+    def _show_form_for(self, session: LiveSession) -> None:
+        """The form shows the fields, or for a TensorBoard run of another program's what it knows
+        of the run (its fields stay as they were, hidden, for the next run of the trainer's own)."""
+        listing = session.tag_listing() if isinstance(session, RemoteSession) else None
+        self.panels.form.show_foreign(None if listing is None else foreign_facts(
+            session.folder, listing.hparams, len(listing.figures)))
 
     def _record_new_run(self) -> None:
         """The session is about to start a fresh run: record it (or say why it is not recorded)."""
@@ -327,7 +350,8 @@ class RunController:
             current.stop()  # a paused run of its own stays recorded, as stopped
             self.host.finish(timeout=2.0)
         self.show_run(remote, bridge)
-        self.panels.form.fill(remote.config)
+        if not remote.foreign:  # (a TensorBoard run's facts show instead: the form keeps its fields)
+            self.panels.form.fill(remote.config)
         return True
 
     # -- leaving -------------------------------------------------------------------------

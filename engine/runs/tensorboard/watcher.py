@@ -11,6 +11,7 @@ import math
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from engine.config.schema import RunConfig
 from engine.errors import InputError
@@ -27,12 +28,13 @@ CANNOT_CONTROL = ("a TensorBoard run written by another program cannot be contro
 
 @dataclass(frozen=True)
 class TagListing:
-    """What the Loss view lists of a TensorBoard run: each tag's figures, the pair drawn, the
-    pairs it can draw instead."""
+    """What the trainer lists of a TensorBoard run: each tag's figures, the pair drawn, the pairs
+    it can draw instead, and the hparams the run declares."""
 
     figures: dict[str, TagFigures]
     drawn: TagPair
     pairs: tuple[TagPair, ...]
+    hparams: dict[str, Any]
 
 
 class TensorBoardWatcher:
@@ -67,7 +69,7 @@ class TensorBoardWatcher:
     def listing(self) -> TagListing:
         """The run's tags as read so far (safe to call while another thread polls)."""
         figures = self.run.tag_figures()
-        return TagListing(figures, self.run.pair(), tuple(tag_pairs(list(figures))))
+        return TagListing(figures, self.run.pair(), tuple(tag_pairs(list(figures))), self.run.hparams)
 
     def choose(self, pair: TagPair) -> None:
         """Draw `pair` as the train and test curves from the next poll on, which starts over."""
