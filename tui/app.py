@@ -81,9 +81,11 @@ class NNTuiApp(App):
     run_state: var[tuple[int, str]] = var((0, ""), init=False)  # (which run shown, its state): locks the form
 
     def __init__(self, config: RunConfig, ascii_only: bool = False, session_options: dict | None = None,
-                 host: RunHost | None = None, watch: Path | None = None, read_only: bool = False):
+                 host: RunHost | None = None, watch: Path | None = None, read_only: bool = False,
+                 runs_first: bool = False):
         super().__init__()
         self.ascii_only = ascii_only
+        self.runs_first = runs_first  # open on the Runs view (a sweep's folder always does)
         self.controller = RunController(self, config, host or RunHost(), session_options or {}, watch, read_only)
         self.initial = self.session.config
         self._next_slow = 0.0  # perf_counter time of the next chart and boundary redraw
@@ -109,8 +111,10 @@ class NNTuiApp(App):
         self.controller.attach(panels, after_start=self.tick)
         self.summary.plan(self.initial)
         self.controller.label_output(self.initial)
-        if sweep_facts(self.host.runs_folder) is not None:  # opened on a sweep's folder: its trials
+        sweep = sweep_facts(self.host.runs_folder) is not None  # opened on a sweep's folder: its trials
+        if sweep:
             self.views.set_title("runs", "Sweep")
+        if sweep or self.runs_first:
             self.action_show_view(next(i for i, view in enumerate(VIEWS) if view.id == "runs"))
         self.set_timer(1 / TICK_HZ, self._timed_tick)
         self.tick()
@@ -350,9 +354,10 @@ class NNTuiApp(App):
 
 
 def make_app(config: RunConfig, ascii_only: bool = False, session_options: dict | None = None,
-             host: RunHost | None = None, watch: Path | None = None, read_only: bool = False) -> NNTuiApp:
+             host: RunHost | None = None, watch: Path | None = None, read_only: bool = False,
+             runs_first: bool = False) -> NNTuiApp:
     """The one factory: the CLI, the pilot tests and the snapshots all build the app here. `host`
     says where runs are recorded (the default: ./runs, or $NNTUI_RUNS_DIR); `watch` opens a run
-    folder instead of a fresh run."""
+    folder instead of a fresh run; `runs_first` opens on the Runs view."""
     return NNTuiApp(config, ascii_only=ascii_only, session_options=session_options, host=host, watch=watch,
-                    read_only=read_only)
+                    read_only=read_only, runs_first=runs_first)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -172,9 +172,9 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
 def tensorboard_info(run: TensorBoardRun) -> RunInfo:
     """A TensorBoard run as a listing shows it, read to its current end."""
     run.poll()
-    config = RunConfig()
     history = run.history()
-    config.train.epochs = max(int(history.epochs[-1]) if len(history) else 0, 1)
+    steps = max(int(history.epochs[-1]) if len(history) else 0, 1)
+    config = replace(RunConfig(), train=replace(RunConfig().train, epochs=steps))
     live = run.live
     return RunInfo(run.folder, "running" if live else "ended", "tensorboard", config, history, started_at(run.folder),
                    None if live else run.written, None, hparams=run.hparams,
