@@ -306,7 +306,7 @@ class NNTuiApp(App):
         self.chart.toggle_log()
 
     def action_pick_tags(self) -> None:
-        pick_tags(self.controller)
+        pick_tags(self.controller, lambda: self.action_show_view(0))
 
     def action_test_points(self) -> None:
         self.output.toggle_test()

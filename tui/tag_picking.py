@@ -4,14 +4,17 @@ drawn from then on. For nntui's own runs the key says there is nothing to pick."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.geometry import Region
 
 from tui.run_controller import RunController
 from tui.screens.choice_menu import ChoiceMenu
 
 
-def pick_tags(controller: RunController) -> None:
-    """Open the list of tag pairs (or say why there is none to pick)."""
+def pick_tags(controller: RunController, show_chart: Callable[[], None]) -> None:
+    """Open the list of tag pairs over the Loss view (`show_chart` brings it in front), or say why
+    there is none to pick."""
     app, listing = controller.app, controller.tag_listing()
     if listing is None:
         app.notify("Only a watched TensorBoard run has tags to pick; this run draws its own losses.", title="Tags",
@@ -21,6 +24,7 @@ def pick_tags(controller: RunController) -> None:
         app.notify(f"This run has no other tags to draw ({listing.drawn.label or 'none yet'}).", title="Tags",
                    timeout=4)
         return
+    show_chart()  # the Loss view, whose tags these are, in front (at any width)
     by_label = {pair.label: pair for pair in listing.pairs}
     chart = controller.panels.chart
     region = chart.content_region

@@ -48,7 +48,8 @@ async def test_g_picks_the_pair_of_tags_the_loss_view_draws(tmp_path: Path):
     app = watching(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(lambda: len(app.session.history) == 6)
-        await pilot.press("g")
+        await pilot.press("4", "g")  # from the Log view: g brings the Loss view in front
+        assert app.views.active_id == "loss"
         await pilot.pause()
         assert isinstance(app.screen, ChoiceMenu)
         assert app.screen.options == ("Loss/train + Loss/test", "Accuracy/train + Accuracy/test")
