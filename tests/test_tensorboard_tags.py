@@ -77,3 +77,20 @@ def test_a_watched_run_told_afresh_goes_to_the_new_listener_only(tmp_path) -> No
         assert not any(isinstance(e, RunStarted) for e in old[1:])
     finally:
         session.close()
+
+
+def test_the_listing_is_made_again_only_once_new_points_are_read(tmp_path) -> None:
+    """Asked at every redraw: the same listing while nothing arrived, a new one with the new step."""
+    from torch.utils.tensorboard import SummaryWriter
+
+    writer = SummaryWriter(str(tmp_path / "live"))
+    writer.add_scalar("loss/train", 1.0, 1)
+    writer.flush()
+    watcher = TensorBoardWatcher(tmp_path / "live")
+    watcher.poll()
+    first = watcher.listing()
+    assert watcher.listing() is first
+    writer.add_scalar("loss/train", 0.5, 2)
+    writer.close()
+    watcher.poll()
+    assert watcher.listing().figures["loss/train"].points == 2

@@ -60,6 +60,7 @@ class TensorBoardRun:
         self.files: dict[str, EventFileTail] = {}
         self.series: dict[str, TagSeries] = {}
         self.written = 0.0  # the newest event file's modification time
+        self.points = 0  # read so far, over every tag
 
     @property
     def hparams(self) -> dict[str, Any]:
@@ -104,6 +105,7 @@ class TensorBoardRun:
                 self.written = max(self.written, os.stat(tail.path).st_mtime)
             except OSError:
                 pass
+        self.points += added
         return added
 
     def columns(self) -> dict[str, str]:

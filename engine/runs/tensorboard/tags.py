@@ -95,7 +95,6 @@ def tag_pairs(tags: list[str]) -> list[TagPair]:
         (test if words & TEST_WORDS else train).append(tag)
     pairs = [first] if first.label else []
     for train, test in sides.values():
-        for pair in zip_longest(sorted(train, key=_preference), sorted(test, key=_preference)):
-            if TagPair(*pair) not in pairs:
-                pairs.append(TagPair(*pair))
+        pairs += [TagPair(*pair) for pair in zip_longest(sorted(train, key=_preference), sorted(test, key=_preference))
+                  if TagPair(*pair) != first]
     return pairs

@@ -48,6 +48,7 @@ class TensorBoardWatcher:
         if not holds_events(self.folder):
             raise InputError(f"{self.folder}: holds no TensorBoard event files")
         self.run = TensorBoardRun(self.folder, chosen)
+        self._listing: tuple[tuple, TagListing] | None = None  # (what it was made of, the listing)
         self._start_over()
 
     def _start_over(self) -> None:
@@ -67,9 +68,14 @@ class TensorBoardWatcher:
         return self.run.problems()
 
     def listing(self) -> TagListing:
-        """The run's tags as read so far (safe to call while another thread polls)."""
-        figures = self.run.tag_figures()
-        return TagListing(figures, self.run.pair(), tuple(tag_pairs(list(figures))), self.run.hparams)
+        """The run's tags as read so far (safe to call while another thread polls); made again only
+        once points were read or another pair chosen (the trainer asks at every redraw)."""
+        key = (self.run.points, tuple(sorted(self.run.chosen.items(), key=str)))
+        if self._listing is None or self._listing[0] != key:
+            figures = self.run.tag_figures()
+            self._listing = key, TagListing(figures, self.run.pair(), tuple(tag_pairs(list(figures))),
+                                            self.run.hparams)
+        return self._listing[1]
 
     def choose(self, pair: TagPair) -> None:
         """Draw `pair` as the train and test curves from the next poll on, which starts over."""
