@@ -78,6 +78,7 @@ class RunController:
         self.last_saved: str | None = None  # the folder of the last save, where Ctrl+O looks first
         self.runs_shown = 1  # counts the runs shown: a newly shown run locks the form afresh
         self._panels: Panels | None = None
+        self._facts_of: object = None  # the TensorBoard run's listing the form's facts were made from
         self._after_start: Callable[[], None] = lambda: None
 
     def attach(self, panels: Panels, after_start: Callable[[], None]) -> None:
@@ -108,6 +109,8 @@ class RunController:
             self.panels.log.add(lines)
         for event in ends:
             self._took(event)
+        if self.foreign and self.tag_listing() is not self._facts_of:  # its hparams and tags as they arrive
+            self._show_form_for(self.session)
 
     def _took(self, event: Event) -> None:
         if isinstance(event, Snapshot):  # the views' food, a few per second: straight to them
@@ -284,6 +287,7 @@ class RunController:
         """The form shows the fields, or for a TensorBoard run of another program's what it knows
         of the run (its fields stay as they were, hidden, for the next run of the trainer's own)."""
         listing = session.tag_listing() if isinstance(session, RemoteSession) else None
+        self._facts_of = listing
         self.panels.form.show_foreign(None if listing is None else foreign_facts(
             session.folder, listing.hparams, len(listing.figures)))
 

@@ -90,3 +90,23 @@ async def test_r_leaves_the_foreign_run_and_brings_the_fields_back(tmp_path: Pat
         text = form_text(app)
         assert "preset" in text and "optimizer" in text and "TensorBoard run" not in text
         assert not app.controller.foreign
+
+
+@run_async
+async def test_the_form_follows_hparams_and_tags_that_arrive_while_watched(tmp_path: Path):
+    """A script that declares its hparams after its first step: the form shows them once written."""
+    from torch.utils.tensorboard import SummaryWriter
+    from torch.utils.tensorboard.summary import hparams
+
+    writer = SummaryWriter(str(tmp_path / "live"))
+    writer.add_scalar("loss/train", 1.0, 1)
+    writer.flush()
+    app = make_app(RunConfig(), host=RunHost(tmp_path / "runs"), watch=tmp_path / "live")
+    async with app.run_test(size=(100, 40)):
+        await wait_for(lambda: "1 scalar tag:" in form_text(app))
+        for summary in hparams({"width": 64}, {"hp_metric": 0.0}):
+            writer.file_writer.add_summary(summary)
+        writer.add_scalar("loss/test", 2.0, 1)
+        writer.flush()
+        await wait_for(lambda: "width  64" in form_text(app) and "2 scalar tags" in form_text(app))
+    writer.close()
