@@ -207,3 +207,16 @@ def test_a_watched_tensorboard_run_refuses_every_control(tmp_path) -> None:
             time.sleep(0.05)
     finally:
         session.close()
+
+
+def test_the_c_checksum_gives_the_tensorboard_package_own_checksums() -> None:
+    """With google-crc32c in use, every record checksum is what the package's pure-Python one gives."""
+    pytest.importorskip("google_crc32c")
+    from tensorboard.compat.tensorflow_stub import pywrap_tensorflow as stub
+
+    from engine.runs.tensorboard.fast_crc import use_fast_crc
+
+    assert use_fast_crc()
+    for data in (b"", b"123456789", bytes(range(256)) * 40):
+        pure = stub.crc_finalize(stub.crc_update(stub.CRC_INIT, data))
+        assert stub.crc32c(data) == pure

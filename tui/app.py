@@ -31,12 +31,14 @@ from tui.panels import Panels
 from tui.picking import picking_allowed
 from tui.quitting import request_quit
 from tui.render.command_line import command_line
+from tui.render.foreign_text import foreign_note
 from tui.render.status_text import form_note, phase
 from tui.run_controller import RunController
 from tui.run_host import RunHost
 from tui.save_load import export_to_file, load_dialog, report_worker, save_dialog
 from tui.screens.command import CommandDialog
 from tui.screens.help import HelpScreen
+from tui.tag_picking import pick_tags
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.lr_finder_view import LrFinderView
@@ -81,9 +83,11 @@ class NNTuiApp(App):
     run_state: var[tuple[int, str]] = var((0, ""), init=False)  # (which run shown, its state): locks the form
 
     def __init__(self, config: RunConfig, ascii_only: bool = False, session_options: dict | None = None,
-                 host: RunHost | None = None, watch: Path | None = None, read_only: bool = False):
+                 host: RunHost | None = None, watch: Path | None = None, read_only: bool = False,
+                 runs_first: bool = False):
         super().__init__()
         self.ascii_only = ascii_only
+        self.runs_first = runs_first  # open on the Runs view (a sweep's folder always does)
         self.controller = RunController(self, config, host or RunHost(), session_options or {}, watch, read_only)
         self.initial = self.session.config
         self._next_slow = 0.0  # perf_counter time of the next chart and boundary redraw
@@ -109,8 +113,10 @@ class NNTuiApp(App):
         self.controller.attach(panels, after_start=self.tick)
         self.summary.plan(self.initial)
         self.controller.label_output(self.initial)
-        if sweep_facts(self.host.runs_folder) is not None:  # opened on a sweep's folder: its trials
+        sweep = sweep_facts(self.host.runs_folder) is not None  # opened on a sweep's folder: its trials
+        if sweep:
             self.views.set_title("runs", "Sweep")
+        if sweep or self.runs_first:
             self.action_show_view(next(i for i, view in enumerate(VIEWS) if view.id == "runs"))
         self.set_timer(1 / TICK_HZ, self._timed_tick)
         self.tick()
@@ -135,7 +141,7 @@ class NNTuiApp(App):
         self.tick()
         cpu = time.thread_time()
         spent, self._ui_cpu = cpu - self._ui_cpu, cpu
-        self.set_timer(tick_delay(spent, self.session.state == "running"), self._timed_tick)
+        self.set_timer(tick_delay(spent, self.session.state == RunState.RUNNING), self._timed_tick)
 
     def tick(self) -> None:
         """Drain the engine's events and redraw what changed."""
@@ -149,7 +155,7 @@ class NNTuiApp(App):
         self.readings = Readings(figures.latest, figures.last_test, figures.scores, run.warnings, upcoming)
         self.run_state = (run.runs_shown, state)
         now = time.perf_counter()
-        if state != "running" or now >= self._next_slow:
+        if state != RunState.RUNNING or now >= self._next_slow:
             self._redraw_views(figures)
             cost = time.perf_counter() - now
             self._next_slow = now + redraw_delay(cost)
@@ -169,20 +175,22 @@ class NNTuiApp(App):
         readings = self.readings or Readings()
         self.metrics.show(shown, self.status, figures, config.train.epochs, self.ascii_only, readings.warnings,
                           readings.upcoming)
-        self.form.note(form_note(shown, self.status, figures.latest.epoch if figures.latest else 0,
-                                 config.train.schedule))
+        epoch = figures.latest.epoch if figures.latest else 0
+        self.form.note(foreign_note(self.status) if self.form.foreign else
+                       form_note(shown, self.status, epoch, config.train.schedule))
         self.chart.wait_for(shown if shown in ("loading", "idle") else "running")
 
     def watch_run_state(self, run_state: tuple[int, str]) -> None:
         """Only the lr is open while a run trains (unless a schedule sets it)."""
         state, config = run_state[1], self.session.config
         live = state in (RunState.RUNNING, RunState.PAUSED) and config.train.schedule == "none"
-        self.form.set_locked(state == "running", {"train.lr": config.train.lr} if live else {})
+        self.form.set_locked(state == RunState.RUNNING, {"train.lr": config.train.lr} if live else {})
 
     def _redraw_views(self, figures: RunFigures) -> None:
         """The chart and the views with something new, where shown: a hidden view is drawn when it is shown."""
         chart = self.chart
-        if chart.follow(self.session.history, figures.lr_changes, figures.best_mark) and self.views.in_sight("loss"):
+        followed = chart.follow(self.session.history, figures.lr_changes, figures.best_mark)
+        if chart.list_tags(self.controller.tag_listing()) | followed and self.views.in_sight("loss"):
             chart.redraw()
         self.views.redraw_due()
         self.session.boundary_size = self.output.grid_size
@@ -228,21 +236,25 @@ class NNTuiApp(App):
     # -- files, command line, help, quit ----------------------------------------------
 
     def action_save(self) -> None:
-        save_dialog(self.controller)  # (it says when there is nothing to save yet)
+        if not self.controller.refused_for_foreign("save"):
+            save_dialog(self.controller)  # (it says when there is nothing to save yet)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker(self.controller, event.worker)
 
     def action_load(self) -> None:
-        if self.session.state == "running":
+        if self.session.state == RunState.RUNNING:
             self.notify("Pause or stop training before loading a config.", severity="warning")
             return
         load_dialog(self.controller)
 
     def action_export(self) -> None:
-        export_to_file(self.controller)
+        if not self.controller.refused_for_foreign("export as a script"):
+            export_to_file(self.controller)
 
     def action_command(self) -> None:
+        if self.controller.refused_for_foreign("show as a command line"):
+            return
         config = self.form.config_or_none() or self.session.config
         command = command_line(config)
         self.copy_to_clipboard(command)
@@ -295,6 +307,9 @@ class NNTuiApp(App):
     def action_log_scale(self) -> None:
         self.chart.toggle_log()
 
+    def action_pick_tags(self) -> None:
+        pick_tags(self.controller, lambda: self.action_show_view(0))
+
     def action_test_points(self) -> None:
         self.output.toggle_test()
 
@@ -341,9 +356,10 @@ class NNTuiApp(App):
 
 
 def make_app(config: RunConfig, ascii_only: bool = False, session_options: dict | None = None,
-             host: RunHost | None = None, watch: Path | None = None, read_only: bool = False) -> NNTuiApp:
+             host: RunHost | None = None, watch: Path | None = None, read_only: bool = False,
+             runs_first: bool = False) -> NNTuiApp:
     """The one factory: the CLI, the pilot tests and the snapshots all build the app here. `host`
     says where runs are recorded (the default: ./runs, or $NNTUI_RUNS_DIR); `watch` opens a run
-    folder instead of a fresh run."""
+    folder instead of a fresh run; `runs_first` opens on the Runs view."""
     return NNTuiApp(config, ascii_only=ascii_only, session_options=session_options, host=host, watch=watch,
-                    read_only=read_only)
+                    read_only=read_only, runs_first=runs_first)

@@ -55,7 +55,8 @@ class EventBridge:
             return
         figures = self.figures
         previous = figures.latest
-        if previous is not None and event.lr != previous.lr and figures.schedule not in GLIDING_SCHEDULES:
+        if (previous is not None and event.lr != previous.lr and figures.schedule not in GLIDING_SCHEDULES
+                and not (math.isnan(event.lr) and math.isnan(previous.lr))):  # a TensorBoard run without an lr tag
             figures.lr_changes = (*figures.lr_changes, event.epoch)
         if event.test_loss is not None:
             figures.last_test = (event.test_loss, event.test_accuracy)

@@ -30,6 +30,7 @@ def trainer_bindings(views: Sequence[ViewSpec]) -> list[Binding]:
         Binding("left_square_bracket", "cycle_view(-1)", "Previous view", key_display="[", show=False),
         Binding("right_square_bracket", "cycle_view(1)", "Next view", key_display="]", show=False),
         Binding("l", "log_scale", "Log scale"),
+        Binding("g", "pick_tags", "Tags"),
         Binding("t", "test_points", "Test points"),
         Binding("d", "discrete", "Hard classes"),
         Binding("up", "pick_neuron(-1, 0)", "Pick unit", key_display="arrows"),

@@ -22,9 +22,10 @@ from tui.run_host import RunHost
 
 
 def run_app(config: RunConfig, ascii_only: bool = False, runs_dir: Path | None = None, record: bool = True,
-            watch: Path | None = None, read_only: bool = False) -> NoReturn:
+            watch: Path | None = None, read_only: bool = False, runs_first: bool = False) -> NoReturn:
     """Run the trainer until the user quits (or a signal ends it); its run is stopped on the way out."""
-    app = make_app(config, ascii_only=ascii_only, host=RunHost(runs_dir, record), watch=watch, read_only=read_only)
+    app = make_app(config, ascii_only=ascii_only, host=RunHost(runs_dir, record), watch=watch, read_only=read_only,
+                   runs_first=runs_first)
     _stop_on_signals(app)
     try:
         app.run()
@@ -33,13 +34,15 @@ def run_app(config: RunConfig, ascii_only: bool = False, runs_dir: Path | None =
     _leave_now(app.return_code or 0)
 
 
-def run_watch(folder: Path, ascii_only: bool = False, read_only: bool = False, runs_dir: Path | None = None) -> NoReturn:
-    """`nntui watch`: the trainer opened on a run folder (or a TensorBoard run's, which has no config)."""
+def run_watch(folder: Path, ascii_only: bool = False, read_only: bool = False, runs_dir: Path | None = None,
+              runs_first: bool = False) -> NoReturn:
+    """`nntui watch`: the trainer opened on a run folder (or a TensorBoard run's, which has no config);
+    `runs_first` shows the Runs view in front (a TensorBoard log folder of several runs)."""
     from engine.config.toml_file import load_config
 
     config = load_config(folder / layout.CONFIG) if (folder / layout.CONFIG).exists() else RunConfig()
-    run_app(config, ascii_only=ascii_only, runs_dir=runs_dir, watch=folder,
-            read_only=read_only)
+    run_app(config, ascii_only=ascii_only, runs_dir=runs_dir, watch=folder, read_only=read_only,
+            runs_first=runs_first)
 
 
 def _stop_on_signals(app: NNTuiApp) -> None:

@@ -5,6 +5,7 @@ lr field (as a person would type it). An lr edited during a run is a run control
 from __future__ import annotations
 
 from engine.config.presets import PRESETS
+from engine.loop.run_state import RunState
 from tui.run_controller import RunController
 from tui.widgets.config_form import preset_named
 from tui.widgets.lr_finder_view import LrFinderView
@@ -14,7 +15,7 @@ LR_FINDER = "lrfind"
 
 def sweep(run: RunController, finder: LrFinderView) -> None:
     """f: sweep the form's setup, unless a run trains (the sweep would share the CPU with it)."""
-    if run.session.state == "running":
+    if run.session.state == RunState.RUNNING:
         run.app.notify("Pause the run first (space): the sweep would share the CPU with it.", severity="warning")
         return
     config = run.form_config()

@@ -22,8 +22,11 @@ from engine.loop.live_run import Session
 from engine.loop.run_state import RunState
 from engine.loop.session import TrainingSession
 from engine.runs.remote import RemoteSession
+from engine.runs.tensorboard.tags import TagPair
+from engine.runs.tensorboard.watcher import TagListing
 from tui.bridge import EventBridge
 from tui.panels import Panels
+from tui.render.foreign_text import foreign_facts
 from tui.run_events import show_event
 from tui.run_host import CLOSE_TIMEOUT_S, RunHost
 from tui.widgets.config_form import ConfigForm, preset_named
@@ -49,11 +52,13 @@ class RunController:
         self.last_saved: str | None = None  # the folder of the last save, where Ctrl+O looks first
         self.runs_shown = 1  # counts the runs shown: a newly shown run locks the form afresh
         self._panels: Panels | None = None
+        self._facts_of: object = None  # the TensorBoard run's listing the form's facts were made from
         self._after_start: Callable[[], None] = lambda: None
 
     def attach(self, panels: Panels, after_start: Callable[[], None]) -> None:
         """The mounted app's panels; `after_start` redraws at once once a run is launched."""
         self._panels, self._after_start = panels, after_start
+        self._show_form_for(self.session)
 
     @property
     def panels(self) -> Panels:
@@ -78,6 +83,8 @@ class RunController:
             self.panels.log.add(lines)
         for event in ends:
             self._took(event)
+        if self.foreign and self.tag_listing() is not self._facts_of:  # its hparams and tags as they arrive
+            self._show_form_for(self.session)
 
     def _took(self, event: Event) -> None:
         if isinstance(event, Snapshot):  # the views' food, a few per second: straight to them
@@ -121,8 +128,21 @@ class RunController:
             self.begin(one_epoch=True)
 
     def stop(self) -> None:
-        if self.session.state in (RunState.RUNNING, RunState.PAUSED):
-            self.control(self.session.stop)
+        if self.session.state in (RunState.RUNNING, RunState.PAUSED) or self.foreign:
+            self.control(self.session.stop)  # (a TensorBoard run that ended says it cannot be controlled too)
+
+    @property
+    def foreign(self) -> bool:
+        """The shown run is a TensorBoard run written by another program (watched, never controlled)."""
+        return isinstance(self.session, RemoteSession) and self.session.foreign
+
+    def refused_for_foreign(self, what: str) -> bool:
+        """True (said) when the shown run is a TensorBoard run of another program's, which has no
+        nntui setup for `what` (a command line, a script, a save)."""
+        if self.foreign:
+            self.app.notify(f"A TensorBoard run written by another program has no nntui setup to {what}; r leaves "
+                            "it for a run of your own.", title="Not for a TensorBoard run", severity="warning")
+        return self.foreign
 
     def reset(self) -> None:
         config = self.form_config()
@@ -195,6 +215,22 @@ class RunController:
         self.panels.output.boundary = OutputView.title(config) == "Boundary"
         self.panels.keys.refresh(layout=True)  # the boundary's keys come and go with it
 
+    # -- a TensorBoard run's tags --------------------------------------------------------
+
+    def tag_listing(self) -> TagListing | None:
+        """The shown run's tags where it is a TensorBoard run (None for nntui's own)."""
+        session = self.session
+        return session.tag_listing() if isinstance(session, RemoteSession) else None
+
+    def choose_tags(self, pair: TagPair) -> None:
+        """Draw `pair` of the watched TensorBoard run's tags: its views start afresh on them."""
+        session = self.session
+        if not isinstance(session, RemoteSession) or not session.foreign:
+            return
+        bridge = EventBridge()
+        session.choose_tags(pair, bridge)
+        self.show_run(session, bridge)
+
     # -- which run is shown ---------------------------------------------------------------
 
     def fresh_run(self, config: RunConfig) -> None:
@@ -220,6 +256,16 @@ class RunController:
         self.pick(None)
         self.panels.summary.plan(session.config)
         self.label_output(session.config)
+        self._show_form_for(session)
+
+    def _show_form_for(self, session: Session) -> None:
+        """The form shows the fields, or for a TensorBoard run of another program's what it knows
+        of the run (its fields stay as they were, hidden, for the next run of the trainer's own)."""
+        remote = session if isinstance(session, RemoteSession) else None
+        listing = remote.tag_listing() if remote is not None else None
+        self._facts_of = listing
+        self.panels.form.show_foreign(None if remote is None or listing is None else foreign_facts(
+            remote.folder, listing.hparams, len(listing.figures)))
 
     def _record_new_run(self) -> None:
         """The session is about to start a fresh run: record it (or say why it is not recorded)."""
@@ -284,7 +330,8 @@ class RunController:
             current.stop()  # a paused run of its own stays recorded, as stopped
             self.host.finish(timeout=2.0)
         self.show_run(remote, bridge)
-        self.panels.form.fill(remote.config)
+        if not remote.foreign:  # (a TensorBoard run's facts show instead: the form keeps its fields)
+            self.panels.form.fill(remote.config)
         return True
 
     # -- leaving -------------------------------------------------------------------------

@@ -3,7 +3,7 @@ very code that shows a local run. A thread polls the folder (RunWatcher) and han
 own events to the listeners; the controls become requests in control.jsonl (engine.runs.controls)
 that the run's writer applies, in this process or another, on this machine or another. A
 TensorBoard run (a folder of event files another program writes) is watched the same way, through
-a TensorBoardWatcher, and refuses every control."""
+a TensorBoardWatcher, and refuses every control; which of its tags are drawn can be chosen."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from engine.loop.run_state import RunState, RunStatus
 from engine.runs.controls import can_control, send_control
 from engine.runs.run_reader import RunReader
 from engine.runs.tensorboard.logdir import holds_events
-from engine.runs.tensorboard.watcher import CANNOT_CONTROL, TensorBoardWatcher
+from engine.runs.tensorboard.tags import TagPair
+from engine.runs.tensorboard.watcher import CANNOT_CONTROL, TagListing, TensorBoardWatcher
 from engine.runs.watcher import RunWatcher
 
 POLL_S = 0.25  # a watched run is at most this far behind (plus the writer's own quarter second)
@@ -40,6 +41,7 @@ class RemoteSession:
         self.boundary_size = (60, 30)  # set by the views; the writer decides its own grid
         self.status: str = RunStatus.NEW  # the folder's word: running, paused, stopped, crashed, ...
         self.result: RunFinished | RunFailed | None = None
+        self._lock = threading.Lock()  # a poll and a change of listeners (choose_tags) take turns
         self.poll()  # what is there already, before the constructor returns
         self._stop_polling = threading.Event()
         self._thread = threading.Thread(target=self._poll_loop, name="nntui-watch", daemon=True)
@@ -93,6 +95,23 @@ class RemoteSession:
     def set_lr(self, lr: float) -> None:
         self._send("lr", lr)
 
+    # -- a TensorBoard run's tags --------------------------------------------------------
+
+    def tag_listing(self) -> TagListing | None:
+        """A TensorBoard run's tags, the pair drawn and the pairs it can draw; None for nntui's own."""
+        watcher = self.watcher
+        return watcher.listing() if isinstance(watcher, TensorBoardWatcher) else None
+
+    def choose_tags(self, pair: TagPair, listener) -> None:
+        """Draw `pair` from now on: the run is told afresh (a RunStarted, every step) to `listener`
+        alone, from the polling thread's next poll."""
+        watcher = self.watcher
+        if not isinstance(watcher, TensorBoardWatcher):
+            raise InputError("only a TensorBoard run has tags to choose")
+        with self._lock:
+            self.listeners = [listener]
+            watcher.choose(pair)
+
     def close(self) -> None:
         """Stop watching; the run goes on."""
         self._stop_polling.set()
@@ -118,6 +137,10 @@ class RemoteSession:
 
     def poll(self) -> None:
         """Read what the run added and pass it on; say `crashed` once when its writer is gone."""
+        with self._lock:
+            self._poll()
+
+    def _poll(self) -> None:
         for event in self.watcher.poll():
             if isinstance(event, RunStarted):
                 self.config = event.config
@@ -125,6 +148,8 @@ class RemoteSession:
             elif isinstance(event, (RunFinished, RunFailed)):
                 self.result = event
             self._emit(event)
+        if self.foreign:  # its length grows with its steps
+            self.config = self.watcher.config
         status = self.watcher.status
         if status != self.status:
             self.status = status

@@ -154,8 +154,11 @@ def watch_command(
         run_app(preset_config("circle"), ascii_only=ascii_only, runs_dir=folder)
     if not folder.is_dir():
         raise fail(f"{folder}: no such run folder")
+    runs_first = False
     if not (folder / layout.CONFIG).exists() and not holds_events(folder) and tensorboard_folders(folder):
-        runs_dir, folder = folder, newest_run(folder)  # a TensorBoard log folder: its newest run, the rest listed
+        # A TensorBoard log folder: its runs listed in front (enter watches one), its newest watched meanwhile.
+        runs_first = len(tensorboard_folders(folder)) > 1
+        runs_dir, folder = folder, newest_run(folder)
     try:
         _warn([read_run(folder)])
     except NotARun as err:
@@ -166,5 +169,5 @@ def watch_command(
         from tui.launch import run_watch
     except ImportError as err:  # the headless commands work without Textual
         raise fail(f"the trainer needs Textual ({err}); install nntui with its dependencies") from None
-    run_watch(folder, ascii_only=ascii_only, read_only=read_only, runs_dir=runs_dir)
+    run_watch(folder, ascii_only=ascii_only, read_only=read_only, runs_dir=runs_dir, runs_first=runs_first)
 

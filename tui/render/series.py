@@ -13,7 +13,7 @@ TRAIN_COLOUR, TEST_COLOUR = 45, 208  # 256-colour codes: plotext and rich read t
 Series = tuple[Sequence[float], Sequence[float]]  # (epochs, losses)
 
 
-def loss_curves(train: Series, test: Series) -> list[Curve]:
-    """The train and the test curve, in that order."""
-    return [Curve("train", *train, TRAIN_COLOUR, plain_marker="braille", ascii_marker="*"),
-            Curve("test", *test, TEST_COLOUR, plain_marker="dot", ascii_marker="+")]
+def loss_curves(train: Series, test: Series, names: tuple[str, str] = ("train", "test")) -> list[Curve]:
+    """The train and the test curve, in that order (named otherwise for a TensorBoard run's tags)."""
+    return [Curve(names[0], *train, TRAIN_COLOUR, plain_marker="braille", ascii_marker="*"),
+            Curve(names[1], *test, TEST_COLOUR, plain_marker="dot", ascii_marker="+")]

@@ -40,7 +40,9 @@ NOTES: tuple[tuple[str, tuple[str, ...]], ...] = (  # (heading, paragraphs): the
         "Runs lists every recorded run with its status (each run the trainer or `nntui run` trains is recorded "
         "under the runs folder): space picks runs to overlay their curves, with the fields that differ below; "
         "Enter opens one. A watched run is paused, stepped, stopped and given a new lr through its folder; space "
-        "on a stopped or crashed one continues it from its checkpoint; r leaves it for a fresh run.",
+        "on a stopped or crashed one continues it from its checkpoint; r leaves it for a fresh run. A watched "
+        "TensorBoard run's Loss view lists its tags with their last, lowest and highest values; g picks the pair "
+        "of tags drawn.",
         "Network: every unit over the input plane, layer by layer (orange below 0, blue above; without colour, "
         "shades from a unit's lowest value to its highest), a bar under each as long as its outgoing weights are "
         "large. The arrows pick a unit (up and down a layer, left and right a unit); the Boundary view then draws "

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
@@ -59,6 +60,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
         self.locked = False
         self.run_values: dict[str, Any] = {}  # a live run's values of the LIVE_FIELDS: a bad edit goes back to them
         self._note = ""  # the note line's text (the form-note Static starts empty)
+        self._hidden_for_foreign: dict[Widget, bool] | None = None  # the fields' display, while a foreign run shows
         # Rows are mounted when their field first matters, error lines when they first have something
         # to say: the first screen builds ~120 fewer widgets (CSV and image fields, empty errors).
         self.rows: dict[str, Horizontal] = {}
@@ -73,6 +75,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="form-note")
+        yield Static("", id="foreign-facts")  # a watched TensorBoard run's facts, in place of the fields
         with Horizontal(classes="field-row"):
             yield Label("preset", classes="field-label")
             yield Choice(list(PRESETS), preset_named(self.base), prompt="custom", allow_blank=True,
@@ -379,6 +382,28 @@ class ConfigForm(VerticalScroll, can_focus=False):
         for _, _, editor in self.arg_editors.values():
             editor.disabled = running
             editor.parent.set_class(running, "-locked")
+
+    def show_foreign(self, facts: Text | None) -> None:
+        """A TensorBoard run written by another program has no setup to edit: its `facts` take the
+        fields' place (hidden, so that no key reaches them) until None brings them back as they were."""
+        panel = self.query_one("#foreign-facts", Static)
+        panel.display = facts is not None
+        if facts is None:
+            for widget, shown in (self._hidden_for_foreign or {}).items():
+                widget.display = shown
+            self._hidden_for_foreign = None
+            return
+        panel.update(facts)
+        if self._hidden_for_foreign is None:
+            kept = {panel, self.query_one("#form-note")}
+            self._hidden_for_foreign = {child: child.display for child in self.children if child not in kept}
+            for widget in self._hidden_for_foreign:
+                widget.display = False
+
+    @property
+    def foreign(self) -> bool:
+        """Whether a TensorBoard run's facts show in place of the fields."""
+        return self._hidden_for_foreign is not None
 
     def focus_first(self) -> None:
         """Move the keys into the form: its first field that can take them."""

@@ -1,6 +1,8 @@
 """The live loss chart: the current run's train and test curves, its epoch axis following that
 run alone, the epochs where the learning rate changed, and the best epoch where the run keeps it. Each series is decimated
-incrementally, so a redraw costs the same after a million epochs as after a hundred."""
+incrementally, so a redraw costs the same after a million epochs as after a hundred. A watched
+TensorBoard run's curves are named by their tags, and its tags are listed under the chart with
+their figures (g picks the pair drawn)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from rich.text import Text
 from textual.widgets import Static
 
 from engine.loop.history import MetricsHistory
+from engine.runs.tensorboard.watcher import TagListing
 from tui.render.decimate import MinMaxDecimator
 from tui.render.loss_chart import legend, loss_chart
 from tui.render.series import loss_curves
+from tui.render.tag_table import tag_table
 from tui.widgets.run_view import RunView
 
 BUCKETS = 200
@@ -32,6 +36,7 @@ class LossChart(RunView, Static):
         self.marks: tuple[int, ...] = ()
         self.best: tuple[int, float] | None = None  # the best epoch's (epoch, test loss), where the run keeps it
         self.waiting = "idle"  # which WAITING line shows before the first epoch
+        self.tags: TagListing | None = None  # a watched TensorBoard run's tags, listed under the chart
         self._new_series()
 
     def _new_series(self) -> None:
@@ -50,10 +55,21 @@ class LossChart(RunView, Static):
         self.seen, self.marks, self.best = n, marks, best
         return True
 
+    def list_tags(self, listing: TagListing | None) -> bool:
+        """Take a TensorBoard run's tags (None for nntui's own runs); True when a redraw is due."""
+        if listing == self.tags:
+            return False
+        self.tags = listing
+        return True
+
+    def offers(self, action: str) -> bool:
+        """g (pick_tags) only for a TensorBoard run, which has tags to pick."""
+        return action != "pick_tags" or self.tags is not None
+
     def clear(self) -> None:
         """Start afresh: the axis belongs to the next run alone."""
         self._new_series()
-        self.marks, self.best = (), None
+        self.marks, self.best, self.tags = (), None, None
         self.redraw()
 
     def wait_for(self, phase: str) -> None:
@@ -74,12 +90,18 @@ class LossChart(RunView, Static):
         if not self.seen:
             self.update(Text(WAITING[self.waiting], style="dim"), layout=False)
             return
-        curves = loss_curves(self.train.points(), self.test.points())
+        tags = self.tags
+        names = ("train", "test") if tags is None else (tags.drawn.train or "-", tags.drawn.test or "-")
+        curves = loss_curves(self.train.points(), self.test.points(), names)
         color = not self.app.no_color
-        chart = loss_chart(curves, width, height - 1, log_y=self.log_y, marks=self.marks,
+        table_rows = 0 if tags is None else min(len(tags.figures) + 1, max(height // 3, 2))
+        chart = loss_chart(curves, width, height - 1 - table_rows, log_y=self.log_y, marks=self.marks,
                            ascii_only=self.ascii_only, color=color, best=self.best)
-        self.update(Group(legend(curves, bool(self.marks), self.log_y, self.ascii_only, color, width,
-                                 best=self.best is not None), chart), layout=False)
+        parts = [legend(curves, bool(self.marks), self.log_y, self.ascii_only, color, width,
+                        best=self.best is not None), chart]
+        if tags is not None:
+            parts.append(tag_table(tags.figures, tags.drawn, curves, width, table_rows, self.ascii_only, color))
+        self.update(Group(*parts), layout=False)
 
     def on_resize(self) -> None:
         self.redraw()

@@ -109,14 +109,15 @@ class RunsView(RunView, Vertical):
     def _mark(self, run: RunInfo) -> Text:
         """The pick column: the run's colour when picked."""
         return Text(PICKED if run.folder in self.picked else UNPICKED,
-                    style=f"color({run_colour(run.name)})" if not self.app.no_color else "bold")
+                    style=f"color({run_colour(self.name_of(run))})" if not self.app.no_color else "bold")
 
     def _cells(self, run: RunInfo, best_run: RunInfo | None) -> list[Text | str]:
         """A row of the table; `best_run` is the sweep's best trial, marked in the metric column."""
         best = run.best
         mark = self._mark(run)
         started = datetime.fromtimestamp(run.started).strftime("%m-%d %H:%M") if run.started else "-"
-        cells: list[Text | str] = [mark, run.name, run.status, f"{run.epochs_done}/{run.config.train.epochs}",
+        epochs = f"{run.epochs_done}" if run.foreign else f"{run.epochs_done}/{run.config.train.epochs}"
+        cells: list[Text | str] = [mark, self.name_of(run), run.status, epochs,
                                    f"{best[0]:.4g} @ {best[1]}" if best else "-",
                                    "-" if run.final_accuracy is None else f"{run.final_accuracy:.1%}", run.source,
                                    run.model, started]
@@ -126,6 +127,16 @@ class RunsView(RunView, Vertical):
                                style="reverse bold" if best_run is not None and run.folder == best_run.folder else "")
             cells[3:3] = [shown_value, *(field_text(run, path) for path in self.sweep.fields)]
         return cells
+
+    def name_of(self, run: RunInfo) -> str:
+        """A run's name in the list: a TensorBoard run's folder below the runs folder
+        (`exp1/version_0`), since Lightning names every experiment's runs alike."""
+        if run.foreign:
+            try:
+                return str(run.folder.relative_to(self.parent_folder))
+            except ValueError:
+                pass
+        return run.name
 
     def action_sort(self) -> None:
         """o (a sweep's trials): best metric first, or back to newest first."""
@@ -188,7 +199,7 @@ class RunsView(RunView, Vertical):
         width, height = chart.content_region.size
         if not width:
             return
-        series = [(run.name, run.history) for run in runs]
+        series = [(self.name_of(run), run.history) for run in runs]
         color = not self.app.no_color
         chart.update(Group(runs_legend(series, self.ascii_only, color),
                            runs_chart(series, width, max(height - 1, 1), ascii_only=self.ascii_only, color=color)),
@@ -206,7 +217,7 @@ class RunsView(RunView, Vertical):
         for index, (path, values) in enumerate(rows):
             text.append(("\n" if index else "") + path.ljust(width + 2), style="dim")
             for run, value in zip(runs, values):
-                text.append(shown(value).ljust(12)[:12] + " ", style=f"color({run_colour(run.name)})"
+                text.append(shown(value).ljust(12)[:12] + " ", style=f"color({run_colour(self.name_of(run))})"
                             if not self.app.no_color else "")
         return text
 

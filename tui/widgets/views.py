@@ -51,7 +51,7 @@ class ViewSpec:
 
 
 VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("loss", "Loss", lambda ascii_only: LossChart(ascii_only), ("log_scale",)),
+    ViewSpec("loss", "Loss", lambda ascii_only: LossChart(ascii_only), ("log_scale", "pick_tags")),
     ViewSpec("output", "Boundary", lambda ascii_only: OutputView(ascii_only), ("test_points", "discrete",
                                                                              "show_output")),
     ViewSpec("model", "Model", lambda ascii_only: ModelSummary(ascii_only)),

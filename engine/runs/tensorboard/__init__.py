@@ -16,11 +16,13 @@ if TYPE_CHECKING:
     from engine.runs.tensorboard.export import export_run
     from engine.runs.tensorboard.foreign_run import TensorBoardRun
     from engine.runs.tensorboard.logdir import holds_events, tensorboard_folders
-    from engine.runs.tensorboard.watcher import TensorBoardWatcher
+    from engine.runs.tensorboard.tags import TagPair, tag_pairs
+    from engine.runs.tensorboard.watcher import TagListing, TensorBoardWatcher
     from engine.runs.tensorboard.writer import TensorBoardLog, tensorboard_folder
 
 __all__ = [
-    "export_run", "TensorBoardRun", "holds_events", "tensorboard_folders", "TensorBoardWatcher",
+    "export_run", "TensorBoardRun", "holds_events", "tensorboard_folders", "TagPair", "tag_pairs", "TagListing",
+    "TensorBoardWatcher",
     "TensorBoardLog", "tensorboard_folder",
 ]
 

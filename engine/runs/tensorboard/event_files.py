@@ -32,6 +32,9 @@ def _loader(path: Path) -> Any:
         from tensorboard.backend.event_processing.event_file_loader import RawEventFileLoader
     except ImportError:
         raise InputError(INSTALL) from None
+    from engine.runs.tensorboard.fast_crc import use_fast_crc
+
+    use_fast_crc()
     return RawEventFileLoader(str(path))
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from engine.loop.history import NAN, MetricsHistory
 from engine.runs.tensorboard.event_files import EventFileTail, is_event_file
-from engine.runs.tensorboard.tags import COLUMNS, column_tags
+from engine.runs.tensorboard.tags import COLUMNS, TagPair, column_tags
 
 LIVE_S = 30.0  # a run whose event files changed this recently is taken as still written
 
@@ -38,21 +38,29 @@ class TagSeries:
     def __init__(self) -> None:
         self.steps = array("q")
         self.values = array("d")
+        self._low, self._high, self._seen = math.inf, -math.inf, 0  # over values[:_seen], finite ones
 
     def figures(self) -> TagFigures:
-        finite = [v for v in self.values if math.isfinite(v)] or [NAN]
-        return TagFigures(len(self.steps), self.steps[0], self.steps[-1], min(finite), max(finite), self.values[-1])
+        """Its figures, reading only the points added since the last call (a live view asks often)."""
+        count = min(len(self.steps), len(self.values))  # (the reading thread may be appending)
+        finite = [v for v in self.values[self._seen:count] if math.isfinite(v)]
+        if finite:
+            self._low, self._high = min(self._low, min(finite)), max(self._high, max(finite))
+        self._seen = count
+        low, high = (self._low, self._high) if self._low <= self._high else (NAN, NAN)
+        return TagFigures(count, self.steps[0], self.steps[count - 1], low, high, self.values[count - 1])
 
 
 class TensorBoardRun:
     """The reading side of one TensorBoard run folder (its event files, old and new)."""
 
-    def __init__(self, folder: str | Path, chosen: dict[str, str] | None = None):
+    def __init__(self, folder: str | Path, chosen: dict[str, str | None] | None = None):
         self.folder = Path(folder)
         self.chosen = chosen or {}
         self.files: dict[str, EventFileTail] = {}
         self.series: dict[str, TagSeries] = {}
         self.written = 0.0  # the newest event file's modification time
+        self.points = 0  # read so far, over every tag
 
     @property
     def hparams(self) -> dict[str, Any]:
@@ -97,11 +105,21 @@ class TensorBoardRun:
                 self.written = max(self.written, os.stat(tail.path).st_mtime)
             except OSError:
                 pass
+        self.points += added
         return added
 
     def columns(self) -> dict[str, str]:
         """column -> tag shown in it."""
         return column_tags(sorted(self.series), self.chosen)
+
+    def tag_figures(self) -> dict[str, TagFigures]:
+        """Every scalar tag's figures so far, by name."""
+        return {tag: series.figures() for tag, series in sorted(list(self.series.items())) if len(series.values)}
+
+    def pair(self) -> TagPair:
+        """The tags drawn as the train and test curves."""
+        columns = self.columns()
+        return TagPair(columns.get("train_loss"), columns.get("test_loss"))
 
     def history(self, from_step: int | None = None, before_step: int | None = None) -> MetricsHistory:
         """The Loss view's rows, one a step any column's tag has, NaN where a tag has none; only

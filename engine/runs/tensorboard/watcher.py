@@ -2,13 +2,16 @@
 files gained into the engine's events (a RunStarted first, then one EpochEnded a step), so that
 `nntui watch` and the trainer draw it with the code that draws a local run. A step is passed on
 once a later step has been written, or once the files have been still for SETTLE_S: its other
-tags (a test loss logged after the train loss) have arrived by then."""
+tags (a test loss logged after the train loss) have arrived by then. `choose` draws another pair of
+tags: the watcher starts over from what it has read, as if the run were opened afresh."""
 
 from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from engine.config.schema import RunConfig, replaced
 from engine.errors import InputError
@@ -16,13 +19,24 @@ from engine.loop.events import EpochEnded, Event, RunFinished, RunStarted
 from engine.loop.history import NAN, MetricsHistory
 from engine.loop.run_state import RunStatus
 from engine.runs.run_reader import RunReader
-from engine.runs.tensorboard.foreign_run import TensorBoardRun
+from engine.runs.tensorboard.foreign_run import TagFigures, TensorBoardRun
 from engine.runs.tensorboard.logdir import holds_events
-from engine.runs.tensorboard.tags import COLUMNS
+from engine.runs.tensorboard.tags import COLUMNS, TagPair, tag_pairs
 
 SETTLE_S = 1.0
 CANNOT_CONTROL = ("a TensorBoard run written by another program cannot be controlled from nntui "
                   "(no pause, step, stop or lr change): it is only watched")
+
+
+@dataclass(frozen=True)
+class TagListing:
+    """What the trainer lists of a TensorBoard run: each tag's figures, the pair drawn, the pairs
+    it can draw instead, and the hparams the run declares."""
+
+    figures: dict[str, TagFigures]
+    drawn: TagPair
+    pairs: tuple[TagPair, ...]
+    hparams: dict[str, Any]
 
 
 class TensorBoardWatcher:
@@ -31,11 +45,16 @@ class TensorBoardWatcher:
     torn_lines = 0
     reset = False
 
-    def __init__(self, folder: str | Path, chosen: dict[str, str] | None = None):
+    def __init__(self, folder: str | Path, chosen: dict[str, str | None] | None = None):
         self.folder = Path(folder)
         if not holds_events(self.folder):
             raise InputError(f"{self.folder}: holds no TensorBoard event files")
         self.run = TensorBoardRun(self.folder, chosen)
+        self._listing: tuple[tuple, TagListing] | None = None  # (what it was made of, the listing)
+        self._start_over()
+
+    def _start_over(self) -> None:
+        """Forget what was passed on; the next poll passes on everything read, from a RunStarted."""
         self.config = replaced(RunConfig(), "train", epochs=1)  # grows with the steps: its length is not known ahead
         self.history = MetricsHistory()
         self._read: dict[str, int] = {}  # tag -> points of its series already taken into `pending`
@@ -49,6 +68,21 @@ class TensorBoardWatcher:
 
     def problems(self) -> list[str]:
         return self.run.problems()
+
+    def listing(self) -> TagListing:
+        """The run's tags as read so far (safe to call while another thread polls); made again only
+        once points were read or another pair chosen (the trainer asks at every redraw)."""
+        key = (self.run.points, tuple(sorted(self.run.chosen.items(), key=str)))
+        if self._listing is None or self._listing[0] != key:
+            figures = self.run.tag_figures()
+            self._listing = key, TagListing(figures, self.run.pair(), tuple(tag_pairs(list(figures))),
+                                            self.run.hparams)
+        return self._listing[1]
+
+    def choose(self, pair: TagPair) -> None:
+        """Draw `pair` as the train and test curves from the next poll on, which starts over."""
+        self.run.chosen = pair.chosen()
+        self._start_over()
 
     def poll(self) -> list[Event]:
         """The events since the last poll, oldest first."""
@@ -80,8 +114,8 @@ class TensorBoardWatcher:
                 rows.append((step, row[0], row[1], row[2], row[3]))
                 last = step
         self.history.extend_rows(rows)
-        if rows:
-            self.config = replaced(self.config, "train", epochs=max(self.config.train.epochs, rows[-1][0]))
+        if rows and rows[-1][0] > self.config.train.epochs:
+            self.config = replaced(self.config, "train", epochs=rows[-1][0])
         told += [EpochEnded(step, self.config.train.epochs, train, _measured(test), _measured(accuracy), 0.0, 0.0, lr,
                             True) for step, train, test, accuracy, lr in rows]
         if not self._ended and not self.run.live and not self._pending:
@@ -89,6 +123,7 @@ class TensorBoardWatcher:
             told.append(RunFinished(RunStatus.ENDED, last or 0, None, None, None,
                                     "its event files have not changed for 30 s"))
         return told
+
 
 
 def _measured(value: float) -> float | None:

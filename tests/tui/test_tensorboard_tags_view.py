@@ -1,0 +1,74 @@
+"""The Loss view of a watched TensorBoard run: its tags listed with their figures, and g picking
+which pair of tags is drawn (Pilot-driven, on a log folder written by SummaryWriter)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.config.schema import RunConfig
+from tests.tui.conftest import record_notices, run_async, screen_text, wait_for
+from tui.app import make_app
+from tui.run_host import RunHost
+from tui.screens.choice_menu import ChoiceMenu
+
+pytest.importorskip("tensorboard")
+from tests.tensorboard_logs import write_tagged_run  # noqa: E402
+
+
+def legend(app) -> str:
+    """The loss chart's legend line as on screen ("" while none is drawn)."""
+    return next((line for line in screen_text(app).splitlines() if "linear" in line), "")
+
+
+def watching(tmp_path: Path):
+    return make_app(RunConfig(), host=RunHost(tmp_path / "runs"), watch=write_tagged_run(tmp_path / "logs" / "demo"))
+
+
+@run_async
+async def test_the_loss_view_lists_every_tag_with_its_last_minimum_and_maximum(tmp_path: Path):
+    """Each tag's row under the chart, and the curves named by the tags they draw."""
+    app = watching(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(lambda: len(app.session.history) == 6)
+        await wait_for(lambda: "Accuracy/test" in screen_text(app))
+        await pilot.pause()
+        text = screen_text(app)
+        row = next(line for line in text.splitlines() if "Loss/test " in line and ".." in line)
+        assert row.split()[-4:] == ["0.3333", "0.3333", "2.0000", "1..6"]  # last, min, max, steps
+        assert "Loss/train" in legend(app)
+        assert "g Tags" in text.replace("  ", " ")
+        assert app.bridge.figures.lr_changes == ()  # no lr tag: no lr change marked at every step
+
+
+@run_async
+async def test_g_picks_the_pair_of_tags_the_loss_view_draws(tmp_path: Path):
+    """g lists the pairs; picking Accuracy/train + Accuracy/test draws those tags from then on."""
+    app = watching(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(lambda: len(app.session.history) == 6)
+        await pilot.press("4", "g")  # from the Log view: g brings the Loss view in front
+        assert app.views.active_id == "loss"
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceMenu)
+        assert app.screen.options == ("Loss/train + Loss/test", "Accuracy/train + Accuracy/test")
+        await pilot.press("down", "enter")
+        await wait_for(lambda: len(app.session.history) == 6 and app.session.history.test_loss[-1] == pytest.approx(
+            0.31))
+        assert list(app.session.history.train_loss) == pytest.approx([0.5 + s / 100 for s in range(1, 7)])
+        await wait_for(lambda: "Accuracy/train" in legend(app), timeout=5)
+        assert app.controller.tag_listing().drawn.label == "Accuracy/train + Accuracy/test"
+
+
+@run_async
+async def test_g_on_the_trainer_own_run_says_there_are_no_tags(tmp_path: Path, monkeypatch):
+    """An nntui run has no TensorBoard tags: g says so and opens nothing."""
+    monkeypatch.setenv("NNTUI_RUNS_DIR", str(tmp_path / "runs"))
+    app = make_app(RunConfig(), host=RunHost(tmp_path / "runs"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        said = record_notices(app)
+        await pilot.press("g")
+        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceMenu)
+        assert any("Only a watched TensorBoard run" in notice.message for notice in said)
