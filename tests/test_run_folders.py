@@ -312,11 +312,10 @@ def test_a_save_that_fails_exits_1_and_keeps_the_previous_files(tmp_path: Path, 
 
 def test_nntui_run_whose_save_fails_exits_1_naming_the_reason(tmp_path: Path, monkeypatch) -> None:
     real_save = torch.save
-    calls = {"n": 0}
 
     def fills_the_disk(obj, handle, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] > 2:
+        # Every checkpoint fails (however many the writer's timing makes), the model's weights are written.
+        if isinstance(obj, dict) and "format" in obj:
             raise RuntimeError("unexpected pos 64 vs 0: No space left on device")
         return real_save(obj, handle, *args, **kwargs)
 
