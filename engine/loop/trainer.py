@@ -27,6 +27,7 @@ from engine.models.mlp import parameter_count
 from engine.models.mlp_step import MlpStep, mlp_step_for
 from engine.models.module_step import module_step_for
 from engine.models.optim import make_optimizer, set_learning_rate
+from engine.models.plain_sgd import clear_gradients, is_plain_sgd, plain_sgd_step
 from engine.models.regularization import penalty_for, weights_of
 from engine.models.task import make_loss
 
@@ -98,6 +99,7 @@ class Trainer:
         if uses_code(config):
             self._dry_run()
         self.optimizer = make_optimizer(self.model.parameters(), config.train)
+        self._trained = [p for group in self.optimizer.param_groups for p in group["params"]]  # what zero_grad clears
         require_test_set(config, self.test_samples)
         self.penalty = penalty_for(config.train.regularization, config.train.reg_rate)
         self._weights = weights_of(self.model)
@@ -265,14 +267,17 @@ class Trainer:
         if forward is None and self._fast_step is not None:
             return self._fast_step(xb, yb)
         loss = self.loss_fn((forward or self._forward)(xb), yb)
-        self.optimizer.zero_grad()
+        clear_gradients(self._trained)
         if self.penalty is not None:  # the penalty joins what is minimised; the reported loss is the data's
             self.penalty.objective(loss, self._weights).backward()
         else:
             loss.backward()
         if self.config.train.clip_grad:
             self._clip_gradients()
-        self.optimizer.step()
+        if is_plain_sgd(self.optimizer):
+            plain_sgd_step(self.optimizer)
+        else:
+            self.optimizer.step()
         return loss.detach()
 
     def _clip_gradients(self) -> None:

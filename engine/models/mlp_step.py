@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from engine.models.plain_sgd import is_plain_sgd
 from engine.models.regularization import Penalty
 
 aten = torch.ops.aten
@@ -117,15 +118,6 @@ def _input_grad(grad: torch.Tensor, weight: torch.Tensor, inputs: torch.Tensor) 
     return grad.mm(weight)
 
 
-def _plain_sgd(optimizer: torch.optim.Optimizer) -> bool:
-    """SGD whose step is `p -= lr * grad` and nothing else, so the step can make it itself."""
-    if type(optimizer) is not torch.optim.SGD or len(optimizer.param_groups) != 1:
-        return False
-    group = optimizer.param_groups[0]
-    return (group["momentum"] == 0 and group["weight_decay"] == 0 and not group["maximize"]
-            and not group.get("fused") and not isinstance(group["lr"], torch.Tensor))
-
-
 class MlpStep:
     """One optimizer step on a batch, as autograd plus the optimizer would take it.
 
@@ -155,7 +147,7 @@ class MlpStep:
     def plain_sgd(self) -> bool:
         """Asked at every step, not once: resuming a checkpoint loads the optimizer's settings
         (momentum, weight decay) over the ones it was built with."""
-        return self.before_step is None and _plain_sgd(self.optimizer)
+        return self.before_step is None and is_plain_sgd(self.optimizer)
 
     @property
     def inference_safe(self) -> bool:
