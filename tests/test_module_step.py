@@ -38,6 +38,7 @@ NOT_ONLY_ARITHMETIC = {
     "applies a Dropout": ("self.drop = nn.Dropout(0.5)", "h = self.drop(h)"),
     "has an unused Dropout": ("self.drop = nn.Dropout(0.5)", PLAIN[1]),
     "has a parameter outside its layers": ("self.scale = nn.Parameter(torch.ones(1))", PLAIN[1]),
+    "has a frozen layer": ("self.fc0.requires_grad_(False)", PLAIN[1]),
     "uses a Linear twice": ("", "h = torch.relu(self.fc1(self.fc1(h)))"),
     "has a skip connection": ("", "h = h + torch.relu(self.fc1(h))"),
 }

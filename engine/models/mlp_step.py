@@ -214,6 +214,8 @@ def mlp_step_for(model: nn.Module, loss_fn: nn.Module, optimizer: torch.optim.Op
             return None
         activations[-1] = act
     own = [p for layer in linears for p in (layer.weight, layer.bias)]
+    if not all(p.requires_grad for p in own):  # a frozen layer: autograd gives it no gradient, SGD leaves it
+        return None
     stepped = [p for group in optimizer.param_groups for p in group["params"]]
     if not _same_tensors(own, list(model.parameters())) or not _same_tensors(own, stepped):
         return None

@@ -6,8 +6,8 @@ chain input -> Linear -> activation ... -> output; the step runs that chain's ke
 weights bit-identical to autograd's. The forward is then not called per training batch (it still
 answers evaluation and the views), so anything it does beside its tensors' arithmetic would be
 lost: a module keeps autograd when its forward (or a layer's) stores an attribute or a global,
-prints, reads `self.training`, or when hooks are registered, it has a Dropout, or it overrides
-`__call__`."""
+prints, reads `self.training`, or when hooks are registered, it has a Dropout, a frozen
+parameter (engine.models.mlp_step refuses those), or it overrides `__call__`."""
 
 from __future__ import annotations
 
