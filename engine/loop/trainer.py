@@ -25,7 +25,9 @@ from engine.loop.state import epoch_start_state, restore_epoch_start
 from engine.models.layer_sizes import SMALL_WORK
 from engine.models.mlp import parameter_count
 from engine.models.mlp_step import MlpStep, mlp_step_for
+from engine.models.module_step import module_step_for
 from engine.models.optim import make_optimizer, set_learning_rate
+from engine.models.plain_sgd import clear_gradients, is_plain_sgd, plain_sgd_step
 from engine.models.regularization import penalty_for, weights_of
 from engine.models.task import make_loss
 
@@ -97,6 +99,7 @@ class Trainer:
         if uses_code(config):
             self._dry_run()
         self.optimizer = make_optimizer(self.model.parameters(), config.train)
+        self._trained = [p for group in self.optimizer.param_groups for p in group["params"]]  # what zero_grad clears
         require_test_set(config, self.test_samples)
         self.penalty = penalty_for(config.train.regularization, config.train.reg_rate)
         self._weights = weights_of(self.model)
@@ -107,12 +110,14 @@ class Trainer:
         self.epoch = 0
         self._epoch_seconds: float | None = None  # the last minibatch epoch's duration; None before one
         # Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result;
-        # so do pictures through one (after its Flatten, which the step does itself).
+        # so do pictures through one (after its Flatten, which the step does itself), and rows of
+        # tensors through a user's module that is provably such a stack (engine.models.module_step).
         clip = self._clip_gradients if config.train.clip_grad else None
         model = self.model  # (an MLP on pictures is a Sequential that starts with its Flatten)
         stepped = model if self.images is None else model[1:] if config.model.kind == "mlp" and isinstance(
             model, nn.Sequential) else None
-        self._fast_step: MlpStep | None = (mlp_step_for(stepped, self.loss_fn, self.optimizer, clip, self.penalty)
+        step_for = module_step_for if self.X is not None and self.X.dim() == 2 else mlp_step_for
+        self._fast_step: MlpStep | None = (step_for(stepped, self.loss_fn, self.optimizer, clip, self.penalty)
                                            if stepped is not None else None)
         # A torchrun rank's epochs (engine.loop.sharded_epochs), which replace train_epoch's; None otherwise.
         self.epoch_runner: Callable[[Callable[[], bool]], float | None] | None = None
@@ -262,14 +267,17 @@ class Trainer:
         if forward is None and self._fast_step is not None:
             return self._fast_step(xb, yb)
         loss = self.loss_fn((forward or self._forward)(xb), yb)
-        self.optimizer.zero_grad()
+        clear_gradients(self._trained)
         if self.penalty is not None:  # the penalty joins what is minimised; the reported loss is the data's
             self.penalty.objective(loss, self._weights).backward()
         else:
             loss.backward()
         if self.config.train.clip_grad:
             self._clip_gradients()
-        self.optimizer.step()
+        if is_plain_sgd(self.optimizer):
+            plain_sgd_step(self.optimizer)
+        else:
+            self.optimizer.step()
         return loss.detach()
 
     def _clip_gradients(self) -> None:

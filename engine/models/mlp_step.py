@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from engine.models.plain_sgd import is_plain_sgd
 from engine.models.regularization import Penalty
 
 aten = torch.ops.aten
@@ -117,15 +118,6 @@ def _input_grad(grad: torch.Tensor, weight: torch.Tensor, inputs: torch.Tensor) 
     return grad.mm(weight)
 
 
-def _plain_sgd(optimizer: torch.optim.Optimizer) -> bool:
-    """SGD whose step is `p -= lr * grad` and nothing else, so the step can make it itself."""
-    if type(optimizer) is not torch.optim.SGD or len(optimizer.param_groups) != 1:
-        return False
-    group = optimizer.param_groups[0]
-    return (group["momentum"] == 0 and group["weight_decay"] == 0 and not group["maximize"]
-            and not group.get("fused") and not isinstance(group["lr"], torch.Tensor))
-
-
 class MlpStep:
     """One optimizer step on a batch, as autograd plus the optimizer would take it.
 
@@ -155,7 +147,7 @@ class MlpStep:
     def plain_sgd(self) -> bool:
         """Asked at every step, not once: resuming a checkpoint loads the optimizer's settings
         (momentum, weight decay) over the ones it was built with."""
-        return self.before_step is None and _plain_sgd(self.optimizer)
+        return self.before_step is None and is_plain_sgd(self.optimizer)
 
     @property
     def inference_safe(self) -> bool:
@@ -222,6 +214,8 @@ def mlp_step_for(model: nn.Module, loss_fn: nn.Module, optimizer: torch.optim.Op
             return None
         activations[-1] = act
     own = [p for layer in linears for p in (layer.weight, layer.bias)]
+    if not all(p.requires_grad for p in own):  # a frozen layer: autograd gives it no gradient, SGD leaves it
+        return None
     stepped = [p for group in optimizer.param_groups for p in group["params"]]
     if not _same_tensors(own, list(model.parameters())) or not _same_tensors(own, stepped):
         return None
