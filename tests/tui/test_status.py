@@ -62,7 +62,8 @@ async def test_a_stopped_run_says_stopped_with_no_time_left():
 
 @run_async
 async def test_a_failed_run_says_failed(monkeypatch):
-    """A run that failed is not called finished."""
+    """A run that failed (while it was built) is not called finished, nor awaited by the Loss view's
+    `Waiting for the first epoch...`."""
     break_the_engine(monkeypatch, "out of memory")
     app = circle_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -70,6 +71,8 @@ async def test_a_failed_run_says_failed(monkeypatch):
         await settle(pilot, app)
         await pilot.press("escape")
         assert "failed" in note(app) and metrics(app).startswith("failed")
+        chart = str(app.query_one(LossChart).render())
+        assert "Waiting" not in chart and "ended before its first epoch" in chart
 
 
 @run_async
