@@ -178,7 +178,7 @@ class NNTuiApp(App):
         epoch = figures.latest.epoch if figures.latest else 0
         self.form.note(foreign_note(self.status) if self.form.foreign else
                        form_note(shown, self.status, epoch, config.train.schedule))
-        self.chart.wait_for(shown if shown in ("loading", "idle") else "running")
+        self.chart.wait_for(shown if shown in ("loading", "idle", "finished") else "running")
 
     def watch_run_state(self, run_state: tuple[int, str]) -> None:
         """Only the lr is open while a run trains (unless a schedule sets it)."""

@@ -27,6 +27,7 @@ class RunFigures:
     schedule: str = "none"  # the run's lr schedule; cosine and onecycle glide, so their changes are not marked
     tracks_best: bool = False  # early stopping or the best weights are on: the chart marks the best epoch
     scores: FitScores | None = None  # regression: the latest snapshot's test RMSE, MAE and R²
+    first_epoch: int = 0  # the epochs done before this session started (a continued run's): its timing counts the rest
 
     @property
     def best_mark(self) -> tuple[int, float] | None:
@@ -47,6 +48,7 @@ class EventBridge:
             if isinstance(event, RunStarted):
                 self.figures.schedule = event.config.train.schedule
                 self.figures.tracks_best = tracks_best(event.config)
+                self.figures.first_epoch = event.resumed_at
             elif isinstance(event, RunFinished) and event.test_loss is not None:  # the weights it ends with
                 self.figures.last_test = (event.test_loss, event.test_accuracy)  # (restore_best: the best's)
             elif isinstance(event, Snapshot) and event.scores is not None:

@@ -37,4 +37,4 @@ def show_event(app: App, panels: Panels, event: Event) -> None:
             panels.form.mark(event.field, event.error.split(": ", 1)[-1] if event.error.startswith(event.field) else
                              event.error)
         app.push_screen(ErrorScreen(event.error, str(written) if written else None, event.bad_input,
-                                    event.report))  # (own-code: the user's frames where it came from their code)
+                                    event.report, event.field))  # (own-code: the user's frames, where theirs)

@@ -51,7 +51,10 @@ def run_status(records: list[dict[str, Any]], writer: LockInfo | None, now: floa
 
 
 def model_text(config: RunConfig) -> str:
-    """The network in a few characters: `mlp 16-16`, `mlp linear`, `cnn 8,16 | 32`."""
+    """The network in a few characters: `mlp 16-16`, `mlp linear`, `cnn 8,16 | 32`, or the user's
+    module by its file's name (`net.py:MLP`; its folders left out), not the sizes it never used."""
+    if config.model.kind == "module":
+        return config.model.module.replace("\\", "/").rsplit("/", 1)[-1]
     hidden = "-".join(map(str, config.model.hidden)) or "linear"
     if config.model.kind == "cnn":
         return f"cnn {','.join(map(str, config.model.channels))} | {hidden}"

@@ -79,3 +79,17 @@ async def test_a_forward_raising_in_the_middle_of_training_is_shown_by_the_user_
     assert text.splitlines() == ["Your code raised ValueError: my forward gave up",
                                  "  net.py:14, in forward", "    return self.fc(self.check(x))",
                                  "  net.py:18, in check", '    raise ValueError("my forward gave up")']
+
+
+@run_async
+async def test_an_error_in_the_middle_of_training_points_at_the_code_not_a_marked_field(tmp_path: Path,
+                                                                                       monkeypatch) -> None:
+    """No form field is at fault when the user's forward raises epochs in: the dialog says to fix the
+    code, not that a field is marked."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "net.py", RAISING)
+    app = _app(after=10)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await _dialog_text(pilot, app)
+        advice = str(app.screen.query_one("#error-next").render())
+    assert "field at fault" not in advice and advice.startswith("Fix your code")

@@ -62,7 +62,8 @@ async def test_a_stopped_run_says_stopped_with_no_time_left():
 
 @run_async
 async def test_a_failed_run_says_failed(monkeypatch):
-    """A run that failed is not called finished."""
+    """A run that failed (while it was built) is not called finished, nor awaited by the Loss view's
+    `Waiting for the first epoch...`."""
     break_the_engine(monkeypatch, "out of memory")
     app = circle_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -70,6 +71,8 @@ async def test_a_failed_run_says_failed(monkeypatch):
         await settle(pilot, app)
         await pilot.press("escape")
         assert "failed" in note(app) and metrics(app).startswith("failed")
+        chart = str(app.query_one(LossChart).render())
+        assert "Waiting" not in chart and "ended before its first epoch" in chart
 
 
 @run_async
@@ -95,3 +98,31 @@ def test_a_long_warning_wraps_onto_two_lines_of_the_panel():
     assert lines[0].startswith("warning: train.regularization is l1 but")
     assert all(len(line) <= 48 for line in lines) and lines[1].endswith("…")
     assert "train.reg_rate is 0" in " ".join(lines)
+
+
+@run_async
+async def test_a_continued_run_counts_its_eta_from_the_epochs_trained_here(tmp_path):
+    """A run stopped at 40 of 1,000,000 epochs and continued one epoch: its time left is that
+    epoch's time times the epochs left, not the continuation's seconds spread over all 41 epochs
+    (which promised the end far too soon)."""
+    import subprocess
+    import sys
+
+    from tui.render.progress import clock
+    from tui.run_host import RunHost
+
+    folder = tmp_path / "stopped"
+    stopped = subprocess.run([sys.executable, "-m", "tui.cli", "run", "-p", "circle", "--epochs", "40",
+                              "--save", str(folder)], capture_output=True)
+    assert stopped.returncode == 0, stopped.stderr
+    config = folder / "config.toml"
+    config.write_text(config.read_text().replace("epochs = 40", "epochs = 1000000"))
+    lines = (folder / "events.jsonl").read_text().splitlines()
+    (folder / "events.jsonl").write_text("\n".join(line.replace('"completed"', '"stopped"') for line in lines) + "\n")
+    app = make_app(preset_config("circle"), session_options=STEADY, host=RunHost(tmp_path / "runs"), watch=folder)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("n")
+        await settle(pilot, app, "paused")
+        latest = app.bridge.figures.latest
+        assert latest.epoch == 41
+        assert f"ETA {clock(latest.elapsed_s * (1_000_000 - 41))}" in metrics(app)

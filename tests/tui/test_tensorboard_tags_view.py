@@ -72,3 +72,17 @@ async def test_g_on_the_trainer_own_run_says_there_are_no_tags(tmp_path: Path, m
         await pilot.pause()
         assert not isinstance(app.screen, ChoiceMenu)
         assert any("Only a watched TensorBoard run" in notice.message for notice in said)
+
+
+@run_async
+async def test_at_80_columns_a_tags_steps_are_shown_whole_or_not_at_all(tmp_path: Path):
+    """Where the view is too narrow for the steps column, it is left out rather than cut: a run of
+    steps 1..200 never reads `1..2`."""
+    app = make_app(RunConfig(), host=RunHost(tmp_path / "runs"),
+                   watch=write_tagged_run(tmp_path / "logs" / "long", steps=200))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: len(app.session.history) == 200)
+        await wait_for(lambda: "Loss/test" in screen_text(app))
+        await pilot.pause()
+        rows = [line for line in screen_text(app).splitlines() if "Loss/t" in line and "0.0" in line]
+        assert rows and all(row.split()[-1] in ("1..200", "2.0000", "1.0000") for row in rows), rows

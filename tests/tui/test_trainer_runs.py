@@ -132,6 +132,25 @@ async def test_the_runs_view_overlays_picked_runs_and_shows_what_differs(tmp_pat
 
 
 @run_async
+async def test_the_runs_view_names_a_user_module_run_by_its_module(tmp_path: Path, monkeypatch):
+    """A run of examples/net.py:MLP is listed as that module, not as the form's hidden MLP sizes
+    (`mlp 4`) that it never used."""
+    monkeypatch.chdir(Path(__file__).parents[2])
+    config = with_values(preset_config("circle"), {"train.epochs": 3, "train.loss": "bce_logits",
+                                                   "model.kind": "module", "model.module": "examples/net.py:MLP"})
+    app = make_app(config, session_options=STEADY, host=RunHost(tmp_path / "runs"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        await settle(pilot, app)
+        await pilot.press("5")
+        view = app.query_one(RunsView)
+        await wait_for(lambda: len(view.runs) == 1 and view.runs[0].status == "completed")
+        await pilot.pause()
+        row = next(line for line in screen_text(app).splitlines() if view.runs[0].folder.name in line)
+    assert "net.py:MLP" in row and "mlp 4" not in row
+
+
+@run_async
 async def test_the_key_bar_offers_the_runs_lists_keys_while_it_has_them():
     """In the Runs view space picks a run, and the key bar says so (not Run/pause); another view
     gives space back to running."""

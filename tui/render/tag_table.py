@@ -15,19 +15,25 @@ from tui.render.figures import figure
 from tui.render.loss_chart import Curve, swatch
 
 NUMBER = 10  # the width of each figure's column
+MIN_NAME = 8  # a tag's name is cut to no fewer characters than this (with an ellipsis)
 PICK_KEY = "g"
 
 
 def tag_table(figures: dict[str, TagFigures], drawn: TagPair, curves: Sequence[Curve], width: int, rows: int,
               ascii_only: bool = False, color: bool = True) -> Text:
     """A header and a line a tag in `rows` lines of `width` (the last line saying how many more
-    where they do not fit); `curves` are the train and the test curve, whose swatches mark the
-    tags `drawn` as them."""
+    where they do not fit; the steps column only where it fits whole); `curves` are the train and
+    the test curve, whose swatches mark the tags `drawn` as them."""
     marks = {tag: curve for tag, curve in zip((drawn.train, drawn.test), curves) if tag}
-    name_width = max(8, min(max(map(len, figures), default=8), width - 4 - 3 * NUMBER - 12))
+    steps = {tag: f"{numbers.first_step}..{numbers.last_step}" for tag, numbers in figures.items()}
+    steps_width = 2 + max([len("steps"), *map(len, steps.values())])
+    fixed = 4 + 3 * NUMBER  # the swatch's column and the three figures
+    if fixed + MIN_NAME + steps_width > width:  # left out rather than cut (`1..200` read `1..2`)
+        steps, steps_width = {}, 0
+    name_width = max(MIN_NAME, min(max(map(len, figures), default=MIN_NAME), width - fixed - steps_width))
     text = Text(no_wrap=True, overflow="crop", end="")
-    text.append(f"   {'tag'.ljust(name_width)} {'last':>{NUMBER}}{'min':>{NUMBER}}{'max':>{NUMBER}}  steps",
-                style="dim")
+    text.append(f"   {'tag'.ljust(name_width)} {'last':>{NUMBER}}{'min':>{NUMBER}}{'max':>{NUMBER}}"
+                + ("  steps" if steps else ""), style="dim")
     tags = list(figures)
     shown = tags if len(tags) <= rows - 1 else tags[:max(rows - 2, 0)]
     for tag in shown:
@@ -41,7 +47,7 @@ def tag_table(figures: dict[str, TagFigures], drawn: TagPair, curves: Sequence[C
         numbers = figures[tag]
         name = tag if len(tag) <= name_width else tag[:name_width - 1] + ("~" if ascii_only else "…")
         text.append(f"{name.ljust(name_width)} {figure(numbers.last):>{NUMBER}}{figure(numbers.minimum):>{NUMBER}}"
-                    f"{figure(numbers.maximum):>{NUMBER}}  {numbers.first_step}..{numbers.last_step}")
+                    f"{figure(numbers.maximum):>{NUMBER}}" + (f"  {steps[tag]}" if steps else ""))
     hidden = len(tags) - len(shown)
     if hidden and rows >= 2:
         text.append(f"\n   ... and {hidden} more tag{'s' if hidden != 1 else ''} ({PICK_KEY} picks the drawn pair)",

@@ -14,12 +14,14 @@ from textual.widgets import Button, Static
 class ErrorScreen(ModalScreen[None]):
     BINDINGS = [("escape,enter", "close", "Close")]
 
-    def __init__(self, error: str, log: str | None = None, bad_input: bool = False, report: str = "") -> None:
+    def __init__(self, error: str, log: str | None = None, bad_input: bool = False, report: str = "",
+                 field: str = "") -> None:
         """`log` is the file holding the details, None when it could not be written; `bad_input`
         says the user's setup or data was refused rather than the run breaking; `report` is the
-        error with the user's frames (engine.code.frames.failure_report), shown instead where given."""
+        error with the user's frames (engine.code.frames.failure_report), shown instead where given;
+        `field` the form field marked at fault ("" where none is)."""
         super().__init__()
-        self.error, self.log_file, self.bad_input, self.report = error, log, bad_input, report
+        self.error, self.log_file, self.bad_input, self.report, self.field = error, log, bad_input, report, field
 
     def compose(self) -> ComposeResult:
         title = "Cannot train on this setup" if self.bad_input else "The run failed"
@@ -28,8 +30,7 @@ class ErrorScreen(ModalScreen[None]):
             yield Static(title, classes="dialog-title")
             yield Static(self.report or self.error, markup=False, id="error-message")
             yield Static(f"{where}.", classes="error-where", markup=False)
-            yield Static("Change the setup (the field at fault is marked) and press r to reset.",
-                         classes="dialog-problem")
+            yield Static(next_step(self.field, bool(self.report)), classes="dialog-problem", id="error-next")
             yield Button("Close", id="close")
 
     def on_button_pressed(self) -> None:
@@ -37,3 +38,13 @@ class ErrorScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def next_step(field: str, own_code: bool) -> str:
+    """What to do about it, claiming a marked field only where one is (an error raised in the
+    user's code mid-run marks none: the code is at fault, and r reads an edited file again)."""
+    if field:
+        return "Change the setup (the field at fault is marked) and press r to reset."
+    if own_code:
+        return "Fix your code and press r to reset: an edited file is read again."
+    return "Change the setup and press r to reset."

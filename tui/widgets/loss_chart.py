@@ -23,6 +23,7 @@ WAITING = {
     "idle": "No epochs yet: press space to train, n for one epoch.",
     "loading": "Loading PyTorch and the data...",
     "running": "Waiting for the first epoch...",
+    "finished": "No epochs: the run ended before its first epoch (the log says why).",
 }
 
 
@@ -73,7 +74,7 @@ class LossChart(RunView, Static):
         self.redraw()
 
     def wait_for(self, phase: str) -> None:
-        """Say what the chart waits for before its first epoch (idle, loading, running)."""
+        """Say what the chart waits for before its first epoch (idle, loading, running), or that none came."""
         if phase != self.waiting:
             self.waiting = phase
             if not self.seen:

@@ -64,8 +64,9 @@ def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, asci
         text.append("loading PyTorch and the data...", "dim")
     elif latest:
         line = f"{speed(latest.samples_per_s)} samples/s  elapsed {clock(latest.elapsed_s)}"
-        if shown in ("running", "paused"):  # a finished run has nothing left to wait for
-            line += f"  ETA {clock(latest.elapsed_s / max(epoch, 1) * (epochs - epoch))}"
+        trained = epoch - figures.first_epoch  # elapsed counts this session's epochs alone (a continued run's)
+        if shown in ("running", "paused") and trained > 0:  # a finished run has nothing left to wait for
+            line += f"  ETA {clock(latest.elapsed_s / trained * (epochs - epoch))}"
         text.append(line, "dim")
     if warnings:
         text.append("\n")
