@@ -22,6 +22,7 @@ from engine.loop.dry_run import DRY_ROWS, dry_run
 from engine.loop.run_data import load_run_data
 from engine.loop.schedule import LrSchedule, make_schedule
 from engine.loop.state import epoch_start_state, restore_epoch_start
+from engine.models.adam_step import AdamStep, adam_step_for, step_from_grads
 from engine.models.layer_sizes import SMALL_WORK
 from engine.models.mlp import parameter_count
 from engine.models.mlp_step import MlpStep, mlp_step_for
@@ -100,6 +101,7 @@ class Trainer:
             self._dry_run()
         self.optimizer = make_optimizer(self.model.parameters(), config.train)
         self._trained = [p for group in self.optimizer.param_groups for p in group["params"]]  # what zero_grad clears
+        self._adam: AdamStep | None = adam_step_for(self.optimizer)  # torch's Adam arithmetic, without its step's machinery
         require_test_set(config, self.test_samples)
         self.penalty = penalty_for(config.train.regularization, config.train.reg_rate)
         self._weights = weights_of(self.model)
@@ -276,7 +278,7 @@ class Trainer:
             self._clip_gradients()
         if is_plain_sgd(self.optimizer):
             plain_sgd_step(self.optimizer)
-        else:
+        elif self._adam is None or not step_from_grads(self._adam):
             self.optimizer.step()
         return loss.detach()
 
