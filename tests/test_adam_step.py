@@ -30,6 +30,8 @@ def _twins(shapes=SHAPES, dtype=torch.float32) -> tuple[list[nn.Parameter], list
 
 
 def _assert_same(ours: torch.optim.Optimizer, theirs: torch.optim.Optimizer, when: str) -> None:
+    """Params, state values, dtypes and devices, and the order a checkpoint lists the state in."""
+    assert list(ours.state_dict()["state"]) == list(theirs.state_dict()["state"]), f"state order differs {when}"
     for a, b in zip(ours.param_groups[0]["params"], theirs.param_groups[0]["params"], strict=True):
         assert torch.equal(a, b), f"a parameter differs {when}: {(a - b).abs().max()}"
         assert list(ours.state[a]) == list(theirs.state[b]), f"state keys differ {when}"

@@ -39,7 +39,6 @@ from torch.optim import optimizer as torch_optimizer
 VERIFIED_TORCH = ("2.14.1",)  # the releases whose Adam this step was checked against, line by line
 COVERED_TYPES = (torch.optim.Adam, torch.optim.AdamW)
 REAL_DTYPES = (torch.float32, torch.float64)
-_OFF = ("amsgrad", "maximize", "foreach", "capturable", "differentiable", "fused")
 
 
 def torch_verified(version: str | None = None) -> bool:
@@ -53,10 +52,14 @@ def covers(optimizer: torch.optim.Optimizer) -> bool:
     if type(optimizer) not in COVERED_TYPES or len(optimizer.param_groups) != 1:
         return False
     group = optimizer.param_groups[0]
-    if any(group.get(name) for name in _OFF):
+    get = group.get
+    if get("amsgrad") or get("maximize") or get("foreach") or get("capturable") or get("differentiable") \
+            or get("fused"):
         return False
     beta1, beta2 = group["betas"]
-    if any(isinstance(x, torch.Tensor) for x in (group["lr"], beta1, beta2, group["weight_decay"], group["eps"])):
+    tensor = torch.Tensor
+    if isinstance(group["lr"], tensor) or isinstance(beta1, tensor) or isinstance(beta2, tensor) \
+            or isinstance(group["weight_decay"], tensor) or isinstance(group["eps"], tensor):
         return False
     if optimizer._optimizer_step_pre_hooks or optimizer._optimizer_step_post_hooks:
         return False
@@ -75,26 +78,27 @@ class AdamStep:
 
     def step(self, params: list[torch.Tensor], grads: list[torch.Tensor],
              aliases: list[torch.Tensor] | None = None) -> bool:
-        """One Adam/AdamW step of `params` (the group's own, each with its gradient in `grads`;
-        `aliases`: detached views of them to write through, else the step runs under no_grad).
-        False, with nothing changed, when the settings are not covered or the parameters' step
-        counts differ (state from elsewhere): the caller then runs `optimizer.step()`."""
+        """One Adam/AdamW step of `params` (the group's own, in its order, each with its gradient
+        in `grads`; `aliases`: detached views of them to write through, else the step runs under
+        no_grad). False, with nothing changed, when the settings are not covered or the
+        parameters' step counts differ (state from elsewhere): the caller then runs
+        `optimizer.step()`."""
         optimizer = self.optimizer
         if not covers(optimizer):
             return False
         state = optimizer.state
-        _init_state(optimizer, params)
-        states = [state[p] for p in params]
+        states = [state[p] for p in params]  # new ones join optimizer.state in the group's order, as with torch
+        if not all(states):
+            _init_state(params, states)
         steps = [s["step"] for s in states]
         counts = [s.item() for s in steps]
-        count = counts[0]
-        if any(c != count for c in counts):
+        if counts.count(counts[0]) != len(counts):
             return False
         if aliases is None:
             with torch.no_grad():
-                self._update(params, grads, states, steps, count + 1)
+                self._update(params, grads, states, steps, counts[0] + 1)
         else:
-            self._update(aliases, grads, states, steps, count + 1)
+            self._update(aliases, grads, states, steps, counts[0] + 1)
         return True
 
     def _update(self, params: list[torch.Tensor], grads: list[torch.Tensor], states: list[dict],
@@ -126,20 +130,15 @@ class AdamStep:
         torch._foreach_addcdiv_(params, exp_avgs, denoms, -step_size)
 
 
-def _init_state(optimizer: torch.optim.Optimizer, stepped: list[torch.Tensor]) -> None:
-    """torch's lazy state, made as `Adam._init_group` makes it and in its order (the group's),
-    for each parameter stepped now that has none yet; made outside inference mode, as ordinary
-    tensors that any later step (torch's included) may update in place."""
-    state = optimizer.state
-    if all(state.get(p) for p in stepped):
-        return
-    wanted = {id(p) for p in stepped}
+def _init_state(params: list[torch.Tensor], states: list[dict]) -> None:
+    """torch's lazy state (`Adam._init_group`'s), in each of the parameters' empty state dicts; made
+    outside inference mode, as ordinary tensors that any later step (torch's too) may update in place."""
     with torch.inference_mode(False):
-        for p in optimizer.param_groups[0]["params"]:
-            if id(p) in wanted and len(state[p]) == 0:
-                state[p]["step"] = torch.tensor(0.0, dtype=torch_optimizer._get_scalar_dtype(), device="cpu")
-                state[p]["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
-                state[p]["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+        for p, state in zip(params, states):
+            if not state:
+                state["step"] = torch.tensor(0.0, dtype=torch_optimizer._get_scalar_dtype(), device="cpu")
+                state["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+                state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
 
 
 def adam_step_for(optimizer: torch.optim.Optimizer) -> AdamStep | None:

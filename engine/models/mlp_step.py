@@ -137,10 +137,11 @@ class MlpStep:
         biases = [layer.bias.detach() for layer in linears]
         # F.linear computes addmm(bias, x, weight.t()); the transposed views follow in-place updates
         self.forward_plan = [(w.t(), b, act) for w, b, act in zip(weights, biases, activations)]
-        # Backward goes last layer first; gradients come out in this order, weight before bias.
+        # Backward goes last layer first; the gradients are kept in the parameters' order (first
+        # layer's weight, its bias, ...), the optimizer's, in which torch's Adam makes its state.
         self.backward_plan = [(w, act) for w, act in zip(weights, activations)][::-1]
-        self.params_backward = [t for w, b in zip(weights[::-1], biases[::-1]) for t in (w, b)]
-        self.trained_backward = [p for layer in linears[::-1] for p in (layer.weight, layer.bias)]
+        self.params = [t for w, b in zip(weights, biases) for t in (w, b)]
+        self.trained = [p for layer in linears for p in (layer.weight, layer.bias)]
         self.loss = loss
         self.optimizer = optimizer
         self.before_step = before_step
@@ -185,25 +186,24 @@ class MlpStep:
             weight_grad = grad.t().mm(inputs)
             if self.penalty is not None:  # autograd sums the two paths into the weight's gradient
                 weight_grad = weight_grad + self.penalty.gradient(weight, self.one)
-            grads.append(weight_grad)
-            grads.append(grad.sum(0))
+            grads[:0] = (weight_grad, grad.sum(0))
             if inputs is not x:
                 grad = _input_grad(grad, weight, inputs)
         if self.plain_sgd:
-            torch._foreach_add_(self.params_backward, grads, alpha=-self.optimizer.param_groups[0]["lr"])
+            torch._foreach_add_(self.params, grads, alpha=-self.optimizer.param_groups[0]["lr"])
             return loss
         if self.before_step is not None:
             self._set_grads(grads)
             self.before_step()  # clipping rescales .grad in place, or replaces it
-            grads = [p.grad for p in self.trained_backward]  # type: ignore[misc]
-        if self.adam is None or not self.adam.step(self.trained_backward, grads, self.params_backward):
+            grads = [p.grad for p in self.trained]  # type: ignore[misc]
+        if self.adam is None or not self.adam.step(self.trained, grads, self.params):
             if self.before_step is None:
                 self._set_grads(grads)
             self.optimizer.step()
         return loss
 
     def _set_grads(self, grads: list[torch.Tensor]) -> None:
-        for p, grad in zip(self.trained_backward, grads):
+        for p, grad in zip(self.trained, grads):
             p.grad = grad
 
 
