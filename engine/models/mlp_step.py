@@ -177,7 +177,7 @@ class MlpStep:
         loss, extra = self.loss.forward(h, y)
         grad = self.loss.backward(self.one, h, y, extra)
 
-        grads = []
+        grads: list[torch.Tensor] = []
         for (weight, act), (inputs, pre, post) in zip(self.backward_plan, reversed(saved)):
             if act is not None:
                 grad = act.backward(grad, pre, post)
@@ -195,7 +195,7 @@ class MlpStep:
         if self.before_step is not None:
             self._set_grads(grads)
             self.before_step()  # clipping rescales .grad in place, or replaces it
-            grads = [p.grad for p in self.trained]  # type: ignore[misc]
+            grads = [cast(torch.Tensor, p.grad) for p in self.trained]  # (clipping leaves each one set)
         if self.adam is None or not self.adam.step(self.trained, grads, self.params):
             if self.before_step is None:
                 self._set_grads(grads)
