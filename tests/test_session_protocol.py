@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from engine.config.schema import RunConfig
 from engine.loop.live_run import Session
-from engine.loop.run_state import RunState
+from engine.loop.run_state import RunState, RunStatus, is_live
 from engine.loop.session import TrainingSession
 from engine.runs.remote import RemoteSession
 from tui.cli.main import app
@@ -56,3 +56,9 @@ def test_a_tensorboard_run_watched_is_a_session(tmp_path: Path) -> None:
         assert isinstance(watched, Session) and watched.foreign and watched.state is RunState.RUNNING
     finally:
         watched.close()
+
+
+@pytest.mark.parametrize("word", [*RunState, *RunStatus, "loading"])
+def test_a_run_is_live_while_running_or_paused_whichever_word_names_it(word: str) -> None:
+    """A session's state, a folder's status and the trainer's shown phase agree on what is live."""
+    assert is_live(word) == (str(word) in ("running", "paused"))

@@ -340,4 +340,35 @@ def test_export_of_a_set_over_the_bound_is_refused_naming_the_field(tmp_path: Pa
     with pytest.raises(ConfigError) as refused:
         export_script(_config(tmp_path), "streamed")
     message = str(refused.value)
-    assert message.startswith("data.module: export reads your Dataset into tensors") and "streaming 120 items" in message
+    assert message.startswith("data.module: export reads your Dataset into tensors")
+    assert "120 items would take 1.9 KiB as tensors, over the memory bound of 32 bytes" in message
+
+
+def test_export_refuses_a_set_over_the_bound_having_read_only_its_first_item(tmp_path: Path, tiny_bound) -> None:
+    """The refusal comes before the scan a streamed run makes: item 0 alone (its size) is read."""
+    from engine.export.script import export_script
+
+    reads = tmp_path / "reads"
+    write(tmp_path, "flaky.py", FLAKY)
+    config = with_values(_config(tmp_path), {"data.module": f"{tmp_path}/flaky.py:Flaky",
+                                             "data.args": {"reads": str(reads)}})
+    with pytest.raises(ConfigError, match="export reads your Dataset into tensors"):
+        export_script(config, "streamed")
+    assert reads.read_text() == "r"
+
+
+def test_nntui_export_without_a_loss_refuses_a_set_over_the_bound_before_reading_its_targets(
+        tmp_path: Path, tiny_bound) -> None:
+    """With no preset and no --loss the loss would follow the targets: export refuses first, in one
+    line (exit 2), having read item 0 alone."""
+    from typer.testing import CliRunner
+
+    from tests.helpers import assert_one_line_exit
+    from tui.cli.main import app
+
+    reads = tmp_path / "reads"
+    write(tmp_path, "flaky.py", FLAKY)
+    result = CliRunner().invoke(app, ["export", "--data-module", f"{tmp_path}/flaky.py:Flaky", "--data-arg",
+                                      f"reads={reads}", "--batch-size", "16"])
+    assert_one_line_exit(result, 2, "export reads your Dataset into tensors", "48 items would take")
+    assert reads.read_text() == "r"

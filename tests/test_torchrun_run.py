@@ -22,6 +22,7 @@ from engine.config.build import with_values
 from engine.config.presets import preset_config
 from engine.export.ddp.script import export_ddp_script
 from tests.helpers import start_until
+from tests.own_code.files import DATA, NET, write
 from tests.test_export_ddp import final_loss, torchrun
 from tui.cli.main import app
 
@@ -152,6 +153,33 @@ def test_an_epoch_schedule_moves_the_lr_on_every_rank_as_the_ddp_export_does(tmp
     assert all(torch.equal(a, b) for a, b in zip(_weights(folder), weights[0]))
     assert _end(folder)["train_loss"] == pytest.approx(final_loss(script.stdout), rel=1e-6)
     assert '"event": "lr"' in (folder / "events.jsonl").read_text(encoding="utf-8")
+
+
+# Your module on your Dataset, split, in shuffled minibatches. (nntui's MLP on a (train, test) pair
+# in one batch ends equal too, checked once by hand: its data blocks are the plain script's, which
+# tests/test_export_user_data.py runs; a case here costs ~20 s on a loaded machine.)
+OWN_CODE = ["--module", "{tmp}/net.py:Net", "--module-arg", "hidden=6", "--data-module", "{tmp}/data.py:Points",
+            "--data-arg", "size=96", "--loss", "bce_logits", "--batch-size", "16", "--epochs", "20", "--device", "cpu"]
+
+
+@pytest.mark.torchrun
+def test_two_ranks_on_the_user_s_dataset_record_the_numbers_of_the_ddp_export(tmp_path: Path) -> None:
+    """A run on your own Dataset on two ranks ends on the weights, bit for bit, and the loss of its
+    `--ddp` export on two ranks: every rank imports the files, reads and splits the same items."""
+    write(tmp_path, "net.py", NET)
+    write(tmp_path, "data.py", DATA)
+    options = [option.format(tmp=tmp_path) for option in OWN_CODE]
+    exported = CliRunner().invoke(app, ["export", *options, "--ddp", "-o", str(tmp_path / "train.py")])
+    assert exported.exit_code == 0, exported.output
+    script, weights = torchrun((tmp_path / "train.py").read_text(encoding="utf-8"), tmp_path / "export", 2)
+    assert script.returncode == 0, script.stderr[-3000:]
+    folder = tmp_path / "run"
+    result = subprocess.run([*NNTUI, "run", *options, "--nproc-per-node", "2", "--save", str(folder)],
+                            capture_output=True, text=True, timeout=300, env=ENV)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(_weights(folder)) == len(weights[0]) > 0
+    assert all(torch.equal(a, b) for a, b in zip(_weights(folder), weights[0]))
+    assert _end(folder)["train_loss"] == pytest.approx(final_loss(script.stdout), rel=1e-6)
 
 
 def _rank_pid(launcher: int, rank: int) -> int:

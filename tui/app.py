@@ -21,7 +21,7 @@ from engine.config.rules import start_lr
 from engine.config.schema import RunConfig
 from engine.loop.events import EpochEnded, FitScores
 from engine.loop.live_run import Session
-from engine.loop.run_state import RunState
+from engine.loop.run_state import RunState, is_live
 from tui.bridge import EventBridge, RunFigures
 from tui.error_log import log_path
 from tui.keys import key_items, trainer_bindings, with_view_keys
@@ -183,7 +183,7 @@ class NNTuiApp(App):
     def watch_run_state(self, run_state: tuple[int, str]) -> None:
         """Only the lr is open while a run trains (unless a schedule sets it)."""
         state, config = run_state[1], self.session.config
-        live = state in (RunState.RUNNING, RunState.PAUSED) and config.train.schedule == "none"
+        live = is_live(state) and config.train.schedule == "none"
         self.form.set_locked(state == RunState.RUNNING, {"train.lr": config.train.lr} if live else {})
 
     def _redraw_views(self, figures: RunFigures) -> None:

@@ -19,7 +19,7 @@ from engine.config.schema import RunConfig
 from engine.errors import InputError
 from engine.loop.events import Event, RunFailed, RunFinished, RunStarted, Snapshot
 from engine.loop.live_run import Session
-from engine.loop.run_state import RunState
+from engine.loop.run_state import RunState, is_live
 from engine.loop.session import TrainingSession
 from engine.runs.remote import RemoteSession
 from engine.runs.tensorboard.tags import TagPair
@@ -115,20 +115,20 @@ class RunController:
 
     def toggle(self) -> None:
         """space: pause or go on; with no run going, start the form's."""
-        if self.session.state in (RunState.RUNNING, RunState.PAUSED):
+        if is_live(self.session.state):
             self.control(self.session.toggle)
         else:
             self.begin(one_epoch=False)
 
     def step(self) -> None:
         """n: one epoch."""
-        if self.session.state in (RunState.RUNNING, RunState.PAUSED):
+        if is_live(self.session.state):
             self.control(self.session.step)
         else:
             self.begin(one_epoch=True)
 
     def stop(self) -> None:
-        if self.session.state in (RunState.RUNNING, RunState.PAUSED) or self.foreign:
+        if is_live(self.session.state) or self.foreign:
             self.control(self.session.stop)  # (a TensorBoard run that ended says it cannot be controlled too)
 
     @property
@@ -175,7 +175,7 @@ class RunController:
         """The learning rate reaches a live run at its next epoch; other edits wait for reset."""
         if event.config is None:
             return
-        if event.path == "train.lr" and self.session.state in (RunState.RUNNING, RunState.PAUSED):
+        if event.path == "train.lr" and is_live(self.session.state):
             self.control(self.lr_edited, event.config.train.lr)
         elif self.session.state == RunState.IDLE:
             self.panels.summary.plan(event.config)

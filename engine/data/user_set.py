@@ -141,17 +141,45 @@ def infer_task(labels: torch.Tensor, wanted: str) -> tuple[str, int]:
     return task, max(top + 1, 2)
 
 
-def load_user_sets(cfg: DataConfig, recorded: Mapping[str, Path] | None = None) -> UserSets | StreamedSets:
-    """The user's data, split and with its task: as tensors, or as Datasets to stream where the
-    tensors would be over the memory bound."""
+@dataclass
+class MadeSets:
+    """The user's Datasets as their code made them, sized from item 0: what decides whether they are
+    read into tensors or streamed, known before any other item is read."""
+
+    train: Any
+    test: Any | None  # None: one set, split by data.test_fraction
+    loaded: Loaded
+    size: int
+    test_size: int
+    need: int  # bytes the set would take as tensors
+    bound: int  # bytes the memory bound allows (0: unknown, no bound)
+
+    @property
+    def streams(self) -> bool:
+        return bool(self.bound) and self.need > self.bound
+
+
+def make_user_sets(cfg: DataConfig, recorded: Mapping[str, Path] | None = None) -> MadeSets:
+    """The user's Datasets made and sized, every item but the first left unread."""
     train, test, loaded = make_sets(cfg, recorded)
     label = loaded.target.label
     size = _length(train, label, "")
     test_size = _length(test, label, " (test)") if test is not None else 0
-    need = tensor_bytes(train, size + test_size, label)
-    bound = memory_bound()
-    if bound and need > bound:
-        return _streamed(cfg, train, test, loaded, need, bound)
+    return MadeSets(train, test, loaded, size, test_size, tensor_bytes(train, size + test_size, label), memory_bound())
+
+
+def load_user_sets(cfg: DataConfig, recorded: Mapping[str, Path] | None = None) -> UserSets | StreamedSets:
+    """The user's data, split and with its task: as tensors, or as Datasets to stream where the
+    tensors would be over the memory bound."""
+    return read_user_sets(make_user_sets(cfg, recorded), cfg)
+
+
+def read_user_sets(made: MadeSets, cfg: DataConfig) -> UserSets | StreamedSets:
+    """Every item of the made sets read (or, streamed, checked in one scan), split and with its task."""
+    train, test, loaded, size, test_size = made.train, made.test, made.loaded, made.size, made.test_size
+    if made.streams:
+        return _streamed(cfg, train, test, loaded, made.need, made.bound)
+    label = loaded.target.label
     X, labels = _read_all(train, size, label, "")
     if test is None:
         train_rows, test_rows = split_indices(size, cfg.test_fraction, cfg.seed)

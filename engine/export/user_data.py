@@ -8,6 +8,7 @@ before the model)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from engine.config.problems import ConfigError, Problem
 from engine.config.schema import RunConfig
@@ -15,6 +16,9 @@ from engine.export.plan import ScriptPlan
 from engine.export.text import call
 from engine.export.user_code import UserCode, arguments, code_blocks, read_code
 from engine.models.task import Task, user_task
+
+if TYPE_CHECKING:
+    from engine.data.user_set import MadeSets
 
 FIELD = "data.module"
 
@@ -41,14 +45,16 @@ class UserData:
 
 def user_data(config: RunConfig, inline: bool) -> UserData:
     """The user's Dataset read as a run reads it (the random state put back after), refused in one
-    line where the script cannot repeat the run: nntui's own model on items that are not rows."""
+    line where the script cannot repeat the run: a set over the memory bound (before any item past
+    the first is read), nntui's own model on items that are not rows."""
     import torch
 
-    from engine.data.user_set import load_user_sets
-    from engine.data.user_stream import StreamedSets
+    from engine.data.user_set import UserSets, make_user_sets, read_user_sets
 
     with torch.random.fork_rng(devices=[]):
-        sets = load_user_sets(config.data)
+        made = make_user_sets(config.data)
+        refuse_streamed(made)
+        sets = read_user_sets(made, config.data)
     shape = sets.sample_shape
     if config.model.kind != "module" and len(shape) != 1:
         raise ConfigError([Problem("data.module", f"export writes nntui's own {config.model.kind} on a Dataset of "
@@ -56,12 +62,22 @@ def user_data(config: RunConfig, inline: bool) -> UserData:
                                                   f"shape {shape}: export it with your own model (--module), or "
                                                   "train it with nntui run")])
     task = user_task(config, sets.task, sets.classes)
-    if isinstance(sets, StreamedSets):  # the script reads every item into tensors: over the bound it would not fit
-        raise ConfigError([Problem("data.module", f"export reads your Dataset into tensors, and "
-                                                  f"{sets.loaded.target.label} is over the memory bound here "
-                                                  f"({sets.note}): train it with nntui run, which streams it")])
+    assert isinstance(sets, UserSets)  # (refuse_streamed let only a set within the bound through)
     return UserData(read_code(sets.loaded, config.data.args, inline, FIELD), sets.split, task, shape,
                     len(sets.X), len(sets.X_test))
+
+
+def refuse_streamed(made: MadeSets) -> None:
+    """Refuse a set over the memory bound: the script reads every item into tensors, which is what
+    the bound says will not fit here. Called before the items are read or scanned."""
+    if made.streams:
+        from engine.files.reading import size_text
+
+        items = made.size + made.test_size
+        raise ConfigError([Problem(FIELD, f"export reads your Dataset into tensors, and {made.loaded.target.label}'s "
+                                          f"{items} items would take {size_text(made.need)} as tensors, over the "
+                                          f"memory bound of {size_text(made.bound)} here: train it with nntui run, "
+                                          "which streams it")])
 
 
 def user_data_plan(config: RunConfig, data: UserData) -> ScriptPlan:

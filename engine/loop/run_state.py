@@ -31,3 +31,9 @@ class RunStatus(StrEnum):
     CRASHED = "crashed"  # its process went without writing an end record
     ENDED = "ended"  # a TensorBoard run whose files have stopped changing
 
+
+
+def is_live(word: str) -> bool:
+    """Whether a session's state or a folder's status (or the word either is shown as) is that of a
+    run still under way, running or paused: the one that can be controlled, waited on or followed."""
+    return word in (RunState.RUNNING, RunState.PAUSED)

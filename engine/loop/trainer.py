@@ -35,6 +35,7 @@ from engine.models.task import make_loss
 if TYPE_CHECKING:
     from engine.loop.events import FitScores
     from engine.loop.image_samples import ImageSamples
+    from engine.loop.run_data import RunData
 
 ROLLBACK_AFTER_S = 0.25  # a stop waits for the end of a shorter epoch; a longer one is rolled back
 
@@ -69,16 +70,12 @@ class Trainer:
         self.stream = data.stream
         self.bounds, self.train_points, self.test_points = data.bounds, data.train_points, data.test_points
         self.features, self.reference, self.dropped_rows = data.features, data.reference, data.dropped_rows
-        self.X: torch.Tensor | None = None  # tensor data's rows and targets; None for pictures or a stream
-        self.Y: torch.Tensor | None = None
-        self.X_test: torch.Tensor | None = None
-        self.Y_test: torch.Tensor | None = None
-        in_memory = self.images is None and self.stream is None
-        if in_memory:
-            assert data.X is not None and data.labels is not None and data.X_test is not None \
-                and data.labels_test is not None, "tensor data comes with its rows (engine.loop.run_data)"
-            self.X, self.Y = data.X, self.task.targets(data.labels)
-            self.X_test, self.Y_test = data.X_test, self.task.targets(data.labels_test)
+        # Tensor data's rows and targets, on the device; None for pictures or a stream.
+        self.X: torch.Tensor | None
+        self.Y: torch.Tensor | None
+        self.X_test: torch.Tensor | None
+        self.Y_test: torch.Tensor | None
+        self.X, self.Y, self.X_test, self.Y_test = self._tensor_rows(data)
 
         self.parameter_count = parameter_count(self.model)
         batch_rows = data_cfg.batch_size or self.train_samples
@@ -91,11 +88,6 @@ class Trainer:
         # A one-layer Sequential (linreg) is called through its layer: the same computation
         # without the container's call, a few percent of a tiny full-batch epoch.
         self._forward = self.model[0] if isinstance(self.model, nn.Sequential) and len(self.model) == 1 else self.model
-        if in_memory:
-            X, Y = self.rows()
-            X_test, Y_test = self.test_rows()
-            self.X, self.Y = X.to(self.device), Y.to(self.device)
-            self.X_test, self.Y_test = X_test.to(self.device), Y_test.to(self.device)
         self.loss_fn = make_loss(self.task)
         if uses_code(config):
             self._dry_run()
@@ -111,18 +103,33 @@ class Trainer:
         self.best = BestWatch(config.train) if tracks_best(config) else None  # early stopping, best weights
         self.epoch = 0
         self._epoch_seconds: float | None = None  # the last minibatch epoch's duration; None before one
-        # Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result;
-        # so do pictures through one (after its Flatten, which the step does itself), and rows of
-        # tensors through a user's module that is provably such a stack (engine.models.module_step).
+        self._fast_step = self._fast_step_for(config)
+        # A torchrun rank's epochs (engine.loop.sharded_epochs), which replace train_epoch's; None otherwise.
+        self.epoch_runner: Callable[[Callable[[], bool]], float | None] | None = None
+
+    def _tensor_rows(self, data: RunData) -> tuple[torch.Tensor | None, ...]:
+        """(X, Y, X_test, Y_test) of tensor data on the device, the targets as the loss wants them;
+        all None for pictures (served by `images`) or a streamed Dataset."""
+        if self.images is not None or self.stream is not None:
+            return None, None, None, None
+        assert data.X is not None and data.labels is not None and data.X_test is not None \
+            and data.labels_test is not None, "tensor data comes with its rows (engine.loop.run_data)"
+        device, targets = self.device, self.task.targets
+        return (data.X.to(device), targets(data.labels).to(device), data.X_test.to(device),
+                targets(data.labels_test).to(device))
+
+    def _fast_step_for(self, config: RunConfig) -> MlpStep | None:
+        """Tensor data through an MLP skips autograd's bookkeeping, with the same weights as a result;
+        so do pictures through one (after its Flatten, which the step does itself), and rows of
+        tensors through a user's module that is provably such a stack (engine.models.module_step)."""
         clip = self._clip_gradients if config.train.clip_grad else None
         model = self.model  # (an MLP on pictures is a Sequential that starts with its Flatten)
         stepped = model if self.images is None else model[1:] if config.model.kind == "mlp" and isinstance(
             model, nn.Sequential) else None
+        if stepped is None:
+            return None
         step_for = module_step_for if self.X is not None and self.X.dim() == 2 else mlp_step_for
-        self._fast_step: MlpStep | None = (step_for(stepped, self.loss_fn, self.optimizer, clip, self.penalty)
-                                           if stepped is not None else None)
-        # A torchrun rank's epochs (engine.loop.sharded_epochs), which replace train_epoch's; None otherwise.
-        self.epoch_runner: Callable[[Callable[[], bool]], float | None] | None = None
+        return step_for(stepped, self.loss_fn, self.optimizer, clip, self.penalty)
 
     def _dry_run(self) -> None:
         """One batch of the first rows through the model and the loss (engine.loop.dry_run)."""

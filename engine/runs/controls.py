@@ -20,7 +20,7 @@ from engine.config.fields import SPECS, check_value
 from engine.config.problems import ConfigError
 from engine.errors import InputError
 from engine.files.reading import MIB
-from engine.loop.run_state import RunState
+from engine.loop.run_state import RunState, is_live
 from engine.runs.event_log import read_new_objects
 from engine.runs.layout import CONTROL
 
@@ -87,7 +87,7 @@ class ControlInbox:
     def _apply(self, request: dict[str, Any]) -> tuple[bool, str]:
         session, action = self.session, request["action"]
         state = session.state
-        if state not in (RunState.RUNNING, RunState.PAUSED):
+        if not is_live(state):
             return False, f"the run is {state}"
         if action == "pause":
             session.pause()

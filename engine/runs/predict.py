@@ -8,6 +8,7 @@ error of its own and the other rows are still answered; a file that cannot be re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -193,8 +194,6 @@ def load_predictor(directory: str | Path, best: bool = False, use_current_code: 
     of its lowest test loss, written under train.keep_best) and preprocess.json; the user's own
     module from the copy the run recorded (engine.runs.code_record)."""
     from engine.config.toml_file import load_config
-    from engine.models.cnn import build_image_model
-    from engine.models.mlp import build_mlp
     from engine.runs.code_record import recorded_code
 
     folder = Path(directory)
@@ -207,21 +206,33 @@ def load_predictor(directory: str | Path, best: bool = False, use_current_code: 
     if preprocess.image is None and preprocess.table is None and config.model.kind != "module":
         raise DataError(f"{folder}: this run trained nntui's {config.model.kind} on your Dataset's items, which are "
                         "not table rows; predict rebuilds nntui's models for rows and image folders only")
-    labels = (preprocess.image.labels if preprocess.image else
-              preprocess.table.labels if preprocess.table else ())
-    outputs = config.model.outputs or (len(labels) if config.train.loss == "cross_entropy" else 1)
     code = recorded_code(folder, config, use_current_code, "predict")
-    model: nn.Module
+    model = _built_model(config, preprocess, code.copies)
+    _load_weights(model, folder / (layout.BEST if best else layout.MODEL), best)
+    return Predictor(config, preprocess, model, code.notes)
+
+
+def _built_model(config: RunConfig, preprocess: Preprocess, copies: Mapping[str, Path]) -> nn.Module:
+    """The run's model with fresh weights, built as the run built it: the user's module (from the
+    recorded copies), nntui's CNN or MLP for the saved pictures, or its MLP for the table's columns."""
+    from engine.models.cnn import build_image_model
+    from engine.models.mlp import build_mlp
+
     if config.model.kind == "module":
         from engine.models.user_module import build_user_model
 
-        model = build_user_model(config.model, code.copies)[0]
-    elif preprocess.image is not None:
-        model = build_image_model(config.model, preprocess.image.shape, outputs)
-    else:
-        inputs = len(computed_features(config.data)) or preprocess.table.features  # type: ignore[union-attr]
-        model = build_mlp(config.model, inputs, outputs)
-    weights = folder / (layout.BEST if best else layout.MODEL)
+        return build_user_model(config.model, copies)[0]
+    labels = (preprocess.image.labels if preprocess.image else
+              preprocess.table.labels if preprocess.table else ())
+    outputs = config.model.outputs or (len(labels) if config.train.loss == "cross_entropy" else 1)
+    if preprocess.image is not None:
+        return build_image_model(config.model, preprocess.image.shape, outputs)
+    inputs = len(computed_features(config.data)) or preprocess.table.features  # type: ignore[union-attr]
+    return build_mlp(config.model, inputs, outputs)
+
+
+def _load_weights(model: nn.Module, weights: Path, best: bool) -> None:
+    """The saved state dict into `model`, refused in one line where it is missing or does not fit."""
     if not weights.is_file():
         why = " (--best needs a run recorded with train.keep_best, --keep-best)" if best else ""
         raise DataError(f"{weights}: missing{why}")
@@ -231,4 +242,3 @@ def load_predictor(directory: str | Path, best: bool = False, use_current_code: 
     except (RuntimeError, ValueError, TypeError, AttributeError) as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise DataError(f"{weights}: does not fit the saved configuration ({first})") from None
-    return Predictor(config, preprocess, model, code.notes)

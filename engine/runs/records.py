@@ -71,7 +71,7 @@ def started_from(record: dict[str, Any], config: RunConfig) -> RunStarted:
                       test_points=points("test_points"), reference=record.get("reference"),
                       target=str(record.get("target", "")), labels=tuple(record.get("labels") or ()),
                       dropped_rows=int(record.get("dropped_rows") or 0), resumed_at=int(record.get("resumed_at") or 0),
-                      world_size=world_size_or_one(record))
+                      network=_text(record, "network"), world_size=world_size_or_one(record))
 
 
 def world_size(record: dict[str, Any]) -> int:
@@ -84,9 +84,18 @@ def world_size(record: dict[str, Any]) -> int:
     return value
 
 
+def _text(record: dict[str, Any], key: str) -> str:
+    """A record's text field, "" where it is absent (a folder older than the key) or not text."""
+    value = record.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def end_record(event: RunFinished | RunFailed) -> dict[str, Any]:
+    """The end record's fields; a failure keeps what its dialog shows (the user's frames, the field
+    at fault) so a watcher shows it as the run's own process did."""
     if isinstance(event, RunFailed):
-        return {"status": RunStatus.FAILED, "epoch": event.epoch, "message": event.error, "bad_input": event.bad_input}
+        return {"status": RunStatus.FAILED, "epoch": event.epoch, "message": event.error, "bad_input": event.bad_input,
+                "field": event.field, "report": event.report}
     return finite({**outcome_fields(event), "message": event.message, "best_epoch": event.best_epoch,
                    "best_test_loss": event.best_test_loss})
 
@@ -94,7 +103,8 @@ def end_record(event: RunFinished | RunFailed) -> dict[str, Any]:
 def finished_from(record: dict[str, Any]) -> RunFinished | RunFailed:
     if record.get("status") == RunStatus.FAILED:
         return RunFailed(str(record.get("message", "")), int(record.get("epoch") or 0),
-                         bad_input=bool(record.get("bad_input")))
+                         bad_input=bool(record.get("bad_input")), field=_text(record, "field"),
+                         report=_text(record, "report"))
     return RunFinished(str(record.get("status", "")), int(record.get("epoch") or 0), record.get("train_loss"),
                        record.get("test_loss"), record.get("test_accuracy"), str(record.get("message", "")))
 

@@ -14,7 +14,7 @@ from engine.errors import InputError
 from engine.loop.events import Event, RunFailed, RunFinished, RunStarted
 from engine.loop.history import MetricsHistory
 from engine.loop.live_run import Listener, Session
-from engine.loop.run_state import RunState, RunStatus
+from engine.loop.run_state import RunState, RunStatus, is_live
 from engine.runs.controls import can_control, send_control
 from engine.runs.run_reader import RunReader
 from engine.runs.tensorboard.logdir import holds_events
@@ -54,7 +54,7 @@ class RemoteSession:
     @property
     def state(self) -> RunState:
         """As a TrainingSession says it: running, paused or finished (an ended or crashed run)."""
-        if self.status in (RunStatus.RUNNING, RunStatus.PAUSED):
+        if is_live(self.status):
             return RunState(self.status)
         return RunState.FINISHED
 

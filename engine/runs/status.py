@@ -17,7 +17,7 @@ from engine.config.schema import RunConfig, replaced
 from engine.config.toml_file import load_config
 from engine.errors import InputError
 from engine.loop.history import MetricsHistory
-from engine.loop.run_state import RunStatus
+from engine.loop.run_state import RunStatus, is_live
 from engine.runs import layout
 from engine.runs.event_log import read_events
 from engine.runs.layout import run_folders
@@ -28,7 +28,6 @@ from engine.runs.tensorboard.event_files import is_event_file
 from engine.runs.tensorboard.foreign_run import TagFigures, TensorBoardRun
 from engine.runs.tensorboard.logdir import holds_events, started_at, tensorboard_folders
 
-LIVE = (RunStatus.RUNNING, RunStatus.PAUSED)
 ENDED = (RunStatus.COMPLETED, RunStatus.STOPPED, RunStatus.DIVERGED, RunStatus.FAILED, RunStatus.EARLY_STOPPED,
          RunStatus.PRUNED)
 
@@ -96,7 +95,7 @@ class RunInfo:
         if self.foreign:
             return None
         parts = [f"{self.damaged} damaged line{'s' if self.damaged != 1 else ''}"] if self.damaged else []
-        if self.torn and self.status not in LIVE:
+        if self.torn and not is_live(self.status):
             parts.append("a truncated last line")
         return f"{self.folder / layout.EVENTS}: skipped {' and '.join(parts)}" if parts else None
 
@@ -176,7 +175,7 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
     ends = [r for r in records if r["event"] == "end"]
     return RunInfo(path, status, str(starts[0].get("title") or "") if starts else "", config, history,
                    float(starts[0]["time"]) if starts else None, _ended(records, writer, status), writer,
-                   events.damaged, events.torn, ends[-1] if ends and status not in LIVE else None,
+                   events.damaged, events.torn, ends[-1] if ends and not is_live(status) else None,
                    world_size=world_size_or_one(starts[-1]) if starts else 1)
 
 
@@ -195,7 +194,7 @@ def tensorboard_info(run: TensorBoardRun) -> RunInfo:
 
 def _ended(records: list[dict[str, Any]], writer: LockInfo | None, status: str) -> float | None:
     """When the run stopped moving: its end record, or a crashed writer's last sign of life."""
-    if status in LIVE or not records:
+    if is_live(status) or not records:
         return None
     last = float(records[-1].get("time") or 0)
     return max(last, writer.touched) if status == RunStatus.CRASHED and writer is not None else last
@@ -230,7 +229,7 @@ def list_runs(parent: str | Path, cache: dict[Path, tuple[tuple, RunInfo]] | Non
     for folder in run_folders(parent) + tensorboard_folders(parent):
         stamp = _stamp(folder)
         kept = cache.get(folder) if cache is not None else None
-        if kept is not None and kept[0] == stamp and (kept[1].status not in LIVE or kept[1].foreign):
+        if kept is not None and kept[0] == stamp and (not is_live(kept[1].status) or kept[1].foreign):
             found.append(kept[1])
             continue
         try:

@@ -34,10 +34,11 @@ def export_command(
     (with --ddp: a script that trains on N processes under torchrun)."""
     from engine.config.problems import ConfigError
     from engine.errors import DataError
+    from engine.export.user_data import refuse_streamed
 
     overrides = source_overrides(overrides, data)
     try:
-        script = _script(resolve_config(preset, config, overrides), preset or "", ddp, inline)
+        script = _script(resolve_config(preset, config, overrides, refuse_streamed), preset or "", ddp, inline)
     except ConfigError as err:
         raise fail(describe(err, set(overrides))) from None
     except DataError as err:  # the data (CSV files, image folders) as a run would refuse it

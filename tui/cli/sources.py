@@ -4,12 +4,16 @@ configuration suits the source, as `engine.config.sources` decides for the train
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.config import FIRST_PRESET, RunConfig, preset_config, source_config, table_loss, with_values
 from tui.cli.options import fail
 from tui.cli.overrides import parse_overrides
+
+if TYPE_CHECKING:
+    from engine.data.user_set import MadeSets
 
 
 def source_overrides(overrides: dict[str, Any], data_files: list[Path] | None) -> dict[str, Any]:
@@ -46,16 +50,21 @@ def source_base(overrides: dict[str, Any]) -> RunConfig | None:
     return source_config(name, str(overrides.get("data.task", "auto")), parse_overrides(first, overrides), first)
 
 
-def choose_table_loss(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
+def choose_table_loss(config: RunConfig, overrides: dict[str, Any],
+                      refuse_data: Callable[[MadeSets], None] | None = None) -> RunConfig:
     """Without --loss, a CSV run takes mse for a numeric target and cross_entropy for classes, and
-    so does a run on your own Dataset, by its targets. Raises engine.data.preprocess.DataError when
-    the files cannot tell."""
+    so does a run on your own Dataset, by its targets (`refuse_data` may refuse the made sets before
+    their items are read: export, a set over the memory bound). Raises
+    engine.data.preprocess.DataError when the files cannot tell."""
     if config.data.dataset not in ("csv", "module") or "train.loss" in overrides:
         return config
     if config.data.dataset == "module":
-        from engine.data.user_set import load_user_sets
+        from engine.data.user_set import make_user_sets, read_user_sets
 
-        return with_values(config, {"train.loss": table_loss(load_user_sets(config.data).task)})
+        made = make_user_sets(config.data)
+        if refuse_data is not None:
+            refuse_data(made)
+        return with_values(config, {"train.loss": table_loss(read_user_sets(made, config.data).task)})
     from engine.data.csv_rows import target_facts
 
     return with_values(config, {"train.loss": table_loss(target_facts(config.data).task)})

@@ -5,10 +5,12 @@ line and the chart never contradict each other: `loading` until the engine has b
 
 from __future__ import annotations
 
+from engine.loop.run_state import is_live
+
 
 def phase(state: str, started: bool) -> str:
     """The state as shown: `loading` while a launched run has not reported its start."""
-    if state in ("running", "paused") and not started:
+    if is_live(state) and not started:
         return "loading"
     return state
 

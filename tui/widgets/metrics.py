@@ -9,6 +9,7 @@ import textwrap
 from rich.text import Text
 from textual.widgets import Static
 
+from engine.loop.run_state import is_live
 from tui.bridge import RunFigures
 from tui.render.figures import figure
 from tui.render.progress import clock, speed
@@ -65,7 +66,7 @@ def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, asci
     elif latest:
         line = f"{speed(latest.samples_per_s)} samples/s  elapsed {clock(latest.elapsed_s)}"
         trained = epoch - figures.first_epoch  # elapsed counts this session's epochs alone (a continued run's)
-        if shown in ("running", "paused") and trained > 0:  # a finished run has nothing left to wait for
+        if is_live(shown) and trained > 0:  # a finished run has nothing left to wait for
             line += f"  ETA {clock(latest.elapsed_s / trained * (epochs - epoch))}"
         text.append(line, "dim")
     if warnings:
