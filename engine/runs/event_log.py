@@ -1,11 +1,13 @@
 """events.jsonl: the run's story, one JSON object per line, appended and never rewritten: start,
 pauses and resumes, learning-rate changes, checkpoints, controls applied, and the end with its
 status. Per-epoch numbers go to metrics.csv. A reader takes only lines that end in a newline (the
-last one may be half-written) and skips a damaged line, saying so once."""
+last one may be half-written) and skips a damaged line, saying so once: one that is not JSON, or
+not a record with its event and its time."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -72,10 +74,17 @@ class EventTail:
     def read(self) -> list[dict[str, Any]]:
         values, self.offset, self.torn, damaged = read_new_objects(self.path, self.offset, "an nntui event log",
                                                                    EVENTS_LIMIT)
-        new = [v for v in values if isinstance(v, dict) and isinstance(v.get("event"), str)]
+        new = [v for v in values if isinstance(v, dict) and isinstance(v.get("event"), str) and _stamped(v)]
         self.damaged += damaged + len(values) - len(new)
         self.records.extend(new)
         return new
+
+
+def _stamped(record: dict[str, Any]) -> bool:
+    """Whether the record has the finite unix time every record is written with: the listing and
+    the watcher reckon a run's start, end and speed from it."""
+    stamp = record.get("time")
+    return isinstance(stamp, (int, float)) and not isinstance(stamp, bool) and math.isfinite(stamp)
 
 
 def read_events(path: str | Path) -> EventTail:
