@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from engine.loop.events import EpochEnded
+from engine.loop.events import EpochEnded, Held, LrChanged, RunFailed, RunFinished, RunStarted
 from engine.runs.status import read_run
 from engine.runs.watcher import RunWatcher
 from tui.cli.main import app
@@ -60,3 +60,40 @@ def test_a_record_whose_time_is_not_a_number_is_skipped_as_damaged(recorded: Pat
     watcher = RunWatcher(folder)
     epochs = [e.epoch for e in watcher.poll() if isinstance(e, EpochEnded)]
     assert watcher.events.damaged == 1 and epochs == ([1, 2, 3] if event == "end" else [])
+
+
+@pytest.mark.parametrize(("key", "value", "read"), [
+    ("parameter_count", "many", 0), ("parameter_count", -3, 0), ("train_samples", [400], 0),
+    ("test_samples", {"n": 1}, 0), ("dropped_rows", "x", 0), ("resumed_at", "x", 0), ("resumed_at", True, 0),
+    ("warnings", 5, ()), ("warnings", ["ok", 7], ("ok",)), ("labels", 5, ()), ("train_points", [1, 2], ()),
+    ("test_points", "x", ()), ("train_points", [[0.5, 0.25, 1], [1], "p"], ((0.5, 0.25, 1),)),
+    ("reference", [1, 2], None)])
+def test_a_start_record_field_of_the_wrong_type_reads_as_absent(recorded: Path, tmp_path: Path, key: str,
+                                                                 value: Any, read: Any) -> None:
+    folder = _changed(recorded, tmp_path, "start", **{key: value})
+    events = RunWatcher(folder).poll()
+    started = next(e for e in events if isinstance(e, RunStarted))
+    assert getattr(started, key) == read
+    assert [e.epoch for e in events if isinstance(e, EpochEnded)] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(("fields", "epoch", "losses"), [
+    ({"epoch": "three"}, 0, None), ({"train_loss": "low", "test_accuracy": [1]}, 3, (None, None)),
+    ({"status": "failed", "epoch": {"n": 3}}, 0, None)])
+def test_an_end_record_field_of_the_wrong_type_reads_as_absent(recorded: Path, tmp_path: Path,
+                                                               fields: dict[str, Any], epoch: int,
+                                                               losses: tuple | None) -> None:
+    folder = _changed(recorded, tmp_path, "end", **fields)
+    end = next(e for e in RunWatcher(folder).poll() if isinstance(e, (RunFinished, RunFailed)))
+    assert end.epoch == epoch
+    if losses is not None:
+        assert isinstance(end, RunFinished) and (end.train_loss, end.test_accuracy) == losses
+
+
+def test_pause_and_lr_records_with_damaged_numbers_read_as_absent(recorded: Path, tmp_path: Path) -> None:
+    records = _records(recorded)
+    when = records[0]["time"]
+    records[1:1] = [{"event": "pause", "time": when, "epoch": "two"},
+                    {"event": "lr", "time": when, "epoch": [2], "lr": 0.01, "previous": "big"}]
+    events = RunWatcher(_copy_with(recorded, tmp_path, records)).poll()
+    assert Held(0) in events and LrChanged(0, 0.01, 0.0) in events

@@ -60,17 +60,17 @@ def start_record(event: RunStarted) -> dict[str, Any]:
 
 def started_from(record: dict[str, Any], config: RunConfig) -> RunStarted:
     """RunStarted rebuilt from a start record and the run's config (for a watcher's views)."""
-    def points(key: str) -> tuple[tuple[float, float, float], ...]:
-        return tuple(tuple(p) for p in record.get(key) or ())
-
+    reference = record.get("reference")
     return RunStarted(config=config, task=str(record.get("task", "")), device=str(record.get("device", "")),
-                      summary=str(record.get("summary", "")), parameter_count=int(record.get("parameter_count") or 0),
-                      train_samples=int(record.get("train_samples") or 0),
-                      test_samples=int(record.get("test_samples") or 0),
-                      warnings=tuple(record.get("warnings") or ()), train_points=points("train_points"),
-                      test_points=points("test_points"), reference=record.get("reference"),
-                      target=str(record.get("target", "")), labels=tuple(record.get("labels") or ()),
-                      dropped_rows=int(record.get("dropped_rows") or 0), resumed_at=int(record.get("resumed_at") or 0),
+                      summary=str(record.get("summary", "")),
+                      parameter_count=count_field(record, "parameter_count"),
+                      train_samples=count_field(record, "train_samples"),
+                      test_samples=count_field(record, "test_samples"),
+                      warnings=_texts(record, "warnings"), train_points=_points(record, "train_points"),
+                      test_points=_points(record, "test_points"),
+                      reference=reference if isinstance(reference, dict) else None,
+                      target=str(record.get("target", "")), labels=_texts(record, "labels"),
+                      dropped_rows=count_field(record, "dropped_rows"), resumed_at=count_field(record, "resumed_at"),
                       network=_text(record, "network"), world_size=world_size_or_one(record))
 
 
@@ -90,6 +90,33 @@ def _text(record: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def count_field(record: dict[str, Any], key: str) -> int:
+    """A record's whole-number field (an epoch, a sample count), 0 where it is absent or not one."""
+    value = record.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def number_field(record: dict[str, Any], key: str) -> float | None:
+    """A record's real-number field (a loss, an lr), None where it is absent or not a number."""
+    value = record.get(key)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _texts(record: dict[str, Any], key: str) -> tuple[str, ...]:
+    """A record's list of texts (warnings, class names), its other items left out."""
+    value = record.get(key)
+    return tuple(item for item in value if isinstance(item, str)) if isinstance(value, list) else ()
+
+
+def _points(record: dict[str, Any], key: str) -> tuple[tuple[float, float, float], ...]:
+    """A start record's points to draw, each (x, y, label); anything else in the list left out."""
+    value = record.get(key)
+    if not isinstance(value, list):
+        return ()
+    return tuple(tuple(p) for p in value if isinstance(p, list) and len(p) == 3
+                 and all(v is None or isinstance(v, (int, float)) and not isinstance(v, bool) for v in p))
+
+
 def end_record(event: RunFinished | RunFailed) -> dict[str, Any]:
     """The end record's fields; a failure keeps what its dialog shows (the user's frames, the field
     at fault) so a watcher shows it as the run's own process did."""
@@ -102,11 +129,12 @@ def end_record(event: RunFinished | RunFailed) -> dict[str, Any]:
 
 def finished_from(record: dict[str, Any]) -> RunFinished | RunFailed:
     if record.get("status") == RunStatus.FAILED:
-        return RunFailed(str(record.get("message", "")), int(record.get("epoch") or 0),
+        return RunFailed(str(record.get("message", "")), count_field(record, "epoch"),
                          bad_input=bool(record.get("bad_input")), field=_text(record, "field"),
                          report=_text(record, "report"))
-    return RunFinished(str(record.get("status", "")), int(record.get("epoch") or 0), record.get("train_loss"),
-                       record.get("test_loss"), record.get("test_accuracy"), str(record.get("message", "")))
+    return RunFinished(str(record.get("status", "")), count_field(record, "epoch"),
+                       number_field(record, "train_loss"), number_field(record, "test_loss"),
+                       number_field(record, "test_accuracy"), str(record.get("message", "")))
 
 
 def view_record(snapshot: Snapshot) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from engine.runs import layout
 from engine.runs.event_log import EventTail
 from engine.runs.lock import read_lock
 from engine.runs.metrics_file import HEADER, METRICS_LIMIT, parse_row
-from engine.runs.records import finished_from, snapshot_from, started_from
+from engine.runs.records import count_field, finished_from, number_field, snapshot_from, started_from
 from engine.runs.run_reader import RunReader
 from engine.runs.status import NotARun, run_status
 
@@ -69,11 +69,12 @@ class RunWatcher:
                 pass
             return started_from(record, self.config)
         if kind == "pause":
-            return Held(int(record.get("epoch") or 0))
+            return Held(count_field(record, "epoch"))
         if kind == "resume":
-            return Resumed(int(record.get("epoch") or 0))
-        if kind == "lr" and isinstance(record.get("lr"), (int, float)):
-            return LrChanged(int(record.get("epoch") or 0), float(record["lr"]), float(record.get("previous") or 0))
+            return Resumed(count_field(record, "epoch"))
+        lr = number_field(record, "lr")
+        if kind == "lr" and lr is not None:
+            return LrChanged(count_field(record, "epoch"), lr, number_field(record, "previous") or 0.0)
         if kind == "end":
             return finished_from(record)
         return None
@@ -124,8 +125,8 @@ class RunWatcher:
         last = self.events.records[-1]
         ended = last["event"] == "end"
         elapsed = max(float(last["time"] if ended else time.time()) - float(starts[-1]["time"]), 1e-9)
-        trained = max(len(self.history) - int(starts[-1].get("resumed_at") or 0), 0)
-        return elapsed, trained * int(starts[-1].get("train_samples") or 0) / elapsed
+        trained = max(len(self.history) - count_field(starts[-1], "resumed_at"), 0)
+        return elapsed, trained * count_field(starts[-1], "train_samples") / elapsed
 
     def _new_view(self):
         path = self.folder / layout.VIEW
