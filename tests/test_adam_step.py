@@ -63,7 +63,8 @@ def _train_side_by_side(make: OptimizerFactory, steps: int = 150, dtype=torch.fl
     lambda ps: torch.optim.Adam(ps, lr=0.001, weight_decay=0.01),
     lambda ps: torch.optim.AdamW(ps, lr=0.01, weight_decay=0),
     lambda ps: torch.optim.AdamW(ps, lr=0.05, weight_decay=0.1),
-], ids=["adam", "adam-betas-eps", "adam-decay", "adamw", "adamw-decay"])
+    lambda ps: torch.optim.Adam(ps, lr=0.05, weight_decay=0.1, decoupled_weight_decay=True, foreach=False),
+], ids=["adam", "adam-betas-eps", "adam-decay", "adamw", "adamw-decay", "adam-decoupled"])
 def test_each_step_leaves_params_and_state_as_torch_does(make: OptimizerFactory) -> None:
     _train_side_by_side(make)
 
@@ -137,7 +138,12 @@ def test_a_resume_from_a_checkpoint_of_torchs_steps_continues_as_torch_would() -
     lambda ps: torch.optim.Adam(ps, lr=torch.tensor(0.01)),
     lambda ps: torch.optim.AdamW(ps, lr=0.01, amsgrad=True, weight_decay=0.1),
     lambda ps: torch.optim.Adam([{"params": ps[:2]}, {"params": ps[2:], "lr": 0.1}], lr=0.01),
-], ids=["amsgrad", "maximize", "foreach", "tensor-lr", "adamw-amsgrad", "two-groups"])
+    lambda ps: torch.optim.Adam(ps, lr=0.01, fused=True),
+    lambda ps: torch.optim.Adam(ps, lr=0.01, betas=(torch.tensor(0.9), torch.tensor(0.999))),
+    lambda ps: torch.optim.AdamW(ps, lr=0.01, weight_decay=torch.tensor(0.1)),
+    lambda ps: torch.optim.Adam(ps, lr=0.01, eps=torch.tensor(1e-8)),
+], ids=["amsgrad", "maximize", "foreach", "tensor-lr", "adamw-amsgrad", "two-groups", "fused", "tensor-betas",
+        "tensor-decay", "tensor-eps"])
 def test_settings_it_does_not_reproduce_take_torchs_step(make: OptimizerFactory) -> None:
     params, _ = _twins()
     optimizer = make(params)
@@ -148,6 +154,16 @@ def test_settings_it_does_not_reproduce_take_torchs_step(make: OptimizerFactory)
     assert all(torch.equal(a, b) for a, b in zip(params, before)) and not optimizer.state
     if len(optimizer.param_groups) == 1:
         _assert_mlp_step_trains_as_torch(make, steps=12)
+
+
+@pytest.mark.parametrize("setting", ["capturable", "differentiable"])
+def test_settings_torch_cannot_step_on_the_cpu_are_left_to_torch_too(setting: str) -> None:
+    """(torch's own step refuses these for CPU parameters; the fast step must not take them instead)"""
+    params, _ = _twins()
+    optimizer = torch.optim.Adam(params, lr=0.01, **{setting: True})
+    fast = adam_step_for(optimizer)
+    assert not covers(optimizer) and (fast is None or not fast.step(params, [torch.ones_like(p) for p in params]))
+    assert not optimizer.state
 
 
 def test_a_step_hook_takes_torchs_step_so_that_it_runs() -> None:
