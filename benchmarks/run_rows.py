@@ -54,9 +54,9 @@ def recording_cost(epochs: int = 30_000) -> Row:
                                              lambda: _epochs_per_second(epochs, None), 9)
     return Row(f"circle headless, {epochs:,} epochs, recorded vs --no-save", "epochs/s", recorded, bare, ratio,
                ">= 0.97x the unrecorded throughput", ratio >= 0.97,
-               "the run folder written live (metrics rows every 0.25 s, events, view once a second, checkpoints) "
-               "by a writer thread that reads the history the engine keeps anyway; 9 paired runs in one process, "
-               "the median of their ratios (single pairs range from 0.7 to 1.1 on this shared machine)")
+               "the run folder written live (metrics rows every 0.25 s, built in bulk, events, view once a second, "
+               "checkpoints) by a writer thread that reads the history the engine keeps anyway; 9 paired runs in one "
+               "process, the median of their ratios (single pairs range from 0.7 to 1.1 on this shared 2-core machine)")
 
 
 def folder_size(epochs: int = 1_000_000) -> Row:

@@ -1,7 +1,9 @@
 """A run's learning-rate schedule: one of torch.optim.lr_scheduler's, made from the configuration
 and stepped where PyTorch intends: OneCycleLR after every batch, StepLR and CosineAnnealingLR
 after every epoch, ReduceLROnPlateau after every epoch with the test loss. No formula is written
-here; the exported script builds the very same scheduler (engine.export.schedule)."""
+here; the exported script builds the very same scheduler (engine.export.schedule). A minibatch
+epoch takes OneCycleLR's lrs for all its batches at once (engine.loop.onecycle_lrs, torch's formula
+to the bit) and brings the scheduler along at the epoch's end, which a checkpoint never precedes."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from torch.optim import lr_scheduler
 from engine.config.catalog import GLIDING_SCHEDULES
 from engine.config.rules import ONECYCLE_DIV_FACTOR, peak_lr
 from engine.config.schema import TrainConfig
+from engine.loop.onecycle_lrs import advance, onecycle_lrs
 
 PLAN_STEPS = 20_000  # a planned curve longer than this many steps is planned on a shorter run of its shape
 
@@ -51,6 +54,17 @@ class LrSchedule:
 
     def after_batch(self) -> None:
         self.scheduler.step()
+
+    def batch_lrs(self, batches: int) -> list[float] | None:
+        """The lrs `after_batch` would set after each of the next `batches` batches, for a loop that
+        writes them into the optimizer's group itself and then calls `caught_up`; None where they
+        cannot be computed at once (that loop calls `after_batch` instead)."""
+        return onecycle_lrs(self.scheduler, batches) if self.per_batch else None
+
+    def caught_up(self, batches: int) -> None:
+        """The scheduler brought to where `after_batch` after each of `batches` batches would have
+        left it, the loop having written the first `batches` of `batch_lrs`' lrs."""
+        advance(self.scheduler, batches)
 
     def after_epoch(self, test_loss: float | None) -> None:
         """The per-epoch step; ReduceLROnPlateau's with the epoch's test loss."""

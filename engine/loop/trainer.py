@@ -252,13 +252,23 @@ class Trainer:
             sizes = batch_sizes(n, size, self.config.data.drop_last)
             seen = 0
             schedule = self._batch_schedule
-            for rows in sizes:
-                if should_stop():
-                    return None
-                losses.append(self._train_step(X[seen : seen + rows], Y[seen : seen + rows]))
-                if schedule is not None:
-                    schedule.after_batch()
-                seen += rows
+            # OneCycleLR's lrs for the whole epoch, stored per batch (engine.loop.onecycle_lrs); the
+            # scheduler catches up with the batches done, however the loop is left.
+            lrs = schedule.batch_lrs(len(sizes)) if schedule is not None else None
+            group = self.optimizer.param_groups[0]
+            try:
+                for index, rows in enumerate(sizes):
+                    if should_stop():
+                        return None
+                    losses.append(self._train_step(X[seen : seen + rows], Y[seen : seen + rows]))
+                    if lrs is not None:
+                        group["lr"] = lrs[index]
+                    elif schedule is not None:
+                        schedule.after_batch()
+                    seen += rows
+            finally:
+                if lrs is not None:
+                    schedule.caught_up(len(losses))  # type: ignore[union-attr]
         self.epoch += 1
         return weighted_mean(losses, sizes)
 
