@@ -2,7 +2,7 @@
 the bit as `loss.backward()` writes them.
 
 On the CPU, for the shapes preset's net on a batch of 32, recording autograd's graph and walking it
-back cost about a tenth of a ~1.6 ms step; the convolutions, the pooling and Adam are the rest.
+back cost about 8 % of a ~1.6 ms step; the convolutions, the pooling and Adam are the rest.
 This calls the ATen kernels autograd's backward formulas call (`convolution_backward` with
 autograd's output mask, `max_pool2d_with_indices_backward` with the forward's indices,
 `threshold_backward` on the ReLU's output, then the head's as engine.models.mlp_step takes them),
@@ -25,8 +25,8 @@ aten = torch.ops.aten
 
 @dataclass(frozen=True)
 class ConvBlock:
-    """Conv2d (3x3, stride 1, padding 1), MaxPool2d(2), ReLU: the detached weight and bias, the
-    convolution's padding, the pooling's window."""
+    """Conv2d (stride 1; build_image_model's are 3x3 with padding 1), MaxPool2d(2), ReLU: the
+    detached weight and bias, the convolution's padding, the pooling's window."""
 
     weight: torch.Tensor
     bias: torch.Tensor
