@@ -17,6 +17,7 @@ from engine.loop.trainer import Trainer
 from engine.models.cnn import build_image_model
 from engine.models.cnn_step import cnn_gradients_for
 from engine.models.optim import make_optimizer
+from engine.models.regularization import penalty_for, weights_of
 from engine.models.task import LOSS_LAYERS
 
 SHAPE = (2, 13, 10)  # channels, height, width: 13 and the second block's 5 leave an edge the pooling cuts
@@ -43,13 +44,15 @@ def _targets(loss: str, rows: int, outputs: int) -> torch.Tensor:
 
 def _assert_same_training(model_cfg: ModelConfig, train_cfg: TrainConfig, layout: torch.memory_format,
                           outputs: int = 3, clip: float = 0.0) -> None:
+    """`train_cfg`'s penalty, if any, is what autograd differentiates with the loss."""
     torch.manual_seed(3)
     reference = build_image_model(model_cfg, SHAPE, outputs).to(memory_format=layout)
     fast = build_image_model(model_cfg, SHAPE, outputs).to(memory_format=layout)
     fast.load_state_dict(reference.state_dict())
     loss_fn = LOSS_LAYERS[train_cfg.loss]()
     ref_opt, fast_opt = make_optimizer(reference.parameters(), train_cfg), make_optimizer(fast.parameters(), train_cfg)
-    gradients = cnn_gradients_for(fast, loss_fn, fast_opt)
+    penalty = penalty_for(train_cfg.regularization, train_cfg.reg_rate)
+    gradients = cnn_gradients_for(fast, loss_fn, fast_opt, penalty)
     assert gradients is not None
     X = _pictures(sum(BATCHES)).contiguous(memory_format=layout)
     Y = _targets(train_cfg.loss, len(X), outputs)
@@ -59,7 +62,7 @@ def _assert_same_training(model_cfg: ModelConfig, train_cfg: TrainConfig, layout
         seen += rows
         ref_opt.zero_grad()
         ref_loss = loss_fn(reference(xb), yb)
-        ref_loss.backward()
+        (ref_loss if penalty is None else penalty.objective(ref_loss, weights_of(reference))).backward()
         fast_loss = gradients(xb, yb)
         for model in (reference, fast) if clip else ():
             nn.utils.clip_grad_norm_(model.parameters(), clip)
@@ -97,6 +100,13 @@ def test_one_or_three_conv_blocks_train_as_autograd_does(channels: list[int]) ->
                           TrainConfig(loss="cross_entropy", optimizer="adam", lr=0.05), torch.channels_last)
 
 
+@pytest.mark.parametrize("regularization", ["l1", "l2"])
+def test_a_penalty_on_the_weights_trains_as_autograd_does(regularization: str) -> None:
+    """An L1 or L2 penalty's gradient joins each weight's, the conv layers' as the head's."""
+    _assert_same_training(CNN, TrainConfig(loss="cross_entropy", optimizer="adam", lr=0.05,
+                                           regularization=regularization, reg_rate=0.01), torch.channels_last)
+
+
 def test_clipping_reads_the_gradients_it_writes() -> None:
     """Gradient clipping between the gradients and the step rescales them as autograd's."""
     _assert_same_training(CNN, TrainConfig(loss="cross_entropy", optimizer="sgd", lr=0.5), torch.channels_last,
@@ -128,13 +138,17 @@ def test_a_frozen_layer_or_an_optimizer_over_other_parameters_takes_autograd() -
     assert cnn_gradients_for(model, nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters())) is None
 
 
-def test_a_trainer_epoch_ends_where_the_autograd_epoch_ends() -> None:
+@pytest.mark.parametrize("train", [
+    TrainConfig(loss="cross_entropy", optimizer="adam", lr=0.02, epochs=2, clip_grad=1.0, device="cpu"),
+    TrainConfig(loss="cross_entropy", optimizer="sgd", lr=0.05, epochs=2, regularization="l2", reg_rate=0.01,
+                device="cpu"),
+], ids=["adam-clipped", "sgd-l2"])
+def test_a_trainer_epoch_ends_where_the_autograd_epoch_ends(train: TrainConfig) -> None:
     """The shapes pictures in shuffled batches with a short last one, trained by the Trainer with and
-    without the CNN's gradients (channels-last, Adam, clipping): the same losses and weights."""
+    without the CNN's gradients (channels-last; Adam with clipping, plain SGD with a penalty): the
+    same losses and weights."""
     config = RunConfig(ModelConfig(hidden=[16], kind="cnn", channels=[4, 8]),
-                       DataConfig(dataset="shapes", samples=120, batch_size=32, seed=3),
-                       TrainConfig(loss="cross_entropy", optimizer="adam", lr=0.02, epochs=2, clip_grad=1.0,
-                                   device="cpu"))
+                       DataConfig(dataset="shapes", samples=120, batch_size=32, seed=3), train)
     fast, slow = Trainer(config), Trainer(config)
     assert fast._cnn_gradients is not None
     slow._cnn_gradients = None

@@ -121,10 +121,10 @@ class Trainer:
         self._fast_step: MlpStep | None = (step_for(stepped, self.loss_fn, self.optimizer, clip, self.penalty)
                                            if stepped is not None else None)
         # A CNN on the CPU gets its gradients without autograd's graph, the same to the bit; the
-        # optimizer steps on them as after a backward (engine.models.cnn_step). A penalty takes autograd.
+        # optimizer steps on them as after a backward (engine.models.cnn_step).
         self._cnn_gradients: CnnGradients | None = (
-            cnn_gradients_for(model, self.loss_fn, self.optimizer)
-            if self.images is not None and config.model.kind == "cnn" and self.penalty is None else None)
+            cnn_gradients_for(model, self.loss_fn, self.optimizer, self.penalty)
+            if self.images is not None and config.model.kind == "cnn" else None)
         # A torchrun rank's epochs (engine.loop.sharded_epochs), which replace train_epoch's; None otherwise.
         self.epoch_runner: Callable[[Callable[[], bool]], float | None] | None = None
 

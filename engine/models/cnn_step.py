@@ -8,8 +8,10 @@ autograd's output mask, `max_pool2d_with_indices_backward` with the forward's in
 `threshold_backward` on the ReLU's output, then the head's as engine.models.mlp_step takes them),
 on the same operands in the same layouts, and puts each gradient in `.grad` as autograd's
 accumulation would, so the optimizer step (clipping, plain SGD, Adam) is the trainer's as before
-(tests/test_cnn_step.py compares the weights with autograd's after every step). Anything it does
-not know takes autograd (`cnn_gradients_for` gives None)."""
+(tests/test_cnn_step.py compares the weights with autograd's after every step). An L1 or L2
+penalty (engine.models.regularization) adds its gradient to each weight's, as autograd's backward
+of `loss + rate * penalty` does. Anything it does not know takes autograd (`cnn_gradients_for`
+gives None)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import torch
 from torch import nn
 
 from engine.models.mlp_step import Activation, Loss, _activation, _input_grad, _loss
+from engine.models.regularization import Penalty
 
 aten = torch.ops.aten
 
@@ -49,8 +52,9 @@ class CnnGradients:
     """Forward and backward of a batch through conv blocks, a Flatten and an MLP head; returns the
     loss (0-d, on the device, detached) with every parameter's `.grad` written."""
 
-    def __init__(self, blocks: list[ConvBlock], head: list[HeadLayer], loss: Loss, params: list[nn.Parameter]):
-        self.blocks, self.head, self.loss, self.params = blocks, head, loss, params
+    def __init__(self, blocks: list[ConvBlock], head: list[HeadLayer], loss: Loss, params: list[nn.Parameter],
+                 penalty: Penalty | None = None):
+        self.blocks, self.head, self.loss, self.params, self.penalty = blocks, head, loss, params, penalty
         self.one = torch.ones((), dtype=params[0].dtype, device=params[0].device)
 
     def __call__(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -77,7 +81,7 @@ class CnnGradients:
         for layer, (inputs, pre, post) in zip(reversed(self.head), reversed(saved_head)):
             if layer.activation is not None:
                 grad = layer.activation.backward(grad, pre, post)
-            grads[:0] = (grad.t().mm(inputs), grad.sum(0))
+            grads[:0] = (self._with_penalty(grad.t().mm(inputs), layer.weight), grad.sum(0))
             grad = _input_grad(grad, layer.weight, inputs)  # the flattened maps need theirs too
         grad = grad.view(maps.shape)  # the Flatten's backward: a view, in the default layout
         for i, (block, (inputs, conv, indices, relu)) in reversed(list(enumerate(zip(self.blocks, saved_blocks)))):
@@ -88,11 +92,15 @@ class CnnGradients:
             grad_input, grad_weight, grad_bias = aten.convolution_backward(
                 grad, inputs, block.weight, [block.bias.shape[0]], [1, 1], block.padding, [1, 1], False, [0, 0], 1,
                 [i > 0, True, True])
-            grads[:0] = (grad_weight, grad_bias)
+            grads[:0] = (self._with_penalty(grad_weight, block.weight), grad_bias)
             grad = grad_input
         for param, param_grad in zip(self.params, grads, strict=True):  # each in its parameter's layout, as
             param.grad = param_grad  # autograd's accumulation keeps it (tests/test_cnn_step.py checks)
         return loss.detach()
+
+    def _with_penalty(self, grad: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        """A weight's gradient with the penalty's (autograd sums the two paths into it)."""
+        return grad if self.penalty is None else grad + self.penalty.gradient(weight, self.one)
 
 
 def _conv_block(conv: nn.Module, pool: nn.Module, relu: nn.Module) -> ConvBlock | None:
@@ -125,7 +133,8 @@ def _head(layers: list[nn.Module]) -> list[HeadLayer] | None:
     return head or None
 
 
-def cnn_gradients_for(model: nn.Module, loss_fn: nn.Module, optimizer: torch.optim.Optimizer) -> CnnGradients | None:
+def cnn_gradients_for(model: nn.Module, loss_fn: nn.Module, optimizer: torch.optim.Optimizer,
+                      penalty: Penalty | None = None) -> CnnGradients | None:
     """The gradients without autograd for conv blocks (Conv2d, MaxPool2d(2), ReLU), a Flatten and
     an MLP head on the CPU, with a loss the MLP step knows, every parameter trained by `optimizer`;
     None for anything else."""
@@ -146,4 +155,4 @@ def cnn_gradients_for(model: nn.Module, loss_fn: nn.Module, optimizer: torch.opt
         return None
     if not all(p.requires_grad and p.device.type == "cpu" and p.dtype == torch.float32 for p in params):
         return None
-    return CnnGradients([b for b in blocks if b is not None], head, loss, params)
+    return CnnGradients([b for b in blocks if b is not None], head, loss, params, penalty)
