@@ -27,8 +27,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
+from cnn_rows import shapes_cnn_vs_dataloader  # noqa: E402
 from code_rows import streamed_vs_materialised, user_module_vs_dataloader  # noqa: E402
-from engine_rows import linreg_vs_tutorial, minibatch_vs_dataloader, shapes_cnn_vs_dataloader  # noqa: E402
+from engine_rows import linreg_vs_tutorial, minibatch_vs_dataloader  # noqa: E402
 from image_rows import MnistFiles, gpu_rows, mnist_rows  # noqa: E402
 from measure import ROOT, Row  # noqa: E402
 from peer_rows import NOT_MEASURED, peer_rows  # noqa: E402

@@ -1,11 +1,11 @@
-"""Training-speed rows measured in this process: the tutorial's linear regression, minibatches
-against a DataLoader, and the shapes preset's CNN against a DataLoader over the same tensors."""
+"""Training-speed rows measured in this process: the tutorial's linear regression and minibatches
+against a DataLoader (the shapes CNN's row is benchmarks/cnn_rows.py)."""
 
 from __future__ import annotations
 
 import time
 
-from measure import Row, interleaved, median_of, paired_ratio
+from measure import Row, interleaved
 
 
 def linreg_vs_tutorial() -> Row:
@@ -71,74 +71,6 @@ def minibatch_vs_dataloader() -> Row:
     return Row("2-16-16-1 MLP, 10k samples, batch 32, 20 epochs", "engine time (s)", ours, theirs, speedup,
                ">= 5x faster than TensorDataset+DataLoader", speedup >= 5,
                "sliced minibatches and the autograd-free MLP step against a DataLoader over the same tensors")
-
-
-def shapes_cnn_vs_dataloader(device_name: str = "cpu") -> Row:
-    """The shapes preset's epoch against a DataLoader over the very tensors it trains on (decoded and
-    normalised), with the same CNN, optimizer and batches of 32, as a reader would write the loop."""
-    import torch
-    from torch.utils.data import DataLoader, TensorDataset
-
-    from engine.config.build import with_values
-    from engine.config.presets import preset_config
-    from engine.loop.trainer import Trainer
-    from engine.models.cnn import build_image_model
-    from engine.models.optim import make_optimizer
-    from engine.models.task import make_loss
-
-    config = with_values(preset_config("shapes"), {"train.device": device_name})
-    trainer = Trainer(config)
-    device = trainer.device
-    images = trainer.images
-    X = images.make_inputs(images.train.pixels).cpu()  # host tensors, as a DataLoader serves them
-    Y = images.train.labels.cpu()
-    torch.manual_seed(config.data.seed)
-    model = build_image_model(config.model, trainer.preprocess.image.shape, 4).to(device)
-    optimizer = make_optimizer(model.parameters(), config.train)
-    loss_fn = make_loss(trainer.task)
-    loader = DataLoader(TensorDataset(X, Y), batch_size=config.data.batch_size, shuffle=True,
-                        pin_memory=device.type == "cuda")
-
-    def synchronize() -> None:
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-
-    def baseline() -> float:
-        began = time.perf_counter()
-        model.train()
-        for inputs, labels in loader:
-            inputs, labels = inputs.to(device), labels.to(device)
-            loss = loss_fn(model(inputs), labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        synchronize()
-        return time.perf_counter() - began
-
-    def engine() -> float:
-        began = time.perf_counter()
-        trainer.train_epoch()  # reads its loss: the epoch is over on the device too
-        return time.perf_counter() - began
-
-    def loading() -> float:
-        began = time.perf_counter()
-        for inputs, labels in loader:
-            inputs.to(device), labels.to(device)
-        synchronize()
-        return time.perf_counter() - began
-
-    baseline()
-    engine()
-    ours, theirs, ratio = paired_ratio(engine, baseline, 7)
-    speedup = 1 / ratio
-    where = "GPU" if device.type == "cuda" else "CPU"
-    loader_share = median_of(loading, 7) / theirs
-    return Row(f"shapes preset's CNN, one epoch (1,200 images, batch 32), {where}", "seconds", ours, theirs,
-               speedup, ">= 2x faster than a DataLoader over the same tensors", speedup >= 2,
-               f"the engine's epoch on {where} (cached batches{', channels-last' if where == 'CPU' else ''}) against "
-               "a DataLoader over the same decoded tensors with the same CNN in the default layout, 7 pairs of "
-               "epochs, the median of their ratios; the DataLoader's own work (its batches alone) is "
-               f"{loader_share:.0%} of the baseline's epoch, the rest is the CNN's steps")
 
 
 def moons_like_dataloader_seconds(make_model, epochs: int) -> float:

@@ -62,7 +62,7 @@ def mnist_rows(files: MnistFiles) -> list[Row]:
 def gpu_rows(files: MnistFiles) -> list[Row]:
     """The cached path with the data on the GPU: the MNIST epoch against the tutorial's loop (which
     moves every batch from host memory), the shapes CNN, and the host-to-device copies of an epoch."""
-    from engine_rows import shapes_cnn_vs_dataloader
+    from cnn_rows import shapes_cnn_vs_dataloader
 
     ours, theirs = files.run("nntui", "--device", "cuda"), files.run("tutorial", "--device", "cuda")
     speedup = theirs["seconds"] / ours["seconds"]

@@ -89,7 +89,7 @@ REGULARIZATIONS: dict[str, str] = {
 
 MODEL_KINDS: dict[str, str] = {
     "mlp": "fully connected layers (images are flattened)",
-    "cnn": "Conv2d-ReLU-MaxPool2d blocks, then the hidden linear layers (images only)",
+    "cnn": "Conv2d-MaxPool2d-ReLU blocks, then the hidden linear layers (images only)",
     "module": "your own nn.Module, from a Python file (model.module, model.args)",
 }
 

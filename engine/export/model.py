@@ -98,21 +98,22 @@ def _conv_blocks(plan: ScriptPlan) -> tuple[list[str], list[str]]:
     if not shapes:
         size = _size(plan.image.shape)
         return [], [f"        x = torch.flatten(x, 1)  # each {size} picture -> a row of {plan.features} values"]
-    init = ["        # Conv blocks: a 3x3 convolution (padding 1 keeps the size), ReLU, then 2x2 max "
-            "pooling, which halves the size"]
+    init = ["        # Conv blocks: a 3x3 convolution (padding 1 keeps the size), 2x2 max pooling, which "
+            "halves the size, then ReLU",
+            "        # (max pooling and ReLU commute, to the bit; pooled first, the ReLU has a quarter of the values)"]
     channels = [c for c, _, _ in shapes]
     if len(shapes) - 1 <= NAMED_LAYERS_UP_TO:
         for i, ((a, h, w), b) in enumerate(zip(shapes, channels[1:]), start=1):
             init.append(f"        self.conv{i} = nn.Conv2d({a}, {b}, kernel_size=3, padding=1)"
                         f"  # {a}x{h}x{w} -> {b}x{h}x{w}")
-        forward = [f"        x = self.pool(torch.relu(self.conv{i}(x)))  # -> {_size(shape)}"
+        forward = [f"        x = torch.relu(self.pool(self.conv{i}(x)))  # -> {_size(shape)}"
                    for i, shape in enumerate(shapes[1:], start=1)]
     else:
         init += [list_literal(channels, "channels = ", " " * 8),
                  "        pairs = zip(channels[:-1], channels[1:], strict=True)  # (in, out) of each block",
                  call("self.convs = ", "nn.ModuleList",
                       ["nn.Conv2d(a, b, kernel_size=3, padding=1) for a, b in pairs"], " " * 8)]
-        forward = ["        for conv in self.convs:", "            x = self.pool(torch.relu(conv(x)))"]
+        forward = ["        for conv in self.convs:", "            x = torch.relu(self.pool(conv(x)))"]
     init.append("        self.pool = nn.MaxPool2d(2)  # has no weights: one serves every block")
     flat = f"        x = torch.flatten(x, 1)  # {_size(shapes[-1])} feature maps -> a row of {plan.features}"
     return init, [*forward, flat]

@@ -23,6 +23,7 @@ from engine.loop.run_data import load_run_data
 from engine.loop.schedule import LrSchedule, make_schedule
 from engine.loop.state import epoch_start_state, restore_epoch_start
 from engine.models.adam_step import AdamStep, adam_step_for, step_from_grads
+from engine.models.cnn_step import CnnGradients, cnn_gradients_for
 from engine.models.layer_sizes import SMALL_WORK
 from engine.models.mlp import parameter_count
 from engine.models.mlp_step import MlpStep, mlp_step_for
@@ -104,6 +105,11 @@ class Trainer:
         self.epoch = 0
         self._epoch_seconds: float | None = None  # the last minibatch epoch's duration; None before one
         self._fast_step = self._fast_step_for(config)
+        # A CNN on the CPU gets its gradients without autograd's graph, the same to the bit; the
+        # optimizer steps on them as after a backward (engine.models.cnn_step).
+        self._cnn_gradients: CnnGradients | None = (
+            cnn_gradients_for(self.model, self.loss_fn, self.optimizer, self.penalty)
+            if self.images is not None and config.model.kind == "cnn" else None)
         # A torchrun rank's epochs (engine.loop.sharded_epochs), which replace train_epoch's; None otherwise.
         self.epoch_runner: Callable[[Callable[[], bool]], float | None] | None = None
 
@@ -285,12 +291,15 @@ class Trainer:
         DistributedDataParallel, whose backward averages the ranks' gradients (autograd's step)."""
         if forward is None and self._fast_step is not None:
             return self._fast_step(xb, yb)
-        loss = self.loss_fn((forward or self._forward)(xb), yb)
-        clear_gradients(self._trained)
-        if self.penalty is not None:  # the penalty joins what is minimised; the reported loss is the data's
-            self.penalty.objective(loss, self._weights).backward()
+        if forward is None and self._cnn_gradients is not None:
+            loss = self._cnn_gradients(xb, yb)  # every .grad written, as clearing them and a backward would
         else:
-            loss.backward()
+            loss = self.loss_fn((forward or self._forward)(xb), yb)
+            clear_gradients(self._trained)
+            if self.penalty is not None:  # the penalty joins what is minimised; the reported loss is the data's
+                self.penalty.objective(loss, self._weights).backward()
+            else:
+                loss.backward()
         if self.config.train.clip_grad:
             self._clip_gradients()
         if is_plain_sgd(self.optimizer):
