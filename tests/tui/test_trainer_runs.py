@@ -106,6 +106,31 @@ async def test_space_on_a_stopped_run_continues_it_exactly(tmp_path: Path):
 
 
 @run_async
+async def test_a_continued_run_keeps_its_best_test_from_before_the_stop(tmp_path: Path):
+    """A stopped run whose best test loss came at epoch 10 of its first 40, continued to 60 in the
+    trainer, still shows that epoch as its best: the continued epochs are compared with it."""
+    folder = tmp_path / "stopped"
+    stopped = subprocess.run([*NNTUI, "run", "-p", "moons", "--epochs", "40", "--log-interval", "10", "--save",
+                              str(folder)], capture_output=True)
+    assert stopped.returncode == 0
+    metrics = folder / "metrics.csv"
+    rows = metrics.read_text().splitlines()
+    epoch, train, _test, accuracy, lr = rows[10].split(",")
+    rows[10] = ",".join([epoch, train, "1e-06", accuracy, lr])  # epoch 10: a test loss no later epoch reaches
+    metrics.write_text("\n".join(rows) + "\n")
+    config = folder / "config.toml"
+    config.write_text(config.read_text().replace("epochs = 40", "epochs = 60"))  # as if stopped at 40 of 60
+    app = make_app(preset_config("moons"), session_options=STEADY, host=RunHost(tmp_path / "runs"), watch=folder)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("space")
+        await wait_for(lambda: getattr(app.session, "trainer", None) is not None)
+        await settle(pilot, app)
+        assert read_run(folder).epochs_done == 60
+        assert app.bridge.figures.best_test == (1e-06, 10)
+        assert "best test 1e-06 @ 10" in screen_text(app)
+
+
+@run_async
 async def test_the_runs_view_overlays_picked_runs_and_shows_what_differs(tmp_path: Path):
     runs = tmp_path / "runs"
     for lr in ("0.1", "0.3"):
