@@ -27,6 +27,7 @@ from engine.runs.records import finite, world_size_or_one
 from engine.runs.tensorboard.event_files import is_event_file
 from engine.runs.tensorboard.foreign_run import TagFigures, TensorBoardRun
 from engine.runs.tensorboard.logdir import holds_events, started_at, tensorboard_folders
+from engine.runs.unstarted import unstarted_run
 
 LIVE = (RunStatus.RUNNING, RunStatus.PAUSED)
 ENDED = (RunStatus.COMPLETED, RunStatus.STOPPED, RunStatus.DIVERGED, RunStatus.FAILED, RunStatus.EARLY_STOPPED,
@@ -161,6 +162,9 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
         raise NotARun(f"{path}: no such run folder")
     if not (path / layout.CONFIG).exists() and holds_events(path):
         return tensorboard_info(TensorBoardRun(path))
+    unstarted = unstarted_run(path)
+    if unstarted is not None:
+        raise NotARun(str(unstarted))
     if not (path / layout.CONFIG).exists():
         raise NotARun(f"{path}: not a run folder (no {layout.CONFIG}; runs are made by `nntui run` and the trainer)")
     config = load_config(path / layout.CONFIG)
