@@ -20,6 +20,7 @@ from engine.config.presets import preset_config
 from engine.config.toml_file import save_config
 from engine.runs.event_log import read_events
 from engine.runs.layout import run_folders
+from engine.runs.metrics_summary import DeferredHistory
 from engine.runs.status import read_run
 from tests.tui.conftest import STEADY, circle_app, run_async, screen_text, settle, wait_for
 from tui.app import make_app
@@ -154,6 +155,25 @@ async def test_the_runs_view_overlays_picked_runs_and_shows_what_differs(tmp_pat
         assert "train.lr" in differences and "0.1" in differences and "0.3" in differences
         assert "model.hidden" not in differences
 
+
+
+@run_async
+async def test_the_runs_view_reads_a_long_history_off_the_ui_thread_and_then_draws_it(tmp_path: Path, monkeypatch):
+    """A run whose metrics.csv is too long to read at once is charted once a worker has read it."""
+    runs = tmp_path / "runs"
+    assert subprocess.run([*NNTUI, "run", "-p", "circle", "--epochs", "15", "--runs-dir", str(runs)],
+                          capture_output=True).returncode == 0
+    monkeypatch.setattr(DeferredHistory, "QUICK_BYTES", 0)  # every history counts as long
+    app = circle_app()
+    app.host.runs_folder = runs
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        view = app.query_one(RunsView)
+        await wait_for(lambda: len(view.runs) == 1)
+        await wait_for(lambda: view.runs[0].deferred.read)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "train: line, test: dots" in screen_text(app)
 
 
 @run_async

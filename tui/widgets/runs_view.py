@@ -83,8 +83,12 @@ class RunsView(RunView, Vertical):
                             exclusive=True, exit_on_error=False, name="runs")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "runs" and event.worker.state == WorkerState.SUCCESS:
+        if event.worker.state != WorkerState.SUCCESS:
+            return
+        if event.worker.group == "runs":
             self.show_runs(event.worker.result)
+        elif event.worker.group == "histories":  # the chosen runs' long histories are read now
+            self.redraw()
 
     def show_runs(self, runs: list[RunInfo]) -> None:
         table = self.query_one(DataTable)
@@ -198,6 +202,12 @@ class RunsView(RunView, Vertical):
             return
         width, height = chart.content_region.size
         if not width:
+            return
+        slow = [run for run in runs if not run.deferred.quick]
+        if slow:  # a long history (a million epochs) is read off the UI's thread; drawn once it is
+            self.run_worker(lambda: [run.history for run in slow], thread=True, group="histories", exclusive=True,
+                            exit_on_error=False, name="histories")
+            chart.update(Text(f"reading {', '.join(self.name_of(run) for run in slow)}...", style="dim"))
             return
         series = [(self.name_of(run), run.history) for run in runs]
         color = not self.app.no_color
