@@ -131,15 +131,27 @@ async def test_a_continued_run_keeps_its_best_test_from_before_the_stop(tmp_path
         assert "best test 1e-06 @ 10" in screen_text(app)
 
 
-@run_async
-async def test_the_runs_view_overlays_picked_runs_and_shows_what_differs(tmp_path: Path):
-    runs = tmp_path / "runs"
-    for lr in ("0.1", "0.3"):
-        assert subprocess.run([*NNTUI, "run", "-p", "circle", "--epochs", "15", "--lr", lr, "--runs-dir", str(runs)],
+def record_circle_runs(runs: Path, epochs: int, lrs: tuple[str, ...] = ()) -> None:
+    """`nntui run` of circle for `epochs` into the runs folder `runs`: once, or once per lr in `lrs`
+    (a second apart: run folders are named by the second they started)."""
+    for index, lr_args in enumerate([["--lr", lr] for lr in lrs] or [[]]):
+        if index:
+            time.sleep(1.1)
+        assert subprocess.run([*NNTUI, "run", "-p", "circle", "--epochs", str(epochs), *lr_args, "--runs-dir", str(runs)],
                               capture_output=True).returncode == 0
-        time.sleep(1.1)  # names carry the second they started
+
+
+def runs_app(runs: Path):
+    """The trainer listing the runs folder `runs` in its Runs view."""
     app = circle_app()
     app.host.runs_folder = runs
+    return app
+
+
+@run_async
+async def test_the_runs_view_overlays_picked_runs_and_shows_what_differs(tmp_path: Path):
+    record_circle_runs(tmp_path / "runs", 15, lrs=("0.1", "0.3"))
+    app = runs_app(tmp_path / "runs")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5")
         view = app.query_one(RunsView)
@@ -156,16 +168,27 @@ async def test_the_runs_view_overlays_picked_runs_and_shows_what_differs(tmp_pat
         assert "model.hidden" not in differences
 
 
+@run_async
+async def test_a_click_on_the_runs_views_pick_key_in_the_key_bar_picks_the_run(tmp_path: Path):
+    """The key bar's "space Pick", shown while the Runs list has the keys, runs the view's own pick."""
+    record_circle_runs(tmp_path / "runs", 3)
+    app = runs_app(tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        view = app.query_one(RunsView)
+        await wait_for(lambda: len(view.runs) == 1)
+        await pilot.pause()
+        assert any(item.action == "view_key('pick')" for item in app.key_items())
+        await app.run_action("view_key('pick')")
+        assert view.picked == [view.runs[0].folder]
+
 
 @run_async
 async def test_the_runs_view_reads_a_long_history_off_the_ui_thread_and_then_draws_it(tmp_path: Path, monkeypatch):
     """A run whose metrics.csv is too long to read at once is charted once a worker has read it."""
-    runs = tmp_path / "runs"
-    assert subprocess.run([*NNTUI, "run", "-p", "circle", "--epochs", "15", "--runs-dir", str(runs)],
-                          capture_output=True).returncode == 0
+    record_circle_runs(tmp_path / "runs", 15)
     monkeypatch.setattr(DeferredHistory, "QUICK_BYTES", 0)  # every history counts as long
-    app = circle_app()
-    app.host.runs_folder = runs
+    app = runs_app(tmp_path / "runs")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5")
         view = app.query_one(RunsView)

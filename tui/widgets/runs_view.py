@@ -41,7 +41,7 @@ class RunsView(RunView, Vertical):
 
     def __init__(self, ascii_only: bool = False, parent_folder: Path | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.parent_folder = parent_folder or Path("runs")  # the app's runs folder, once mounted
+        self.parent_folder = parent_folder or Path("runs")  # the app's runs folder
         self.ascii_only = ascii_only
         self.runs: list[RunInfo] = []
         self.picked: list[Path] = []  # in the order picked: the legend's order
@@ -56,9 +56,6 @@ class RunsView(RunView, Vertical):
         yield Static(id="runs-diff")
 
     def on_mount(self) -> None:
-        host = getattr(self.app, "host", None)
-        if host is not None:
-            self.parent_folder = host.runs_folder
         self.sweep = sweep_facts(self.parent_folder)
         table = self.query_one(DataTable)
         labels = ["", "run", "status", "epochs", "best test", "acc", "data", "model", "started"]
