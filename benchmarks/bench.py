@@ -33,7 +33,7 @@ from engine_rows import linreg_vs_tutorial, minibatch_vs_dataloader  # noqa: E40
 from image_rows import MnistFiles, gpu_rows, mnist_rows  # noqa: E402
 from measure import ROOT, Row  # noqa: E402
 from peer_rows import NOT_MEASURED, peer_rows  # noqa: E402
-from run_rows import folder_size, recording_cost, sweep_scaling  # noqa: E402
+from run_rows import folder_size, listing_read, recording_cost, sweep_scaling  # noqa: E402
 from startup_rows import command_rows, first_screen, peak_memory  # noqa: E402
 from tensorboard_rows import event_file_load, tensorboard_recording  # noqa: E402
 from toolkit_rows import scheduled_vs_constant  # noqa: E402
@@ -59,7 +59,7 @@ def cpu_rows() -> list[Callable[[], Row | list[Row]]]:
     return [linreg_vs_tutorial, minibatch_vs_dataloader, user_module_vs_dataloader, streamed_vs_materialised, mnist,
             shapes_cnn_vs_dataloader, live_rows,
             command_rows, first_screen, peak_memory, boundary_frame, network_frame, chart_redraw, scheduled_vs_constant,
-            recording_cost, folder_size, sweep_scaling, tensorboard_recording, event_file_load, peers]
+            recording_cost, folder_size, listing_read, sweep_scaling, tensorboard_recording, event_file_load, peers]
 
 
 def measure_again(names: list[str]) -> None:

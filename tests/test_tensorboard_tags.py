@@ -9,7 +9,7 @@ import pytest
 
 from engine.loop.events import EpochEnded, RunStarted
 from engine.runs.remote import RemoteSession
-from engine.runs.tensorboard.tags import TagPair, column_tags, tag_pairs
+from engine.runs.tensorboard.tags import TagPair, column_tags, higher_is_better, tag_pairs
 from engine.runs.tensorboard.watcher import TensorBoardWatcher
 
 pytest.importorskip("tensorboard")
@@ -35,6 +35,18 @@ def test_a_column_chosen_as_none_shows_no_tag() -> None:
     """A pair without a test tag leaves the test column empty instead of the default one."""
     columns = column_tags(["Loss/train", "Loss/test", "lr"], chosen=TagPair("lr", None).chosen())
     assert columns == {"train_loss": "lr", "lr": "lr"}
+
+
+def test_an_accuracy_or_another_score_is_best_at_its_highest_and_a_loss_at_its_lowest() -> None:
+    assert [higher_is_better(tag) for tag in ("Accuracy/test", "val_acc", "top1acc", "val_f1", "eval/auc")] == [True] * 5
+    assert [higher_is_better(tag) for tag in ("Loss/test", "val_loss", "lr", "epoch", "mse")] == [False] * 5
+
+
+def test_the_watcher_says_the_test_curve_is_a_score_once_an_accuracy_tag_is_drawn_as_it(tmp_path) -> None:
+    watcher = TensorBoardWatcher(write_tagged_run(tmp_path / "run", steps=3))
+    assert watcher.poll()[0].best_is_highest is False  # Loss/test drawn unasked
+    watcher.choose(TagPair("Accuracy/train", "Accuracy/test"))
+    assert watcher.poll()[0].best_is_highest is True
 
 
 def test_choosing_a_pair_starts_the_watcher_over_on_those_tags(tmp_path) -> None:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The trainer's side of the one interface for a live run (issue 24): the controller, the views' base,
 # the panels, the bridge and how events show; checked with what they import read but not reported.
 TRAINER_SEAM = ("tui/run_controller.py", "tui/widgets/run_view.py", "tui/panels.py", "tui/bridge.py",
-                "tui/run_events.py", "tui/run_host.py")
+                "tui/run_events.py", "tui/run_host.py", "tui/save_load.py")
 
 
 def mypy(*paths: str, cwd: Path = ROOT, cache: Path = ROOT / ".mypy_cache") -> subprocess.CompletedProcess:

@@ -15,6 +15,7 @@ from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.widget import Widget
 from textual.worker import Worker
 
 from engine.config.rules import start_lr
@@ -45,7 +46,7 @@ from tui.widgets.lr_finder_view import LrFinderView
 from tui.widgets.metrics import MetricsPanel
 from tui.widgets.runs_view import RunsView
 from tui.widgets.sweep_facts import sweep_facts
-from tui.widgets.views import VIEWS, ViewPanel
+from tui.widgets.views import VIEWS, ViewPanel, ViewSettings
 
 
 class AsciiScrollBar(ScrollBarRender):
@@ -93,23 +94,25 @@ class NNTuiApp(App):
         self._next_slow = 0.0  # perf_counter time of the next chart and boundary redraw
         self._ui_cpu = time.thread_time()  # the UI thread's CPU time at the last tick
         ScrollBar.renderer = AsciiScrollBar if ascii_only else ScrollBarRender  # one app per process
+        self.panels_held = False  # on_mount has held the panels (form, metrics, views, keys, ...)
 
     def compose(self) -> ComposeResult:
         self._apply_breakpoint()  # on the empty screen: set later, it restyles every widget (~30 ms)
+        self.set_class(self.ascii_only, "-ascii")  # (before the widgets draw: Choice and FeatureToggles read it)
         with Horizontal(id="main", classes="-on-views"):
             yield ConfigForm(self.initial, id="form")
             with Vertical(id="right"):
                 yield MetricsPanel(id="metrics")
-                yield ViewPanel(self.ascii_only, id="view-panel")
+                yield ViewPanel(ViewSettings(self.ascii_only, self.host.runs_folder), id="view-panel")
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.set_class(self.ascii_only, "-ascii")
         # Held once: `query_one` searches the top screen, which may be a dialog.
         panels = Panels.of(self)
         self.form, self.metrics, self.views, self.keys = panels.form, panels.metrics, panels.views, panels.keys
         self.chart, self.output, self.summary = panels.chart, panels.output, panels.summary
         self.log_view, self.network = panels.log, panels.network
+        self.panels_held = True
         self.controller.attach(panels, after_start=self.tick)
         self.summary.plan(self.initial)
         self.controller.label_output(self.initial)
@@ -276,18 +279,18 @@ class NNTuiApp(App):
         owner = self.views.keys_owner(self.focused)
         return with_view_keys(items, owner.own_keys()) if owner is not None else items
 
-    def action_view_key(self, action: str) -> None:
-        """A click on a view's own key in the key bar."""
+    async def action_view_key(self, action: str) -> None:
+        """A click on a view's own key in the key bar: the view's action, as its key runs it."""
         owner = self.views.keys_owner(self.focused)
-        if owner is not None:
-            getattr(owner, f"action_{action}")()
+        if isinstance(owner, Widget):
+            await self.run_action(action, owner)
 
     def on_descendant_focus(self) -> None:
-        if hasattr(self, "keys"):  # (mounted)
+        if self.panels_held:  # (focus moves while the panels mount)
             self.keys.refresh(layout=True)  # a view's list took the keys, or gave them back
 
     def on_descendant_blur(self) -> None:
-        if hasattr(self, "keys"):
+        if self.panels_held:
             self.keys.refresh(layout=True)
 
     def action_show_view(self, index: int) -> None:
@@ -347,7 +350,7 @@ class NNTuiApp(App):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """The trainer's keys do nothing while a dialog is open (but quitting asks, or leaves); the
         arrows and o only where tui.picking allows."""
-        if action in ("pick_neuron", "show_output") and hasattr(self, "network"):
+        if action in ("pick_neuron", "show_output") and self.panels_held:
             return len(self.screen_stack) == 1 and picking_allowed(self.focused, self.controller.panels, action)
         return len(self.screen_stack) == 1 or action == "quit"
 

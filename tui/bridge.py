@@ -27,6 +27,7 @@ class RunFigures:
     schedule: str = "none"  # the run's lr schedule; cosine and onecycle glide, so their changes are not marked
     tracks_best: bool = False  # early stopping or the best weights are on: the chart marks the best epoch
     scores: FitScores | None = None  # regression: the latest snapshot's test RMSE, MAE and R²
+    best_is_highest: bool = False  # the test curve is a score (a TensorBoard accuracy tag): best is highest
     first_epoch: int = 0  # the epochs done before this session started (a continued run's): its timing counts the rest
 
     @property
@@ -49,6 +50,7 @@ class EventBridge:
                 self.figures.schedule = event.config.train.schedule
                 self.figures.tracks_best = tracks_best(event.config)
                 self.figures.first_epoch = event.resumed_at
+                self.figures.best_is_highest = event.best_is_highest
             elif isinstance(event, RunFinished) and event.test_loss is not None:  # the weights it ends with
                 self.figures.last_test = (event.test_loss, event.test_accuracy)  # (restore_best: the best's)
             elif isinstance(event, Snapshot) and event.scores is not None:
@@ -63,7 +65,8 @@ class EventBridge:
         if event.test_loss is not None:
             figures.last_test = (event.test_loss, event.test_accuracy)
             best = figures.best_test
-            if math.isfinite(event.test_loss) and (best is None or event.test_loss < best[0]):
+            if math.isfinite(event.test_loss) and (best is None or (
+                    event.test_loss > best[0] if figures.best_is_highest else event.test_loss < best[0])):
                 figures.best_test = (event.test_loss, event.epoch)
         figures.latest = event
         if event.logged:

@@ -297,6 +297,7 @@ class RunController:
                             severity="warning", timeout=10)
             return
         remote.close()
+        bridge.figures.best_test = continued.session.history.best_test_loss()  # the epochs before this session count
         self.show_run(continued.session, bridge)
         self.app.notify(f"Continuing {continued.folder.name} from epoch {continued.epochs_done}", title="Continued",
                         timeout=4)

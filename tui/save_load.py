@@ -66,8 +66,10 @@ def _save(path: str, session: Session) -> tuple[list[Path], int]:
 def report_worker(run: RunController, worker: Worker) -> None:
     """Say whether a save or an export worked; a failure is a notice, not a crash."""
     app = run.app
+    result = worker.result  # (None only where the worker did not succeed)
     if worker.group in ("save", "save-quit") and worker.state == WorkerState.SUCCESS:
-        written, epoch = worker.result
+        assert result is not None
+        written, epoch = result
         run.saved(epoch, worker.name)
         app.notify(f"Saved {', '.join(path.name for path in written)} in {worker.name}", title="Saved")
         if worker.group == "save-quit":
@@ -75,7 +77,8 @@ def report_worker(run: RunController, worker: Worker) -> None:
     elif worker.group in ("save", "save-quit") and worker.state == WorkerState.ERROR:
         app.notify(f"Cannot save to {worker.name}: {worker.error}", title="Save failed", severity="error")
     elif worker.group == "export" and worker.state == WorkerState.SUCCESS:
-        path = worker.result
+        assert isinstance(result, Path)
+        path = result
         run.panels.log.add([f"exported the run as {path} (python {path.name})"])
         app.notify(f"Wrote {path}", title="Exported", timeout=6)
     elif worker.group == "export" and worker.state == WorkerState.ERROR:

@@ -33,6 +33,8 @@ class RunStarted:
     resumed_at: int = 0  # the epochs a resumed run had done before (its checkpoint's); 0 for a new run
     network: str = ""  # why the Network view cannot draw this model on a plane ("" where it can, or no plane)
     world_size: int = 1  # the processes training it together (torchrun's ranks, engine.loop.distributed)
+    # The test curve is a score, not a loss (a TensorBoard accuracy tag drawn as it): its best is its highest.
+    best_is_highest: bool = False
 
 
 @dataclass(slots=True)  # not frozen: a frozen init costs microseconds, and this one runs every epoch

@@ -54,10 +54,8 @@ def shown(value: Any) -> str:
 def final_figures(run: RunInfo) -> dict[str, Any]:
     """What a comparison shows of each run's outcome (a classifier's accuracy, a regression's fit)."""
     best = run.best
-    history = run.history
     return {"status": run.status, "epochs": run.epochs_done, "world_size": run.world_size,
-            "train_loss": history.train_loss[-1] if len(history) else None,
-            "test_loss": next((v for v in reversed(history.test_loss) if v == v), None),
+            "train_loss": run.metrics.last_train_loss, "test_loss": run.metrics.last_test_loss,
             "best_test_loss": best[0] if best else None, "best_epoch": best[1] if best else None,
             "test_accuracy": run.final_accuracy,
             **{score: run.final(score) for score in FIT_SCORES}}

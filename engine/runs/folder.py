@@ -19,6 +19,7 @@ from engine.runs.code_record import recorded_code, write_code
 from engine.runs.lock import RunLock
 from engine.runs.metrics_file import HEADER, csv_rows, load_metrics
 from engine.runs.portable import portable_config
+from engine.runs.unstarted import unstarted_run
 
 
 def existing_run_files(directory: str | Path) -> list[Path]:
@@ -120,6 +121,9 @@ def load_run(directory: str | Path, use_current_code: bool = False) -> SavedRun:
     folder = Path(directory)
     if not folder.is_dir():
         raise InputError(f"{folder}: no such run folder")
+    unstarted = unstarted_run(folder)
+    if unstarted is not None:
+        raise InputError(str(unstarted))
     config = load_config(folder / layout.CONFIG)
     if not (folder / layout.METRICS).exists():
         raise InputError(f"{folder / layout.METRICS}: missing")

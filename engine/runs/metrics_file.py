@@ -18,6 +18,7 @@ from engine.loop.history import NAN, MetricsHistory
 
 HEADER = "epoch,train_loss,test_loss,test_accuracy,lr"
 METRICS_LIMIT = GIB  # 100 million epochs of a completed run fit
+READ_CHUNK = 4 << 20  # bytes a streamed reader takes at once: a long file is never held whole
 
 
 def csv_rows(history: MetricsHistory, start: int, stop: int) -> str:

@@ -6,10 +6,9 @@ included: their scalars by tag, their hparams, and `running` or `ended` by how r
 
 from __future__ import annotations
 
-import math
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +21,12 @@ from engine.runs import layout
 from engine.runs.event_log import read_events
 from engine.runs.layout import run_folders
 from engine.runs.lock import LockInfo, read_lock
-from engine.runs.metrics_file import load_metrics
+from engine.runs.metrics_summary import DeferredHistory, MetricsSummary, summarize_metrics
 from engine.runs.records import finite, world_size_or_one
 from engine.runs.tensorboard.event_files import is_event_file
 from engine.runs.tensorboard.foreign_run import TagFigures, TensorBoardRun
 from engine.runs.tensorboard.logdir import holds_events, started_at, tensorboard_folders
+from engine.runs.unstarted import unstarted_run
 
 ENDED = (RunStatus.COMPLETED, RunStatus.STOPPED, RunStatus.DIVERGED, RunStatus.FAILED, RunStatus.EARLY_STOPPED,
          RunStatus.PRUNED)
@@ -68,7 +68,7 @@ class RunInfo:
     status: str
     title: str  # the preset it started from, if any
     config: RunConfig
-    history: MetricsHistory
+    metrics: MetricsSummary  # its epochs, last and best losses and accuracy, read in one bounded pass
     started: float | None  # unix time of the first start record
     ended: float | None  # of the end record, None while live
     writer: LockInfo | None
@@ -79,6 +79,12 @@ class RunInfo:
     tags: dict[str, TagFigures] | None = None  # a TensorBoard run's scalar tags
     problems: tuple[str, ...] = ()  # a TensorBoard run's unreadable records, one line each
     world_size: int = 1  # the processes it trained on (torchrun's ranks), as its last start record says
+    deferred: DeferredHistory = field(default_factory=DeferredHistory)  # every epoch, read when a chart asks
+
+    @property
+    def history(self) -> MetricsHistory:
+        """Every epoch's numbers, for a chart: read from the folder the first time it is asked for."""
+        return self.deferred.get()
 
     @property
     def foreign(self) -> bool:
@@ -121,18 +127,15 @@ class RunInfo:
 
     @property
     def epochs_done(self) -> int:
-        return int(self.history.epochs[-1]) if len(self.history) else 0
+        return self.metrics.epochs_done
 
     @property
     def best(self) -> tuple[float, int] | None:
-        return self.history.best_test_loss()
+        return self.metrics.best_test
 
     @property
     def final_accuracy(self) -> float | None:
-        for value in reversed(self.history.test_accuracy):
-            if not math.isnan(value):
-                return value
-        return None
+        return self.metrics.final_accuracy
 
     def duration(self, now: float | None = None) -> float | None:
         if self.started is None:
@@ -160,23 +163,29 @@ def read_run(folder: str | Path, now: float | None = None) -> RunInfo:
         raise NotARun(f"{path}: no such run folder")
     if not (path / layout.CONFIG).exists() and holds_events(path):
         return tensorboard_info(TensorBoardRun(path))
+    unstarted = unstarted_run(path)
+    if unstarted is not None:
+        raise NotARun(str(unstarted))
     if not (path / layout.CONFIG).exists():
         raise NotARun(f"{path}: not a run folder (no {layout.CONFIG}; runs are made by `nntui run` and the trainer)")
     config = load_config(path / layout.CONFIG)
-    history = load_metrics(path / layout.METRICS) if (path / layout.METRICS).exists() else MetricsHistory()
+    metrics_path = path / layout.METRICS
+    recorded = metrics_path.exists()
+    metrics = summarize_metrics(metrics_path) if recorded else MetricsSummary()
     events = read_events(path / layout.EVENTS)
     records = events.records
     writer = read_lock(path)
     if records:
         status = run_status(records, writer, now)
     else:  # a folder saved by an nntui older than run recording
-        status = RunStatus.COMPLETED if len(history) and history.epochs[-1] >= config.train.epochs else RunStatus.STOPPED
+        status = RunStatus.COMPLETED if metrics.epochs_done >= config.train.epochs > 0 else RunStatus.STOPPED
     starts = [r for r in records if r["event"] == "start"]
     ends = [r for r in records if r["event"] == "end"]
-    return RunInfo(path, status, str(starts[0].get("title") or "") if starts else "", config, history,
+    return RunInfo(path, status, str(starts[0].get("title") or "") if starts else "", config, metrics,
                    float(starts[0]["time"]) if starts else None, _ended(records, writer, status), writer,
                    events.damaged, events.torn, ends[-1] if ends and not is_live(status) else None,
-                   world_size=world_size_or_one(starts[-1]) if starts else 1)
+                   world_size=world_size_or_one(starts[-1]) if starts else 1,
+                   deferred=DeferredHistory(metrics_path) if recorded else DeferredHistory())
 
 
 def tensorboard_info(run: TensorBoardRun) -> RunInfo:
@@ -186,10 +195,10 @@ def tensorboard_info(run: TensorBoardRun) -> RunInfo:
     config = replaced(RunConfig(), "train", epochs=max(int(history.epochs[-1]) if len(history) else 0, 1))
     live = run.live
     status = RunStatus.RUNNING if live else RunStatus.ENDED
-    return RunInfo(run.folder, status, "tensorboard", config, history, started_at(run.folder),
+    return RunInfo(run.folder, status, "tensorboard", config, MetricsSummary.of(history), started_at(run.folder),
                    None if live else run.written, None, hparams=run.hparams,
                    tags={tag: series.figures() for tag, series in sorted(run.series.items())},
-                   problems=tuple(run.problems()))
+                   problems=tuple(run.problems()), deferred=DeferredHistory(history=history))
 
 
 def _ended(records: list[dict[str, Any]], writer: LockInfo | None, status: str) -> float | None:
@@ -202,7 +211,7 @@ def _ended(records: list[dict[str, Any]], writer: LockInfo | None, status: str) 
 
 def _unreadable(folder: Path, problem: str) -> RunInfo:
     """A TensorBoard run that could not be read at all (the package missing): listed, with why."""
-    return RunInfo(folder, RunStatus.ENDED, "tensorboard", RunConfig(), MetricsHistory(), started_at(folder), None, None,
+    return RunInfo(folder, RunStatus.ENDED, "tensorboard", RunConfig(), MetricsSummary(), started_at(folder), None, None,
                    hparams={}, tags={}, problems=(problem,))
 
 

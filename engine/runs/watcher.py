@@ -20,9 +20,10 @@ from engine.loop.events import EpochEnded, Event, Held, LrChanged, Resumed, RunF
 from engine.loop.history import NAN, MetricsHistory
 from engine.loop.run_state import RunStatus
 from engine.runs import layout
+from engine.runs.epoch_backlog import EpochBacklog, Row
 from engine.runs.event_log import EventTail
 from engine.runs.lock import read_lock
-from engine.runs.metrics_file import HEADER, METRICS_LIMIT, parse_row
+from engine.runs.metrics_file import HEADER, METRICS_LIMIT, READ_CHUNK, parse_row
 from engine.runs.records import count_field, finished_from, number_field, snapshot_from, started_from
 from engine.runs.run_reader import RunReader
 from engine.runs.status import NotARun, run_status
@@ -80,6 +81,9 @@ class RunWatcher:
         return None
 
     def _new_epochs(self) -> list[EpochEnded]:
+        """The rows added since the last poll, into the history, and those of them to tell (every
+        one of a live run's few; of a long backlog, those the trainer shows: see EpochBacklog).
+        Read a chunk at a time: a 3M-epoch file is never held whole, as text or as rows."""
         path = self.folder / layout.METRICS
         try:
             info = os.stat(path)
@@ -88,33 +92,45 @@ class RunWatcher:
         identity = (info.st_ino, info.st_dev)
         self.reset = identity != self._metrics_id or info.st_size < self._metrics_offset
         if self.reset:
-            self._metrics_id, self._metrics_offset = identity, 0
+            self._metrics_id, self._metrics_offset, self._last_lr = identity, 0, None
             self.history = MetricsHistory()
+        backlog = EpochBacklog(self.config, self._last_lr)
         try:
             with open_regular(path, "an nntui metrics file") as handle:
                 handle.seek(self._metrics_offset)
-                chunk = handle.read(METRICS_LIMIT)
+                rest, left = b"", METRICS_LIMIT
+                while left > 0 and (chunk := handle.read(min(READ_CHUNK, left))):
+                    left -= len(chunk)
+                    block = rest + chunk
+                    end = block.rfind(b"\n") + 1
+                    rows = self._rows(block[:end], str(path))
+                    self._metrics_offset += end
+                    self.history.extend_rows(rows)
+                    backlog.add(rows)
+                    rest = block[end:]
         except InputError:
             return []
-        end = chunk.rfind(b"\n") + 1
-        self.torn_lines += end < len(chunk)
-        start_line = self._metrics_offset
-        self._metrics_offset += end
-        rows = []
-        for number, line in enumerate(chunk[:end].decode("utf-8", "replace").splitlines(), start=2):
-            if start_line == 0 and number == 2 and line == HEADER:
-                continue
-            try:
-                rows.append(parse_row(line, str(path), number))
-            except InputError:
-                continue  # a damaged row: skipped like a damaged event record
-        self.history.extend_rows(rows)
-        total, interval = self.config.train.epochs, self.config.train.log_interval
+        self.torn_lines += bool(rest)
+        self._last_lr = backlog.last_lr
+        total = self.config.train.epochs
         elapsed, rate = self._timing()
         return [EpochEnded(epoch, total, train, None if math.isnan(test) else test,
                            None if math.isnan(accuracy) else accuracy, rate, elapsed, NAN if math.isnan(lr) else lr,
-                           epoch % interval == 0 or epoch == total)
-                for epoch, train, test, accuracy, lr in rows]
+                           backlog.logged(epoch))
+                for epoch, train, test, accuracy, lr in backlog.told()]
+
+    def _rows(self, lines: bytes, name: str) -> list[Row]:
+        """The rows in whole lines of the file; the header (at its start) and damaged rows are
+        skipped, like damaged event records."""
+        rows: list[Row] = []
+        for line in lines.decode("utf-8", "replace").split("\n")[:-1]:
+            if line == HEADER and not rows and not len(self.history):
+                continue
+            try:
+                rows.append(parse_row(line, name, 0))
+            except InputError:
+                continue
+        return rows
 
     def _timing(self) -> tuple[float, float]:
         """(seconds since the run started, samples a second) as the records tell them: the writer's

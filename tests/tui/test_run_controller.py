@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from tests.tui.conftest import circle_app, run_async, settle
 from tui.widgets.run_view import RunView
-from tui.widgets.views import VIEWS
+from tui.widgets.views import VIEWS, ViewSettings
 
 
 def test_every_view_in_the_table_is_a_run_view() -> None:
     """The view panel calls RunView's methods on each view, so each view must be one."""
     for spec in VIEWS:
-        assert isinstance(spec.make(False), RunView), spec.id
+        assert isinstance(spec.make(ViewSettings()), RunView), spec.id
 
 
 @run_async

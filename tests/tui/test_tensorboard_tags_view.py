@@ -61,6 +61,35 @@ async def test_g_picks_the_pair_of_tags_the_loss_view_draws(tmp_path: Path):
         assert app.controller.tag_listing().drawn.label == "Accuracy/train + Accuracy/test"
 
 
+def metrics_panel(app) -> str:
+    return next(line for line in screen_text(app).splitlines() if "best test" in line)
+
+
+@run_async
+async def test_an_accuracy_pair_drawn_shows_its_highest_test_value_as_the_best(tmp_path: Path):
+    """Accuracy/test climbs from 0.26 at step 1 to 0.31 at step 6: its best is the last, not the first."""
+    app = watching(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(lambda: len(app.session.history) == 6)
+        assert app.bridge.figures.best_test == (pytest.approx(1 / 3), 6)  # Loss/test: the lowest
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await wait_for(lambda: len(app.session.history) == 6 and app.bridge.figures.latest is not None
+                       and app.bridge.figures.latest.epoch == 6)
+        assert app.bridge.figures.best_test == (pytest.approx(0.31), 6)
+        await wait_for(lambda: "best test 0.3100 @ 6" in metrics_panel(app), timeout=5)
+
+
+@run_async
+async def test_a_run_without_an_lr_tag_shows_no_lr_rather_than_nan(tmp_path: Path):
+    app = watching(tmp_path)
+    async with app.run_test(size=(120, 40)):
+        await wait_for(lambda: len(app.session.history) == 6)
+        await wait_for(lambda: "best test 0.3333 @ 6" in metrics_panel(app), timeout=5)
+        assert "nan" not in metrics_panel(app) and metrics_panel(app).rstrip().endswith("lr -")
+
+
 @run_async
 async def test_g_on_the_trainer_own_run_says_there_are_no_tags(tmp_path: Path, monkeypatch):
     """An nntui run has no TensorBoard tags: g says so and opens nothing."""

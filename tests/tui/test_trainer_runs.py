@@ -20,6 +20,7 @@ from engine.config.presets import preset_config
 from engine.config.toml_file import save_config
 from engine.runs.event_log import read_events
 from engine.runs.layout import run_folders
+from engine.runs.metrics_summary import DeferredHistory
 from engine.runs.status import read_run
 from tests.tui.conftest import STEADY, circle_app, run_async, screen_text, settle, wait_for
 from tui.app import make_app
@@ -106,14 +107,51 @@ async def test_space_on_a_stopped_run_continues_it_exactly(tmp_path: Path):
 
 
 @run_async
-async def test_the_runs_view_overlays_picked_runs_and_shows_what_differs(tmp_path: Path):
-    runs = tmp_path / "runs"
-    for lr in ("0.1", "0.3"):
-        assert subprocess.run([*NNTUI, "run", "-p", "circle", "--epochs", "15", "--lr", lr, "--runs-dir", str(runs)],
+async def test_a_continued_run_keeps_its_best_test_from_before_the_stop(tmp_path: Path):
+    """A stopped run whose best test loss came at epoch 10 of its first 40, continued to 60 in the
+    trainer, still shows that epoch as its best: the continued epochs are compared with it."""
+    folder = tmp_path / "stopped"
+    stopped = subprocess.run([*NNTUI, "run", "-p", "moons", "--epochs", "40", "--log-interval", "10", "--save",
+                              str(folder)], capture_output=True)
+    assert stopped.returncode == 0
+    metrics = folder / "metrics.csv"
+    rows = metrics.read_text().splitlines()
+    epoch, train, _test, accuracy, lr = rows[10].split(",")
+    rows[10] = ",".join([epoch, train, "1e-06", accuracy, lr])  # epoch 10: a test loss no later epoch reaches
+    metrics.write_text("\n".join(rows) + "\n")
+    config = folder / "config.toml"
+    config.write_text(config.read_text().replace("epochs = 40", "epochs = 60"))  # as if stopped at 40 of 60
+    app = make_app(preset_config("moons"), session_options=STEADY, host=RunHost(tmp_path / "runs"), watch=folder)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("space")
+        await wait_for(lambda: getattr(app.session, "trainer", None) is not None)
+        await settle(pilot, app)
+        assert read_run(folder).epochs_done == 60
+        assert app.bridge.figures.best_test == (1e-06, 10)
+        assert "best test 1e-06 @ 10" in screen_text(app)
+
+
+def record_circle_runs(runs: Path, epochs: int, lrs: tuple[str, ...] = ()) -> None:
+    """`nntui run` of circle for `epochs` into the runs folder `runs`: once, or once per lr in `lrs`
+    (a second apart: run folders are named by the second they started)."""
+    for index, lr_args in enumerate([["--lr", lr] for lr in lrs] or [[]]):
+        if index:
+            time.sleep(1.1)
+        assert subprocess.run([*NNTUI, "run", "-p", "circle", "--epochs", str(epochs), *lr_args, "--runs-dir", str(runs)],
                               capture_output=True).returncode == 0
-        time.sleep(1.1)  # names carry the second they started
+
+
+def runs_app(runs: Path):
+    """The trainer listing the runs folder `runs` in its Runs view."""
     app = circle_app()
     app.host.runs_folder = runs
+    return app
+
+
+@run_async
+async def test_the_runs_view_overlays_picked_runs_and_shows_what_differs(tmp_path: Path):
+    record_circle_runs(tmp_path / "runs", 15, lrs=("0.1", "0.3"))
+    app = runs_app(tmp_path / "runs")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5")
         view = app.query_one(RunsView)
@@ -129,6 +167,36 @@ async def test_the_runs_view_overlays_picked_runs_and_shows_what_differs(tmp_pat
         assert "train.lr" in differences and "0.1" in differences and "0.3" in differences
         assert "model.hidden" not in differences
 
+
+@run_async
+async def test_a_click_on_the_runs_views_pick_key_in_the_key_bar_picks_the_run(tmp_path: Path):
+    """The key bar's "space Pick", shown while the Runs list has the keys, runs the view's own pick."""
+    record_circle_runs(tmp_path / "runs", 3)
+    app = runs_app(tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        view = app.query_one(RunsView)
+        await wait_for(lambda: len(view.runs) == 1)
+        await pilot.pause()
+        assert any(item.action == "view_key('pick')" for item in app.key_items())
+        await app.run_action("view_key('pick')")
+        assert view.picked == [view.runs[0].folder]
+
+
+@run_async
+async def test_the_runs_view_reads_a_long_history_off_the_ui_thread_and_then_draws_it(tmp_path: Path, monkeypatch):
+    """A run whose metrics.csv is too long to read at once is charted once a worker has read it."""
+    record_circle_runs(tmp_path / "runs", 15)
+    monkeypatch.setattr(DeferredHistory, "QUICK_BYTES", 0)  # every history counts as long
+    app = runs_app(tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        view = app.query_one(RunsView)
+        await wait_for(lambda: len(view.runs) == 1)
+        await wait_for(lambda: view.runs[0].deferred.read)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "train: line, test: dots" in screen_text(app)
 
 
 @run_async

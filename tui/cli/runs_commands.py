@@ -15,6 +15,7 @@ from engine.runs import layout
 from engine.runs.compare import FIT_SCORES, differing_fields, final_figures, shown, tag_rows
 from engine.runs.layout import runs_dir as chosen_runs
 from engine.runs.status import RunInfo, list_runs, read_run
+from engine.runs.unstarted import killed_starts
 from tui.cli.options import NO_VALUE, AsciiOption, RunsDirOption, fail
 from tui.render.aligned import aligned
 from tui.render.figures import figure
@@ -39,6 +40,8 @@ def runs_command(
         raise fail(f"{parent}: no such runs folder")
     runs = list_runs(parent)
     _warn(runs)
+    for unstarted in killed_starts(parent):  # not runs: nothing to list, but a folder left behind
+        typer.echo(f"nntui: warning: {unstarted}", err=True)
     if json_output:
         for run in runs:
             typer.echo(json.dumps(run.as_dict()))

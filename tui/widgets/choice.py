@@ -94,7 +94,7 @@ class Choice(Widget, can_focus=True):
 
     def render(self) -> Text:
         """The value, then the arrow that says "a list opens here" (none while locked)."""
-        arrow = "  " if self.disabled else ASCII_ARROW if getattr(self.app, "ascii_only", False) else ARROW
+        arrow = "  " if self.disabled else ASCII_ARROW if self.app.has_class("-ascii") else ARROW
         width = max(self.content_size.width - len(arrow), 0)
         shown = Text(self._value, end="") if self._value is not None else Text(self.prompt, style="dim", end="")
         shown.truncate(width, pad=True)

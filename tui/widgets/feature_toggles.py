@@ -70,7 +70,7 @@ class FeatureToggles(Widget, can_focus=True):
             self.post_message(self.Changed(self, self.value))
 
     def label(self, option: str) -> str:
-        return feature_name(option, getattr(self.app, "ascii_only", False))
+        return feature_name(option, self.app.has_class("-ascii"))
 
     def chips(self) -> list[str]:
         """Each option as drawn: `[x1]` when chosen, ` x1 ` when not."""

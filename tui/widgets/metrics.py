@@ -4,6 +4,7 @@ setup that runs but trains badly) for as long as that run lasts, wrapped to the 
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 from rich.text import Text
@@ -54,7 +55,7 @@ def metrics_text(shown: str, status: str, figures: RunFigures, epochs: int, asci
     text.append(f"{figure(figures.best_test[0])} @ {figures.best_test[1]}" if figures.best_test else "-")
     text.append("  lr ", "dim")
     lr, schedule = (latest.lr, figures.schedule) if latest else upcoming or (None, "none")
-    text.append("-" if lr is None else f"{lr:.4g}")
+    text.append("-" if lr is None or math.isnan(lr) else f"{lr:.4g}")  # (NaN: a TensorBoard run without an lr tag)
     if schedule != "none":
         text.append(f" {schedule}", "dim")
     if scores is not None:

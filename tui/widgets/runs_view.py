@@ -41,7 +41,7 @@ class RunsView(RunView, Vertical):
 
     def __init__(self, ascii_only: bool = False, parent_folder: Path | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.parent_folder = parent_folder or Path("runs")  # the app's runs folder, once mounted
+        self.parent_folder = parent_folder or Path("runs")  # the app's runs folder
         self.ascii_only = ascii_only
         self.runs: list[RunInfo] = []
         self.picked: list[Path] = []  # in the order picked: the legend's order
@@ -56,9 +56,6 @@ class RunsView(RunView, Vertical):
         yield Static(id="runs-diff")
 
     def on_mount(self) -> None:
-        host = getattr(self.app, "host", None)
-        if host is not None:
-            self.parent_folder = host.runs_folder
         self.sweep = sweep_facts(self.parent_folder)
         table = self.query_one(DataTable)
         labels = ["", "run", "status", "epochs", "best test", "acc", "data", "model", "started"]
@@ -83,8 +80,12 @@ class RunsView(RunView, Vertical):
                             exclusive=True, exit_on_error=False, name="runs")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "runs" and event.worker.state == WorkerState.SUCCESS:
+        if event.worker.state != WorkerState.SUCCESS:
+            return
+        if event.worker.group == "runs":
             self.show_runs(event.worker.result)
+        elif event.worker.group == "histories":  # the chosen runs' long histories are read now
+            self.redraw()
 
     def show_runs(self, runs: list[RunInfo]) -> None:
         table = self.query_one(DataTable)
@@ -198,6 +199,12 @@ class RunsView(RunView, Vertical):
             return
         width, height = chart.content_region.size
         if not width:
+            return
+        slow = [run for run in runs if not run.deferred.quick]
+        if slow:  # a long history (a million epochs) is read off the UI's thread; drawn once it is
+            self.run_worker(lambda: [run.history for run in slow], thread=True, group="histories", exclusive=True,
+                            exit_on_error=False, name="histories")
+            chart.update(Text(f"reading {', '.join(self.name_of(run) for run in slow)}...", style="dim"))
             return
         series = [(self.name_of(run), run.history) for run in runs]
         color = not self.app.no_color

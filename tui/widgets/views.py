@@ -6,7 +6,8 @@ A later view (runs, network, LR finder) is one more VIEWS entry."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -35,13 +36,21 @@ class ViewKey:
 
 
 @dataclass(frozen=True)
+class ViewSettings:
+    """What the app tells every view it builds: how to draw, and where its runs are."""
+
+    ascii_only: bool = False
+    runs_folder: Path = field(default_factory=lambda: Path("runs"))  # the Runs view's (the app's RunHost's)
+
+
+@dataclass(frozen=True)
 class ViewSpec:
-    """One view: `make(ascii_only)` builds its widget (a RunView); `actions` are the app's keys that act on it
+    """One view: `make(settings)` builds its widget (a RunView); `actions` are the app's keys that act on it
     (the key bar shows them while it is in sight); `keys` are keys the view brings (bound from here)."""
 
     id: str
     title: str
-    make: Callable[[bool], RunView]
+    make: Callable[[ViewSettings], RunView]
     actions: tuple[str, ...] = ()
     keys: tuple[ViewKey, ...] = ()
 
@@ -51,15 +60,16 @@ class ViewSpec:
 
 
 VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("loss", "Loss", lambda ascii_only: LossChart(ascii_only), ("log_scale", "pick_tags")),
-    ViewSpec("output", "Boundary", lambda ascii_only: OutputView(ascii_only), ("test_points", "discrete",
-                                                                             "show_output")),
-    ViewSpec("model", "Model", lambda ascii_only: ModelSummary(ascii_only)),
-    ViewSpec("log", "Log", lambda ascii_only: EpochLog()),
-    ViewSpec("runs", "Runs", lambda ascii_only: RunsView(ascii_only)),
-    ViewSpec("lrfind", "LR finder", lambda ascii_only: LrFinderView(ascii_only),
+    ViewSpec("loss", "Loss", lambda settings: LossChart(settings.ascii_only), ("log_scale", "pick_tags")),
+    ViewSpec("output", "Boundary", lambda settings: OutputView(settings.ascii_only),
+             ("test_points", "discrete", "show_output")),
+    ViewSpec("model", "Model", lambda settings: ModelSummary(settings.ascii_only)),
+    ViewSpec("log", "Log", lambda settings: EpochLog()),
+    ViewSpec("runs", "Runs", lambda settings: RunsView(settings.ascii_only, settings.runs_folder)),
+    ViewSpec("lrfind", "LR finder", lambda settings: LrFinderView(settings.ascii_only),
              keys=(ViewKey("f", "lr_find", "Find lr"), ViewKey("a", "apply_lr", "Apply lr"))),
-    ViewSpec("network", "Network", lambda ascii_only: NetworkView(ascii_only), ("pick_neuron(-1, 0)", "show_output")),
+    ViewSpec("network", "Network", lambda settings: NetworkView(settings.ascii_only),
+             ("pick_neuron(-1, 0)", "show_output")),
 )
 
 
@@ -105,10 +115,10 @@ class ViewBar(Widget):
 class ViewPanel(Vertical):
     """The bar and the views; `show(index)` brings one to the front and redraws it."""
 
-    def __init__(self, ascii_only: bool = False, views: tuple[ViewSpec, ...] = VIEWS, **kwargs) -> None:
+    def __init__(self, settings: ViewSettings, views: tuple[ViewSpec, ...] = VIEWS, **kwargs) -> None:
         super().__init__(**kwargs)
         self.views = views
-        self.ascii_only = ascii_only
+        self.settings = settings
         self.titles = [view.title for view in views]
         self.active = 0
 
@@ -116,7 +126,7 @@ class ViewPanel(Vertical):
         yield ViewBar(self.titles, id="view-bar")
         with Container(id="views"):
             for index, view in enumerate(self.views):
-                widget = view.make(self.ascii_only)
+                widget = view.make(self.settings)
                 assert isinstance(widget, Widget)
                 widget.id = f"{view.id}-view"
                 widget.add_class("view")

@@ -33,6 +33,15 @@ def _role(tag: str) -> str | None:
     return None
 
 
+HIGHER_IS_BETTER = {"auc", "f1", "precision", "recall", "r2", "iou", "dice", "score"}
+
+
+def higher_is_better(tag: str) -> bool:
+    """A tag whose best value is its highest (`Accuracy/test`, `val_acc`, `f1`): told by its name,
+    as a loss tag is; any other tag's best is its lowest."""
+    return "acc" in tag.lower() or bool(_words(tag) & HIGHER_IS_BETTER)
+
+
 def _preference(tag: str) -> tuple[int, int, str]:
     """Among tags of one role: an epoch-level one before a per-step one (Lightning's `_epoch` and
     `_step`), then the shortest name."""

@@ -21,7 +21,7 @@ from engine.loop.run_state import RunStatus
 from engine.runs.run_reader import RunReader
 from engine.runs.tensorboard.foreign_run import TagFigures, TensorBoardRun
 from engine.runs.tensorboard.logdir import holds_events
-from engine.runs.tensorboard.tags import COLUMNS, TagPair, tag_pairs
+from engine.runs.tensorboard.tags import COLUMNS, TagPair, higher_is_better, tag_pairs
 
 SETTLE_S = 1.0
 CANNOT_CONTROL = ("a TensorBoard run written by another program cannot be controlled from nntui "
@@ -92,7 +92,7 @@ class TensorBoardWatcher:
             self._started = True
             told.append(RunStarted(self.config, task="", device="", summary=f"TensorBoard run {self.folder}",
                                    parameter_count=0, train_samples=0, test_samples=0,
-                                   warnings=tuple(self.run.problems())))
+                                   warnings=tuple(self.run.problems()), best_is_highest=self._test_is_score()))
         columns = self.run.columns()
         for index, column in enumerate(COLUMNS):
             tag = columns.get(column)
@@ -123,6 +123,12 @@ class TensorBoardWatcher:
             told.append(RunFinished(RunStatus.ENDED, last or 0, None, None, None,
                                     "its event files have not changed for 30 s"))
         return told
+
+
+    def _test_is_score(self) -> bool:
+        """The tag drawn as the test curve is an accuracy (or another score): its best is its highest."""
+        test = self.run.pair().test
+        return test is not None and higher_is_better(test)
 
 
 
