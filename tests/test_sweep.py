@@ -205,7 +205,7 @@ def test_a_second_process_joins_the_same_study(tmp_path: Path) -> None:
 def test_an_interrupted_sweep_continues_where_it_stopped(tmp_path: Path) -> None:
     """Ctrl+C stops the trial in hand at an epoch boundary (recorded as stopped, not counted);
     the same command again runs trials until the sweep has its number."""
-    path = sweep_file(tmp_path, trials=5, epochs=300)
+    path = sweep_file(tmp_path, trials=5, epochs=3000)  # long enough that the trial in hand is still training
     process = subprocess.Popen([*NNTUI, "sweep", str(path), "--runs-dir", str(tmp_path / "runs")],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     folder = tmp_path / "runs" / "tiny"
